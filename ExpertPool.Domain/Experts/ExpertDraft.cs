@@ -1,0 +1,150 @@
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+using ExpertPool.Domain.Common;
+
+namespace ExpertPool.Domain.Experts;
+
+/// <summary>Expert data that passed every format check. Reference checks (specialty, region, employer, duplicates) happen in <see cref="ExpertRegistry"/>.</summary>
+public sealed partial record ExpertDraft(
+    string Name,
+    string IdNumber,
+    Gender Gender,
+    int BirthYear,
+    string? EmployerName,
+    string EmployerCreditCode,
+    string Title,
+    TitleGrade TitleGrade,
+    IReadOnlyList<string> SpecialtyCodes,
+    string RegionCode,
+    string Email,
+    string Phone,
+    string PreferredLanguage,
+    JoinChannel JoinChannel,
+    DateOnly? TermStart,
+    DateOnly? TermEnd,
+    IReadOnlyList<BlackoutInput> Blackouts)
+{
+    public const int NameMax = 100;
+    public const int TitleMax = 100;
+    public const int EmailMax = 254;
+
+    [GeneratedRegex(@"^\+?[0-9][0-9\- ]{5,19}$")]
+    private static partial Regex PhonePattern();
+
+    [GeneratedRegex(@"^[0-9]{6}$")]
+    private static partial Regex RegionPattern();
+
+    /// <summary>Checks every field and reports all problems at once, keyed by the input field name.</summary>
+    public static ExpertDraft? TryCreate(ExpertInput input, Dictionary<string, List<string>> errors)
+    {
+        void Fail(string field, string reason)
+        {
+            if (!errors.TryGetValue(field, out var list))
+                errors[field] = list = [];
+            list.Add(reason);
+        }
+
+        string Req(string? v, string field, int max)
+        {
+            var t = v?.Trim();
+            if (string.IsNullOrEmpty(t))
+                Fail(field, "is required / 必填");
+            else if (t.Length > max)
+                Fail(field, $"must be at most {max} characters / 不能超过 {max} 个字符");
+            return t ?? "";
+        }
+
+        var name = Req(input.Name, "name", NameMax);
+
+        var idNumber = "";
+        var gender = Gender.Unspecified;
+        var birthYear = 0;
+        if (string.IsNullOrWhiteSpace(input.IdNumber))
+            Fail("idNumber", "is required / 必填");
+        else if (!ChineseIdNumber.TryParse(input.IdNumber, out idNumber, out var birth, out gender, out var idReason))
+            Fail("idNumber", idReason);
+        else
+            birthYear = birth.Year;
+
+        if (!string.IsNullOrWhiteSpace(input.Gender))
+        {
+            if (!ExpertVocabulary.GenderNames.TryGetValue(input.Gender.Trim(), out var g))
+                Fail("gender", "must be Male/男 or Female/女");
+            else if (gender != Gender.Unspecified && g != gender)
+                Fail("gender", "does not match the ID number / 与身份证号不符");
+        }
+        if (input.BirthYear is { } by && birthYear != 0 && by != birthYear)
+            Fail("birthYear", "does not match the ID number / 与身份证号不符");
+
+        var employerName = input.EmployerName?.Trim();
+        if (employerName?.Length > Organisations.Organisation.NameMax)
+            Fail("employerName", $"must be at most {Organisations.Organisation.NameMax} characters");
+        var creditCode = "";
+        if (string.IsNullOrWhiteSpace(input.EmployerCreditCode))
+            Fail("employerCreditCode", "is required / 必填");
+        else if (!UnifiedSocialCreditCode.TryNormalize(input.EmployerCreditCode, out creditCode, out var cReason))
+            Fail("employerCreditCode", cReason);
+
+        var title = Req(input.Title, "title", TitleMax);
+        var grade = TitleGrade.Intermediate;
+        if (string.IsNullOrWhiteSpace(input.TitleGrade))
+            Fail("titleGrade", "is required / 必填");
+        else if (!ExpertVocabulary.TitleGradeNames.TryGetValue(input.TitleGrade.Trim(), out grade))
+            Fail("titleGrade", "must be one of FullSenior/正高级, AssociateSenior/副高级, Intermediate/中级, Junior/初级");
+
+        var specialties = (input.SpecialtyCodes ?? [])
+            .Select(c => c?.Trim().ToUpperInvariant() ?? "")
+            .Where(c => c.Length > 0)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        if (specialties.Count == 0)
+            Fail("specialtyCodes", "at least one specialty is required / 至少一个专业");
+        else if (specialties.Count > 10)
+            Fail("specialtyCodes", "at most 10 specialties / 最多10个专业");
+
+        var region = input.RegionCode?.Trim() ?? "";
+        if (region.Length == 0)
+            Fail("regionCode", "is required / 必填");
+        else if (!RegionPattern().IsMatch(region))
+            Fail("regionCode", "must be a 6-digit administrative division code / 必须为6位行政区划代码");
+
+        var email = input.Email?.Trim() ?? "";
+        if (email.Length == 0)
+            Fail("email", "is required / 必填");
+        else if (email.Length > EmailMax || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email || !email.Contains('.', StringComparison.Ordinal))
+            Fail("email", "is not a valid email address / 邮箱格式不正确");
+
+        var phone = input.Phone?.Trim() ?? "";
+        if (phone.Length == 0)
+            Fail("phone", "is required / 必填");
+        else if (!PhonePattern().IsMatch(phone))
+            Fail("phone", "must be digits, optionally with +, spaces or dashes / 电话号码格式不正确");
+
+        var language = string.IsNullOrWhiteSpace(input.PreferredLanguage) ? "zh-CN" : input.PreferredLanguage.Trim();
+        var knownLanguage = ExpertVocabulary.Languages.FirstOrDefault(l => string.Equals(l, language, StringComparison.OrdinalIgnoreCase));
+        if (knownLanguage is null)
+            Fail("preferredLanguage", "must be zh-CN or en");
+
+        var channel = JoinChannel.SelfApplication;
+        if (!string.IsNullOrWhiteSpace(input.JoinChannel) && !Enum.TryParse(input.JoinChannel.Trim(), ignoreCase: true, out channel))
+            Fail("joinChannel", "must be SelfApplication or EmployerRecommendation");
+
+        if (input.TermStart is { } ts && input.TermEnd is { } te && te < ts)
+            Fail("termEnd", "must not be before termStart / 聘期结束不能早于开始");
+
+        var blackouts = input.Blackouts ?? [];
+        for (var i = 0; i < blackouts.Count; i++)
+        {
+            if (blackouts[i].To < blackouts[i].From)
+                Fail($"blackouts[{i}].to", "must not be before from / 结束日期不能早于开始日期");
+            if (blackouts[i].Reason?.Length > 200)
+                Fail($"blackouts[{i}].reason", "must be at most 200 characters");
+        }
+
+        if (errors.Count > 0)
+            return null;
+
+        return new ExpertDraft(name, idNumber, gender, birthYear, string.IsNullOrEmpty(employerName) ? null : employerName, creditCode,
+            title, grade, specialties, region, email, phone, knownLanguage!, channel, input.TermStart, input.TermEnd, blackouts);
+    }
+}

@@ -1,0 +1,43 @@
+using ExpertPool.Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpertPool.Domain.Experts;
+
+/// <summary>Filters shared by the expert list and the CSV export. A specialty covers its whole subtree; a province covers its cities.</summary>
+public sealed record ExpertFilter(
+    string? Specialty = null,
+    string? Region = null,
+    ExpertStatus? Status = null,
+    TitleGrade? TitleGrade = null,
+    string? Query = null)
+{
+    public async Task<IQueryable<Expert>> ApplyAsync(ExpertPoolDbContext db, IQueryable<Expert> experts, CancellationToken ct)
+    {
+        if (!string.IsNullOrWhiteSpace(Specialty))
+        {
+            var code = Specialty.Trim().ToUpperInvariant();
+            var root = await db.Specialties.Where(s => s.Code == code).Select(s => s.Path).FirstOrDefaultAsync(ct)
+                ?? throw new Common.DomainValidationException("specialty", $"unknown specialty code '{code}' / 专业代码不存在");
+            var ids = await db.Specialties.Where(s => s.Path.StartsWith(root)).Select(s => s.Id).ToListAsync(ct);
+            experts = experts.Where(e => db.ExpertSpecialties.Any(es => es.ExpertId == e.Id && ids.Contains(es.SpecialtyId)));
+        }
+        if (!string.IsNullOrWhiteSpace(Region))
+        {
+            var code = Region.Trim();
+            var codes = await db.Regions.Where(r => r.Code == code || r.ParentCode == code).Select(r => r.Code).ToListAsync(ct);
+            if (codes.Count == 0)
+                throw new Common.DomainValidationException("region", $"unknown region code '{code}' / 行政区划代码不存在");
+            experts = codes.Count == 1 ? experts.Where(e => e.RegionCode == code) : experts.Where(e => codes.Contains(e.RegionCode));
+        }
+        if (Status is { } status)
+            experts = experts.Where(e => e.Status == status);
+        if (TitleGrade is { } grade)
+            experts = experts.Where(e => e.TitleGrade == grade);
+        if (!string.IsNullOrWhiteSpace(Query))
+        {
+            var q = Query.Trim();
+            experts = experts.Where(e => e.Name.Contains(q) || e.Employer!.Name.Contains(q) || e.Employer.Aliases.Any(a => a.Name.Contains(q)));
+        }
+        return experts;
+    }
+}

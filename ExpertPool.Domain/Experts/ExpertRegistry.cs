@@ -1,0 +1,179 @@
+using ExpertPool.Domain.Common;
+using ExpertPool.Domain.Organisations;
+using ExpertPool.Domain.Persistence;
+using ExpertPool.Domain.Specialties;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpertPool.Domain.Experts;
+
+/// <summary>
+/// Registers and updates experts: format checks (<see cref="ExpertDraft"/>), then references (specialties, region,
+/// employer) and duplicates (ID number, email) against the database. Used by the API and the CSV import alike.
+/// </summary>
+public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
+{
+    public async Task<Expert> CreateAsync(ExpertInput input, string actor, CancellationToken ct)
+    {
+        var draft = Check(input);
+        var lookup = await RegistryLookup.LoadForAsync(db, [draft], ct);
+        var errors = new Dictionary<string, List<string>>();
+        var (employer, specialties) = lookup.Resolve(draft, errors, clock.GetUtcNow().UtcDateTime);
+        ThrowIfAny(errors);
+        await EnsureUniqueAsync(draft, null, ct);
+        if (db.Entry(employer!).State == EntityState.Detached)
+            db.Organisations.Add(employer!);
+        var expert = Expert.Create(draft, employer!, specialties, actor, clock.GetUtcNow().UtcDateTime);
+        db.Experts.Add(expert);
+        await SaveAsync(ct);
+        return expert;
+    }
+
+    public async Task<Expert> UpdateAsync(Guid id, int expectedVersion, ExpertInput input, CancellationToken ct)
+    {
+        var expert = await LoadAsync(id, ct);
+        if (expert.Version != expectedVersion)
+            throw new PreconditionFailedException($"The expert was changed by someone else (version {expert.Version}, you sent {expectedVersion}) / 数据已被他人修改，请刷新后重试.");
+        var draft = Check(input);
+        var lookup = await RegistryLookup.LoadForAsync(db, [draft], ct);
+        var errors = new Dictionary<string, List<string>>();
+        var (employer, specialties) = lookup.Resolve(draft, errors, clock.GetUtcNow().UtcDateTime);
+        ThrowIfAny(errors);
+        await EnsureUniqueAsync(draft, id, ct);
+        if (db.Entry(employer!).State == EntityState.Detached)
+            db.Organisations.Add(employer!);
+        expert.Update(draft, employer!, specialties, clock.GetUtcNow().UtcDateTime);
+        await SaveAsync(ct);
+        return expert;
+    }
+
+    public async Task<Expert> ChangeStatusAsync(Guid id, int? expectedVersion, ExpertStatus target, string? reason, string actor, CancellationToken ct)
+    {
+        var expert = await LoadAsync(id, ct);
+        if (expectedVersion is { } v && expert.Version != v)
+            throw new PreconditionFailedException($"The expert was changed by someone else (version {expert.Version}, you sent {v}) / 数据已被他人修改，请刷新后重试.");
+        expert.ChangeStatus(target, reason, actor, clock.GetUtcNow().UtcDateTime);
+        await SaveAsync(ct);
+        return expert;
+    }
+
+    public Task<Expert> LoadAsync(Guid id, CancellationToken ct) => LoadAsync(db.Experts, id, ct);
+
+    public static async Task<Expert> LoadAsync(IQueryable<Expert> experts, Guid id, CancellationToken ct) =>
+        await experts
+            .Include(e => e.Employer).ThenInclude(o => o!.Aliases)
+            .Include(e => e.Specialties).ThenInclude(s => s.Specialty)
+            .Include(e => e.Blackouts)
+            .Include(e => e.StatusHistory)
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(e => e.Id == id, ct)
+        ?? throw new NotFoundException("Expert", id);
+
+    private static ExpertDraft Check(ExpertInput input)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        var draft = ExpertDraft.TryCreate(input, errors);
+        ThrowIfAny(errors);
+        return draft!;
+    }
+
+    private static void ThrowIfAny(Dictionary<string, List<string>> errors)
+    {
+        if (errors.Count > 0)
+            throw new DomainValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+    }
+
+    private async Task EnsureUniqueAsync(ExpertDraft draft, Guid? self, CancellationToken ct)
+    {
+        var email = Expert.NormalizeEmail(draft.Email);
+        var clashes = await db.Experts
+            .Where(e => e.Id != self && (e.IdNumber == draft.IdNumber || e.NormalizedEmail == email))
+            .Select(e => new { e.Id, e.IdNumber, e.NormalizedEmail })
+            .ToListAsync(ct);
+        foreach (var c in clashes)
+        {
+            var field = c.IdNumber == draft.IdNumber ? "idNumber" : "email";
+            throw new DomainConflictException(
+                $"Another expert ({c.Id}) already has this {(field == "idNumber" ? "ID number / 身份证号已存在" : "email / 邮箱已存在")}.",
+                new Dictionary<string, object?> { ["field"] = field, ["existingExpertId"] = c.Id });
+        }
+    }
+
+    private async Task SaveAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException ex)
+        {
+            throw new PreconditionFailedException("The expert was changed by someone else / 数据已被他人修改，请刷新后重试.", ex);
+        }
+        catch (DbUpdateException ex)
+        {
+            // A unique index caught what the checks above could not see (a concurrent insert).
+            throw new DomainConflictException("The data clashes with a record saved at the same time (duplicate ID number, email or credit code) / 数据重复.", ex);
+        }
+    }
+}
+
+/// <summary>Reference data needed to resolve drafts: loaded once per request or per CSV import.</summary>
+public sealed class RegistryLookup
+{
+    private readonly Dictionary<string, Specialty> _specialties;
+    private readonly HashSet<string> _regions;
+    private readonly Dictionary<string, Organisation> _organisations;
+
+    private RegistryLookup(Dictionary<string, Specialty> specialties, HashSet<string> regions, Dictionary<string, Organisation> organisations)
+    {
+        _specialties = specialties;
+        _regions = regions;
+        _organisations = organisations;
+    }
+
+    public static async Task<RegistryLookup> LoadForAsync(ExpertPoolDbContext db, IReadOnlyCollection<ExpertDraft> drafts, CancellationToken ct)
+    {
+        var codes = drafts.SelectMany(d => d.SpecialtyCodes).Distinct().ToList();
+        var regions = drafts.Select(d => d.RegionCode).Distinct().ToList();
+        var credit = drafts.Select(d => d.EmployerCreditCode).Distinct().ToList();
+        var specialties = await db.Specialties.Where(s => codes.Contains(s.Code)).ToDictionaryAsync(s => s.Code, StringComparer.Ordinal, ct);
+        var regionSet = (await db.Regions.Where(r => regions.Contains(r.Code)).Select(r => r.Code).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var orgs = await db.Organisations.Where(o => credit.Contains(o.CreditCode)).ToDictionaryAsync(o => o.CreditCode, StringComparer.Ordinal, ct);
+        return new RegistryLookup(specialties, regionSet, orgs);
+    }
+
+    /// <summary>Finds the draft's specialties, region and employer; creates the employer when it is new and named.</summary>
+    public (Organisation? Employer, IReadOnlyList<Specialty> Specialties) Resolve(ExpertDraft draft, Dictionary<string, List<string>> errors, DateTime now)
+    {
+        void Fail(string field, string reason)
+        {
+            if (!errors.TryGetValue(field, out var list))
+                errors[field] = list = [];
+            list.Add(reason);
+        }
+
+        var specialties = new List<Specialty>();
+        foreach (var code in draft.SpecialtyCodes)
+        {
+            if (_specialties.TryGetValue(code, out var s))
+                specialties.Add(s);
+            else
+                Fail("specialtyCodes", $"unknown specialty code '{code}' / 专业代码不存在");
+        }
+        if (!_regions.Contains(draft.RegionCode))
+            Fail("regionCode", $"unknown region code '{draft.RegionCode}' / 行政区划代码不存在");
+
+        if (!_organisations.TryGetValue(draft.EmployerCreditCode, out var employer))
+        {
+            if (draft.EmployerName is null)
+            {
+                Fail("employerName", "the employer is not registered yet; give its name to register it / 单位未登记，请填写单位名称");
+            }
+            else if (errors.Count == 0)
+            {
+                employer = Organisation.Create(draft.EmployerName, draft.EmployerCreditCode, null, now);
+                _organisations[employer.CreditCode] = employer;
+            }
+        }
+        return (employer, specialties);
+    }
+}

@@ -1,0 +1,84 @@
+using ExpertPool.Domain.Common;
+
+namespace ExpertPool.Domain.Organisations;
+
+/// <summary>An employer or a party to a project, identified by its unified social credit code; known under several names (aliases).</summary>
+public sealed class Organisation
+{
+    public const int NameMax = 200;
+    private readonly List<OrganisationAlias> _aliases = [];
+
+    private Organisation()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public string Name { get; private set; } = "";
+    public string CreditCode { get; private set; } = "";
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+    public IReadOnlyList<OrganisationAlias> Aliases => _aliases;
+
+    public static Organisation Create(string? name, string? creditCode, IEnumerable<string>? aliases, DateTime now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var cleanName = Check(name, errors);
+        if (!UnifiedSocialCreditCode.TryNormalize(creditCode, out var code, out var reason))
+            errors["creditCode"] = [reason];
+        if (errors.Count > 0)
+            throw new DomainValidationException(errors);
+        var org = new Organisation { Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)), Name = cleanName, CreditCode = code, CreatedAt = now, UpdatedAt = now };
+        org.ReplaceAliases(aliases ?? []);
+        return org;
+    }
+
+    public void Update(string? name, IEnumerable<string>? aliases, DateTime now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var cleanName = Check(name, errors);
+        if (errors.Count > 0)
+            throw new DomainValidationException(errors);
+        Name = cleanName;
+        ReplaceAliases(aliases ?? []);
+        UpdatedAt = now;
+    }
+
+    private static string Check(string? name, Dictionary<string, string[]> errors)
+    {
+        var clean = name?.Trim() ?? "";
+        if (clean.Length == 0)
+            errors["name"] = ["is required / 必填"];
+        else if (clean.Length > NameMax)
+            errors["name"] = [$"must be at most {NameMax} characters"];
+        return clean;
+    }
+
+    private void ReplaceAliases(IEnumerable<string> aliases)
+    {
+        var wanted = aliases.Select(a => a?.Trim() ?? "").Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (wanted.Exists(a => a.Length > NameMax))
+            throw new DomainValidationException("aliases", $"each alias must be at most {NameMax} characters");
+        _aliases.RemoveAll(a => !wanted.Contains(a.Name));
+        foreach (var a in wanted.Where(w => !_aliases.Exists(x => x.Name == w)))
+            _aliases.Add(new OrganisationAlias(Id, a));
+    }
+}
+
+/// <summary>Another name under which the same unit appears (used for 回避 by same organisation).</summary>
+public sealed class OrganisationAlias
+{
+    private OrganisationAlias()
+    {
+    }
+
+    internal OrganisationAlias(Guid organisationId, string name)
+    {
+        Id = Guid.CreateVersion7();
+        OrganisationId = organisationId;
+        Name = name;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid OrganisationId { get; private set; }
+    public string Name { get; private set; } = "";
+}

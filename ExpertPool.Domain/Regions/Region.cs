@@ -1,0 +1,39 @@
+using System.Text.RegularExpressions;
+using ExpertPool.Domain.Common;
+
+namespace ExpertPool.Domain.Regions;
+
+/// <summary>An administrative division (GB/T 2260 six-digit code): a province or a city under it.</summary>
+public sealed partial class Region
+{
+    private Region()
+    {
+    }
+
+    public string Code { get; private set; } = "";
+    public string NameZh { get; private set; } = "";
+    public string NameEn { get; private set; } = "";
+    public string? ParentCode { get; private set; }
+
+    [GeneratedRegex("^[0-9]{6}$")]
+    private static partial Regex CodePattern();
+
+    public static Region Create(string? code, string? nameZh, string? nameEn, Region? parent)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var c = code?.Trim() ?? "";
+        if (!CodePattern().IsMatch(c))
+            errors["code"] = ["must be a 6-digit administrative division code / 必须为6位行政区划代码"];
+        var zh = nameZh?.Trim() ?? "";
+        var en = nameEn?.Trim() ?? "";
+        if (zh.Length is 0 or > 100)
+            errors["nameZh"] = ["is required, at most 100 characters / 必填"];
+        if (en.Length is 0 or > 100)
+            errors["nameEn"] = ["is required, at most 100 characters"];
+        if (parent?.ParentCode is not null)
+            errors["parentCode"] = ["regions have two levels: province and city / 区划只有省、市两级"];
+        if (errors.Count > 0)
+            throw new DomainValidationException(errors);
+        return new Region { Code = c, NameZh = zh, NameEn = en, ParentCode = parent?.Code };
+    }
+}

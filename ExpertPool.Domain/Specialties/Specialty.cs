@@ -1,0 +1,68 @@
+using System.Text.RegularExpressions;
+using ExpertPool.Domain.Common;
+
+namespace ExpertPool.Domain.Specialties;
+
+/// <summary>A node of the multi-level specialty tree. <see cref="Path"/> holds the codes from the root ("/QM/QM01/") so a subtree is one prefix match.</summary>
+public sealed partial class Specialty
+{
+    public const int NameMax = 100;
+
+    private Specialty()
+    {
+    }
+
+    public int Id { get; private set; }
+    public string Code { get; private set; } = "";
+    public string NameZh { get; private set; } = "";
+    public string NameEn { get; private set; } = "";
+    public int? ParentId { get; private set; }
+    public Specialty? Parent { get; private set; }
+    public string Path { get; private set; } = "";
+    public int Depth { get; private set; }
+
+    [GeneratedRegex("^[A-Z0-9][A-Z0-9._-]{0,31}$")]
+    private static partial Regex CodePattern();
+
+    public static Specialty Create(string? code, string? nameZh, string? nameEn, Specialty? parent)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var c = code?.Trim().ToUpperInvariant() ?? "";
+        if (!CodePattern().IsMatch(c))
+            errors["code"] = ["must be 1-32 characters of A-Z, 0-9, '.', '-' or '_' / 代码格式不正确"];
+        var (zh, en) = CheckNames(nameZh, nameEn, errors);
+        if (parent is not null && parent.Depth >= 5)
+            errors["parentCode"] = ["the tree is at most 6 levels deep / 专业树最多6级"];
+        if (errors.Count > 0)
+            throw new DomainValidationException(errors);
+        return new Specialty
+        {
+            Code = c,
+            NameZh = zh,
+            NameEn = en,
+            Parent = parent,
+            ParentId = parent?.Id,
+            Path = (parent?.Path ?? "/") + c + "/",
+            Depth = parent is null ? 0 : parent.Depth + 1,
+        };
+    }
+
+    public void Rename(string? nameZh, string? nameEn)
+    {
+        var errors = new Dictionary<string, string[]>();
+        (NameZh, NameEn) = CheckNames(nameZh, nameEn, errors);
+        if (errors.Count > 0)
+            throw new DomainValidationException(errors);
+    }
+
+    private static (string Zh, string En) CheckNames(string? nameZh, string? nameEn, Dictionary<string, string[]> errors)
+    {
+        var zh = nameZh?.Trim() ?? "";
+        var en = nameEn?.Trim() ?? "";
+        if (zh.Length == 0 || zh.Length > NameMax)
+            errors["nameZh"] = [$"is required, at most {NameMax} characters / 必填，不超过 {NameMax} 个字符"];
+        if (en.Length == 0 || en.Length > NameMax)
+            errors["nameEn"] = [$"is required, at most {NameMax} characters"];
+        return (zh, en);
+    }
+}
