@@ -1,6 +1,31 @@
+using ExpertPool.Api.Experts;
+using ExpertPool.Api.Extensions;
+using ExpertPool.Api.Organisations;
+using ExpertPool.Api.Regions;
+using ExpertPool.Api.Specialties;
+using ExpertPool.Domain;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddExpertPoolDomain(builder.Configuration, builder.Environment);
+builder.Services.AddApiBasics();
+builder.Services.AddErrorHandling();
+builder.Services.AddApiSecurity();
+
 var app = builder.Build();
-app.MapGet("/", () => "ExpertPool");
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseApiDocs();
+
+app.MapHealthChecks("/health");
+app.MapExperts();
+app.MapSpecialties();
+app.MapOrganisations();
+app.MapRegions();
+
+app.PrepareApiKeys();
+await app.PrepareDatabaseAsync();
 await app.RunAsync();
 
 public partial class Program;

@@ -1,0 +1,118 @@
+using ExpertPool.Domain.Common;
+using ExpertPool.Domain.Experts;
+
+namespace ExpertPool.Api.Experts;
+
+public sealed record ExpertRequest(
+    string? Name,
+    string? IdNumber,
+    string? Gender,
+    int? BirthYear,
+    string? EmployerName,
+    string? EmployerCreditCode,
+    string? Title,
+    string? TitleGrade,
+    IReadOnlyList<string>? SpecialtyCodes,
+    string? RegionCode,
+    string? Email,
+    string? Phone,
+    string? PreferredLanguage,
+    string? JoinChannel,
+    DateOnly? TermStart,
+    DateOnly? TermEnd,
+    IReadOnlyList<BlackoutInput>? Blackouts)
+{
+    public ExpertInput ToInput() => new()
+    {
+        Name = Name,
+        IdNumber = IdNumber,
+        Gender = Gender,
+        BirthYear = BirthYear,
+        EmployerName = EmployerName,
+        EmployerCreditCode = EmployerCreditCode,
+        Title = Title,
+        TitleGrade = TitleGrade,
+        SpecialtyCodes = SpecialtyCodes,
+        RegionCode = RegionCode,
+        Email = Email,
+        Phone = Phone,
+        PreferredLanguage = PreferredLanguage,
+        JoinChannel = JoinChannel,
+        TermStart = TermStart,
+        TermEnd = TermEnd,
+        Blackouts = Blackouts,
+    };
+}
+
+public sealed record StatusChangeRequest(string? Status, string? Reason);
+
+public sealed record EmployerDto(Guid Id, string Name, string CreditCode);
+
+public sealed record SpecialtyRef(string Code, string NameZh, string NameEn);
+
+public sealed record BlackoutDto(DateOnly From, DateOnly To, string? Reason);
+
+public sealed record StatusChangeDto(string? From, string To, string Reason, string Actor, DateTime ChangedAt);
+
+/// <summary>One expert as a reader sees it: ID number, phone and email masked unless the caller is an administrator.</summary>
+public sealed record ExpertDto(
+    Guid Id,
+    string Name,
+    string IdNumber,
+    string Gender,
+    int BirthYear,
+    EmployerDto Employer,
+    string Title,
+    string TitleGrade,
+    IReadOnlyList<SpecialtyRef> Specialties,
+    string RegionCode,
+    string Email,
+    string Phone,
+    string PreferredLanguage,
+    string JoinChannel,
+    string Status,
+    DateOnly? TermStart,
+    DateOnly? TermEnd,
+    IReadOnlyList<BlackoutDto> Blackouts,
+    int Version,
+    DateTime CreatedAt,
+    DateTime UpdatedAt)
+{
+    public static ExpertDto From(Expert e, bool personalData) => new(
+        e.Id,
+        e.Name,
+        personalData ? e.IdNumber : ChineseIdNumber.Mask(e.IdNumber),
+        e.Gender.ToString(),
+        e.BirthYear,
+        new EmployerDto(e.EmployerId, e.Employer?.Name ?? "", e.Employer?.CreditCode ?? ""),
+        e.Title,
+        e.TitleGrade.ToString(),
+        e.Specialties.Where(s => s.Specialty is not null).Select(s => new SpecialtyRef(s.Specialty!.Code, s.Specialty.NameZh, s.Specialty.NameEn)).OrderBy(s => s.Code, StringComparer.Ordinal).ToList(),
+        e.RegionCode,
+        personalData ? e.Email : PersonalData.MaskEmail(e.Email),
+        personalData ? e.Phone : PersonalData.MaskPhone(e.Phone),
+        e.PreferredLanguage,
+        e.JoinChannel.ToString(),
+        e.Status.ToString(),
+        e.TermStart,
+        e.TermEnd,
+        e.Blackouts.OrderBy(b => b.From).Select(b => new BlackoutDto(b.From, b.To, b.Reason)).ToList(),
+        e.Version,
+        e.CreatedAt,
+        e.UpdatedAt);
+}
+
+/// <summary>A row of the expert list.</summary>
+public sealed record ExpertSummary(
+    Guid Id,
+    string Name,
+    string IdNumber,
+    string EmployerName,
+    string Title,
+    string TitleGrade,
+    IReadOnlyList<string> SpecialtyCodes,
+    string RegionCode,
+    string Phone,
+    string Status);
+
+public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);

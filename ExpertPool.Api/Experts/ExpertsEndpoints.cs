@@ -1,0 +1,170 @@
+using System.Security.Claims;
+using ExpertPool.Api.Security;
+using ExpertPool.Domain.Common;
+using ExpertPool.Domain.Experts;
+using ExpertPool.Domain.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpertPool.Api.Experts;
+
+public static class ExpertsEndpoints
+{
+    public const int MaxPageSize = 200;
+
+    public static RouteGroupBuilder MapExperts(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/experts").WithTags("Experts").RequireAuthorization(Policies.Reader);
+        group.MapGet("/", ListExperts).WithName(nameof(ListExperts));
+        group.MapGet("/{id:guid}", GetExpert).WithName(nameof(GetExpert));
+        group.MapGet("/{id:guid}/status-history", GetStatusHistory).WithName(nameof(GetStatusHistory));
+        group.MapPost("/", CreateExpert).WithName(nameof(CreateExpert)).RequireAuthorization(Policies.Admin);
+        group.MapPut("/{id:guid}", UpdateExpert).WithName(nameof(UpdateExpert)).RequireAuthorization(Policies.Admin);
+        group.MapPost("/{id:guid}/status", ChangeStatus).WithName(nameof(ChangeStatus)).RequireAuthorization(Policies.Admin);
+        return group;
+    }
+
+    public static async Task<Ok<PagedList<ExpertSummary>>> ListExperts(
+        ExpertPoolDbContext db,
+        ClaimsPrincipal user,
+        string? specialty,
+        string? region,
+        string? status,
+        string? titleGrade,
+        string? q,
+        int? page,
+        int? pageSize,
+        CancellationToken ct)
+    {
+        var (filter, p, size) = ReadFilter(specialty, region, status, titleGrade, q, page, pageSize);
+        var query = await filter.ApplyAsync(db, db.Experts.AsNoTracking(), ct);
+        var total = await query.CountAsync(ct);
+        var rows = await query
+            .OrderBy(e => e.Id)
+            .Skip((p - 1) * size)
+            .Take(size)
+            .Select(e => new
+            {
+                e.Id,
+                e.Name,
+                e.IdNumber,
+                EmployerName = e.Employer!.Name,
+                e.Title,
+                e.TitleGrade,
+                Codes = e.Specialties.Select(s => s.Specialty!.Code).ToList(),
+                e.RegionCode,
+                e.Phone,
+                e.Status,
+            })
+            .ToListAsync(ct);
+        var full = user.SeesPersonalData();
+        var items = rows.Select(r => new ExpertSummary(
+            r.Id, r.Name,
+            full ? r.IdNumber : ChineseIdNumber.Mask(r.IdNumber),
+            r.EmployerName, r.Title, r.TitleGrade.ToString(),
+            r.Codes.Order(StringComparer.Ordinal).ToList(),
+            r.RegionCode,
+            full ? r.Phone : PersonalData.MaskPhone(r.Phone),
+            r.Status.ToString())).ToList();
+        return TypedResults.Ok(new PagedList<ExpertSummary>(items, p, size, total));
+    }
+
+    /// <summary>Parses list and export query parameters; every bad value is reported by name.</summary>
+    public static (ExpertFilter Filter, int Page, int PageSize) ReadFilter(string? specialty, string? region, string? status, string? titleGrade, string? q, int? page, int? pageSize)
+    {
+        var errors = new Dictionary<string, string[]>();
+        ExpertStatus? st = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (ExpertVocabulary.StatusNames.TryGetValue(status.Trim(), out var s))
+                st = s;
+            else
+                errors["status"] = ["must be one of Applied, Active, Suspended, Removed, Retired"];
+        }
+        TitleGrade? tg = null;
+        if (!string.IsNullOrWhiteSpace(titleGrade))
+        {
+            if (ExpertVocabulary.TitleGradeNames.TryGetValue(titleGrade.Trim(), out var g))
+                tg = g;
+            else
+                errors["titleGrade"] = ["must be one of FullSenior, AssociateSenior, Intermediate, Junior"];
+        }
+        if (page is < 1)
+            errors["page"] = ["must be 1 or more"];
+        if (pageSize is < 1 or > MaxPageSize)
+            errors["pageSize"] = [$"must be between 1 and {MaxPageSize}"];
+        if (q?.Length > 100)
+            errors["q"] = ["must be at most 100 characters"];
+        if (errors.Count > 0)
+            throw new DomainValidationException(errors);
+        return (new ExpertFilter(specialty, region, st, tg, q), page ?? 1, pageSize ?? 50);
+    }
+
+    public static async Task<Results<Ok<ExpertDto>, NotFound>> GetExpert(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+    {
+        var expert = await ExpertRegistry.LoadAsync(db.Experts.AsNoTracking(), id, ct);
+        http.Response.Headers.ETag = ETag(expert.Version);
+        return TypedResults.Ok(ExpertDto.From(expert, user.SeesPersonalData()));
+    }
+
+    public static async Task<Ok<List<StatusChangeDto>>> GetStatusHistory(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    {
+        if (!await db.Experts.AnyAsync(e => e.Id == id, ct))
+            throw new NotFoundException("Expert", id);
+        var rows = await db.ExpertStatusChanges.AsNoTracking()
+            .Where(c => c.ExpertId == id)
+            .OrderBy(c => c.ChangedAt).ThenBy(c => c.Id)
+            .ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(c => new StatusChangeDto(c.FromStatus?.ToString(), c.ToStatus.ToString(), c.Reason, c.Actor, c.ChangedAt)).ToList());
+    }
+
+    public static async Task<Created<ExpertDto>> CreateExpert(ExpertRequest request, ExpertRegistry registry, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+    {
+        var expert = await registry.CreateAsync(request.ToInput(), user.Actor(), ct);
+        http.Response.Headers.ETag = ETag(expert.Version);
+        return TypedResults.Created($"/api/experts/{expert.Id}", ExpertDto.From(expert, personalData: true));
+    }
+
+    public static async Task<Results<Ok<ExpertDto>, ProblemHttpResult>> UpdateExpert(
+        Guid id, ExpertRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, ExpertRegistry registry, HttpContext http, CancellationToken ct)
+    {
+        var expected = await ExpectedVersionAsync(ifMatch, id, registry, required: true, ct);
+        var expert = await registry.UpdateAsync(id, expected!.Value, request.ToInput(), ct);
+        http.Response.Headers.ETag = ETag(expert.Version);
+        return TypedResults.Ok(ExpertDto.From(expert, personalData: true));
+    }
+
+    public static async Task<Ok<ExpertDto>> ChangeStatus(
+        Guid id, StatusChangeRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, ExpertRegistry registry, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Status) || !ExpertVocabulary.StatusNames.TryGetValue(request.Status.Trim(), out var target))
+            throw new DomainValidationException("status", "must be one of Applied, Active, Suspended, Removed, Retired");
+        var expected = await ExpectedVersionAsync(ifMatch, id, registry, required: false, ct);
+        var expert = await registry.ChangeStatusAsync(id, expected, target, request.Reason, user.Actor(), ct);
+        http.Response.Headers.ETag = ETag(expert.Version);
+        return TypedResults.Ok(ExpertDto.From(expert, personalData: true));
+    }
+
+    public static string ETag(int version) => $"\"v{version}\"";
+
+    /// <summary>Reads If-Match: a missing header on an update is 428; a malformed one 400; "*" means the current version.</summary>
+    private static async Task<int?> ExpectedVersionAsync(string? ifMatch, Guid id, ExpertRegistry registry, bool required, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(ifMatch))
+        {
+            if (required)
+                throw new PreconditionRequiredException();
+            return null;
+        }
+        var tag = ifMatch.Trim();
+        if (tag == "*")
+            return (await registry.LoadAsync(id, ct)).Version;
+        if (tag.Length > 3 && tag.StartsWith("\"v", StringComparison.Ordinal) && tag.EndsWith('"') && int.TryParse(tag.AsSpan(2, tag.Length - 3), out var v))
+            return v;
+        throw new DomainValidationException("If-Match", "must be the ETag from the last read, e.g. \"v3\" / 请使用读取时返回的 ETag");
+    }
+}
+
+/// <summary>An update came without If-Match: 428 Precondition Required.</summary>
+public sealed class PreconditionRequiredException() : Exception("Send If-Match with the ETag of the version you edited / 请在 If-Match 中提供 ETag.");

@@ -1,0 +1,34 @@
+using System.Text.Encodings.Web;
+using System.Text.Json.Serialization;
+using System.Text.Unicode;
+using ExpertPool.Domain.Persistence;
+
+namespace ExpertPool.Api.Extensions;
+
+public static class ApiExtensions
+{
+    public static IServiceCollection AddApiBasics(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            // Chinese text stays readable in responses; HTML-sensitive characters are still escaped.
+            o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+        });
+        services.AddOpenApi();
+        services.AddHealthChecks().AddDbContextCheck<ExpertPoolDbContext>("database");
+        return services;
+    }
+
+    public static WebApplication UseApiDocs(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint("/openapi/v1.json", "ExpertPool v1");
+            o.RoutePrefix = "swagger";
+            o.DocumentTitle = "ExpertPool API";
+        });
+        return app;
+    }
+}

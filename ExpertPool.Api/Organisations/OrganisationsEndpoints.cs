@@ -1,0 +1,96 @@
+using ExpertPool.Api.Experts;
+using ExpertPool.Api.Security;
+using ExpertPool.Domain.Common;
+using ExpertPool.Domain.Organisations;
+using ExpertPool.Domain.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpertPool.Api.Organisations;
+
+public sealed record OrganisationDto(Guid Id, string Name, string CreditCode, IReadOnlyList<string> Aliases);
+
+public sealed record CreateOrganisationRequest(string? Name, string? CreditCode, IReadOnlyList<string>? Aliases);
+
+public sealed record UpdateOrganisationRequest(string? Name, IReadOnlyList<string>? Aliases);
+
+public static class OrganisationsEndpoints
+{
+    public static RouteGroupBuilder MapOrganisations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/organisations").WithTags("Organisations").RequireAuthorization(Policies.Reader);
+        group.MapGet("/", ListOrganisations).WithName(nameof(ListOrganisations));
+        group.MapGet("/{id:guid}", GetOrganisation).WithName(nameof(GetOrganisation));
+        group.MapPost("/", CreateOrganisation).WithName(nameof(CreateOrganisation)).RequireAuthorization(Policies.Admin);
+        group.MapPut("/{id:guid}", UpdateOrganisation).WithName(nameof(UpdateOrganisation)).RequireAuthorization(Policies.Admin);
+        group.MapDelete("/{id:guid}", DeleteOrganisation).WithName(nameof(DeleteOrganisation)).RequireAuthorization(Policies.Admin);
+        return group;
+    }
+
+    public static async Task<Ok<PagedList<OrganisationDto>>> ListOrganisations(ExpertPoolDbContext db, string? q, int? page, int? pageSize, CancellationToken ct)
+    {
+        var (_, p, size) = ExpertsEndpoints.ReadFilter(null, null, null, null, q, page, pageSize);
+        var query = db.Organisations.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var term = q.Trim();
+            var code = term.ToUpperInvariant();
+            query = query.Where(o => o.Name.Contains(term) || o.CreditCode == code || o.Aliases.Any(a => a.Name.Contains(term)));
+        }
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderBy(o => o.Name).ThenBy(o => o.Id).Skip((p - 1) * size).Take(size).Include(o => o.Aliases).ToListAsync(ct);
+        return TypedResults.Ok(new PagedList<OrganisationDto>(rows.Select(ToDto).ToList(), p, size, total));
+    }
+
+    public static async Task<Ok<OrganisationDto>> GetOrganisation(Guid id, ExpertPoolDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(ToDto(await FindAsync(db, id, ct)));
+
+    public static async Task<Created<OrganisationDto>> CreateOrganisation(CreateOrganisationRequest request, ExpertPoolDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var org = Organisation.Create(request.Name, request.CreditCode, request.Aliases, clock.GetUtcNow().UtcDateTime);
+        if (await db.Organisations.AnyAsync(o => o.CreditCode == org.CreditCode, ct))
+            throw new DomainConflictException($"An organisation with credit code {org.CreditCode} already exists / 统一社会信用代码已存在.");
+        await EnsureAliasesFreeAsync(db, org, ct);
+        db.Organisations.Add(org);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/organisations/{org.Id}", ToDto(org));
+    }
+
+    public static async Task<Ok<OrganisationDto>> UpdateOrganisation(Guid id, UpdateOrganisationRequest request, ExpertPoolDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var org = await FindAsync(db, id, ct);
+        org.Update(request.Name, request.Aliases, clock.GetUtcNow().UtcDateTime);
+        await EnsureAliasesFreeAsync(db, org, ct);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(ToDto(org));
+    }
+
+    /// <summary>An organisation that employs experts is kept (409 with the count): experts' history points at it.</summary>
+    public static async Task<NoContent> DeleteOrganisation(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    {
+        var org = await FindAsync(db, id, ct);
+        var experts = await db.Experts.CountAsync(e => e.EmployerId == id, ct);
+        if (experts > 0)
+        {
+            throw new DomainConflictException(
+                $"The organisation employs {experts} expert(s) and cannot be deleted / 该单位有 {experts} 位专家，不能删除.",
+                new Dictionary<string, object?> { ["expertCount"] = experts });
+        }
+        db.Organisations.Remove(org);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task EnsureAliasesFreeAsync(ExpertPoolDbContext db, Organisation org, CancellationToken ct)
+    {
+        var names = org.Aliases.Select(a => a.Name).ToList();
+        var taken = await db.OrganisationAliases.Where(a => a.OrganisationId != org.Id && names.Contains(a.Name)).Select(a => a.Name).FirstOrDefaultAsync(ct);
+        if (taken is not null)
+            throw new DomainConflictException($"The alias '{taken}' belongs to another organisation / 别名已被其他单位使用.");
+    }
+
+    private static async Task<Organisation> FindAsync(ExpertPoolDbContext db, Guid id, CancellationToken ct) =>
+        await db.Organisations.Include(o => o.Aliases).FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new NotFoundException("Organisation", id);
+
+    private static OrganisationDto ToDto(Organisation o) => new(o.Id, o.Name, o.CreditCode, o.Aliases.Select(a => a.Name).Order(StringComparer.Ordinal).ToList());
+}

@@ -1,0 +1,20 @@
+using ExpertPool.Domain.Experts;
+using ExpertPool.Domain.Persistence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace ExpertPool.Domain;
+
+public static class DomainServiceCollectionExtensions
+{
+    /// <summary>Everything both hosts share: the database, the clock and the domain services.</summary>
+    public static IServiceCollection AddExpertPoolDomain(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddExpertPoolPersistence(configuration, environment);
+        services.AddScoped<ExpertRegistry>();
+        return services;
+    }
+}
