@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ExpertPool.Tests.Fixtures;
+using Xunit.Abstractions;
+
+namespace ExpertPool.Tests.Api;
+
+/// <summary>Shared helpers for the API suites that run once per database provider.</summary>
+public abstract class ApiTestBase<TFactory> : IClassFixture<TFactory>
+    where TFactory : ExpertPoolApiFactory
+{
+    protected ApiTestBase(TFactory factory, ITestOutputHelper output)
+    {
+        Factory = factory;
+        Output = output;
+        if (!factory.Enabled)
+            PostgresRequirement.IsAvailable(output);
+    }
+
+    protected TFactory Factory { get; }
+    protected ITestOutputHelper Output { get; }
+
+    /// <summary>True when the provider is not configured on this developer machine; never on CI.</summary>
+    protected bool NotConfigured => !Factory.Enabled;
+
+    protected HttpClient Admin => Factory.Admin();
+    protected HttpClient Auditor => Factory.Auditor();
+
+    /// <summary>A private two-level specialty subtree and a province with two cities, unique to the calling test.</summary>
+    protected async Task<Reference> CreateReferenceAsync()
+    {
+        var admin = Admin;
+        var s = TestData.Suffix();
+        var root = $"R{s}";
+        await Ok(admin.PostAsJsonAsync("/api/specialties", new { code = root, nameZh = "质量管理" + s, nameEn = "Quality management " + s }));
+        await Ok(admin.PostAsJsonAsync("/api/specialties", new { code = root + "01", nameZh = "卓越绩效", nameEn = "Performance excellence", parentCode = root }));
+        await Ok(admin.PostAsJsonAsync("/api/specialties", new { code = root + "02", nameZh = "质量分析", nameEn = "Quality analysis", parentCode = root }));
+        var other = $"O{s}";
+        await Ok(admin.PostAsJsonAsync("/api/specialties", new { code = other, nameZh = "特种设备", nameEn = "Special equipment" }));
+        var n = Random.Shared.Next(10, 99);
+        var province = $"{n}0000";
+        var existing = await admin.GetFromJsonAsync<JsonArray>("/api/regions");
+        while (existing!.Any(r => r!["code"]!.GetValue<string>() == province))
+        {
+            n = Random.Shared.Next(10, 99);
+            province = $"{n}0000";
+        }
+        await Ok(admin.PostAsJsonAsync("/api/regions", new { code = province, nameZh = "浙江省", nameEn = "Zhejiang" }));
+        await Ok(admin.PostAsJsonAsync("/api/regions", new { code = $"{n}0100", nameZh = "杭州市", nameEn = "Hangzhou", parentCode = province }));
+        await Ok(admin.PostAsJsonAsync("/api/regions", new { code = $"{n}0200", nameZh = "宁波市", nameEn = "Ningbo", parentCode = province }));
+        return new Reference(root, root + "01", root + "02", other, province, $"{n}0100", $"{n}0200");
+    }
+
+    protected static object NewExpert(Reference r, string? name = null, string? specialty = null, string? region = null, string? employer = null, string? creditCode = null, string titleGrade = "FullSenior") => new
+    {
+        name = name ?? "王建国",
+        idNumber = TestData.IdNumber(),
+        employerName = employer ?? "浙江省质量科学研究院",
+        employerCreditCode = creditCode ?? TestData.CreditCode(),
+        title = "正高级工程师",
+        titleGrade,
+        specialtyCodes = new[] { specialty ?? r.Leaf1 },
+        regionCode = region ?? r.City1,
+        email = TestData.Email(),
+        phone = TestData.Phone(),
+        preferredLanguage = "zh-CN",
+        termStart = "2026-01-01",
+        termEnd = "2028-12-31",
+    };
+
+    protected async Task<JsonObject> CreateExpertAsync(object body)
+    {
+        var response = await Admin.PostAsJsonAsync("/api/experts", body);
+        await Ok(Task.FromResult(response));
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    protected static async Task<HttpResponseMessage> Ok(Task<HttpResponseMessage> call)
+    {
+        var response = await call;
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"{(int)response.StatusCode} {response.ReasonPhrase}: {await response.Content.ReadAsStringAsync()}");
+        return response;
+    }
+
+    protected static async Task<JsonObject> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(expected, body);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        return JsonNode.Parse(body)!.AsObject();
+    }
+
+    protected static T Read<T>(JsonNode? node) => node.Deserialize<T>()!;
+}
+
+public sealed record Reference(string Root, string Leaf1, string Leaf2, string Other, string Province, string City1, string City2);

@@ -1,0 +1,296 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ExpertPool.Tests.Fixtures;
+using Xunit.Abstractions;
+
+namespace ExpertPool.Tests.Api;
+
+/// <summary>The registry API suite. It runs once per provider: see the two subclasses at the bottom.</summary>
+public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHelper output) : ApiTestBase<TFactory>(factory, output)
+    where TFactory : ExpertPoolApiFactory
+{
+    [Fact]
+    public async Task Creating_an_expert_returns_201_with_location_and_etag_and_the_data_round_trips_exactly()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        const string name = "欧阳🙂 Zhang-李";
+        var created = await Admin.PostAsJsonAsync("/api/experts", NewExpert(r, name: name, employer: "杭州📐检测 Co., Ltd. 有限公司"));
+
+        created.StatusCode.Should().Be(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        created.Headers.Location!.ToString().Should().StartWith("/api/experts/");
+        created.Headers.ETag!.Tag.Should().Be("\"v1\"");
+        var fetched = await Admin.GetFromJsonAsync<JsonObject>(created.Headers.Location);
+        fetched!["name"]!.GetValue<string>().Should().Be(name);
+        fetched["employer"]!["name"]!.GetValue<string>().Should().Be("杭州📐检测 Co., Ltd. 有限公司");
+        fetched["status"]!.GetValue<string>().Should().Be("Applied");
+        fetched["specialties"]![0]!["code"]!.GetValue<string>().Should().Be(r.Leaf1);
+        fetched["gender"]!.GetValue<string>().Should().Be("Male", "the ID number's 17th digit is odd");
+    }
+
+    [Fact]
+    public async Task A_malformed_expert_gets_a_problem_naming_each_field_and_nothing_is_stored()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var id = TestData.IdNumber();
+        var badId = id[..17] + (id[17] == '0' ? '1' : '0');
+        var before = await Admin.GetFromJsonAsync<JsonObject>("/api/experts?pageSize=1");
+
+        var response = await Admin.PostAsJsonAsync("/api/experts", new
+        {
+            name = "",
+            idNumber = badId,
+            employerCreditCode = "91330000ABCDEFGHIO",
+            title = "高级工程师",
+            titleGrade = "Emperor",
+            specialtyCodes = new[] { r.Leaf1 },
+            regionCode = "33",
+            email = "not-an-email",
+            phone = "abc",
+        });
+
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        var errors = problem["errors"]!.AsObject();
+        errors.Select(e => e.Key).Should().BeEquivalentTo("name", "idNumber", "employerCreditCode", "titleGrade", "regionCode", "email", "phone");
+        errors["idNumber"]![0]!.GetValue<string>().Should().Contain("check character");
+        var after = await Admin.GetFromJsonAsync<JsonObject>("/api/experts?pageSize=1");
+        after!["total"]!.GetValue<int>().Should().Be(before!["total"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Unknown_references_are_reported_by_field()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var body = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(NewExpert(r)))!.AsObject();
+        body["specialtyCodes"] = new JsonArray("NOPE99");
+        body["regionCode"] = "999999";
+
+        var problem = await ProblemAsync(await Admin.PostAsJsonAsync("/api/experts", body), HttpStatusCode.BadRequest);
+
+        problem["errors"]!["specialtyCodes"]![0]!.GetValue<string>().Should().Contain("NOPE99");
+        problem["errors"]!["regionCode"]![0]!.GetValue<string>().Should().Contain("999999");
+    }
+
+    [Fact]
+    public async Task Broken_json_and_wrong_types_are_400_naming_the_field_not_500()
+    {
+        if (NotConfigured) return;
+        using var broken = new StringContent("{\"name\": \"张", System.Text.Encoding.UTF8, "application/json");
+        (await ProblemAsync(await Admin.PostAsync("/api/experts", broken), HttpStatusCode.BadRequest))["errors"].Should().NotBeNull();
+
+        using var wrongType = new StringContent("{\"name\": 3}", System.Text.Encoding.UTF8, "application/json");
+        var problem = await ProblemAsync(await Admin.PostAsync("/api/experts", wrongType), HttpStatusCode.BadRequest);
+        problem["errors"]!.AsObject().Select(e => e.Key).Should().Contain("name");
+
+        var badQuery = await ProblemAsync(await Admin.GetAsync("/api/experts?page=x"), HttpStatusCode.BadRequest);
+        badQuery["errors"]!.AsObject().Select(e => e.Key).Should().Contain("page");
+    }
+
+    [Fact]
+    public async Task Duplicate_id_number_or_email_is_409_and_not_merged()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var first = await CreateExpertAsync(NewExpert(r));
+        var sameId = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(NewExpert(r)))!.AsObject();
+        sameId["idNumber"] = first["idNumber"]!.GetValue<string>();
+        var sameEmail = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(NewExpert(r)))!.AsObject();
+        sameEmail["email"] = first["email"]!.GetValue<string>().ToUpperInvariant();
+
+        var p1 = await ProblemAsync(await Admin.PostAsJsonAsync("/api/experts", sameId), HttpStatusCode.Conflict);
+        var p2 = await ProblemAsync(await Admin.PostAsJsonAsync("/api/experts", sameEmail), HttpStatusCode.Conflict);
+
+        p1["field"]!.GetValue<string>().Should().Be("idNumber");
+        p2["field"]!.GetValue<string>().Should().Be("email");
+        p1["existingExpertId"]!.GetValue<string>().Should().Be(first["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Unknown_ids_are_404()
+    {
+        if (NotConfigured) return;
+        await ProblemAsync(await Admin.GetAsync($"/api/experts/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await ProblemAsync(await Admin.GetAsync($"/api/organisations/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await ProblemAsync(await Admin.GetAsync("/api/specialties/NOSUCH"), HttpStatusCode.NotFound);
+        await ProblemAsync(await Admin.PostAsJsonAsync($"/api/experts/{Guid.NewGuid()}/status", new { status = "Active", reason = "x" }), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Updates_need_the_current_etag_and_a_stale_one_is_412()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var body = NewExpert(r);
+        var created = await Admin.PostAsJsonAsync("/api/experts", body);
+        var location = created.Headers.Location!;
+        var update = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(body))!.AsObject();
+        update["title"] = "研究员";
+
+        var withoutIfMatch = await Admin.PutAsJsonAsync(location, update);
+        await ProblemAsync(withoutIfMatch, HttpStatusCode.PreconditionRequired);
+
+        var ok = new HttpRequestMessage(HttpMethod.Put, location) { Content = JsonContent.Create(update) };
+        ok.Headers.IfMatch.ParseAdd("\"v1\"");
+        var updated = await Admin.SendAsync(ok);
+        updated.StatusCode.Should().Be(HttpStatusCode.OK, await updated.Content.ReadAsStringAsync());
+        updated.Headers.ETag!.Tag.Should().Be("\"v2\"");
+
+        update["title"] = "教授";
+        var stale = new HttpRequestMessage(HttpMethod.Put, location) { Content = JsonContent.Create(update) };
+        stale.Headers.IfMatch.ParseAdd("\"v1\"");
+        await ProblemAsync(await Admin.SendAsync(stale), HttpStatusCode.PreconditionFailed);
+
+        var stored = await Admin.GetFromJsonAsync<JsonObject>(location);
+        stored!["title"]!.GetValue<string>().Should().Be("研究员", "the stale write changed nothing");
+    }
+
+    [Fact]
+    public async Task Status_changes_need_a_reason_follow_the_lifecycle_and_keep_history()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var expert = await CreateExpertAsync(NewExpert(r));
+        var url = $"/api/experts/{expert["id"]}";
+
+        await ProblemAsync(await Admin.PostAsJsonAsync($"{url}/status", new { status = "Active" }), HttpStatusCode.BadRequest);
+        await Ok(Admin.PostAsJsonAsync($"{url}/status", new { status = "Active", reason = "审核通过 approved" }));
+        await Ok(Admin.PostAsJsonAsync($"{url}/status", new { status = "Suspended", reason = "两年平均分低于60" }));
+        await Ok(Admin.PostAsJsonAsync($"{url}/status", new { status = "Removed", reason = "违规 misconduct" }));
+        var backFromRemoved = await Admin.PostAsJsonAsync($"{url}/status", new { status = "Active", reason = "try" });
+
+        await ProblemAsync(backFromRemoved, HttpStatusCode.Conflict);
+        var history = await Admin.GetFromJsonAsync<JsonArray>($"{url}/status-history");
+        history!.Select(h => h!["to"]!.GetValue<string>()).Should().Equal("Applied", "Active", "Suspended", "Removed");
+        history![2]!["reason"]!.GetValue<string>().Should().Be("两年平均分低于60");
+        history![2]!["actor"]!.GetValue<string>().Should().Be("admin");
+        (await Admin.GetFromJsonAsync<JsonObject>(url))!["status"]!.GetValue<string>().Should().Be("Removed", "experts are never hard-deleted");
+    }
+
+    [Fact]
+    public async Task The_list_filters_by_specialty_subtree_region_status_title_and_text_with_paging()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var tag = TestData.Suffix();
+        var a = await CreateExpertAsync(NewExpert(r, name: "甲" + tag, specialty: r.Leaf1, region: r.City1));
+        var b = await CreateExpertAsync(NewExpert(r, name: "乙" + tag, specialty: r.Leaf2, region: r.City2, titleGrade: "AssociateSenior"));
+        var c = await CreateExpertAsync(NewExpert(r, name: "丙" + tag, specialty: r.Other, region: r.City1, employer: "宁波市特种设备检验研究院" + tag));
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{a["id"]}/status", new { status = "Active", reason = "ok" }));
+
+        async Task<string[]> Names(string query)
+        {
+            var page = await Admin.GetFromJsonAsync<JsonObject>("/api/experts?" + query);
+            return page!["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()).ToArray();
+        }
+
+        (await Names($"specialty={r.Root}")).Should().BeEquivalentTo("甲" + tag, "乙" + tag);
+        (await Names($"specialty={r.Leaf2}")).Should().BeEquivalentTo("乙" + tag);
+        (await Names($"region={r.Province}&q={tag}")).Should().BeEquivalentTo("甲" + tag, "乙" + tag, "丙" + tag);
+        (await Names($"region={r.City2}&q={tag}")).Should().BeEquivalentTo("乙" + tag);
+        (await Names($"specialty={r.Root}&status=Active")).Should().BeEquivalentTo("甲" + tag);
+        (await Names($"specialty={r.Root}&titleGrade=副高级")).Should().BeEquivalentTo("乙" + tag);
+        (await Names($"q=特种设备检验研究院{tag}")).Should().BeEquivalentTo("丙" + tag);
+
+        var page1 = await Admin.GetFromJsonAsync<JsonObject>($"/api/experts?q={tag}&pageSize=2&page=1");
+        var page2 = await Admin.GetFromJsonAsync<JsonObject>($"/api/experts?q={tag}&pageSize=2&page=2");
+        page1!["total"]!.GetValue<int>().Should().Be(3);
+        page1["items"]!.AsArray().Should().HaveCount(2);
+        page2!["items"]!.AsArray().Should().HaveCount(1);
+        var all = page1["items"]!.AsArray().Concat(page2["items"]!.AsArray()).Select(i => i!["id"]!.GetValue<string>());
+        all.Should().BeEquivalentTo(new[] { a, b, c }.Select(x => x["id"]!.GetValue<string>()));
+
+        await ProblemAsync(await Admin.GetAsync("/api/experts?specialty=NOSUCHCODE"), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Auditors_see_id_numbers_and_phones_masked_and_cannot_write()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var expert = await CreateExpertAsync(NewExpert(r));
+        var id = expert["idNumber"]!.GetValue<string>();
+        var phone = expert["phone"]!.GetValue<string>();
+
+        var seen = await Auditor.GetFromJsonAsync<JsonObject>($"/api/experts/{expert["id"]}");
+        seen!["idNumber"]!.GetValue<string>().Should().Be(id[..6] + "********" + id[^4..]);
+        seen["phone"]!.GetValue<string>().Should().Be(phone[..3] + "****" + phone[^4..]);
+        seen["email"]!.GetValue<string>().Should().NotBe(expert["email"]!.GetValue<string>());
+        var listed = await Auditor.GetFromJsonAsync<JsonObject>($"/api/experts?specialty={r.Leaf1}");
+        listed!["items"]![0]!["idNumber"]!.GetValue<string>().Should().Contain("********");
+        var adminSees = await Admin.GetFromJsonAsync<JsonObject>($"/api/experts/{expert["id"]}");
+        adminSees!["idNumber"]!.GetValue<string>().Should().Be(id);
+
+        (await Auditor.PostAsJsonAsync("/api/experts", NewExpert(r))).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await Factory.CreateClient((string?)null).GetAsync("/api/experts")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await Factory.CreateClient("wrong-key").GetAsync("/api/experts")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_specialty_in_use_cannot_be_deleted_and_the_conflict_counts_the_experts()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        await CreateExpertAsync(NewExpert(r, specialty: r.Leaf1));
+        await CreateExpertAsync(NewExpert(r, specialty: r.Leaf1));
+
+        var inUse = await ProblemAsync(await Admin.DeleteAsync($"/api/specialties/{r.Leaf1}"), HttpStatusCode.Conflict);
+        inUse["expertCount"]!.GetValue<int>().Should().Be(2);
+        var hasChildren = await ProblemAsync(await Admin.DeleteAsync($"/api/specialties/{r.Root}"), HttpStatusCode.Conflict);
+        hasChildren["childCount"]!.GetValue<int>().Should().Be(2);
+
+        (await Admin.DeleteAsync($"/api/specialties/{r.Other}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await Admin.GetAsync($"/api/specialties/{r.Other}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var renamed = await Admin.PutAsJsonAsync($"/api/specialties/{r.Leaf2}", new { nameZh = "质量分析与改进", nameEn = "Quality analysis & improvement" });
+        (await renamed.Content.ReadFromJsonAsync<JsonObject>())!["nameZh"]!.GetValue<string>().Should().Be("质量分析与改进");
+        await ProblemAsync(await Admin.PostAsJsonAsync("/api/specialties", new { code = r.Leaf2, nameZh = "x", nameEn = "x" }), HttpStatusCode.Conflict);
+        await ProblemAsync(await Admin.PostAsJsonAsync("/api/specialties", new { code = "bad code!", nameZh = "", nameEn = "x" }), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Organisations_keep_aliases_reject_bad_credit_codes_and_cannot_be_deleted_while_employing_experts()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var code = TestData.CreditCode();
+        var alias = "浙江质科院" + TestData.Suffix();
+        var created = await Admin.PostAsJsonAsync("/api/organisations", new { name = "浙江省质量科学研究院", creditCode = code, aliases = new[] { alias } });
+        created.StatusCode.Should().Be(HttpStatusCode.Created);
+        var org = (await created.Content.ReadFromJsonAsync<JsonObject>())!;
+        org["aliases"]!.AsArray().Select(a => a!.GetValue<string>()).Should().Equal(alias);
+
+        var bad = await ProblemAsync(await Admin.PostAsJsonAsync("/api/organisations", new { name = "x", creditCode = code[..17] + (code[17] == '0' ? '1' : '0') }), HttpStatusCode.BadRequest);
+        bad["errors"]!["creditCode"].Should().NotBeNull();
+        await ProblemAsync(await Admin.PostAsJsonAsync("/api/organisations", new { name = "again", creditCode = code }), HttpStatusCode.Conflict);
+
+        var found = await Admin.GetFromJsonAsync<JsonObject>($"/api/organisations?q={Uri.EscapeDataString(alias)}");
+        found!["total"]!.GetValue<int>().Should().Be(1);
+
+        await CreateExpertAsync(NewExpert(r, creditCode: code));
+        var blocked = await ProblemAsync(await Admin.DeleteAsync($"/api/organisations/{org["id"]}"), HttpStatusCode.Conflict);
+        blocked["expertCount"]!.GetValue<int>().Should().Be(1);
+
+        var spare = await Admin.PostAsJsonAsync("/api/organisations", new { name = "空壳单位", creditCode = TestData.CreditCode() });
+        var spareId = (await spare.Content.ReadFromJsonAsync<JsonObject>())!["id"];
+        (await Admin.DeleteAsync($"/api/organisations/{spareId}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task Health_reports_the_database_and_the_openapi_document_is_served()
+    {
+        if (NotConfigured) return;
+        var client = Factory.CreateClient((string?)null);
+        var health = await client.GetAsync("/health");
+        health.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await health.Content.ReadAsStringAsync()).Should().Be("Healthy");
+        var doc = await client.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+        doc!["paths"]!.AsObject().Select(p => p.Key).Should().Contain(["/api/experts", "/api/experts/{id}", "/api/specialties"]);
+        (await client.GetAsync("/swagger/index.html")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+}
+
+public sealed class SqliteRegistryApiTests(SqliteApiFactory factory, ITestOutputHelper output) : RegistryApiTests<SqliteApiFactory>(factory, output);
+
+public sealed class PostgresRegistryApiTests(PostgresApiFactory factory, ITestOutputHelper output) : RegistryApiTests<PostgresApiFactory>(factory, output);
