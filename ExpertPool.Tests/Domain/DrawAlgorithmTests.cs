@@ -114,25 +114,6 @@ public sealed class DrawAlgorithmTests
     }
 
     [Fact]
-    public void Rank_When100000Ids_IsFast()
-    {
-        var seed = DrawTestData.Nonce("speed");
-        var ids = Enumerable.Range(0, 100_000).Select(i => Guid.CreateVersion7().ToString("D")).ToArray();
-        ExpertRanking.Rank(seed, ids[..1000]);
-
-        var best = TimeSpan.MaxValue;
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            var watch = Stopwatch.StartNew();
-            ExpertRanking.Rank(seed, ids);
-            best = TimeSpan.FromTicks(Math.Min(best.Ticks, watch.Elapsed.Ticks));
-        }
-
-        // Measured about 40-50 ms on 2 cores (OpenSSL 3 costs ~0.75 µs per HMAC call); the bound leaves room for slow CI.
-        best.Should().BeLessThan(TimeSpan.FromMilliseconds(400));
-    }
-
-    [Fact]
     public void Run_IsDeterministic()
     {
         var input = DrawTestData.SingleQuota("deterministic", TwelveIds, 5, 2);
@@ -281,5 +262,29 @@ public sealed class DrawAlgorithmTests
         var act = () => DrawAlgorithm.Run(corrupt(DrawTestData.SingleQuota("invalid", TwelveIds, 5, 2)));
 
         act.Should().Throw<ArgumentException>().WithMessage(message);
+    }
+}
+
+[Collection(CpuHeavyTests.Name)]
+public sealed class DrawRankingPerformanceTests
+{
+    [Fact]
+    public void Rank_When100000Ids_IsFast()
+    {
+        var seed = DrawTestData.Nonce("speed");
+        var ids = Enumerable.Range(0, 100_000).Select(i => Guid.CreateVersion7().ToString("D")).ToArray();
+        ExpertRanking.Rank(seed, ids[..1000]);
+
+        var best = TimeSpan.MaxValue;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var watch = Stopwatch.StartNew();
+            ExpertRanking.Rank(seed, ids);
+            best = TimeSpan.FromTicks(Math.Min(best.Ticks, watch.Elapsed.Ticks));
+        }
+
+        // Measured 55-110 ms on a shared 2-core box: OpenSSL 3 costs ~0.7 µs per HMAC call, which dominates.
+        // The bound only guards against regressions (e.g. quadratic work or per-id allocations of the HMAC).
+        best.Should().BeLessThan(TimeSpan.FromSeconds(1));
     }
 }

@@ -16,6 +16,7 @@ namespace ExpertPool.Tests.Domain;
 /// with the series (x &lt; a+1) or Lentz continued fraction (otherwise) and a Lanczos log-gamma; accurate to ~1e-12.
 /// </para>
 /// </summary>
+[Collection(CpuHeavyTests.Name)]
 public sealed class DrawFairnessTests
 {
     private const int Draws = 100_000;
