@@ -1,0 +1,112 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ExpertPool.Domain.Draws.Algorithm;
+
+/// <summary>
+/// The one byte encoding hashed by the draw algorithm (spec: docs/draw-algorithm.md, "Canonical encoding").
+/// <list type="bullet">
+/// <item>string: u32 big-endian byte length, then the UTF-8 bytes exactly as given (no normalisation).</item>
+/// <item>integer: i64 big-endian, two's complement.</item>
+/// <item>byte string: u32 big-endian length, then the bytes.</item>
+/// <item>list: u32 big-endian item count, then the items.</item>
+/// </list>
+/// Strings must be valid Unicode (no lone surrogates); invalid strings are rejected rather than replaced.
+/// </summary>
+internal sealed class CanonicalEncoder
+{
+    internal static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly ArrayBufferWriter<byte> _buffer;
+
+    public CanonicalEncoder(int initialCapacity = 256) => _buffer = new ArrayBufferWriter<byte>(initialCapacity);
+
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.WrittenSpan;
+
+    public CanonicalEncoder WriteString(string value, string what = "string")
+    {
+        ArgumentNullException.ThrowIfNull(value, what);
+        var byteCount = Utf8ByteCount(value, what);
+        WriteUInt32((uint)byteCount);
+        var span = _buffer.GetSpan(byteCount);
+        StrictUtf8.GetBytes(value, span);
+        _buffer.Advance(byteCount);
+        return this;
+    }
+
+    public CanonicalEncoder WriteInt64(long value)
+    {
+        BinaryPrimitives.WriteInt64BigEndian(_buffer.GetSpan(8), value);
+        _buffer.Advance(8);
+        return this;
+    }
+
+    public CanonicalEncoder WriteBytes(ReadOnlySpan<byte> value)
+    {
+        WriteUInt32((uint)value.Length);
+        value.CopyTo(_buffer.GetSpan(value.Length));
+        _buffer.Advance(value.Length);
+        return this;
+    }
+
+    /// <summary>Writes the u32 item count that starts a list; the caller then writes the items.</summary>
+    public CanonicalEncoder WriteCount(int count)
+    {
+        if (count < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "A list count cannot be negative.");
+        }
+
+        WriteUInt32((uint)count);
+        return this;
+    }
+
+    /// <summary>Writes a length-prefixed value whose UTF-8 bytes were already produced by <see cref="ToUtf8"/>.</summary>
+    public CanonicalEncoder WriteUtf8(ReadOnlySpan<byte> utf8) => WriteBytes(utf8);
+
+    public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
+
+    public byte[] Sha256() => SHA256.HashData(_buffer.WrittenSpan);
+
+    /// <summary>Encodes one string on its own (u32 length + UTF-8).</summary>
+    public static byte[] EncodeString(string value) => new CanonicalEncoder(value.Length * 3 + 4).WriteString(value).ToArray();
+
+    /// <summary>Strict UTF-8 bytes of <paramref name="value"/>; throws <see cref="ArgumentException"/> for lone surrogates.</summary>
+    public static byte[] ToUtf8(string value, string what)
+    {
+        try
+        {
+            return StrictUtf8.GetBytes(value);
+        }
+        catch (EncoderFallbackException ex)
+        {
+            throw new ArgumentException($"The {what} is not valid Unicode (it contains a lone surrogate at index {ex.Index}).", what, ex);
+        }
+    }
+
+    /// <summary>Compares two UTF-8 byte strings as unsigned bytes (equals Unicode code point order).</summary>
+    public static int CompareOrdinalUtf8(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+
+    /// <summary>Lowercase hexadecimal.</summary>
+    public static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
+
+    private static int Utf8ByteCount(string value, string what)
+    {
+        try
+        {
+            return StrictUtf8.GetByteCount(value);
+        }
+        catch (EncoderFallbackException ex)
+        {
+            throw new ArgumentException($"The {what} is not valid Unicode (it contains a lone surrogate at index {ex.Index}).", what, ex);
+        }
+    }
+
+    private void WriteUInt32(uint value)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(_buffer.GetSpan(4), value);
+        _buffer.Advance(4);
+    }
+}

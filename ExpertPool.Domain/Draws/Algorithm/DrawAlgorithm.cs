@@ -1,0 +1,209 @@
+using System.Security.Cryptography;
+
+namespace ExpertPool.Domain.Draws.Algorithm;
+
+/// <summary>
+/// The auditable draw (抽取), algorithm "ExpertPool-Draw-1". Pure and deterministic: no I/O, no clock, no randomness;
+/// the caller supplies the nonce (CSPRNG) and the external entropy. Specification: docs/draw-algorithm.md.
+/// </summary>
+public static class DrawAlgorithm
+{
+    /// <summary>Algorithm identifier written into every record.</summary>
+    public const string Version = "ExpertPool-Draw-1";
+
+    /// <summary>Required nonce length in bytes.</summary>
+    public const int NonceLength = 32;
+
+    /// <summary>Bits in the seed (SHA-256).</summary>
+    public const int SeedBits = 256;
+
+    /// <summary>Commitment = SHA-256(enc("ExpertPool/v1/commitment") || enc(nonce)), lowercase hex. Publish it before the draw.</summary>
+    public static string ComputeCommitment(ReadOnlySpan<byte> nonce)
+    {
+        DrawInputValidator.ValidateNonce(nonce);
+        return CanonicalEncoder.Hex(CommitmentBytes(nonce));
+    }
+
+    /// <summary>
+    /// PoolHash = SHA-256(enc("ExpertPool/v1/pool") || list of (enc(quota key) || list of ids sorted by UTF-8 bytes)),
+    /// pools in the order given (which must be quota order). Input id order does not matter; duplicates within a quota are rejected.
+    /// </summary>
+    public static string ComputePoolHash(IReadOnlyList<QuotaPool> pool)
+    {
+        DrawInputValidator.ValidatePools(pool);
+        return CanonicalEncoder.Hex(PoolHashBytes(pool));
+    }
+
+    /// <summary>Runs the draw. Throws <see cref="ArgumentException"/> for invalid input; a draw that lacks experts returns <c>Succeeded = false</c>.</summary>
+    public static DrawOutcome Run(DrawInput input)
+    {
+        DrawInputValidator.Validate(input);
+        var commitment = CommitmentBytes(input.Nonce.Span);
+        var poolHash = PoolHashBytes(input.Pool);
+        var seed = SeedBytes(input, poolHash);
+
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var provisional = new List<QuotaOutcome>(input.Quotas.Count);
+        for (var q = 0; q < input.Quotas.Count; q++)
+        {
+            provisional.Add(FillQuota(input.Quotas[q], input.Pool[q].ExpertIds, seed, taken));
+        }
+
+        var succeeded = provisional.TrueForAll(o => o.Shortfall is null);
+        var quotas = succeeded
+            ? provisional
+            : provisional.ConvertAll(o => o with { Members = [], Backups = [], BackupShortfall = null, EntropyBits = 0 });
+
+        return new DrawOutcome(
+            Version,
+            input.DrawId,
+            CanonicalEncoder.Hex(commitment),
+            CanonicalEncoder.Hex(poolHash),
+            CanonicalEncoder.Hex(seed),
+            succeeded,
+            quotas,
+            quotas.Sum(o => o.EntropyBits));
+    }
+
+    /// <summary>
+    /// Fills one quota: walk the ranking, skip ids taken by earlier quotas, take Count members then up to Backups backups.
+    /// A quota that cannot be filled still takes what it can (so later quotas see the same skips); the caller then fails the draw.
+    /// </summary>
+    private static QuotaOutcome FillQuota(DrawQuota quota, IReadOnlyList<string> ids, byte[] seed, HashSet<string> taken)
+    {
+        var ranked = ExpertRanking.Rank(seed, ids);
+        var available = 0;
+        foreach (var id in ids)
+        {
+            if (!taken.Contains(id))
+            {
+                available++;
+            }
+        }
+
+        var members = new List<RankedExpert>(Math.Min(quota.Count, available));
+        var backups = new List<RankedExpert>(Math.Min(quota.Backups, available));
+        foreach (var index in ranked.Order)
+        {
+            if (members.Count == quota.Count && backups.Count == quota.Backups)
+            {
+                break;
+            }
+
+            var id = ranked.Id(index);
+            if (taken.Contains(id))
+            {
+                continue;
+            }
+
+            var target = members.Count < quota.Count ? members : backups;
+            target.Add(new RankedExpert(target.Count + 1, id, ranked.ScoreHex(index)));
+        }
+
+        foreach (var expert in members.Concat(backups))
+        {
+            taken.Add(expert.ExpertId);
+        }
+
+        var shortfall = members.Count < quota.Count ? new Shortfall(quota.Count, available) : null;
+        var backupShortfall = shortfall is null && backups.Count < quota.Backups
+            ? new Shortfall(quota.Backups, backups.Count)
+            : null;
+
+        return new QuotaOutcome(
+            quota.Key,
+            ids.Count,
+            available,
+            members,
+            backups,
+            shortfall,
+            backupShortfall,
+            Log2Binomial(available, members.Count + backups.Count));
+    }
+
+    internal static byte[] CommitmentBytes(ReadOnlySpan<byte> nonce) =>
+        new CanonicalEncoder(64).WriteString(DrawTags.Commitment).WriteBytes(nonce).Sha256();
+
+    internal static byte[] PoolHashBytes(IReadOnlyList<QuotaPool> pool)
+    {
+        var encoder = new CanonicalEncoder(4096).WriteString(DrawTags.Pool).WriteCount(pool.Count);
+        foreach (var quotaPool in pool)
+        {
+            encoder.WriteString(quotaPool.QuotaKey).WriteCount(quotaPool.ExpertIds.Count);
+            foreach (var id in SortedUtf8(quotaPool))
+            {
+                encoder.WriteUtf8(id);
+            }
+        }
+
+        return encoder.Sha256();
+    }
+
+    internal static byte[] SeedBytes(DrawInput input, ReadOnlySpan<byte> poolHash)
+    {
+        var encoder = new CanonicalEncoder(512)
+            .WriteString(DrawTags.Seed)
+            .WriteString(input.DrawId)
+            .WriteBytes(input.Nonce.Span)
+            .WriteBytes(poolHash)
+            .WriteInt64(input.RuleSetVersion)
+            .WriteCount(input.Quotas.Count);
+        foreach (var quota in input.Quotas)
+        {
+            encoder.WriteString(quota.Key)
+                .WriteString(quota.SpecialtyCode)
+                .WriteString(quota.RegionCode ?? string.Empty)
+                .WriteInt64(quota.Count)
+                .WriteInt64(quota.Backups);
+        }
+
+        encoder.WriteCount(input.ExternalEntropy.Count);
+        foreach (var entropy in input.ExternalEntropy)
+        {
+            encoder.WriteString(entropy.Source).WriteString(entropy.Value);
+        }
+
+        return encoder.Sha256();
+    }
+
+    /// <summary>Ids of one quota as UTF-8, sorted by unsigned byte order; throws on duplicates.</summary>
+    internal static byte[][] SortedUtf8(QuotaPool quotaPool)
+    {
+        var encoded = new byte[quotaPool.ExpertIds.Count][];
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            encoded[i] = CanonicalEncoder.ToUtf8(quotaPool.ExpertIds[i], "expert id");
+        }
+
+        Array.Sort(encoded, CanonicalEncoder.CompareOrdinalUtf8);
+        for (var i = 1; i < encoded.Length; i++)
+        {
+            if (encoded[i].AsSpan().SequenceEqual(encoded[i - 1]))
+            {
+                throw new ArgumentException(
+                    $"Expert id '{CanonicalEncoder.StrictUtf8.GetString(encoded[i])}' appears more than once in the pool of quota '{quotaPool.QuotaKey}'.",
+                    nameof(quotaPool));
+            }
+        }
+
+        return encoded;
+    }
+
+    /// <summary>log2 C(n, k), summed term by term so large pools do not overflow.</summary>
+    internal static double Log2Binomial(int n, int k)
+    {
+        if (k < 0 || k > n)
+        {
+            return 0;
+        }
+
+        k = Math.Min(k, n - k);
+        var bits = 0.0;
+        for (var i = 1; i <= k; i++)
+        {
+            bits += Math.Log2(n - k + i) - Math.Log2(i);
+        }
+
+        return bits;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+
+namespace ExpertPool.Domain.Draws.Algorithm;
+
+/// <summary>
+/// The exported, self-contained record of one draw attempt (successful or failed): every input the algorithm hashed
+/// and every output it produced, enough for <see cref="DrawVerifier"/> or tools/verify_draw.py to re-derive it.
+/// <para>
+/// <see cref="Context"/> is the host's slot (requester, supervisor, scheduled and actual times, exclusions with reasons…).
+/// It is written into the JSON but is not hashed and the verifier ignores it: anything that must be tamper-evident has to be
+/// an algorithm input. The host may also embed this document inside a larger record instead.
+/// </para>
+/// </summary>
+public sealed record DrawRecordDocument
+{
+    public required string AlgorithmVersion { get; init; }
+
+    public required string DrawId { get; init; }
+
+    /// <summary>Published commitment, lowercase hex.</summary>
+    public required string Commitment { get; init; }
+
+    /// <summary>Revealed nonce, lowercase hex (64 characters).</summary>
+    public required string Nonce { get; init; }
+
+    public required long RuleSetVersion { get; init; }
+
+    public required IReadOnlyList<DrawQuota> Quotas { get; init; }
+
+    /// <summary>Frozen eligible pool per quota, in quota order, ids sorted by UTF-8 bytes.</summary>
+    public required IReadOnlyList<QuotaPool> Pool { get; init; }
+
+    public required IReadOnlyList<EntropyInput> ExternalEntropy { get; init; }
+
+    public required string PoolHash { get; init; }
+
+    public required string Seed { get; init; }
+
+    public required bool Succeeded { get; init; }
+
+    /// <summary>One entry per quota, in quota order.</summary>
+    public required IReadOnlyList<QuotaSelection> Selection { get; init; }
+
+    /// <summary>Host data, not hashed, ignored by the verifier.</summary>
+    public JsonObject? Context { get; init; }
+
+    /// <summary>Builds the record of a draw from its input and the outcome <see cref="DrawAlgorithm.Run"/> returned for it.</summary>
+    public static DrawRecordDocument Create(DrawInput input, DrawOutcome outcome, JsonObject? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (!string.Equals(input.DrawId, outcome.DrawId, StringComparison.Ordinal) || input.Quotas.Count != outcome.Quotas.Count)
+        {
+            throw new ArgumentException("The outcome does not belong to this input (draw id or quota count differ).", nameof(outcome));
+        }
+
+        return new DrawRecordDocument
+        {
+            AlgorithmVersion = outcome.AlgorithmVersion,
+            DrawId = input.DrawId,
+            Commitment = outcome.Commitment,
+            Nonce = CanonicalEncoder.Hex(input.Nonce.Span),
+            RuleSetVersion = input.RuleSetVersion,
+            Quotas = [.. input.Quotas],
+            Pool = [.. input.Pool.Select(p => new QuotaPool(
+                p.QuotaKey,
+                [.. DrawAlgorithm.SortedUtf8(p).Select(CanonicalEncoder.StrictUtf8.GetString)]))],
+            ExternalEntropy = [.. input.ExternalEntropy],
+            PoolHash = outcome.PoolHash,
+            Seed = outcome.Seed,
+            Succeeded = outcome.Succeeded,
+            Selection = [.. outcome.Quotas.Select(QuotaSelection.From)],
+            Context = context,
+        };
+    }
+
+    /// <summary>The algorithm input this record claims; throws <see cref="FormatException"/> if the nonce is not hex.</summary>
+    public DrawInput ToInput() =>
+        new(DrawId, Convert.FromHexString(Nonce), RuleSetVersion, Quotas, Pool, ExternalEntropy);
+}
+
+/// <summary>The recorded outcome of one quota (same meaning as <see cref="QuotaOutcome"/>, without the informational entropy figure).</summary>
+public sealed record QuotaSelection(
+    string QuotaKey,
+    int EligibleCount,
+    int AvailableCount,
+    IReadOnlyList<RankedExpert> Members,
+    IReadOnlyList<RankedExpert> Backups,
+    Shortfall? Shortfall,
+    Shortfall? BackupShortfall)
+{
+    internal static QuotaSelection From(QuotaOutcome outcome) =>
+        new(outcome.Key, outcome.EligibleCount, outcome.AvailableCount, outcome.Members, outcome.Backups, outcome.Shortfall, outcome.BackupShortfall);
+}

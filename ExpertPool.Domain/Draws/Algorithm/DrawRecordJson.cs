@@ -1,0 +1,242 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ExpertPool.Domain.Draws.Algorithm;
+
+/// <summary>
+/// Canonical JSON for <see cref="DrawRecordDocument"/>: camelCase keys in a fixed order, no whitespace, UTF-8 text with
+/// Chinese and emoji written unescaped (only <c>"</c>, <c>\</c> and control characters are escaped), nulls written
+/// explicitly. Serialising a deserialised record gives back the same text (for records whose context uses plain JSON values).
+/// </summary>
+public static class DrawRecordJson
+{
+    private static readonly JsonDocumentOptions ReadOptions = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
+
+    private static readonly string[] TopLevelKeys =
+    [
+        "algorithmVersion", "drawId", "commitment", "nonce", "ruleSetVersion", "quotas", "pool", "externalEntropy",
+        "poolHash", "seed", "succeeded", "selection", "context",
+    ];
+
+    public static string Serialize(DrawRecordDocument record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var writer = new CanonicalJsonWriter();
+        writer.StartObject();
+        writer.Property("algorithmVersion", record.AlgorithmVersion)
+            .Property("drawId", record.DrawId)
+            .Property("commitment", record.Commitment)
+            .Property("nonce", record.Nonce)
+            .Property("ruleSetVersion", record.RuleSetVersion);
+        WriteInputLists(writer, record.Quotas, record.Pool, record.ExternalEntropy);
+        writer.Property("poolHash", record.PoolHash)
+            .Property("seed", record.Seed)
+            .Property("succeeded", record.Succeeded);
+        writer.Name("selection").StartArray();
+        foreach (var selection in record.Selection)
+        {
+            WriteSelection(writer, selection, entropyBits: null);
+        }
+
+        writer.EndArray();
+        writer.Name("context").Node(record.Context);
+        writer.EndObject();
+        return writer.ToString();
+    }
+
+    /// <summary>Reads a record; throws <see cref="JsonException"/> when a field is missing, unknown or of the wrong type.</summary>
+    public static DrawRecordDocument Deserialize(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        using var document = JsonDocument.Parse(json, ReadOptions);
+        var root = document.RootElement;
+        RequireObject(root, "record");
+        foreach (var property in root.EnumerateObject())
+        {
+            if (Array.IndexOf(TopLevelKeys, property.Name) < 0)
+            {
+                throw new JsonException($"Unknown property '{property.Name}' in draw record; host data belongs in 'context'.");
+            }
+        }
+
+        JsonObject? context = null;
+        if (root.TryGetProperty("context", out var contextElement) && contextElement.ValueKind != JsonValueKind.Null)
+        {
+            RequireObject(contextElement, "context");
+            context = JsonNode.Parse(contextElement.GetRawText())!.AsObject();
+        }
+
+        return new DrawRecordDocument
+        {
+            AlgorithmVersion = ReadString(root, "algorithmVersion"),
+            DrawId = ReadString(root, "drawId"),
+            Commitment = ReadString(root, "commitment"),
+            Nonce = ReadString(root, "nonce"),
+            RuleSetVersion = Required(root, "ruleSetVersion").GetInt64(),
+            Quotas = ReadArray(root, "quotas", ReadQuota),
+            Pool = ReadArray(root, "pool", ReadPool),
+            ExternalEntropy = ReadArray(root, "externalEntropy", e => new EntropyInput(ReadString(e, "source"), ReadString(e, "value"))),
+            PoolHash = ReadString(root, "poolHash"),
+            Seed = ReadString(root, "seed"),
+            Succeeded = Required(root, "succeeded").GetBoolean(),
+            Selection = ReadArray(root, "selection", ReadSelection),
+            Context = context,
+        };
+    }
+
+    internal static void WriteInputLists(
+        CanonicalJsonWriter writer, IReadOnlyList<DrawQuota> quotas, IReadOnlyList<QuotaPool> pool, IReadOnlyList<EntropyInput> entropy)
+    {
+        writer.Name("quotas").StartArray();
+        foreach (var quota in quotas)
+        {
+            writer.StartObject()
+                .Property("key", quota.Key)
+                .Property("specialtyCode", quota.SpecialtyCode)
+                .Property("regionCode", quota.RegionCode)
+                .Property("count", quota.Count)
+                .Property("backups", quota.Backups)
+                .EndObject();
+        }
+
+        writer.EndArray();
+        writer.Name("pool").StartArray();
+        foreach (var quotaPool in pool)
+        {
+            writer.StartObject().Property("quotaKey", quotaPool.QuotaKey).Name("expertIds").StartArray();
+            foreach (var id in quotaPool.ExpertIds)
+            {
+                writer.String(id);
+            }
+
+            writer.EndArray().EndObject();
+        }
+
+        writer.EndArray();
+        writer.Name("externalEntropy").StartArray();
+        foreach (var item in entropy)
+        {
+            writer.StartObject().Property("source", item.Source).Property("value", item.Value).EndObject();
+        }
+
+        writer.EndArray();
+    }
+
+    internal static void WriteSelection(CanonicalJsonWriter writer, QuotaSelection selection, double? entropyBits)
+    {
+        writer.StartObject()
+            .Property("quotaKey", selection.QuotaKey)
+            .Property("eligibleCount", selection.EligibleCount)
+            .Property("availableCount", selection.AvailableCount);
+        WriteExperts(writer, "members", selection.Members);
+        WriteExperts(writer, "backups", selection.Backups);
+        WriteShortfall(writer, "shortfall", selection.Shortfall);
+        WriteShortfall(writer, "backupShortfall", selection.BackupShortfall);
+        if (entropyBits is { } bits)
+        {
+            writer.Name("entropyBits").Number(bits);
+        }
+
+        writer.EndObject();
+    }
+
+    private static void WriteExperts(CanonicalJsonWriter writer, string name, IReadOnlyList<RankedExpert> experts)
+    {
+        writer.Name(name).StartArray();
+        foreach (var expert in experts)
+        {
+            writer.StartObject()
+                .Property("rank", expert.Rank)
+                .Property("expertId", expert.ExpertId)
+                .Property("score", expert.Score)
+                .EndObject();
+        }
+
+        writer.EndArray();
+    }
+
+    private static void WriteShortfall(CanonicalJsonWriter writer, string name, Shortfall? shortfall)
+    {
+        writer.Name(name);
+        if (shortfall is null)
+        {
+            writer.Null();
+            return;
+        }
+
+        writer.StartObject().Property("needed", shortfall.Needed).Property("available", shortfall.Available).EndObject();
+    }
+
+    internal static DrawQuota ReadQuota(JsonElement e) => new(
+        ReadString(e, "key"),
+        ReadString(e, "specialtyCode"),
+        ReadNullableString(e, "regionCode"),
+        Required(e, "count").GetInt32(),
+        Required(e, "backups").GetInt32());
+
+    internal static QuotaPool ReadPool(JsonElement e) =>
+        new(ReadString(e, "quotaKey"), ReadArray(e, "expertIds", id => id.ValueKind == JsonValueKind.String
+            ? id.GetString()!
+            : throw new JsonException("Every entry of 'expertIds' must be a string.")));
+
+    internal static QuotaSelection ReadSelection(JsonElement e) => new(
+        ReadString(e, "quotaKey"),
+        Required(e, "eligibleCount").GetInt32(),
+        Required(e, "availableCount").GetInt32(),
+        ReadArray(e, "members", ReadExpert),
+        ReadArray(e, "backups", ReadExpert),
+        ReadShortfall(e, "shortfall"),
+        ReadShortfall(e, "backupShortfall"));
+
+    private static RankedExpert ReadExpert(JsonElement e) =>
+        new(Required(e, "rank").GetInt32(), ReadString(e, "expertId"), ReadString(e, "score"));
+
+    private static Shortfall? ReadShortfall(JsonElement parent, string name)
+    {
+        var e = Required(parent, name);
+        return e.ValueKind == JsonValueKind.Null
+            ? null
+            : new Shortfall(Required(e, "needed").GetInt32(), Required(e, "available").GetInt32());
+    }
+
+    internal static JsonElement Required(JsonElement parent, string name)
+    {
+        RequireObject(parent, name);
+        return parent.TryGetProperty(name, out var value)
+            ? value
+            : throw new JsonException($"Missing required property '{name}'.");
+    }
+
+    internal static string ReadString(JsonElement parent, string name)
+    {
+        var value = Required(parent, name);
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw new JsonException($"Property '{name}' must be a string.");
+    }
+
+    private static string? ReadNullableString(JsonElement parent, string name)
+    {
+        var value = Required(parent, name);
+        return value.ValueKind == JsonValueKind.Null ? null : ReadString(parent, name);
+    }
+
+    internal static IReadOnlyList<T> ReadArray<T>(JsonElement parent, string name, Func<JsonElement, T> read)
+    {
+        var value = Required(parent, name);
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw new JsonException($"Property '{name}' must be an array.");
+        }
+
+        return [.. value.EnumerateArray().Select(read)];
+    }
+
+    private static void RequireObject(JsonElement element, string what)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException($"Expected a JSON object for '{what}'.");
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text;
+using ExpertPool.Domain.Draws.Algorithm;
+
+namespace ExpertPool.Tests.Domain;
+
+/// <summary>Runs tools/verify_draw.py (an independent re-implementation) against the C# output. Fails if no Python is found.</summary>
+public sealed class PythonVerifierTests
+{
+    [Fact]
+    public void PythonVerifier_WhenGivenTestVectors_ReportsAllMatch()
+    {
+        var (exitCode, output) = RunVerifier(DrawTestVectors.RelativePath);
+
+        exitCode.Should().Be(0, output);
+        output.Should().Contain("vectors match");
+    }
+
+    [Fact]
+    public void PythonVerifier_WhenGivenRecordFromCSharp_MatchesAndDetectsTampering()
+    {
+        var record = DrawVerifierTests.SampleRecord();
+        var directory = Directory.CreateTempSubdirectory("expertpool-draw-");
+        try
+        {
+            var good = Path.Combine(directory.FullName, "record.json");
+            File.WriteAllText(good, DrawRecordJson.Serialize(record), new UTF8Encoding(false));
+            var (exitCode, output) = RunVerifier("--record", good);
+            exitCode.Should().Be(0, output);
+            output.Should().StartWith("MATCH");
+
+            var q1 = record.Selection[0];
+            var tamperedRecord = record with
+            {
+                Selection = [q1 with { Members = [q1.Members[0], q1.Members[1] with { ExpertId = q1.Backups[0].ExpertId }, q1.Members[2]] }, record.Selection[1]],
+            };
+            var tampered = Path.Combine(directory.FullName, "tampered.json");
+            File.WriteAllText(tampered, DrawRecordJson.Serialize(tamperedRecord), new UTF8Encoding(false));
+            (exitCode, output) = RunVerifier("--record", tampered);
+            exitCode.Should().Be(1, output);
+            output.Should().Contain("quota Q1 member rank 2");
+
+            var badNonce = Path.Combine(directory.FullName, "bad-nonce.json");
+            File.WriteAllText(badNonce, DrawRecordJson.Serialize(record with { Nonce = DrawTestData.Hex("x") }), new UTF8Encoding(false));
+            (exitCode, output) = RunVerifier("--record", badNonce);
+            exitCode.Should().Be(1, output);
+            output.Should().Contain("commitment");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static (int ExitCode, string Output) RunVerifier(params string[] arguments)
+    {
+        var root = DrawTestData.RepoRoot();
+        var start = new ProcessStartInfo(FindPython())
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            UseShellExecute = false,
+        };
+        start.Environment["PYTHONIOENCODING"] = "utf-8";
+        start.ArgumentList.Add(Path.Combine(root, "tools", "verify_draw.py"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Python.");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit(60_000).Should().BeTrue("the Python verifier should finish within a minute");
+        return (process.ExitCode, stdout + stderr.Result);
+    }
+
+    private static string FindPython()
+    {
+        if (File.Exists("/usr/bin/python3"))
+        {
+            return "/usr/bin/python3";
+        }
+
+        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            foreach (var name in new[] { "python3", "python3.exe", "python.exe" })
+            {
+                var candidate = Path.Combine(dir, name);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("No Python 3 interpreter found (/usr/bin/python3 or python3 on PATH); the verifier test cannot run.");
+    }
+}

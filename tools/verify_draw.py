@@ -1,0 +1,355 @@
+#!/usr/bin/env python3
+"""Independent verifier for ExpertPool draws (algorithm "ExpertPool-Draw-1").
+
+Standard library only. Re-implements docs/draw-algorithm.md without sharing code with the C# service.
+
+    python3 tools/verify_draw.py docs/draw-test-vectors.json   # check every test vector
+    python3 tools/verify_draw.py --record record.json          # verify one exported draw record
+
+Exit code 0 when everything matches, 1 on any divergence or unreadable input.
+"""
+
+import argparse
+import hashlib
+import hmac
+import json
+import math
+import sys
+
+ALGORITHM_VERSION = "ExpertPool-Draw-1"
+NONCE_LENGTH = 32
+SEED_BITS = 256
+TAG_COMMITMENT = "ExpertPool/v1/commitment"
+TAG_POOL = "ExpertPool/v1/pool"
+TAG_SEED = "ExpertPool/v1/seed"
+TAG_SCORE = "ExpertPool/v1/score"
+
+
+class InputError(ValueError):
+    """The record's inputs are not a valid draw input."""
+
+
+# ---------------------------------------------------------------- canonical encoding
+
+def utf8(text, what):
+    if not isinstance(text, str):
+        raise InputError(f"{what} must be a string")
+    try:
+        return text.encode("utf-8")  # strict: lone surrogates raise
+    except UnicodeEncodeError as ex:
+        raise InputError(f"{what} is not valid Unicode") from ex
+
+
+def enc_bytes(data):
+    return len(data).to_bytes(4, "big") + data
+
+
+def enc_str(text, what="string"):
+    return enc_bytes(utf8(text, what))
+
+
+def enc_i64(value):
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InputError("integer expected")
+    return value.to_bytes(8, "big", signed=True)
+
+
+def enc_count(n):
+    return n.to_bytes(4, "big")
+
+
+# ---------------------------------------------------------------- validation
+
+def require_text(value, what):
+    if not isinstance(value, str) or value == "":
+        raise InputError(f"{what} must be a non-empty string")
+    utf8(value, what)
+
+
+def validate(inp):
+    require_text(inp["drawId"], "drawId")
+    nonce = inp["nonce_bytes"]
+    if len(nonce) != NONCE_LENGTH:
+        raise InputError(f"nonce must be {NONCE_LENGTH} bytes, got {len(nonce)}")
+    rsv = inp["ruleSetVersion"]
+    if not isinstance(rsv, int) or isinstance(rsv, bool) or rsv < 0 or rsv >= 2 ** 63:
+        raise InputError("ruleSetVersion must be an integer in [0, 2^63)")
+    quotas = inp["quotas"]
+    if not quotas:
+        raise InputError("at least one quota is required")
+    keys = set()
+    for q in quotas:
+        require_text(q["key"], "quota key")
+        if q["key"] in keys:
+            raise InputError(f"duplicate quota key {q['key']!r}")
+        keys.add(q["key"])
+        require_text(q["specialtyCode"], "specialtyCode")
+        if q["regionCode"] is not None:
+            require_text(q["regionCode"], "regionCode")
+        for field, minimum in (("count", 1), ("backups", 0)):
+            v = q[field]
+            if not isinstance(v, int) or isinstance(v, bool) or v < minimum or v >= 2 ** 31:
+                raise InputError(f"quota {q['key']!r} {field} must be an integer >= {minimum}")
+    pools = inp["pool"]
+    if len(pools) != len(quotas):
+        raise InputError("exactly one pool entry per quota is required")
+    for q, p in zip(quotas, pools):
+        if p["quotaKey"] != q["key"]:
+            raise InputError(f"pool entry {p['quotaKey']!r} is out of quota order (expected {q['key']!r})")
+        seen = set()
+        for expert_id in p["expertIds"]:
+            require_text(expert_id, "expert id")
+            if expert_id in seen:
+                raise InputError(f"duplicate expert id {expert_id!r} in quota {q['key']!r}")
+            seen.add(expert_id)
+    entropy = inp["externalEntropy"]
+    if not entropy:
+        raise InputError("at least one external entropy input is required")
+    for e in entropy:
+        require_text(e["source"], "entropy source")
+        require_text(e["value"], "entropy value")
+
+
+# ---------------------------------------------------------------- derivations
+
+def commitment(nonce):
+    return hashlib.sha256(enc_str(TAG_COMMITMENT) + enc_bytes(nonce)).digest()
+
+
+def pool_hash(pools):
+    msg = bytearray(enc_str(TAG_POOL) + enc_count(len(pools)))
+    for p in pools:
+        ids = sorted(utf8(i, "expert id") for i in p["expertIds"])  # unsigned byte order
+        msg += enc_str(p["quotaKey"]) + enc_count(len(ids))
+        for i in ids:
+            msg += enc_bytes(i)
+    return hashlib.sha256(bytes(msg)).digest()
+
+
+def seed(inp, phash):
+    msg = bytearray()
+    msg += enc_str(TAG_SEED)
+    msg += enc_str(inp["drawId"])
+    msg += enc_bytes(inp["nonce_bytes"])
+    msg += enc_bytes(phash)
+    msg += enc_i64(inp["ruleSetVersion"])
+    msg += enc_count(len(inp["quotas"]))
+    for q in inp["quotas"]:
+        msg += enc_str(q["key"]) + enc_str(q["specialtyCode"]) + enc_str(q["regionCode"] or "")
+        msg += enc_i64(q["count"]) + enc_i64(q["backups"])
+    msg += enc_count(len(inp["externalEntropy"]))
+    for e in inp["externalEntropy"]:
+        msg += enc_str(e["source"]) + enc_str(e["value"])
+    return hashlib.sha256(bytes(msg)).digest()
+
+
+def rank(seed_bytes, ids):
+    """[(score bytes, id)] best first: ascending score, ties by the id's UTF-8 bytes."""
+    prefix = enc_str(TAG_SCORE)
+    scored = [(hmac.new(seed_bytes, prefix + enc_str(i), hashlib.sha256).digest(), utf8(i, "expert id"), i) for i in ids]
+    scored.sort(key=lambda t: (t[0], t[1]))
+    return [(s, i) for s, _, i in scored]
+
+
+def log2_binomial(n, k):
+    if k < 0 or k > n:
+        return 0.0
+    k = min(k, n - k)
+    return sum(math.log2(n - k + i) - math.log2(i) for i in range(1, k + 1))
+
+
+def run(inp):
+    validate(inp)
+    phash = pool_hash(inp["pool"])
+    sd = seed(inp, phash)
+    taken = set()
+    quotas_out = []
+    for q, p in zip(inp["quotas"], inp["pool"]):
+        ids = p["expertIds"]
+        available = sum(1 for i in ids if i not in taken)
+        members, backups = [], []
+        for score, expert_id in rank(sd, ids):
+            if len(members) == q["count"] and len(backups) == q["backups"]:
+                break
+            if expert_id in taken:
+                continue
+            target = members if len(members) < q["count"] else backups
+            target.append({"rank": len(target) + 1, "expertId": expert_id, "score": score.hex()})
+        for e in members + backups:
+            taken.add(e["expertId"])
+        shortfall = {"needed": q["count"], "available": available} if len(members) < q["count"] else None
+        backup_shortfall = None
+        if shortfall is None and len(backups) < q["backups"]:
+            backup_shortfall = {"needed": q["backups"], "available": len(backups)}
+        quotas_out.append({
+            "quotaKey": q["key"],
+            "eligibleCount": len(ids),
+            "availableCount": available,
+            "members": members,
+            "backups": backups,
+            "shortfall": shortfall,
+            "backupShortfall": backup_shortfall,
+            "entropyBits": log2_binomial(available, len(members) + len(backups)),
+        })
+    succeeded = all(o["shortfall"] is None for o in quotas_out)
+    if not succeeded:
+        for o in quotas_out:
+            o["members"], o["backups"], o["backupShortfall"], o["entropyBits"] = [], [], None, 0.0
+    return {
+        "commitment": commitment(inp["nonce_bytes"]).hex(),
+        "poolHash": phash.hex(),
+        "seed": sd.hex(),
+        "succeeded": succeeded,
+        "selection": quotas_out,
+        "totalEntropyBits": sum(o["entropyBits"] for o in quotas_out),
+        "seedBits": SEED_BITS,
+    }
+
+
+def parse_nonce(text):
+    if not isinstance(text, str) or len(text) != 2 * NONCE_LENGTH:
+        return None
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- comparison
+
+class Divergence(Exception):
+    def __init__(self, where, expected, actual):
+        super().__init__(where)
+        self.where, self.expected, self.actual = where, expected, actual
+
+    def __str__(self):
+        return f"divergence at {self.where}: expected {self.expected}, actual {self.actual}"
+
+
+def expert_text(e):
+    return f"rank {e['rank']} {e['expertId']} score {e['score']}"
+
+
+def shortfall_text(s):
+    return "null" if s is None else f"needed {s['needed']} available {s['available']}"
+
+
+def compare_experts(label, expected, actual):
+    for i, (e, a) in enumerate(zip(expected, actual)):
+        if (e["rank"], e["expertId"], e["score"]) != (a.get("rank"), a.get("expertId"), a.get("score")):
+            raise Divergence(f"{label} rank {i + 1}", expert_text(e), expert_text(a))
+    if len(expected) != len(actual):
+        raise Divergence(f"{label} count", len(expected), len(actual))
+
+
+def compare_selection(derived, recorded, check_entropy):
+    """Same order of checks as DrawVerifier.Verify in C#."""
+    for key in ("poolHash", "seed", "succeeded"):
+        if derived[key] != recorded[key]:
+            raise Divergence(key, json.dumps(derived[key]), json.dumps(recorded[key]))
+    if len(derived["selection"]) != len(recorded["selection"]):
+        raise Divergence("selection count", len(derived["selection"]), len(recorded["selection"]))
+    for d, r in zip(derived["selection"], recorded["selection"]):
+        label = f"quota {d['quotaKey']}"
+        if d["quotaKey"] != r["quotaKey"]:
+            raise Divergence(f"{label} key", d["quotaKey"], r["quotaKey"])
+        for key in ("eligibleCount", "availableCount"):
+            if d[key] != r[key]:
+                raise Divergence(f"{label} {key}", d[key], r[key])
+        compare_experts(f"{label} member", d["members"], r["members"])
+        compare_experts(f"{label} backup", d["backups"], r["backups"])
+        for key in ("shortfall", "backupShortfall"):
+            if d[key] != r[key]:
+                raise Divergence(f"{label} {key}", shortfall_text(d[key]), shortfall_text(r[key]))
+        if check_entropy and abs(round(d["entropyBits"], 6) - r["entropyBits"]) > 1e-6:
+            raise Divergence(f"{label} entropyBits", round(d["entropyBits"], 6), r["entropyBits"])
+    if check_entropy:
+        if abs(round(derived["totalEntropyBits"], 6) - recorded["totalEntropyBits"]) > 1e-6:
+            raise Divergence("totalEntropyBits", round(derived["totalEntropyBits"], 6), recorded["totalEntropyBits"])
+        if recorded["seedBits"] != SEED_BITS:
+            raise Divergence("seedBits", SEED_BITS, recorded["seedBits"])
+
+
+def to_input(obj):
+    nonce = parse_nonce(obj["nonce"])
+    if nonce is None:
+        raise Divergence("nonce", "64 hexadecimal characters", obj["nonce"])
+    inp = dict(obj)
+    inp["nonce_bytes"] = nonce
+    return inp
+
+
+def verify_record(record):
+    """Raises Divergence at the first difference; same order as the C# DrawVerifier."""
+    if record.get("algorithmVersion") != ALGORITHM_VERSION:
+        raise Divergence("algorithmVersion", ALGORITHM_VERSION, record.get("algorithmVersion"))
+    inp = to_input(record)
+    expected_commitment = commitment(inp["nonce_bytes"]).hex()
+    if expected_commitment != record["commitment"]:
+        raise Divergence("commitment", expected_commitment, record["commitment"])
+    try:
+        derived = run(inp)
+    except (InputError, KeyError, TypeError) as ex:
+        raise Divergence("input", "valid draw input", str(ex)) from ex
+    compare_selection(derived, record, check_entropy=False)
+
+
+def verify_vector(vector):
+    inp_obj, expected = vector["input"], vector["expected"]
+    if vector["kind"] == "ranking":
+        derived = [{"rank": n, "expertId": i, "score": s.hex()}
+                   for n, (s, i) in enumerate(rank(bytes.fromhex(inp_obj["seed"]), inp_obj["expertIds"]), start=1)]
+        compare_experts("ranking", derived, expected["ranking"])
+        return
+    inp = to_input(inp_obj)
+    derived = run(inp)
+    if derived["commitment"] != expected["commitment"]:
+        raise Divergence("commitment", derived["commitment"], expected["commitment"])
+    compare_selection(derived, expected, check_entropy=True)
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description="Verify ExpertPool draw test vectors or one draw record.")
+    parser.add_argument("vectors", nargs="?", help="test vector file (docs/draw-test-vectors.json)")
+    parser.add_argument("--record", help="exported draw record (DrawRecordJson)")
+    args = parser.parse_args(argv)
+    if bool(args.vectors) == bool(args.record):
+        parser.error("give either a vector file or --record FILE")
+
+    try:
+        with open(args.vectors or args.record, encoding="utf-8") as f:
+            document = json.load(f)
+    except (OSError, ValueError) as ex:
+        print(f"cannot read input: {ex}")
+        return 1
+
+    if args.record:
+        try:
+            verify_record(document)
+        except Divergence as d:
+            print(f"MISMATCH {d}")
+            return 1
+        except (KeyError, TypeError, AttributeError) as ex:
+            print(f"MISMATCH malformed record: {ex!r}")
+            return 1
+        print(f"MATCH draw {document['drawId']}: commitment, pool hash, seed and selection re-derived")
+        return 0
+
+    failures = 0
+    vectors = document.get("vectors", [])
+    for vector in vectors:
+        try:
+            verify_vector(vector)
+            print(f"ok   {vector['name']}")
+        except Divergence as d:
+            failures += 1
+            print(f"FAIL {vector['name']}: {d}")
+        except (KeyError, TypeError, AttributeError, InputError, ValueError) as ex:
+            failures += 1
+            print(f"FAIL {vector.get('name', '?')}: malformed vector: {ex!r}")
+    print(f"{len(vectors) - failures}/{len(vectors)} vectors match")
+    return 0 if failures == 0 and vectors else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
