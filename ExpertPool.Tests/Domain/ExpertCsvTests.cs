@@ -255,6 +255,18 @@ public sealed class ExpertCsvTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Export_ToAStreamThatForbidsSynchronousWrites_WritesOnlyAsynchronously()
+    {
+        (await ImportAsync(_db, Csv(EnHeader, bom: false, Row(1), Row(2)))).Errors.Should().BeEmpty();
+        await using var ctx = _db.CreateContext();
+        using var stream = new AsyncOnlyStream();
+
+        await new ExpertCsvExporter().WriteAsync(ctx.Experts, stream, includePersonalData: false, "en", CancellationToken.None);
+
+        Encoding.UTF8.GetString(stream.ToArray()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(3);
+    }
+
+    [Fact]
     public async Task Import_TenThousandRows_ImportsAll()
     {
         const int count = 10_000;
@@ -290,6 +302,35 @@ public sealed class ExpertCsvTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     // ---- helpers ----
+
+    /// <summary>Like an ASP.NET Core response body with AllowSynchronousIO off: only asynchronous writes are allowed.</summary>
+    private sealed class AsyncOnlyStream : Stream
+    {
+        private readonly MemoryStream _inner = new();
+
+        public byte[] ToArray() => _inner.ToArray();
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Write(byte[] buffer, int offset, int count) => throw new InvalidOperationException("Synchronous write");
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new InvalidOperationException("Synchronous write");
+        public override void Flush() => throw new InvalidOperationException("Synchronous flush");
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _inner.WriteAsync(buffer, offset, count, cancellationToken);
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => _inner.WriteAsync(buffer, cancellationToken);
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                _inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
 
     private async Task<CsvImportResult> ImportAsync(TestDatabase db, byte[] bytes)
     {

@@ -23,6 +23,12 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
     private const int SaveBatchSize = 1_000;
     private const int QueryChunkSize = 500;
 
+    /// <summary>
+    /// <see cref="RegistryLookup"/> loads every employer of the file in one query, and EF Core 10 sends one SQL parameter
+    /// per credit code (SQLite allows 32,766); well above any real file, and a clear error instead of a failed query.
+    /// </summary>
+    public const int MaxDistinctEmployers = 20_000;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public async Task<CsvImportResult> ImportAsync(Stream csv, string actor, CancellationToken ct)
@@ -248,6 +254,12 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
     {
         if (rows.Count == 0)
             return;
+        if (rows.Select(r => r.Draft!.EmployerCreditCode).Distinct().Count() > MaxDistinctEmployers)
+        {
+            errors.Add(new(null, header.WrittenName(ExpertCsvField.EmployerCreditCode),
+                $"the file names more than {MaxDistinctEmployers} different employers; split it / 单位数量超过 {MaxDistinctEmployers}，请拆分后导入"));
+            return;
+        }
         var lookup = await RegistryLookup.LoadForAsync(db, [.. rows.Select(r => r.Draft!)], ct);
         foreach (var row in rows)
         {
