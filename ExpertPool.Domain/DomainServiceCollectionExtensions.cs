@@ -15,6 +15,8 @@ public static class DomainServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddExpertPoolPersistence(configuration, environment);
         services.AddScoped<ExpertRegistry>();
+        services.AddScoped<Experts.Csv.ExpertCsvImporter>();
+        services.AddSingleton<Experts.Csv.ExpertCsvExporter>();
         return services;
     }
 }

@@ -22,6 +22,7 @@ public static class ExpertsEndpoints
         group.MapPost("/", CreateExpert).WithName(nameof(CreateExpert)).RequireAuthorization(Policies.Admin);
         group.MapPut("/{id:guid}", UpdateExpert).WithName(nameof(UpdateExpert)).RequireAuthorization(Policies.Admin);
         group.MapPost("/{id:guid}/status", ChangeStatus).WithName(nameof(ChangeStatus)).RequireAuthorization(Policies.Admin);
+        group.MapExpertCsv();
         return group;
     }
 

@@ -278,6 +278,56 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
     }
 
     [Fact]
+    public async Task Csv_import_is_all_or_nothing_and_reports_every_bad_row_by_line_and_column()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var code = TestData.CreditCode();
+        string Row(string name, string? id = null, string? specialty = null, string? email = null) =>
+            $"{name},{id ?? TestData.IdNumber()},杭州检测院,{code},高级工程师,副高级,{specialty ?? r.Leaf1},{r.City1},{email ?? TestData.Email()},13800001111";
+        const string header = "姓名,身份证号,工作单位,统一社会信用代码,职称,职称级别,专业代码,行政区划代码,邮箱,电话";
+        var dupEmail = TestData.Email();
+        var goodId = TestData.IdNumber();
+        var bad = string.Join("\n", header, Row("甲"), Row("乙", id: goodId[..17] + (goodId[17] == '0' ? '1' : '0')), Row("丙", specialty: "NOPE"), Row("丁", email: dupEmail), Row("戊", email: dupEmail));
+        var before = (await Admin.GetFromJsonAsync<JsonObject>($"/api/experts?specialty={r.Root}"))!["total"]!.GetValue<int>();
+
+        using var badContent = new StringContent(bad, System.Text.Encoding.UTF8, "text/csv");
+        var problem = await ProblemAsync(await Admin.PostAsync("/api/experts/import", badContent), HttpStatusCode.BadRequest);
+
+        var rows = problem["rowErrors"]!.AsArray();
+        rows.Select(e => (e!["line"]!.GetValue<int>(), e["column"]!.GetValue<string>())).Should().BeEquivalentTo(new[] { (3, "身份证号"), (4, "专业代码"), (6, "邮箱") });
+        (await Admin.GetFromJsonAsync<JsonObject>($"/api/experts?specialty={r.Root}"))!["total"]!.GetValue<int>().Should().Be(before, "nothing is written when any row is bad");
+
+        var tag = TestData.Suffix();
+        var good = "\uFEFF" + string.Join("\r\n", header, Row("张伟🙂" + tag), Row("李娜 Li Na" + tag));
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(good)), "file", "experts.csv");
+        var imported = await Ok(Admin.PostAsync("/api/experts/import", form));
+        (await imported.Content.ReadFromJsonAsync<JsonObject>())!["imported"]!.GetValue<int>().Should().Be(2);
+        var names = (await Admin.GetFromJsonAsync<JsonObject>($"/api/experts?q={tag}"))!["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>());
+        names.Should().BeEquivalentTo("张伟🙂" + tag, "李娜 Li Na" + tag);
+    }
+
+    [Fact]
+    public async Task Csv_export_masks_personal_data_unless_an_administrator_asks_for_it()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var expert = await CreateExpertAsync(NewExpert(r, name: "赵敏"));
+        var id = expert["idNumber"]!.GetValue<string>();
+
+        var masked = await (await Ok(Auditor.GetAsync($"/api/experts/export.csv?specialty={r.Root}"))).Content.ReadAsStringAsync();
+        var full = await (await Ok(Admin.GetAsync($"/api/experts/export.csv?specialty={r.Root}&includePersonalData=true&lang=en"))).Content.ReadAsStringAsync();
+        var forbidden = await Auditor.GetAsync($"/api/experts/export.csv?specialty={r.Root}&includePersonalData=true");
+
+        masked.Should().Contain("赵敏").And.Contain(id[..6] + "********" + id[^4..]).And.NotContain(id);
+        masked.Split('\n')[0].Should().Contain("姓名");
+        full.Should().Contain(id).And.Contain(expert["phone"]!.GetValue<string>());
+        full.Split('\n')[0].Should().Contain("idNumber");
+        forbidden.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Health_reports_the_database_and_the_openapi_document_is_served()
     {
         if (NotConfigured) return;
