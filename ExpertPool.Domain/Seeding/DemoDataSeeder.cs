@@ -26,6 +26,8 @@ public sealed class DemoDataSeeder(ExpertPoolDbContext db, TimeProvider clock, I
     public const string Actor = "demo-seed";
     public const int DefaultBatchSize = 5000;
 
+    private BulkExpertWriter? _bulk;
+
     /// <summary>Experts written per transaction.</summary>
     public int BatchSize { get; init; } = DefaultBatchSize;
 
@@ -142,6 +144,14 @@ public sealed class DemoDataSeeder(ExpertPoolDbContext db, TimeProvider clock, I
 
     private async Task WriteExpertsAsync(List<Expert> batch, Dictionary<string, Organisation> organisations, CancellationToken ct)
     {
+        _bulk ??= BulkExpertWriter.For(db);
+        if (_bulk is not null)
+        {
+            await _bulk.WriteAsync(batch, ct);
+            return;
+        }
+
+        // Any other provider: plain SaveChanges, one transaction per batch.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Employers are already stored: track them as unchanged so adding an expert does not insert its employer again.
         db.Organisations.AttachRange(organisations.Values);

@@ -70,6 +70,18 @@ public class DemoDataSeederTests(ITestOutputHelper output)
         experts.Count(e => e.PreferredLanguage == "en").Should().BeInRange(20, 90, "about one in ten prefers English");
         experts.Should().Contain(e => e.Blackouts.Count > 0);
 
+        // Rows written by the bulk path are stored exactly as EF stores them: parameterised lookups and filters find them.
+        var sample = experts[250];
+        var loaded = await ExpertRegistry.LoadAsync(check.Experts, sample.Id, CancellationToken.None);
+        loaded.Specialties.Should().HaveCount(sample.Specialties.Count);
+        loaded.StatusHistory.Should().HaveCount(sample.StatusHistory.Count);
+        (await check.Experts.CountAsync(e => e.Status == ExpertStatus.Active)).Should().Be(experts.Count(e => e.Status == ExpertStatus.Active));
+        var cutoff = clock.GetUtcNow().UtcDateTime.AddYears(-1);
+        (await check.Experts.CountAsync(e => e.CreatedAt < cutoff)).Should().Be(experts.Count(e => e.CreatedAt < cutoff));
+        var termCutoff = today.AddYears(1);
+        (await check.Experts.CountAsync(e => e.TermEnd < termCutoff)).Should().Be(experts.Count(e => e.TermEnd < termCutoff));
+        (await check.ExpertStatusChanges.CountAsync(h => h.ExpertId == sample.Id)).Should().Be(sample.StatusHistory.Count);
+
         var organisations = await check.Organisations.Include(o => o.Aliases).ToListAsync();
         organisations.Should().HaveCount(50);
         foreach (var o in organisations)
