@@ -12,6 +12,9 @@ builder.Services.AddErrorHandling();
 builder.Services.AddApiSecurity();
 
 var app = builder.Build();
+if (await app.TryRunCommandAsync(args))
+    return;
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

@@ -14,6 +14,8 @@ public static class DomainServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddExpertPoolPersistence(configuration, environment);
+        services.AddOptions<Seeding.SeedOptions>().BindConfiguration(Seeding.SeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<Seeding.DemoDataSeeder>();
         services.AddScoped<ExpertRegistry>();
         services.AddScoped<Experts.Csv.ExpertCsvImporter>();
         services.AddSingleton<Experts.Csv.ExpertCsvExporter>();
