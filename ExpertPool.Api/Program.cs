@@ -5,6 +5,12 @@ using ExpertPool.Api.Regions;
 using ExpertPool.Api.Specialties;
 using ExpertPool.Domain;
 
+if (args.FirstOrDefault() == "bench-registry")
+{
+    await ExpertPool.Api.Benchmarks.RegistryBenchmark.RunAsync(args);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddExpertPoolDomain(builder.Configuration, builder.Environment);
 builder.Services.AddApiBasics();
