@@ -45,26 +45,21 @@ public static class ExpertsEndpoints
             .OrderBy(e => e.Id)
             .Skip((p - 1) * size)
             .Take(size)
-            .Select(e => new
-            {
-                e.Id,
-                e.Name,
-                e.IdNumber,
-                EmployerName = e.Employer!.Name,
-                e.Title,
-                e.TitleGrade,
-                Codes = e.Specialties.Select(s => s.Specialty!.Code).ToList(),
-                e.RegionCode,
-                e.Phone,
-                e.Status,
-            })
+            .Select(e => new { e.Id, e.Name, e.IdNumber, EmployerName = e.Employer!.Name, e.Title, e.TitleGrade, e.RegionCode, e.Phone, e.Status })
             .ToListAsync(ct);
+        // A second small query for the page's specialty codes: joining them into the page query makes SQLite materialise every expert's specialties.
+        var ids = rows.Select(r => r.Id).ToList();
+        var codes = (await db.ExpertSpecialties.AsNoTracking()
+                .Where(es => ids.Contains(es.ExpertId))
+                .Select(es => new { es.ExpertId, es.Specialty!.Code })
+                .ToListAsync(ct))
+            .ToLookup(x => x.ExpertId, x => x.Code);
         var full = user.SeesPersonalData();
         var items = rows.Select(r => new ExpertSummary(
             r.Id, r.Name,
             full ? r.IdNumber : ChineseIdNumber.Mask(r.IdNumber),
             r.EmployerName, r.Title, r.TitleGrade.ToString(),
-            r.Codes.Order(StringComparer.Ordinal).ToList(),
+            codes[r.Id].Order(StringComparer.Ordinal).ToList(),
             r.RegionCode,
             full ? r.Phone : PersonalData.MaskPhone(r.Phone),
             r.Status.ToString())).ToList();

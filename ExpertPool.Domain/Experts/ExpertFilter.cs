@@ -19,7 +19,9 @@ public sealed record ExpertFilter(
             var root = await db.Specialties.Where(s => s.Code == code).Select(s => s.Path).FirstOrDefaultAsync(ct)
                 ?? throw new Common.DomainValidationException("specialty", $"unknown specialty code '{code}' / 专业代码不存在");
             var ids = await db.Specialties.Where(s => s.Path.StartsWith(root)).Select(s => s.Id).ToListAsync(ct);
-            experts = experts.Where(e => db.ExpertSpecialties.Any(es => es.ExpertId == e.Id && ids.Contains(es.SpecialtyId)));
+            // An uncorrelated IN (subquery) lets the database build the matching set once from the (SpecialtyId, ExpertId) index.
+            var inSubtree = db.ExpertSpecialties.Where(es => ids.Contains(es.SpecialtyId)).Select(es => es.ExpertId);
+            experts = experts.Where(e => inSubtree.Contains(e.Id));
         }
         if (!string.IsNullOrWhiteSpace(Region))
         {
@@ -36,7 +38,9 @@ public sealed record ExpertFilter(
         if (!string.IsNullOrWhiteSpace(Query))
         {
             var q = Query.Trim();
-            experts = experts.Where(e => e.Name.Contains(q) || e.Employer!.Name.Contains(q) || e.Employer.Aliases.Any(a => a.Name.Contains(q)));
+            // Employers are few: match them first, then experts by name or employer.
+            var employers = db.Organisations.Where(o => o.Name.Contains(q) || o.Aliases.Any(a => a.Name.Contains(q))).Select(o => o.Id);
+            experts = experts.Where(e => e.Name.Contains(q) || employers.Contains(e.EmployerId));
         }
         return experts;
     }

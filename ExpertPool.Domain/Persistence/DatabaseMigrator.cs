@@ -16,5 +16,7 @@ public sealed class DatabaseMigrator(ExpertPoolDbContext db, ILogger<DatabaseMig
         }
         logger.LogInformation("Applying {Count} migration(s) on {Provider}: {Migrations}", pending.Count, db.Database.ProviderName, string.Join(", ", pending));
         await db.Database.MigrateAsync(cancellationToken);
+        // New indexes need statistics before the planner uses them well.
+        await DatabaseStatistics.RefreshAsync(db, cancellationToken);
     }
 }

@@ -74,6 +74,7 @@ public sealed class DemoDataSeeder(ExpertPoolDbContext db, TimeProvider clock, I
                 logger.LogInformation("Seeded {Written}/{Total} experts ({Elapsed} ms).", written, expertCount, watch.ElapsedMilliseconds);
             }
 
+            await DatabaseStatistics.RefreshAsync(db, ct);
             var message = $"Seeded {specialties.Count} specialties, {regions} regions, {organisations.Count} organisations and {written} experts.";
             logger.LogInformation("{Message} Took {Elapsed} ms.", message, watch.ElapsedMilliseconds);
             return new SeedResult(true, message, specialties.Count, regions, organisations.Count, written, watch.Elapsed);

@@ -63,6 +63,7 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
             return CsvImportResult.Failed([.. errors.OrderBy(e => e.Line).ThenBy(e => parsed.Header.Order(e.Column))], parsed.Rows.Count);
 
         await InsertAsync(rows, actor, now, ct);
+        await DatabaseStatistics.RefreshAsync(db, ct);
         return new CsvImportResult(rows.Count, parsed.Rows.Count, []);
     }
 

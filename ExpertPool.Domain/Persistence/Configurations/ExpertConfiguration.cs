@@ -53,7 +53,8 @@ internal sealed class ExpertSpecialtyConfiguration : IEntityTypeConfiguration<Ex
     {
         b.ToTable("expert_specialties");
         b.HasKey(e => new { e.ExpertId, e.SpecialtyId });
-        b.HasIndex(e => e.SpecialtyId);
+        // Covering index for "experts with a specialty in this subtree".
+        b.HasIndex(e => new { e.SpecialtyId, e.ExpertId });
         b.HasOne(e => e.Specialty).WithMany().HasForeignKey(e => e.SpecialtyId).OnDelete(DeleteBehavior.Restrict);
     }
 }
