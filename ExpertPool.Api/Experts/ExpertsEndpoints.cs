@@ -86,8 +86,8 @@ public static class ExpertsEndpoints
             else
                 errors["titleGrade"] = ["must be one of FullSenior, AssociateSenior, Intermediate, Junior"];
         }
-        if (page is < 1)
-            errors["page"] = ["must be 1 or more"];
+        if (page is < 1 or > 1_000_000)
+            errors["page"] = ["must be between 1 and 1000000"];
         if (pageSize is < 1 or > MaxPageSize)
             errors["pageSize"] = [$"must be between 1 and {MaxPageSize}"];
         if (q?.Length > 100)

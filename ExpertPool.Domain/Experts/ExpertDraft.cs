@@ -135,6 +135,11 @@ public sealed partial record ExpertDraft(
         var blackouts = input.Blackouts ?? [];
         for (var i = 0; i < blackouts.Count; i++)
         {
+            if (blackouts[i] is null)
+            {
+                Fail($"blackouts[{i}]", "must not be null");
+                continue;
+            }
             if (blackouts[i].To < blackouts[i].From)
                 Fail($"blackouts[{i}].to", "must not be before from / 结束日期不能早于开始日期");
             if (blackouts[i].Reason?.Length > 200)

@@ -87,6 +87,16 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
 
         var badQuery = await ProblemAsync(await Admin.GetAsync("/api/experts?page=x"), HttpStatusCode.BadRequest);
         badQuery["errors"]!.AsObject().Select(e => e.Key).Should().Contain("page");
+        var hugePage = await ProblemAsync(await Admin.GetAsync($"/api/experts?page={int.MaxValue}"), HttpStatusCode.BadRequest);
+        hugePage["errors"]!.AsObject().Select(e => e.Key).Should().Contain("page");
+
+        using var nullBlackout = new StringContent("{\"name\":\"张三\",\"blackouts\":[null]}", System.Text.Encoding.UTF8, "application/json");
+        var nullProblem = await ProblemAsync(await Admin.PostAsync("/api/experts", nullBlackout), HttpStatusCode.BadRequest);
+        nullProblem["errors"]!.AsObject().Select(e => e.Key).Should().Contain("blackouts[0]");
+
+        using var badDate = new StringContent("{\"termStart\":\"2026-13-45\"}", System.Text.Encoding.UTF8, "application/json");
+        var dateProblem = await ProblemAsync(await Admin.PostAsync("/api/experts", badDate), HttpStatusCode.BadRequest);
+        dateProblem["errors"]!.AsObject().Select(e => e.Key).Should().Contain("termStart");
     }
 
     [Fact]
