@@ -1,3 +1,5 @@
+using ExpertPool.Domain.Conflicts;
+using ExpertPool.Domain.Draws;
 using ExpertPool.Domain.Experts;
 using ExpertPool.Domain.Persistence;
 using Microsoft.Extensions.Configuration;
@@ -15,6 +17,8 @@ public static class DomainServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddExpertPoolPersistence(configuration, environment);
         services.AddScoped<ExpertRegistry>();
+        services.AddScoped<PanelRequestService>();
+        services.AddScoped<EligibilityService>();
         return services;
     }
 }
