@@ -39,7 +39,6 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         private readonly List<(PanelQuota Quota, List<Guid> Ids)> _candidates = [];
         private readonly Dictionary<Guid, (string Name, List<ExclusionReason> Reasons)> _excluded = [];
         private readonly HashSet<Guid> _allCandidates = [];
-        private readonly HashSet<int> _allSpecialtyIds = [];
         private Dictionary<Guid, PartyMatch> _partyOrgs = [];
 
         public async Task RunAsync(CancellationToken ct)
@@ -114,28 +113,25 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             var root = await db.Specialties.Where(s => s.Code == quota.SpecialtyCode).Select(s => s.Path).FirstOrDefaultAsync(ct)
                 ?? throw new DomainConflictException($"Specialty {quota.SpecialtyCode} of quota {quota.Key} no longer exists / 专业不存在.");
             var specialtyIds = await db.Specialties.Where(s => s.Path.StartsWith(root)).Select(s => s.Id).ToListAsync(ct);
-            _allSpecialtyIds.UnionWith(specialtyIds);
-            if (quota.RegionCode is null)
+            // No SQL DISTINCT: it makes SQLite scan the whole (ExpertId, SpecialtyId) key instead of seeking the
+            // (SpecialtyId, ExpertId) index; an expert with two specialties in the subtree is de-duplicated here.
+            var rows = db.ExpertSpecialties.Where(es => specialtyIds.Contains(es.SpecialtyId));
+            if (quota.RegionCode is { } region)
             {
-                return await db.ExpertSpecialties.Where(es => specialtyIds.Contains(es.SpecialtyId))
-                    .Select(es => es.ExpertId).Distinct().ToListAsync(ct);
+                // Through the regions table, so a province is one comparison per row, not one probe per city; the
+                // experts (Id, RegionCode) index answers the join without reading expert rows.
+                rows = from es in rows
+                       join e in db.Experts on es.ExpertId equals e.Id
+                       join r in db.Regions on e.RegionCode equals r.Code
+                       where r.Code == region || r.ParentCode == region
+                       select es;
             }
-            var regions = await RegionWithCitiesAsync(quota.RegionCode, ct);
-            return await (from es in db.ExpertSpecialties
-                          join e in db.Experts on es.ExpertId equals e.Id
-                          where specialtyIds.Contains(es.SpecialtyId) && regions.Contains(e.RegionCode)
-                          select e.Id).Distinct().ToListAsync(ct);
+            var ids = await rows.Select(es => es.ExpertId).ToListAsync(ct);
+            return ids.Distinct().ToList();
         }
 
         private Task<List<string>> RegionWithCitiesAsync(string code, CancellationToken ct) =>
             db.Regions.Where(r => r.Code == code || r.ParentCode == code).Select(r => r.Code).ToListAsync(ct);
-
-        /// <summary>Experts of any quota's specialty subtree: narrows the rules that are not selective by organisation.</summary>
-        private IQueryable<Expert> CandidateExperts()
-        {
-            var ids = _allSpecialtyIds.ToList();
-            return db.Experts.Where(e => db.ExpertSpecialties.Any(es => es.ExpertId == e.Id && ids.Contains(es.SpecialtyId)));
-        }
 
         // ---- parties -----------------------------------------------------------------------------------------
 
@@ -285,7 +281,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         private async Task RegionAvoidanceAsync(CancellationToken ct)
         {
             var regions = await RegionWithCitiesAsync(project.RegionCode!, ct);
-            var rows = await CandidateExperts().Where(e => regions.Contains(e.RegionCode)).Select(e => new { e.Id, e.Name, e.RegionCode }).ToListAsync(ct);
+            var rows = await db.Experts.Where(e => regions.Contains(e.RegionCode)).Select(e => new { e.Id, e.Name, e.RegionCode }).ToListAsync(ct);
             foreach (var e in rows)
                 Exclude(e.Id, e.Name, ConflictRuleCodes.RegionAvoidance,
                     $"专家所在地区 {e.RegionCode} 属于评审地点地区 {project.RegionCode}（地域回避）/ expert's region {e.RegionCode} is within the project's region {project.RegionCode}");
@@ -302,20 +298,21 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                     $"{D(r.From)} 至 {D(r.To)} 不可用{(r.Reason is null ? "" : "（" + r.Reason + "）")}，覆盖评审日 {D(_day)} / unavailable {D(r.From)} – {D(r.To)}, covering the review on {D(_day)}");
         }
 
+        /// <summary>
+        /// Two index-selective queries (status, then term dates) over the pool; only candidates are kept. Restricting them
+        /// to candidates in SQL would cost one key lookup per candidate, which is what made this rule slow.
+        /// </summary>
         private async Task StatusAndTermAsync(CancellationToken ct)
         {
             var day = _day;
-            var rows = await CandidateExperts()
-                .Where(e => e.Status != ExpertStatus.Active || e.TermEnd < day || e.TermStart > day)
-                .Select(e => new { e.Id, e.Name, e.Status, e.TermStart, e.TermEnd }).ToListAsync(ct);
-            foreach (var e in rows)
-            {
-                if (e.Status != ExpertStatus.Active)
-                    Exclude(e.Id, e.Name, ConflictRuleCodes.Status, $"状态为「{ExpertVocabulary.Label(e.Status)}」，不是「在库」/ status is {e.Status}, not Active");
-                if (e.TermEnd < day || e.TermStart > day)
-                    Exclude(e.Id, e.Name, ConflictRuleCodes.TermExpired,
-                        $"聘期 {D(e.TermStart)} 至 {D(e.TermEnd)} 未覆盖评审日 {D(day)} / term {D(e.TermStart)} – {D(e.TermEnd)} does not cover the review on {D(day)}");
-            }
+            var notActive = Enum.GetValues<ExpertStatus>().Where(x => x != ExpertStatus.Active).ToList();
+            var inactive = await db.Experts.Where(e => notActive.Contains(e.Status)).Select(e => new { e.Id, e.Name, e.Status }).ToListAsync(ct);
+            foreach (var e in inactive)
+                Exclude(e.Id, e.Name, ConflictRuleCodes.Status, $"状态为「{ExpertVocabulary.Label(e.Status)}」，不是「在库」/ status is {e.Status}, not Active");
+            var outOfTerm = await db.Experts.Where(e => e.TermEnd < day || e.TermStart > day).Select(e => new { e.Id, e.Name, e.TermStart, e.TermEnd }).ToListAsync(ct);
+            foreach (var e in outOfTerm)
+                Exclude(e.Id, e.Name, ConflictRuleCodes.TermExpired,
+                    $"聘期 {D(e.TermStart)} 至 {D(e.TermEnd)} 未覆盖评审日 {D(day)} / term {D(e.TermStart)} – {D(e.TermEnd)} does not cover the review on {D(day)}");
         }
 
         private async Task DeclaredConflictsAsync(CancellationToken ct)

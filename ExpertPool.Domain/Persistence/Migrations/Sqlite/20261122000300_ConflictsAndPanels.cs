@@ -245,6 +245,26 @@ CREATE INDEX "IX_projects_RegionCode" ON "projects" ("RegionCode");
 CREATE INDEX "IX_projects_ReviewStartsAt" ON "projects" ("ReviewStartsAt");
 """);
 
+        migrationBuilder.Sql("""
+DROP INDEX "IX_expert_specialties_SpecialtyId";
+""");
+
+        migrationBuilder.Sql("""
+CREATE INDEX "IX_expert_specialties_SpecialtyId_ExpertId" ON "expert_specialties" ("SpecialtyId", "ExpertId");
+""");
+
+        migrationBuilder.Sql("""
+CREATE INDEX "IX_experts_Id_RegionCode" ON "experts" ("Id", "RegionCode");
+""");
+
+        migrationBuilder.Sql("""
+CREATE INDEX "IX_experts_TermEnd" ON "experts" ("TermEnd");
+""");
+
+        migrationBuilder.Sql("""
+CREATE INDEX "IX_experts_TermStart" ON "experts" ("TermStart");
+""");
+
         // A fresh database always has a default rule set (decision 010).
         migrationBuilder.Sql("""
 INSERT INTO "conflict_rule_sets" ("Id", "Scope", "Version", "EngagementType", "CreatedAt", "CreatedBy", "ChangeReason", "SettingsJson")
@@ -254,6 +274,13 @@ VALUES ('0193A000-0000-7000-8000-000000000001', 'default', 1, NULL, '2026-11-22 
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {
+        migrationBuilder.Sql("DROP INDEX \"IX_expert_specialties_SpecialtyId_ExpertId\";");
+        migrationBuilder.Sql("DROP INDEX \"IX_experts_Id_RegionCode\";");
+        migrationBuilder.Sql("DROP INDEX \"IX_experts_TermEnd\";");
+        migrationBuilder.Sql("DROP INDEX \"IX_experts_TermStart\";");
+        migrationBuilder.Sql("""
+CREATE INDEX "IX_expert_specialties_SpecialtyId" ON "expert_specialties" ("SpecialtyId");
+""");
         migrationBuilder.Sql("DROP TABLE manual_exclusions;");
         migrationBuilder.Sql("DROP TABLE expert_engagements;");
         migrationBuilder.Sql("DROP TABLE declared_conflicts;");
