@@ -1,6 +1,9 @@
+using ExpertPool.Api.Conflicts;
+using ExpertPool.Api.Draws;
 using ExpertPool.Api.Experts;
 using ExpertPool.Api.Extensions;
 using ExpertPool.Api.Organisations;
+using ExpertPool.Api.Projects;
 using ExpertPool.Api.Regions;
 using ExpertPool.Api.Specialties;
 using ExpertPool.Domain;
@@ -32,6 +35,10 @@ app.MapExperts();
 app.MapSpecialties();
 app.MapOrganisations();
 app.MapRegions();
+app.MapExpertRelations();
+app.MapProjects();
+app.MapConflictRules();
+app.MapPanelRequests();
 
 app.PrepareApiKeys();
 await app.PrepareDatabaseAsync();

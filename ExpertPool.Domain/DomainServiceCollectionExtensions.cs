@@ -1,3 +1,5 @@
+using ExpertPool.Domain.Conflicts;
+using ExpertPool.Domain.Draws;
 using ExpertPool.Domain.Experts;
 using ExpertPool.Domain.Persistence;
 using Microsoft.Extensions.Configuration;
@@ -19,6 +21,8 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<ExpertRegistry>();
         services.AddScoped<Experts.Csv.ExpertCsvImporter>();
         services.AddSingleton<Experts.Csv.ExpertCsvExporter>();
+        services.AddScoped<PanelRequestService>();
+        services.AddScoped<EligibilityService>();
         return services;
     }
 }

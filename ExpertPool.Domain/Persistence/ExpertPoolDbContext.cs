@@ -1,5 +1,8 @@
+using ExpertPool.Domain.Conflicts;
+using ExpertPool.Domain.Draws;
 using ExpertPool.Domain.Experts;
 using ExpertPool.Domain.Organisations;
+using ExpertPool.Domain.Projects;
 using ExpertPool.Domain.Regions;
 using ExpertPool.Domain.Specialties;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +28,16 @@ public abstract class ExpertPoolDbContext : DbContext
     public DbSet<OrganisationAlias> OrganisationAliases => Set<OrganisationAlias>();
     public DbSet<Specialty> Specialties => Set<Specialty>();
     public DbSet<Region> Regions => Set<Region>();
+    public DbSet<ExpertRelation> ExpertRelations => Set<ExpertRelation>();
+    public DbSet<DeclaredConflict> DeclaredConflicts => Set<DeclaredConflict>();
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<ProjectParty> ProjectParties => Set<ProjectParty>();
+    public DbSet<ProjectPreparer> ProjectPreparers => Set<ProjectPreparer>();
+    public DbSet<ConflictRuleSet> ConflictRuleSets => Set<ConflictRuleSet>();
+    public DbSet<ExpertEngagement> ExpertEngagements => Set<ExpertEngagement>();
+    public DbSet<PanelRequest> PanelRequests => Set<PanelRequest>();
+    public DbSet<PanelQuota> PanelQuotas => Set<PanelQuota>();
+    public DbSet<ManualExclusion> ManualExclusions => Set<ManualExclusion>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -34,6 +34,11 @@ internal sealed class ExpertConfiguration : IEntityTypeConfiguration<Expert>
         b.HasIndex(e => e.TitleGrade);
         b.HasIndex(e => e.EmployerId);
         b.HasIndex(e => e.Name);
+        // Eligibility: experts whose term does not cover a review date (term-expired rule).
+        b.HasIndex(e => e.TermEnd);
+        b.HasIndex(e => e.TermStart);
+        // Covering index for region-bound quotas: expert id to region without reading the row.
+        b.HasIndex(e => new { e.Id, e.RegionCode });
 
         b.HasOne(e => e.Employer).WithMany().HasForeignKey(e => e.EmployerId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Region>().WithMany().HasForeignKey(e => e.RegionCode).OnDelete(DeleteBehavior.Restrict);
@@ -53,7 +58,7 @@ internal sealed class ExpertSpecialtyConfiguration : IEntityTypeConfiguration<Ex
     {
         b.ToTable("expert_specialties");
         b.HasKey(e => new { e.ExpertId, e.SpecialtyId });
-        // Covering index for "experts with a specialty in this subtree".
+        // Covering index for eligibility: the candidates of a specialty subtree come from the index alone.
         b.HasIndex(e => new { e.SpecialtyId, e.ExpertId });
         b.HasOne(e => e.Specialty).WithMany().HasForeignKey(e => e.SpecialtyId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using ExpertPool.Api.Security;
+using ExpertPool.Domain.Common;
+using ExpertPool.Domain.Conflicts;
+using ExpertPool.Domain.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpertPool.Api.Conflicts;
+
+public sealed record RuleSetChangeRequest(string? ChangeReason, ConflictRuleSettings? Settings);
+
+public sealed record RuleSetDto(Guid Id, string Scope, string? EngagementType, int Version, DateTime CreatedAt, string CreatedBy, string ChangeReason, ConflictRuleSettings Settings)
+{
+    public static RuleSetDto From(ConflictRuleSet r) => new(r.Id, r.Scope, r.EngagementType?.ToString(), r.Version, r.CreatedAt, r.CreatedBy, r.ChangeReason, r.Settings);
+}
+
+/// <summary>Rule sets are immutable: a change is a new version of its scope ("default" or an engagement type).</summary>
+public static class ConflictRulesEndpoints
+{
+    public static RouteGroupBuilder MapConflictRules(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/conflict-rules").WithTags("Conflict rules").RequireAuthorization(Policies.Reader);
+        group.MapGet("/", ListCurrentRuleSets).WithName(nameof(ListCurrentRuleSets));
+        group.MapGet("/{id:guid}", GetRuleSet).WithName(nameof(GetRuleSet));
+        group.MapGet("/{scope}/versions", ListRuleSetVersions).WithName(nameof(ListRuleSetVersions));
+        group.MapPut("/{scope}", ChangeRuleSet).WithName(nameof(ChangeRuleSet)).RequireAuthorization(Policies.Admin);
+        return group;
+    }
+
+    /// <summary>The current (highest) version of every scope that has one.</summary>
+    public static async Task<Ok<List<RuleSetDto>>> ListCurrentRuleSets(ExpertPoolDbContext db, CancellationToken ct)
+    {
+        var rows = await db.ConflictRuleSets.AsNoTracking()
+            .Where(r => r.Version == db.ConflictRuleSets.Where(x => x.Scope == r.Scope).Max(x => x.Version))
+            .OrderBy(r => r.Scope)
+            .ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(RuleSetDto.From).ToList());
+    }
+
+    public static async Task<Ok<RuleSetDto>> GetRuleSet(Guid id, ExpertPoolDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(RuleSetDto.From(await db.ConflictRuleSets.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Conflict rule set", id)));
+
+    public static async Task<Ok<List<RuleSetDto>>> ListRuleSetVersions(string scope, ExpertPoolDbContext db, CancellationToken ct)
+    {
+        var name = ConflictRuleSet.ScopeOf(ConflictRuleSet.ParseScope(scope));
+        var rows = await db.ConflictRuleSets.AsNoTracking().Where(r => r.Scope == name).OrderByDescending(r => r.Version).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(RuleSetDto.From).ToList());
+    }
+
+    /// <summary>Creates the next version of the scope; the change reason is mandatory. Existing versions never change.</summary>
+    public static async Task<Created<RuleSetDto>> ChangeRuleSet(string scope, RuleSetChangeRequest request, ExpertPoolDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var type = ConflictRuleSet.ParseScope(scope);
+        var current = await ConflictRuleSets.CurrentOfScopeAsync(db, ConflictRuleSet.ScopeOf(type), ct);
+        var next = ConflictRuleSet.NewVersion(type, current?.Version ?? 0, request.Settings, request.ChangeReason, user.Actor(), clock.GetUtcNow().UtcDateTime);
+        db.ConflictRuleSets.Add(next);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex)
+        {
+            throw new DomainConflictException($"Version {next.Version} of {next.Scope} was created at the same time; read the current version and retry / 规则版本冲突，请重试.", ex);
+        }
+        return TypedResults.Created($"/api/conflict-rules/{next.Id}", RuleSetDto.From(next));
+    }
+}

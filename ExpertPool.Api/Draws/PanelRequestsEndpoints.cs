@@ -1,0 +1,154 @@
+using System.Security.Claims;
+using ExpertPool.Api.Experts;
+using ExpertPool.Api.Security;
+using ExpertPool.Domain.Common;
+using ExpertPool.Domain.Conflicts;
+using ExpertPool.Domain.Draws;
+using ExpertPool.Domain.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpertPool.Api.Draws;
+
+public sealed record PanelQuotaRequest(string? SpecialtyCode, string? RegionCode, int? Count, int? Backups);
+
+public sealed record PanelRequestRequest(
+    Guid? ProjectId,
+    IReadOnlyList<PanelQuotaRequest>? Quotas,
+    DateTime? ReplyDeadline,
+    DateTime? ScheduledDrawAt,
+    string? SupervisorName,
+    Guid? SupersedesRequestId,
+    string? RedrawReason);
+
+public sealed record CancelRequest(string? Reason);
+
+public sealed record ExclusionRequest(Guid? ExpertId, string? Reason);
+
+public sealed record PanelQuotaDto(string Key, string SpecialtyCode, string? RegionCode, int Count, int Backups);
+
+/// <summary>
+/// A panel request as the API shows it: the commitment always, the nonce only once the draw has run
+/// (<see cref="PanelRequest.IsNonceRevealable"/>). Nothing else ever carries the nonce.
+/// </summary>
+public sealed record PanelRequestDto(
+    Guid Id,
+    Guid ProjectId,
+    string ProjectCode,
+    IReadOnlyList<PanelQuotaDto> Quotas,
+    DateTime ReplyDeadline,
+    DateTime ScheduledDrawAt,
+    string SupervisorName,
+    string RequestedBy,
+    DateTime CreatedAt,
+    string Status,
+    string? CancelReason,
+    string? CancelledBy,
+    DateTime? CancelledAt,
+    DateTime? DrawnAt,
+    string? FailureReason,
+    Guid? SupersedesRequestId,
+    string? RedrawReason,
+    string Commitment,
+    string? RevealedNonce)
+{
+    public static PanelRequestDto From(PanelRequest r, string projectCode) => new(
+        r.Id, r.ProjectId, projectCode,
+        r.Quotas.OrderBy(q => q.Position).Select(q => new PanelQuotaDto(q.Key, q.SpecialtyCode, q.RegionCode, q.Count, q.Backups)).ToList(),
+        r.ReplyDeadline, r.ScheduledDrawAt, r.SupervisorName, r.RequestedBy, r.CreatedAt, r.Status.ToString(),
+        r.CancelReason, r.CancelledBy, r.CancelledAt, r.DrawnAt, r.FailureReason, r.SupersedesRequestId, r.RedrawReason,
+        r.Commitment,
+        r.IsNonceRevealable ? Convert.ToHexStringLower(r.Nonce) : null);
+}
+
+public sealed record ManualExclusionDto(Guid Id, Guid ExpertId, string ExpertName, string Reason, string CreatedBy, DateTime CreatedAt);
+
+public static class PanelRequestsEndpoints
+{
+    public static RouteGroupBuilder MapPanelRequests(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/panel-requests").WithTags("Panel requests").RequireAuthorization(Policies.Reader);
+        group.MapGet("/", ListPanelRequests).WithName(nameof(ListPanelRequests));
+        group.MapGet("/{id:guid}", GetPanelRequest).WithName(nameof(GetPanelRequest));
+        group.MapGet("/{id:guid}/eligibility", GetEligibility).WithName(nameof(GetEligibility));
+        group.MapGet("/{id:guid}/exclusions", ListExclusions).WithName(nameof(ListExclusions));
+        group.MapPost("/", SchedulePanelRequest).WithName(nameof(SchedulePanelRequest)).RequireAuthorization(Policies.Admin);
+        group.MapPost("/{id:guid}/cancel", CancelPanelRequest).WithName(nameof(CancelPanelRequest)).RequireAuthorization(Policies.Admin);
+        group.MapPost("/{id:guid}/exclusions", AddExclusion).WithName(nameof(AddExclusion)).RequireAuthorization(Policies.Admin);
+        return group;
+    }
+
+    public static async Task<Ok<PagedList<PanelRequestDto>>> ListPanelRequests(ExpertPoolDbContext db, Guid? projectId, string? status, int? page, int? pageSize, CancellationToken ct)
+    {
+        var (_, p, size) = ExpertsEndpoints.ReadFilter(null, null, null, null, null, page, pageSize);
+        var query = db.PanelRequests.AsNoTracking();
+        if (projectId is { } pid)
+            query = query.Where(r => r.ProjectId == pid);
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (!Enum.TryParse<PanelRequestStatus>(status.Trim(), ignoreCase: true, out var st) || int.TryParse(status, out _))
+                throw new DomainValidationException("status", "must be one of Scheduled, Drawn, Failed, Cancelled");
+            query = query.Where(r => r.Status == st);
+        }
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id).Skip((p - 1) * size).Take(size)
+            .Include(r => r.Quotas).AsSplitQuery().ToListAsync(ct);
+        var codes = await ProjectCodesAsync(db, rows, ct);
+        return TypedResults.Ok(new PagedList<PanelRequestDto>(rows.Select(r => PanelRequestDto.From(r, codes[r.ProjectId])).ToList(), p, size, total));
+    }
+
+    public static async Task<Ok<PanelRequestDto>> GetPanelRequest(Guid id, ExpertPoolDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await LoadDtoAsync(db, id, ct));
+
+    public static async Task<Created<PanelRequestDto>> SchedulePanelRequest(PanelRequestRequest request, PanelRequestService service, ExpertPoolDbContext db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var input = new PanelRequestInput(
+            request.ProjectId,
+            request.Quotas?.Select(q => new PanelQuotaInput(q.SpecialtyCode, q.RegionCode, q.Count, q.Backups)).ToList(),
+            request.ReplyDeadline, request.ScheduledDrawAt, request.SupervisorName, request.SupersedesRequestId, request.RedrawReason);
+        var created = await service.ScheduleAsync(input, user.Actor(), ct);
+        return TypedResults.Created($"/api/panel-requests/{created.Id}", await LoadDtoAsync(db, created.Id, ct));
+    }
+
+    public static async Task<Ok<PanelRequestDto>> CancelPanelRequest(Guid id, CancelRequest request, PanelRequestService service, ExpertPoolDbContext db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        await service.CancelAsync(id, request.Reason, user.Actor(), ct);
+        return TypedResults.Ok(await LoadDtoAsync(db, id, ct));
+    }
+
+    public static async Task<Ok<EligibilityReport>> GetEligibility(Guid id, EligibilityService eligibility, CancellationToken ct) =>
+        TypedResults.Ok(await eligibility.EvaluateAsync(id, ct));
+
+    public static async Task<Ok<List<ManualExclusionDto>>> ListExclusions(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    {
+        if (!await db.PanelRequests.AnyAsync(r => r.Id == id, ct))
+            throw new NotFoundException("Panel request", id);
+        var rows = await (from x in db.ManualExclusions
+                          join e in db.Experts on x.ExpertId equals e.Id
+                          where x.PanelRequestId == id
+                          orderby x.CreatedAt, x.Id
+                          select new ManualExclusionDto(x.Id, x.ExpertId, e.Name, x.Reason, x.CreatedBy, x.CreatedAt)).ToListAsync(ct);
+        return TypedResults.Ok(rows);
+    }
+
+    public static async Task<Created<ManualExclusionDto>> AddExclusion(Guid id, ExclusionRequest request, PanelRequestService service, ExpertPoolDbContext db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var x = await service.ExcludeAsync(id, request.ExpertId, request.Reason, user.Actor(), ct);
+        var name = await db.Experts.Where(e => e.Id == x.ExpertId).Select(e => e.Name).FirstAsync(ct);
+        return TypedResults.Created($"/api/panel-requests/{id}/exclusions", new ManualExclusionDto(x.Id, x.ExpertId, name, x.Reason, x.CreatedBy, x.CreatedAt));
+    }
+
+    private static async Task<PanelRequestDto> LoadDtoAsync(ExpertPoolDbContext db, Guid id, CancellationToken ct)
+    {
+        var r = await db.PanelRequests.AsNoTracking().Include(x => x.Quotas).FirstOrDefaultAsync(x => x.Id == id, ct)
+            ?? throw new NotFoundException("Panel request", id);
+        var code = await db.Projects.Where(p => p.Id == r.ProjectId).Select(p => p.Code).FirstAsync(ct);
+        return PanelRequestDto.From(r, code);
+    }
+
+    private static async Task<Dictionary<Guid, string>> ProjectCodesAsync(ExpertPoolDbContext db, List<PanelRequest> rows, CancellationToken ct)
+    {
+        var ids = rows.Select(r => r.ProjectId).Distinct().ToList();
+        return await db.Projects.Where(p => ids.Contains(p.Id)).Select(p => new { p.Id, p.Code }).ToDictionaryAsync(p => p.Id, p => p.Code, ct);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Security.Claims;
+using ExpertPool.Api.Security;
+using ExpertPool.Domain.Common;
+using ExpertPool.Domain.Experts;
+using ExpertPool.Domain.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpertPool.Api.Experts;
+
+public sealed record RelationRequest(Guid? OrganisationId, RelationKind? Kind, DateOnly? From, DateOnly? To, string? Note);
+
+public sealed record EndRelationRequest(DateOnly? To, string? Note);
+
+public sealed record RelationDto(Guid Id, Guid OrganisationId, string OrganisationName, string Kind, DateOnly? From, DateOnly? To, bool Ongoing, string? Note, string RecordedBy, DateTime RecordedAt, DateTime? EndedAt);
+
+public sealed record DeclaredConflictRequest(Guid? OrganisationId, string? Reason);
+
+public sealed record DeclaredConflictDto(Guid Id, Guid OrganisationId, string OrganisationName, string Reason, DateTime DeclaredAt, string Source, Guid? PanelRequestId, string RecordedBy);
+
+/// <summary>
+/// An expert's relation history and declared conflicts (回避 evidence). There is no delete: a relation that ends gets
+/// its end date through <c>POST …/relations/{rid}/end</c>, and the row stays for the look-back rules.
+/// </summary>
+public static class ExpertRelationsEndpoints
+{
+    public static RouteGroupBuilder MapExpertRelations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/experts/{id:guid}").WithTags("Experts").RequireAuthorization(Policies.Reader);
+        group.MapGet("/relations", ListRelations).WithName(nameof(ListRelations));
+        group.MapPost("/relations", AddRelation).WithName(nameof(AddRelation)).RequireAuthorization(Policies.Admin);
+        group.MapPost("/relations/{relationId:guid}/end", EndRelation).WithName(nameof(EndRelation)).RequireAuthorization(Policies.Admin);
+        group.MapGet("/declared-conflicts", ListDeclaredConflicts).WithName(nameof(ListDeclaredConflicts));
+        group.MapPost("/declared-conflicts", DeclareConflict).WithName(nameof(DeclareConflict)).RequireAuthorization(Policies.Admin);
+        return group;
+    }
+
+    public static async Task<Ok<List<RelationDto>>> ListRelations(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    {
+        await EnsureExpertAsync(db, id, ct);
+        var rows = await (from r in db.ExpertRelations
+                          join o in db.Organisations on r.OrganisationId equals o.Id
+                          where r.ExpertId == id
+                          orderby r.RecordedAt, r.Id
+                          select new { r, o.Name }).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(x => ToDto(x.r, x.Name)).ToList());
+    }
+
+    public static async Task<Created<RelationDto>> AddRelation(Guid id, RelationRequest request, ExpertPoolDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+    {
+        await EnsureExpertAsync(db, id, ct);
+        var orgName = await OrganisationNameAsync(db, request.OrganisationId, ct);
+        if (request.Kind is null)
+            throw new DomainValidationException("kind", $"is required: one of {string.Join(", ", Enum.GetNames<RelationKind>())}");
+        var relation = ExpertRelation.Create(id, request.OrganisationId!.Value, request.Kind.Value, request.From, request.To, request.Note, user.Actor(), clock.GetUtcNow().UtcDateTime);
+        db.ExpertRelations.Add(relation);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/experts/{id}/relations", ToDto(relation, orgName));
+    }
+
+    public static async Task<Ok<RelationDto>> EndRelation(Guid id, Guid relationId, EndRelationRequest request, ExpertPoolDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var relation = await db.ExpertRelations.FirstOrDefaultAsync(r => r.Id == relationId && r.ExpertId == id, ct)
+            ?? throw new NotFoundException("Relation", relationId);
+        if (request.To is null)
+            throw new DomainValidationException("to", "is required: the last day of the relation / 必填");
+        relation.End(request.To.Value, request.Note, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        var orgName = await db.Organisations.Where(o => o.Id == relation.OrganisationId).Select(o => o.Name).FirstAsync(ct);
+        return TypedResults.Ok(ToDto(relation, orgName));
+    }
+
+    public static async Task<Ok<List<DeclaredConflictDto>>> ListDeclaredConflicts(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    {
+        await EnsureExpertAsync(db, id, ct);
+        var rows = await (from c in db.DeclaredConflicts
+                          join o in db.Organisations on c.OrganisationId equals o.Id
+                          where c.ExpertId == id
+                          orderby c.DeclaredAt, c.Id
+                          select new { c, o.Name }).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(x => ToDto(x.c, x.Name)).ToList());
+    }
+
+    public static async Task<Created<DeclaredConflictDto>> DeclareConflict(Guid id, DeclaredConflictRequest request, ExpertPoolDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+    {
+        await EnsureExpertAsync(db, id, ct);
+        var orgName = await OrganisationNameAsync(db, request.OrganisationId, ct);
+        var conflict = DeclaredConflict.SelfDeclared(id, request.OrganisationId!.Value, request.Reason, user.Actor(), clock.GetUtcNow().UtcDateTime);
+        db.DeclaredConflicts.Add(conflict);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/experts/{id}/declared-conflicts", ToDto(conflict, orgName));
+    }
+
+    private static async Task EnsureExpertAsync(ExpertPoolDbContext db, Guid id, CancellationToken ct)
+    {
+        if (!await db.Experts.AnyAsync(e => e.Id == id, ct))
+            throw new NotFoundException("Expert", id);
+    }
+
+    private static async Task<string> OrganisationNameAsync(ExpertPoolDbContext db, Guid? organisationId, CancellationToken ct)
+    {
+        if (organisationId is null)
+            throw new DomainValidationException("organisationId", "is required / 必填");
+        return await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).FirstOrDefaultAsync(ct)
+            ?? throw new DomainValidationException("organisationId", $"unknown organisation '{organisationId}' / 单位不存在");
+    }
+
+    private static RelationDto ToDto(ExpertRelation r, string orgName) =>
+        new(r.Id, r.OrganisationId, orgName, r.Kind.ToString(), r.From, r.To, r.IsOngoing, r.Note, r.RecordedBy, r.RecordedAt, r.EndedAt);
+
+    private static DeclaredConflictDto ToDto(DeclaredConflict c, string orgName) =>
+        new(c.Id, c.OrganisationId, orgName, c.Reason, c.DeclaredAt, c.Source.ToString(), c.PanelRequestId, c.RecordedBy);
+}

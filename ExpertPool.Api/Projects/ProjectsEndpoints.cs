@@ -1,0 +1,160 @@
+using System.Security.Claims;
+using ExpertPool.Api.Experts;
+using ExpertPool.Api.Security;
+using ExpertPool.Domain.Common;
+using ExpertPool.Domain.Draws;
+using ExpertPool.Domain.Persistence;
+using ExpertPool.Domain.Projects;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpertPool.Api.Projects;
+
+public sealed record ProjectPartyRequest(Guid OrganisationId, PartyRole Role);
+
+public sealed record ProjectPreparerRequest(Guid ExpertId, string? Note);
+
+public sealed record ProjectRequest(
+    string? Code,
+    string? Name,
+    string? EngagementType,
+    DateTime? ReviewStartsAt,
+    string? Place,
+    string? RegionCode,
+    IReadOnlyList<ProjectPartyRequest>? Parties,
+    IReadOnlyList<ProjectPreparerRequest>? Preparers);
+
+public sealed record ProjectPartyDto(Guid OrganisationId, string OrganisationName, string Role);
+
+public sealed record ProjectPreparerDto(Guid ExpertId, string ExpertName, string? Note);
+
+public sealed record ProjectDto(
+    Guid Id,
+    string Code,
+    string Name,
+    string EngagementType,
+    DateTime ReviewStartsAt,
+    DateOnly ReviewDate,
+    string Place,
+    string? RegionCode,
+    IReadOnlyList<ProjectPartyDto> Parties,
+    IReadOnlyList<ProjectPreparerDto> Preparers,
+    string CreatedBy,
+    DateTime CreatedAt,
+    DateTime UpdatedAt);
+
+public static class ProjectsEndpoints
+{
+    public static RouteGroupBuilder MapProjects(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/projects").WithTags("Projects").RequireAuthorization(Policies.Reader);
+        group.MapGet("/", ListProjects).WithName(nameof(ListProjects));
+        group.MapGet("/{id:guid}", GetProject).WithName(nameof(GetProject));
+        group.MapPost("/", CreateProject).WithName(nameof(CreateProject)).RequireAuthorization(Policies.Admin);
+        group.MapPut("/{id:guid}", UpdateProject).WithName(nameof(UpdateProject)).RequireAuthorization(Policies.Admin);
+        return group;
+    }
+
+    public static async Task<Ok<PagedList<ProjectDto>>> ListProjects(ExpertPoolDbContext db, string? q, int? page, int? pageSize, CancellationToken ct)
+    {
+        var (_, p, size) = ExpertsEndpoints.ReadFilter(null, null, null, null, q, page, pageSize);
+        var query = db.Projects.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var term = q.Trim();
+            var code = term.ToUpperInvariant();
+            query = query.Where(x => x.Code.Contains(code) || x.Name.Contains(term));
+        }
+        var total = await query.CountAsync(ct);
+        var ids = await query.OrderByDescending(x => x.ReviewStartsAt).ThenBy(x => x.Id).Skip((p - 1) * size).Take(size).Select(x => x.Id).ToListAsync(ct);
+        var items = new List<ProjectDto>();
+        foreach (var id in ids)
+            items.Add(await LoadDtoAsync(db, id, ct));
+        return TypedResults.Ok(new PagedList<ProjectDto>(items, p, size, total));
+    }
+
+    public static async Task<Ok<ProjectDto>> GetProject(Guid id, ExpertPoolDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await LoadDtoAsync(db, id, ct));
+
+    public static async Task<Created<ProjectDto>> CreateProject(ProjectRequest request, ExpertPoolDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var draft = await CheckAsync(request, db, null, now, ct);
+        var project = Project.Create(draft, user.Actor(), now);
+        db.Projects.Add(project);
+        await SaveAsync(db, ct);
+        return TypedResults.Created($"/api/projects/{project.Id}", await LoadDtoAsync(db, project.Id, ct));
+    }
+
+    /// <summary>Replaces the project's data while no draw has happened for it; afterwards the project is part of a draw record.</summary>
+    public static async Task<Ok<ProjectDto>> UpdateProject(Guid id, ProjectRequest request, ExpertPoolDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var project = await db.Projects.Include(x => x.Parties).Include(x => x.Preparers).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct)
+            ?? throw new NotFoundException("Project", id);
+        if (await db.PanelRequests.AnyAsync(r => r.ProjectId == id && (r.Status == PanelRequestStatus.Drawn || r.Status == PanelRequestStatus.Failed), ct))
+            throw new DomainConflictException("A draw has happened for this project: it can no longer be changed / 该项目已抽取，不能再修改.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        var draft = await CheckAsync(request, db, id, now, ct);
+        project.Update(draft, now);
+        await SaveAsync(db, ct);
+        return TypedResults.Ok(await LoadDtoAsync(db, id, ct));
+    }
+
+    private static async Task<ProjectDraft> CheckAsync(ProjectRequest r, ExpertPoolDbContext db, Guid? self, DateTime now, CancellationToken ct)
+    {
+        var draft = Project.Check(r.Code, r.Name, r.EngagementType, r.ReviewStartsAt, r.Place, r.RegionCode,
+            r.Parties?.Select(p => new ProjectPartyInput(p.OrganisationId, p.Role)).ToList(),
+            r.Preparers?.Select(p => new ProjectPreparerInput(p.ExpertId, p.Note)).ToList(),
+            now);
+        var errors = new Dictionary<string, string[]>();
+        if (draft.RegionCode is { } region && !await db.Regions.AnyAsync(x => x.Code == region, ct))
+            errors["regionCode"] = [$"unknown region code '{region}' / 行政区划代码不存在"];
+        var orgIds = draft.Parties.Select(p => p.OrganisationId).ToList();
+        var knownOrgs = (await db.Organisations.Where(o => orgIds.Contains(o.Id)).Select(o => o.Id).ToListAsync(ct)).ToHashSet();
+        for (var i = 0; i < draft.Parties.Count; i++)
+        {
+            if (!knownOrgs.Contains(draft.Parties[i].OrganisationId))
+                errors[$"parties[{i}].organisationId"] = [$"unknown organisation '{draft.Parties[i].OrganisationId}' / 单位不存在"];
+        }
+        var expertIds = draft.Preparers.Select(p => p.ExpertId).ToList();
+        var knownExperts = (await db.Experts.Where(e => expertIds.Contains(e.Id)).Select(e => e.Id).ToListAsync(ct)).ToHashSet();
+        for (var i = 0; i < draft.Preparers.Count; i++)
+        {
+            if (!knownExperts.Contains(draft.Preparers[i].ExpertId))
+                errors[$"preparers[{i}].expertId"] = [$"unknown expert '{draft.Preparers[i].ExpertId}' / 专家不存在"];
+        }
+        if (errors.Count > 0)
+            throw new DomainValidationException(errors);
+        if (await db.Projects.AnyAsync(x => x.Code == draft.Code && x.Id != self, ct))
+            throw new DomainConflictException($"Another project already has code {draft.Code} / 项目编号已存在.", new Dictionary<string, object?> { ["field"] = "code" });
+        return draft;
+    }
+
+    private static async Task SaveAsync(ExpertPoolDbContext db, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex)
+        {
+            throw new DomainConflictException("Another project with this code was saved at the same time / 项目编号已存在.", ex);
+        }
+    }
+
+    internal static async Task<ProjectDto> LoadDtoAsync(ExpertPoolDbContext db, Guid id, CancellationToken ct)
+    {
+        var p = await db.Projects.AsNoTracking().Include(x => x.Parties).Include(x => x.Preparers).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct)
+            ?? throw new NotFoundException("Project", id);
+        var orgIds = p.Parties.Select(x => x.OrganisationId).ToList();
+        var orgNames = await db.Organisations.Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var expertIds = p.Preparers.Select(x => x.ExpertId).ToList();
+        var expertNames = await db.Experts.Where(e => expertIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
+        return new ProjectDto(p.Id, p.Code, p.Name, p.EngagementType.ToString(), p.ReviewStartsAt, p.ReviewDate, p.Place, p.RegionCode,
+            p.Parties.OrderBy(x => x.Role).ThenBy(x => orgNames[x.OrganisationId], StringComparer.Ordinal)
+                .Select(x => new ProjectPartyDto(x.OrganisationId, orgNames[x.OrganisationId], x.Role.ToString())).ToList(),
+            p.Preparers.OrderBy(x => expertNames[x.ExpertId], StringComparer.Ordinal)
+                .Select(x => new ProjectPreparerDto(x.ExpertId, expertNames[x.ExpertId], x.Note)).ToList(),
+            p.CreatedBy, p.CreatedAt, p.UpdatedAt);
+    }
+}

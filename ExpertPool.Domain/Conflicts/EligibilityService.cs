@@ -1,0 +1,388 @@
+using System.Globalization;
+using ExpertPool.Domain.Common;
+using ExpertPool.Domain.Draws;
+using ExpertPool.Domain.Experts;
+using ExpertPool.Domain.Persistence;
+using ExpertPool.Domain.Projects;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpertPool.Domain.Conflicts;
+
+/// <summary>
+/// Evaluates who may be drawn for a panel request. Everything is decided in the database: one query per quota returns
+/// the candidates' ids, and one query per rule returns only the candidates that rule excludes, with its evidence.
+/// Nothing loads the pool's expert rows. The rule set is the current version for the project's engagement type,
+/// else the current default.
+/// </summary>
+public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider clock)
+{
+    private static readonly RelationKind[] Governance = [RelationKind.Director, RelationKind.Supervisor, RelationKind.ControllingShareholder, RelationKind.ActualController];
+    private static readonly RelationKind[] DisputeOrInvestment = [RelationKind.LegalDispute, RelationKind.Investment];
+    private static readonly RelationKind[] OngoingSameOrganisation = [RelationKind.Employment, RelationKind.Other];
+
+    public async Task<EligibilityReport> EvaluateAsync(Guid panelRequestId, CancellationToken ct)
+    {
+        var request = await db.PanelRequests.AsNoTracking().Include(r => r.Quotas).FirstOrDefaultAsync(r => r.Id == panelRequestId, ct)
+            ?? throw new NotFoundException("Panel request", panelRequestId);
+        var project = await db.Projects.AsNoTracking().Include(p => p.Parties).Include(p => p.Preparers).AsSplitQuery()
+            .FirstAsync(p => p.Id == request.ProjectId, ct);
+        var ruleSet = await ConflictRuleSets.CurrentAsync(db, project.EngagementType, ct);
+        var evaluation = new Evaluation(db, request, project, ruleSet);
+        await evaluation.RunAsync(ct);
+        return evaluation.Report(clock.GetUtcNow().UtcDateTime);
+    }
+
+    private sealed class Evaluation(ExpertPoolDbContext db, PanelRequest request, Project project, ConflictRuleSet ruleSet)
+    {
+        private readonly ConflictRuleSettings _s = ruleSet.Settings;
+        private readonly DateOnly _day = project.ReviewDate;
+        private readonly List<(PanelQuota Quota, List<Guid> Ids)> _candidates = [];
+        private readonly Dictionary<Guid, (string Name, List<ExclusionReason> Reasons)> _excluded = [];
+        private readonly HashSet<Guid> _allCandidates = [];
+        private Dictionary<Guid, PartyMatch> _partyOrgs = [];
+
+        public async Task RunAsync(CancellationToken ct)
+        {
+            foreach (var quota in request.Quotas.OrderBy(q => q.Position))
+            {
+                var ids = await CandidatesAsync(quota, ct);
+                _candidates.Add((quota, ids));
+                _allCandidates.UnionWith(ids);
+            }
+            if (_allCandidates.Count == 0)
+                return;
+            _partyOrgs = await PartyOrganisationsAsync(ct);
+
+            await RelationRulesAsync(ct);
+            if (_s.PriorInvolvement)
+                await PriorInvolvementAsync(ct);
+            if (_s.SameOrganisation)
+                await SameOrganisationAsync(ct);
+            if (_s.WorkloadCapPer12Months > 0)
+                await WorkloadAsync(ct);
+            if (_s.CooldownMonthsSameApplicant > 0)
+                await CooldownAsync(ct);
+            if (_s.RegionAvoidance && project.RegionCode is not null)
+                await RegionAvoidanceAsync(ct);
+            if (_s.Availability)
+                await AvailabilityAsync(ct);
+            if (_s.StatusAndTerm)
+                await StatusAndTermAsync(ct);
+            if (_s.DeclaredConflicts)
+                await DeclaredConflictsAsync(ct);
+            if (_s.ManualExclusions)
+                await ManualExclusionsAsync(ct);
+        }
+
+        public EligibilityReport Report(DateTime now)
+        {
+            var quotas = _candidates.Select(c =>
+            {
+                var eligible = c.Ids.Where(id => !_excluded.ContainsKey(id)).Select(id => id.ToString("D")).Order(StringComparer.Ordinal).ToList();
+                return new QuotaEligibility(c.Quota.Key, c.Quota.SpecialtyCode, c.Quota.RegionCode, c.Quota.Count, c.Quota.Backups, c.Ids.Count, eligible.Count, eligible);
+            }).ToList();
+            var keysByExpert = _candidates.SelectMany(c => c.Ids.Where(_excluded.ContainsKey).Select(id => (id, c.Quota.Key)))
+                .ToLookup(x => x.id, x => x.Key);
+            var order = ConflictRuleCodes.All.Select((code, i) => (code, i)).ToDictionary(x => x.code, x => x.i);
+            var exclusions = _excluded
+                .OrderBy(e => e.Key.ToString("D"), StringComparer.Ordinal)
+                .Select(e => new ExcludedExpert(
+                    e.Key,
+                    e.Value.Name,
+                    keysByExpert[e.Key].ToList(),
+                    e.Value.Reasons.OrderBy(r => order[r.Rule]).ThenBy(r => r.Evidence, StringComparer.Ordinal).ToList()))
+                .ToList();
+            return new EligibilityReport(request.Id, ruleSet.Id, ruleSet.Scope, ruleSet.Version, now, _day, quotas, exclusions);
+        }
+
+        private void Exclude(Guid expertId, string name, string rule, string evidence)
+        {
+            if (!_allCandidates.Contains(expertId))
+                return;
+            if (!_excluded.TryGetValue(expertId, out var entry))
+                _excluded[expertId] = entry = (name, []);
+            var reason = new ExclusionReason(rule, evidence);
+            if (!entry.Reasons.Contains(reason))
+                entry.Reasons.Add(reason);
+        }
+
+        // ---- candidates --------------------------------------------------------------------------------------
+
+        private async Task<List<Guid>> CandidatesAsync(PanelQuota quota, CancellationToken ct)
+        {
+            var root = await db.Specialties.Where(s => s.Code == quota.SpecialtyCode).Select(s => s.Path).FirstOrDefaultAsync(ct)
+                ?? throw new DomainConflictException($"Specialty {quota.SpecialtyCode} of quota {quota.Key} no longer exists / 专业不存在.");
+            var specialtyIds = await db.Specialties.Where(s => s.Path.StartsWith(root)).Select(s => s.Id).ToListAsync(ct);
+            // No SQL DISTINCT: it makes SQLite scan the whole (ExpertId, SpecialtyId) key instead of seeking the
+            // (SpecialtyId, ExpertId) index; an expert with two specialties in the subtree is de-duplicated here.
+            var rows = db.ExpertSpecialties.Where(es => specialtyIds.Contains(es.SpecialtyId));
+            if (quota.RegionCode is { } region)
+            {
+                // Through the regions table, so a province is one comparison per row, not one probe per city; the
+                // experts (Id, RegionCode) index answers the join without reading expert rows.
+                rows = from es in rows
+                       join e in db.Experts on es.ExpertId equals e.Id
+                       join r in db.Regions on e.RegionCode equals r.Code
+                       where r.Code == region || r.ParentCode == region
+                       select es;
+            }
+            var ids = await rows.Select(es => es.ExpertId).ToListAsync(ct);
+            return ids.Distinct().ToList();
+        }
+
+        private Task<List<string>> RegionWithCitiesAsync(string code, CancellationToken ct) =>
+            db.Regions.Where(r => r.Code == code || r.ParentCode == code).Select(r => r.Code).ToListAsync(ct);
+
+        // ---- parties -----------------------------------------------------------------------------------------
+
+        private sealed record PartyMatch(Guid PartyId, string PartyName, PartyRole Role, string? OtherName)
+        {
+            public string Describe() => OtherName is null
+                ? $"{PartyName}（{RoleZh(Role)} {Role}）"
+                : $"{OtherName}（= {PartyName}，同名/别名 same unit by name or alias；{RoleZh(Role)} {Role}）";
+        }
+
+        /// <summary>
+        /// The parties, plus every other organisation record that shares a name or alias with one of them: units appear
+        /// under several names, and 回避 must follow the unit, not the record.
+        /// </summary>
+        private async Task<Dictionary<Guid, PartyMatch>> PartyOrganisationsAsync(CancellationToken ct)
+        {
+            var roles = project.Parties.ToDictionary(p => p.OrganisationId, p => p.Role);
+            if (roles.Count == 0)
+                return [];
+            var partyIds = roles.Keys.ToList();
+            var parties = await db.Organisations.AsNoTracking().Where(o => partyIds.Contains(o.Id))
+                .Select(o => new { o.Id, o.Name, Aliases = o.Aliases.Select(a => a.Name).ToList() }).ToListAsync(ct);
+            var map = parties.ToDictionary(p => p.Id, p => new PartyMatch(p.Id, p.Name, roles[p.Id], null));
+            var names = parties.SelectMany(p => p.Aliases.Append(p.Name)).Distinct().ToList();
+            var twins = await db.Organisations.AsNoTracking()
+                .Where(o => !partyIds.Contains(o.Id) && (names.Contains(o.Name) || o.Aliases.Any(a => names.Contains(a.Name))))
+                .Select(o => new { o.Id, o.Name, Aliases = o.Aliases.Select(a => a.Name).ToList() }).ToListAsync(ct);
+            foreach (var twin in twins)
+            {
+                var twinNames = twin.Aliases.Append(twin.Name).ToHashSet(StringComparer.Ordinal);
+                var party = parties.First(p => p.Aliases.Append(p.Name).Any(twinNames.Contains));
+                map[twin.Id] = new PartyMatch(party.Id, party.Name, roles[party.Id], twin.Name);
+            }
+            return map;
+        }
+
+        private List<Guid> ApplicantOrganisationIds() =>
+            _partyOrgs.Where(p => p.Value.Role == PartyRole.Applicant).Select(p => p.Key).ToList();
+
+        // ---- 回避 by relation ----------------------------------------------------------------------------------
+
+        private sealed record RelationRow(Guid ExpertId, string Name, Guid OrganisationId, RelationKind Kind, DateOnly? From, DateOnly? To);
+
+        private async Task<List<RelationRow>> RelationsAsync(RelationKind[] kinds, DateOnly? endedOnOrAfter, CancellationToken ct)
+        {
+            if (_partyOrgs.Count == 0)
+                return [];
+            var orgIds = _partyOrgs.Keys.ToList();
+            var query = from r in db.ExpertRelations
+                        join e in db.Experts on r.ExpertId equals e.Id
+                        where orgIds.Contains(r.OrganisationId) && kinds.Contains(r.Kind)
+                        select new { r, e.Name };
+            query = endedOnOrAfter is { } cutoff
+                ? query.Where(x => x.r.To == null || x.r.To >= cutoff)
+                : query.Where(x => x.r.To == null);
+            var rows = await query.Select(x => new RelationRow(x.r.ExpertId, x.Name, x.r.OrganisationId, x.r.Kind, x.r.From, x.r.To)).ToListAsync(ct);
+            return rows.Where(r => _allCandidates.Contains(r.ExpertId)).ToList();
+        }
+
+        private async Task RelationRulesAsync(CancellationToken ct)
+        {
+            if (_partyOrgs.Count == 0)
+                return;
+            foreach (var r in await RelationsAsync([RelationKind.Employment], _day.AddYears(-_s.LabourRelationYears), ct))
+                Exclude(r.ExpertId, r.Name, ConflictRuleCodes.LabourRelation,
+                    $"劳动关系：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日 {D(_day)} 前 {_s.LabourRelationYears} 年内 / employment with {_partyOrgs[r.OrganisationId].PartyName} {PeriodEn(r)}, within {_s.LabourRelationYears} years before the review on {D(_day)}");
+            foreach (var r in await RelationsAsync(Governance, _day.AddYears(-_s.GovernanceRelationYears), ct))
+                Exclude(r.ExpertId, r.Name, ConflictRuleCodes.GovernanceRelation,
+                    $"{KindZh(r.Kind)}：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日前 {_s.GovernanceRelationYears} 年内 / {r.Kind} of {_partyOrgs[r.OrganisationId].PartyName} {PeriodEn(r)}, within {_s.GovernanceRelationYears} years before the review");
+            if (_s.FamilyRelation)
+            {
+                foreach (var r in await RelationsAsync([RelationKind.FamilyOfLegalRepresentative], null, ct))
+                    Exclude(r.ExpertId, r.Name, ConflictRuleCodes.FamilyRelation,
+                        $"与 {_partyOrgs[r.OrganisationId].Describe()} 的法定代表人存在亲属关系（{PeriodZh(r)}）/ family of the legal representative of {_partyOrgs[r.OrganisationId].PartyName}");
+            }
+            if (_s.DisputeOrInvestment)
+            {
+                foreach (var r in await RelationsAsync(DisputeOrInvestment, _day.AddYears(-_s.DisputeOrInvestmentYears), ct))
+                    Exclude(r.ExpertId, r.Name, ConflictRuleCodes.DisputeOrInvestment,
+                        $"{KindZh(r.Kind)}：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日前 {_s.DisputeOrInvestmentYears} 年内 / {(r.Kind == RelationKind.Investment ? "investment in" : "legal dispute with")} {_partyOrgs[r.OrganisationId].PartyName} {PeriodEn(r)}");
+            }
+        }
+
+        private async Task PriorInvolvementAsync(CancellationToken ct)
+        {
+            var preparerIds = project.Preparers.Select(p => p.ExpertId).ToList();
+            if (preparerIds.Count == 0)
+                return;
+            var notes = project.Preparers.ToDictionary(p => p.ExpertId, p => p.Note);
+            var rows = await db.Experts.Where(e => preparerIds.Contains(e.Id)).Select(e => new { e.Id, e.Name }).ToListAsync(ct);
+            foreach (var e in rows)
+                Exclude(e.Id, e.Name, ConflictRuleCodes.PriorInvolvement,
+                    $"参与过本项目 {project.Code} 的准备工作{(notes[e.Id] is { } n ? "：" + n : "")} / took part in preparing project {project.Code}");
+        }
+
+        private async Task SameOrganisationAsync(CancellationToken ct)
+        {
+            if (_partyOrgs.Count == 0)
+                return;
+            var orgIds = _partyOrgs.Keys.ToList();
+            var employees = await db.Experts.Where(e => orgIds.Contains(e.EmployerId)).Select(e => new { e.Id, e.Name, e.EmployerId }).ToListAsync(ct);
+            foreach (var e in employees)
+                Exclude(e.Id, e.Name, ConflictRuleCodes.SameOrganisation,
+                    $"工作单位 {_partyOrgs[e.EmployerId].Describe()} 是项目参与方 / employer {_partyOrgs[e.EmployerId].OtherName ?? _partyOrgs[e.EmployerId].PartyName} is party {_partyOrgs[e.EmployerId].PartyName} ({_partyOrgs[e.EmployerId].Role})");
+            foreach (var r in await RelationsAsync(OngoingSameOrganisation, null, ct))
+                Exclude(r.ExpertId, r.Name, ConflictRuleCodes.SameOrganisation,
+                    $"与 {_partyOrgs[r.OrganisationId].Describe()} 存在持续的{KindZh(r.Kind)}（{PeriodZh(r)}）/ ongoing {r.Kind} relation with {_partyOrgs[r.OrganisationId].PartyName}");
+        }
+
+        // ---- practice rules ----------------------------------------------------------------------------------
+
+        private async Task WorkloadAsync(CancellationToken ct)
+        {
+            var cap = _s.WorkloadCapPer12Months;
+            var since = _day.AddMonths(-12);
+            var rows = await (from g in db.ExpertEngagements
+                                  .Where(x => x.ReviewDate > since && x.ReviewDate <= _day)
+                                  .GroupBy(x => x.ExpertId)
+                                  .Where(g => g.Count() >= cap)
+                                  .Select(g => new { ExpertId = g.Key, Count = g.Count() })
+                              join e in db.Experts on g.ExpertId equals e.Id
+                              select new { g.ExpertId, e.Name, g.Count }).ToListAsync(ct);
+            foreach (var r in rows)
+                Exclude(r.ExpertId, r.Name, ConflictRuleCodes.WorkloadCap,
+                    $"{D(since.AddDays(1))} 至 {D(_day)} 已确认参加 {r.Count} 次（上限 {cap} 次/12个月）/ {r.Count} confirmed engagements in the 12 months up to {D(_day)} (cap {cap})");
+        }
+
+        private async Task CooldownAsync(CancellationToken ct)
+        {
+            var applicants = ApplicantOrganisationIds();
+            if (applicants.Count == 0)
+                return;
+            var months = _s.CooldownMonthsSameApplicant;
+            var since = _day.AddMonths(-months);
+            var until = _day.AddMonths(months);
+            var rows = await (from x in db.ExpertEngagements
+                              join e in db.Experts on x.ExpertId equals e.Id
+                              join p in db.Projects on x.ProjectId equals p.Id
+                              where x.ApplicantOrganisationId != null && applicants.Contains(x.ApplicantOrganisationId.Value)
+                                    && x.ReviewDate > since && x.ReviewDate < until
+                              select new { x.ExpertId, e.Name, ApplicantId = x.ApplicantOrganisationId!.Value, x.ReviewDate, p.Code }).ToListAsync(ct);
+            foreach (var r in rows)
+                Exclude(r.ExpertId, r.Name, ConflictRuleCodes.Cooldown,
+                    $"{D(r.ReviewDate)} 评审过申请单位 {_partyOrgs[r.ApplicantId].Describe()} 的项目 {r.Code}（冷却期 {months} 个月）/ reviewed project {r.Code} for applicant {_partyOrgs[r.ApplicantId].PartyName} on {D(r.ReviewDate)} (cooldown {months} months)");
+        }
+
+        private async Task RegionAvoidanceAsync(CancellationToken ct)
+        {
+            var regions = await RegionWithCitiesAsync(project.RegionCode!, ct);
+            var rows = await db.Experts.Where(e => regions.Contains(e.RegionCode)).Select(e => new { e.Id, e.Name, e.RegionCode }).ToListAsync(ct);
+            foreach (var e in rows)
+                Exclude(e.Id, e.Name, ConflictRuleCodes.RegionAvoidance,
+                    $"专家所在地区 {e.RegionCode} 属于评审地点地区 {project.RegionCode}（地域回避）/ expert's region {e.RegionCode} is within the project's region {project.RegionCode}");
+        }
+
+        private async Task AvailabilityAsync(CancellationToken ct)
+        {
+            var rows = await (from b in db.AvailabilityBlackouts
+                              join e in db.Experts on b.ExpertId equals e.Id
+                              where b.From <= _day && b.To >= _day
+                              select new { b.ExpertId, e.Name, b.From, b.To, b.Reason }).ToListAsync(ct);
+            foreach (var r in rows)
+                Exclude(r.ExpertId, r.Name, ConflictRuleCodes.Unavailable,
+                    $"{D(r.From)} 至 {D(r.To)} 不可用{(r.Reason is null ? "" : "（" + r.Reason + "）")}，覆盖评审日 {D(_day)} / unavailable {D(r.From)} – {D(r.To)}, covering the review on {D(_day)}");
+        }
+
+        /// <summary>
+        /// Two index-selective queries (status, then term dates) over the pool; only candidates are kept. Restricting them
+        /// to candidates in SQL would cost one key lookup per candidate, which is what made this rule slow.
+        /// </summary>
+        private async Task StatusAndTermAsync(CancellationToken ct)
+        {
+            var day = _day;
+            var notActive = Enum.GetValues<ExpertStatus>().Where(x => x != ExpertStatus.Active).ToList();
+            var inactive = await db.Experts.Where(e => notActive.Contains(e.Status)).Select(e => new { e.Id, e.Name, e.Status }).ToListAsync(ct);
+            foreach (var e in inactive)
+                Exclude(e.Id, e.Name, ConflictRuleCodes.Status, $"状态为「{ExpertVocabulary.Label(e.Status)}」，不是「在库」/ status is {e.Status}, not Active");
+            var outOfTerm = await db.Experts.Where(e => e.TermEnd < day || e.TermStart > day).Select(e => new { e.Id, e.Name, e.TermStart, e.TermEnd }).ToListAsync(ct);
+            foreach (var e in outOfTerm)
+                Exclude(e.Id, e.Name, ConflictRuleCodes.TermExpired,
+                    $"聘期 {D(e.TermStart)} 至 {D(e.TermEnd)} 未覆盖评审日 {D(day)} / term {D(e.TermStart)} – {D(e.TermEnd)} does not cover the review on {D(day)}");
+        }
+
+        private async Task DeclaredConflictsAsync(CancellationToken ct)
+        {
+            if (_partyOrgs.Count == 0)
+                return;
+            var orgIds = _partyOrgs.Keys.ToList();
+            var rows = await (from c in db.DeclaredConflicts
+                              join e in db.Experts on c.ExpertId equals e.Id
+                              where orgIds.Contains(c.OrganisationId)
+                              select new { c.ExpertId, e.Name, c.OrganisationId, c.Reason, c.DeclaredAt, c.Source }).ToListAsync(ct);
+            foreach (var r in rows)
+                Exclude(r.ExpertId, r.Name, ConflictRuleCodes.DeclaredConflict,
+                    $"专家于 {D(DateOnly.FromDateTime(r.DeclaredAt))} 声明与 {_partyOrgs[r.OrganisationId].Describe()} 存在利益冲突：{r.Reason} / declared a conflict with {_partyOrgs[r.OrganisationId].PartyName} ({r.Source}): {r.Reason}");
+        }
+
+        private async Task ManualExclusionsAsync(CancellationToken ct)
+        {
+            var rows = await (from x in db.ManualExclusions
+                              join e in db.Experts on x.ExpertId equals e.Id
+                              where x.PanelRequestId == request.Id
+                              select new { x.ExpertId, e.Name, x.Reason, x.CreatedBy, x.CreatedAt }).ToListAsync(ct);
+            foreach (var r in rows)
+                Exclude(r.ExpertId, r.Name, ConflictRuleCodes.ManualExclusion,
+                    $"管理员 {r.CreatedBy} 于 {r.CreatedAt:yyyy-MM-dd HH:mm}Z 排除：{r.Reason} / excluded by {r.CreatedBy}: {r.Reason}");
+        }
+
+        // ---- wording -----------------------------------------------------------------------------------------
+
+        private static string D(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "?";
+
+        private static string PeriodZh(RelationRow r) => r.To is null ? $"{(r.From is null ? "" : D(r.From) + " 起")}至今" : $"{(r.From is null ? "" : D(r.From) + " 至 ")}{D(r.To)} 止";
+
+        private static string PeriodEn(RelationRow r) => r.To is null ? $"ongoing{(r.From is null ? "" : " since " + D(r.From))}" : $"{(r.From is null ? "" : "from " + D(r.From) + " ")}until {D(r.To)}";
+
+        private static string RoleZh(PartyRole role) => role switch
+        {
+            PartyRole.Applicant => "申请单位",
+            PartyRole.Partner => "合作单位",
+            PartyRole.Supplier => "供应商",
+            _ => "其他参与方",
+        };
+
+        private static string KindZh(RelationKind kind) => kind switch
+        {
+            RelationKind.Employment => "劳动关系",
+            RelationKind.Director => "董事",
+            RelationKind.Supervisor => "监事",
+            RelationKind.ControllingShareholder => "控股股东",
+            RelationKind.ActualController => "实际控制人",
+            RelationKind.Investment => "投资关系",
+            RelationKind.LegalDispute => "法律纠纷",
+            RelationKind.FamilyOfLegalRepresentative => "法定代表人亲属",
+            _ => "其他关系",
+        };
+    }
+}
+
+/// <summary>Reading rule sets: the current version of a scope is its highest version.</summary>
+public static class ConflictRuleSets
+{
+    /// <summary>The current version for the engagement type, else the current default (the migration seeds version 1).</summary>
+    public static async Task<ConflictRuleSet> CurrentAsync(ExpertPoolDbContext db, EngagementType type, CancellationToken ct)
+    {
+        var scope = ConflictRuleSet.ScopeOf(type);
+        return await CurrentOfScopeAsync(db, scope, ct)
+            ?? await CurrentOfScopeAsync(db, ConflictRuleSet.DefaultScope, ct)
+            ?? throw new InvalidOperationException("No default conflict rule set: the database was not migrated (the migration seeds version 1).");
+    }
+
+    public static Task<ConflictRuleSet?> CurrentOfScopeAsync(ExpertPoolDbContext db, string scope, CancellationToken ct) =>
+        db.ConflictRuleSets.AsNoTracking().Where(r => r.Scope == scope).OrderByDescending(r => r.Version).FirstOrDefaultAsync(ct);
+}

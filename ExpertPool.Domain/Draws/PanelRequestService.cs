@@ -1,0 +1,209 @@
+using System.Security.Cryptography;
+using ExpertPool.Domain.Common;
+using ExpertPool.Domain.Draws.Algorithm;
+using ExpertPool.Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpertPool.Domain.Draws;
+
+/// <summary>What an administrator sends to schedule a panel request (or a re-draw, with <see cref="SupersedesRequestId"/>).</summary>
+public sealed record PanelRequestInput(
+    Guid? ProjectId,
+    IReadOnlyList<PanelQuotaInput>? Quotas,
+    DateTime? ReplyDeadline,
+    DateTime? ScheduledDrawAt,
+    string? SupervisorName,
+    Guid? SupersedesRequestId,
+    string? RedrawReason);
+
+/// <summary>Schedules, cancels and annotates panel requests. The draw itself marks them Drawn or Failed.</summary>
+public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clock)
+{
+    public async Task<PanelRequest> ScheduleAsync(PanelRequestInput input, string actor, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var errors = new Dictionary<string, List<string>>();
+        void Fail(string field, string reason)
+        {
+            if (!errors.TryGetValue(field, out var list))
+                errors[field] = list = [];
+            list.Add(reason);
+        }
+
+        var project = input.ProjectId is { } pid ? await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == pid, ct) : null;
+        if (input.ProjectId is null)
+            Fail("projectId", "is required / 必填");
+        else if (project is null)
+            Fail("projectId", $"unknown project '{input.ProjectId}' / 项目不存在");
+        else if (project.ReviewStartsAt <= now)
+            Fail("reviewStartsAt", $"the project's review started at {project.ReviewStartsAt:O}, which is in the past / 评审时间已过");
+
+        var supervisor = input.SupervisorName?.Trim() ?? "";
+        if (supervisor.Length == 0)
+            Fail("supervisorName", "is required: a supervisor witnesses the draw / 必须指定监督人");
+        else if (supervisor.Length > PanelRequest.SupervisorMax)
+            Fail("supervisorName", $"must be at most {PanelRequest.SupervisorMax} characters");
+
+        var drawAt = input.ScheduledDrawAt?.ToUniversalTime();
+        var deadline = input.ReplyDeadline?.ToUniversalTime();
+        if (drawAt is null)
+            Fail("scheduledDrawAt", "is required / 必填");
+        else
+        {
+            if (drawAt <= now)
+                Fail("scheduledDrawAt", "must be in the future / 抽取时间不能早于当前时间");
+            if (project is not null && drawAt >= project.ReviewStartsAt)
+                Fail("scheduledDrawAt", "must be before the review starts / 抽取时间必须早于评审开始时间");
+        }
+        if (deadline is null)
+            Fail("replyDeadline", "is required / 必填");
+        else
+        {
+            if (project is not null && deadline > project.ReviewStartsAt)
+                Fail("replyDeadline", "must not be after the review starts / 答复截止时间不能晚于评审开始时间");
+            if (drawAt is not null && deadline <= drawAt)
+                Fail("replyDeadline", "must be after the scheduled draw / 答复截止时间必须晚于抽取时间");
+        }
+
+        var quotas = await CheckQuotasAsync(input.Quotas, Fail, ct);
+
+        PanelRequest? superseded = null;
+        string? redrawReason = null;
+        if (input.SupersedesRequestId is { } oldId)
+        {
+            superseded = await db.PanelRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == oldId, ct);
+            redrawReason = input.RedrawReason?.Trim();
+            if (string.IsNullOrEmpty(redrawReason))
+                Fail("redrawReason", "is required for a re-draw / 重新抽取必须说明理由");
+            else if (redrawReason.Length > PanelRequest.ReasonMax)
+                Fail("redrawReason", $"must be at most {PanelRequest.ReasonMax} characters");
+            if (superseded is null)
+                Fail("supersedesRequestId", $"unknown panel request '{oldId}' / 原抽取申请不存在");
+            else if (project is not null && superseded.ProjectId != project.Id)
+                Fail("supersedesRequestId", "belongs to another project / 原抽取申请属于其他项目");
+        }
+        else if (!string.IsNullOrWhiteSpace(input.RedrawReason))
+            Fail("supersedesRequestId", "is required when a redrawReason is given / 请指明被替代的抽取申请");
+
+        if (errors.Count > 0)
+            throw new DomainValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+
+        await EnsureChainAsync(project!.Id, superseded, ct);
+
+        var nonce = RandomNumberGenerator.GetBytes(DrawAlgorithm.NonceLength);
+        var request = PanelRequest.Schedule(project.Id, quotas, deadline!.Value, drawAt!.Value, supervisor, actor, superseded?.Id, redrawReason, nonce, now);
+        db.PanelRequests.Add(request);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex)
+        {
+            throw new DomainConflictException("Another request superseded the same panel request at the same time / 该抽取申请已被替代.", ex);
+        }
+        return request;
+    }
+
+    /// <summary>
+    /// One line of requests per project: a new request must supersede the latest finished one, so nobody can quietly
+    /// schedule a second draw for the same project until the result suits them.
+    /// </summary>
+    private async Task EnsureChainAsync(Guid projectId, PanelRequest? superseded, CancellationToken ct)
+    {
+        var heads = await db.PanelRequests.AsNoTracking()
+            .Where(r => r.ProjectId == projectId && !db.PanelRequests.Any(n => n.SupersedesRequestId == r.Id))
+            .Select(r => new { r.Id, r.Status })
+            .ToListAsync(ct);
+        if (superseded is null)
+        {
+            if (heads.Count > 0)
+                throw new DomainConflictException(
+                    $"The project already has panel request {heads[0].Id} ({heads[0].Status}); a new one must supersede it with a reason / 该项目已有抽取申请，重新抽取须引用原申请并说明理由.",
+                    new Dictionary<string, object?> { ["existingRequestId"] = heads[0].Id });
+            return;
+        }
+        if (!superseded.IsFinished)
+            throw new DomainConflictException(
+                $"Panel request {superseded.Id} is still {superseded.Status}: cancel it or draw it before a re-draw / 原抽取申请尚未结束，不能重新抽取.",
+                new Dictionary<string, object?> { ["supersedesRequestId"] = superseded.Id, ["status"] = superseded.Status.ToString() });
+        if (!heads.Exists(h => h.Id == superseded.Id))
+            throw new DomainConflictException(
+                $"Panel request {superseded.Id} was already superseded; a re-draw must reference the latest request / 原抽取申请已被替代.",
+                new Dictionary<string, object?> { ["supersedesRequestId"] = superseded.Id });
+    }
+
+    private async Task<List<PanelQuota>> CheckQuotasAsync(IReadOnlyList<PanelQuotaInput>? input, Action<string, string> fail, CancellationToken ct)
+    {
+        var list = input ?? [];
+        if (list.Count == 0)
+        {
+            fail("quotas", "at least one quota is required / 至少需要一个专业名额");
+            return [];
+        }
+        var codes = list.Select(q => q.SpecialtyCode?.Trim().ToUpperInvariant() ?? "").Distinct().ToList();
+        var regions = list.Select(q => q.RegionCode?.Trim() ?? "").Where(r => r.Length > 0).Distinct().ToList();
+        var knownCodes = (await db.Specialties.Where(s => codes.Contains(s.Code)).Select(s => s.Code).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var knownRegions = (await db.Regions.Where(r => regions.Contains(r.Code)).Select(r => r.Code).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+
+        var quotas = new List<PanelQuota>();
+        var seen = new HashSet<(string, string?)>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var q = list[i];
+            var f = $"quotas[{i}]";
+            var code = q.SpecialtyCode?.Trim().ToUpperInvariant() ?? "";
+            var region = string.IsNullOrWhiteSpace(q.RegionCode) ? null : q.RegionCode.Trim();
+            var ok = true;
+            void Bad(string field, string reason)
+            {
+                ok = false;
+                fail(field, reason);
+            }
+            if (code.Length == 0)
+                Bad($"{f}.specialtyCode", "is required / 必填");
+            else if (!knownCodes.Contains(code))
+                Bad($"{f}.specialtyCode", $"unknown specialty code '{code}' / 专业代码不存在");
+            if (region is not null && !knownRegions.Contains(region))
+                Bad($"{f}.regionCode", $"unknown region code '{region}' / 行政区划代码不存在");
+            if (q.Count is null or < 1)
+                Bad($"{f}.count", "must be at least 1 / 抽取人数至少为1");
+            if (q.Backups is < 0)
+                Bad($"{f}.backups", "must not be negative / 候补人数不能为负");
+            if (!seen.Add((code, region)))
+                Bad(f, $"repeats the specialty {code}{(region is null ? "" : " in region " + region)} of an earlier quota / 与前面的名额重复");
+            if (ok)
+                quotas.Add(new PanelQuota(i + 1, code, region, q.Count!.Value, q.Backups ?? PanelRequest.DefaultBackups));
+        }
+        return quotas;
+    }
+
+    public async Task<PanelRequest> CancelAsync(Guid id, string? reason, string actor, CancellationToken ct)
+    {
+        var request = await db.PanelRequests.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Panel request", id);
+        request.Cancel(reason, actor, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        return request;
+    }
+
+    public async Task<ManualExclusion> ExcludeAsync(Guid id, Guid? expertId, string? reason, string actor, CancellationToken ct)
+    {
+        var request = await db.PanelRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Panel request", id);
+        if (expertId is null)
+            throw new DomainValidationException("expertId", "is required / 必填");
+        if (!await db.Experts.AnyAsync(e => e.Id == expertId, ct))
+            throw new DomainValidationException("expertId", $"unknown expert '{expertId}' / 专家不存在");
+        var exclusion = ManualExclusion.Create(request, expertId.Value, reason, actor, clock.GetUtcNow().UtcDateTime);
+        if (await db.ManualExclusions.AnyAsync(x => x.PanelRequestId == id && x.ExpertId == expertId, ct))
+            throw new DomainConflictException("The expert is already excluded from this panel request / 该专家已被排除.");
+        db.ManualExclusions.Add(exclusion);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex)
+        {
+            throw new DomainConflictException("The expert is already excluded from this panel request / 该专家已被排除.", ex);
+        }
+        return exclusion;
+    }
+}

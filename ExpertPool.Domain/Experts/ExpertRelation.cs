@@ -1,0 +1,143 @@
+using ExpertPool.Domain.Common;
+
+namespace ExpertPool.Domain.Experts;
+
+/// <summary>The kind of tie between an expert and an organisation, as the 回避 rules name them.</summary>
+public enum RelationKind
+{
+    /// <summary>劳动关系: employment or another labour relation.</summary>
+    Employment = 0,
+    /// <summary>董事.</summary>
+    Director = 1,
+    /// <summary>监事.</summary>
+    Supervisor = 2,
+    /// <summary>控股股东.</summary>
+    ControllingShareholder = 3,
+    /// <summary>实际控制人.</summary>
+    ActualController = 4,
+    /// <summary>持有投资.</summary>
+    Investment = 5,
+    /// <summary>法律纠纷.</summary>
+    LegalDispute = 6,
+    /// <summary>与法定代表人为配偶、直系血亲、三代以内旁系血亲或近姻亲.</summary>
+    FamilyOfLegalRepresentative = 7,
+    /// <summary>其他可能影响公正的关系.</summary>
+    Other = 8,
+}
+
+/// <summary>
+/// One period of a tie between an expert and an organisation. History is never deleted: an ended relation keeps its
+/// row with <see cref="To"/> set, because the 回避 rules look back N years.
+/// </summary>
+public sealed class ExpertRelation
+{
+    public const int NoteMax = 500;
+
+    private ExpertRelation()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public Guid ExpertId { get; private set; }
+    public Guid OrganisationId { get; private set; }
+    public RelationKind Kind { get; private set; }
+
+    /// <summary>First day of the relation, when known.</summary>
+    public DateOnly? From { get; private set; }
+
+    /// <summary>Last day of the relation; null while it is ongoing.</summary>
+    public DateOnly? To { get; private set; }
+
+    public string? Note { get; private set; }
+    public string RecordedBy { get; private set; } = "";
+    public DateTime RecordedAt { get; private set; }
+
+    /// <summary>When someone ended the relation through <see cref="End"/> (not the same as <see cref="To"/>, the date it ended).</summary>
+    public DateTime? EndedAt { get; private set; }
+
+    public bool IsOngoing => To is null;
+
+    public static ExpertRelation Create(Guid expertId, Guid organisationId, RelationKind kind, DateOnly? from, DateOnly? to, string? note, string actor, DateTime now)
+    {
+        if (!Enum.IsDefined(kind))
+            throw new DomainValidationException("kind", "is not a known relation kind / 关系类型不正确");
+        if (from is { } f && to is { } t && t < f)
+            throw new DomainValidationException("to", "must not be before from / 结束日期不能早于开始日期");
+        return new ExpertRelation
+        {
+            Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),
+            ExpertId = expertId,
+            OrganisationId = organisationId,
+            Kind = kind,
+            From = from,
+            To = to,
+            Note = Guard.Optional(note, "note", NoteMax),
+            RecordedBy = actor,
+            RecordedAt = now,
+            EndedAt = to is null ? null : now,
+        };
+    }
+
+    /// <summary>Closes an ongoing relation on <paramref name="to"/>. The row stays: the 回避 look-back needs it.</summary>
+    public void End(DateOnly to, string? note, DateTime now)
+    {
+        if (To is not null)
+            throw new DomainConflictException($"The relation already ended on {To:yyyy-MM-dd} / 该关系已结束.");
+        if (From is { } f && to < f)
+            throw new DomainValidationException("to", "must not be before from / 结束日期不能早于开始日期");
+        To = to;
+        EndedAt = now;
+        if (Guard.Optional(note, "note", NoteMax) is { } n)
+            Note = Note is null ? n : Guard.Optional($"{Note}; {n}", "note", NoteMax);
+    }
+}
+
+/// <summary>Where a declared conflict came from.</summary>
+public enum DeclaredConflictSource
+{
+    /// <summary>The expert declared it (at registration, yearly re-confirmation or any time).</summary>
+    SelfDeclared = 0,
+    /// <summary>The expert declined an invitation because of a conflict with a party.</summary>
+    DeclinedInvitation = 1,
+}
+
+/// <summary>A conflict the expert declared with an organisation. Kept forever; it excludes the expert from that organisation's projects.</summary>
+public sealed class DeclaredConflict
+{
+    public const int ReasonMax = 500;
+
+    private DeclaredConflict()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public Guid ExpertId { get; private set; }
+    public Guid OrganisationId { get; private set; }
+    public string Reason { get; private set; } = "";
+    public DateTime DeclaredAt { get; private set; }
+    public DeclaredConflictSource Source { get; private set; }
+
+    /// <summary>The panel request whose invitation was declined (for <see cref="DeclaredConflictSource.DeclinedInvitation"/>).</summary>
+    public Guid? PanelRequestId { get; private set; }
+
+    public string RecordedBy { get; private set; } = "";
+
+    public static DeclaredConflict SelfDeclared(Guid expertId, Guid organisationId, string? reason, string actor, DateTime now) =>
+        Create(expertId, organisationId, reason, DeclaredConflictSource.SelfDeclared, null, actor, now);
+
+    /// <summary>Records the conflict an expert gave when declining an invitation (the invitation flow calls this).</summary>
+    public static DeclaredConflict FromDeclinedInvitation(Guid expertId, Guid organisationId, Guid panelRequestId, string? reason, string actor, DateTime now) =>
+        Create(expertId, organisationId, reason, DeclaredConflictSource.DeclinedInvitation, panelRequestId, actor, now);
+
+    private static DeclaredConflict Create(Guid expertId, Guid organisationId, string? reason, DeclaredConflictSource source, Guid? panelRequestId, string actor, DateTime now) => new()
+    {
+        Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),
+        ExpertId = expertId,
+        OrganisationId = organisationId,
+        Reason = Guard.Required(reason, "reason", ReasonMax),
+        DeclaredAt = now,
+        Source = source,
+        PanelRequestId = panelRequestId,
+        RecordedBy = actor,
+    };
+}

@@ -1,0 +1,226 @@
+using System.Text.RegularExpressions;
+using ExpertPool.Domain.Common;
+
+namespace ExpertPool.Domain.Projects;
+
+/// <summary>What the experts are engaged for; a rule set can be specific to one type.</summary>
+public enum EngagementType
+{
+    /// <summary>项目评审.</summary>
+    ProjectReview = 0,
+    /// <summary>项目验收.</summary>
+    AcceptanceCheck = 1,
+    /// <summary>规划.</summary>
+    Planning = 2,
+    /// <summary>政策研究.</summary>
+    PolicyResearch = 3,
+    /// <summary>技术咨询.</summary>
+    TechnicalConsulting = 4,
+    /// <summary>标准起草.</summary>
+    StandardDrafting = 5,
+    /// <summary>评优 (达标评优).</summary>
+    AwardEvaluation = 6,
+}
+
+/// <summary>The role of an organisation in a project; every role counts for 回避, only applicants for the cooldown.</summary>
+public enum PartyRole
+{
+    Applicant = 0,
+    Partner = 1,
+    Supplier = 2,
+    Other = 3,
+}
+
+/// <summary>One organisation taking part in a project.</summary>
+public sealed record ProjectPartyInput(Guid OrganisationId, PartyRole Role);
+
+/// <summary>An expert who took part in preparing the project (application, tender documents, test reports).</summary>
+public sealed record ProjectPreparerInput(Guid ExpertId, string? Note);
+
+/// <summary>Checked project fields, before references are resolved against the database.</summary>
+public sealed record ProjectDraft(
+    string Code,
+    string Name,
+    EngagementType EngagementType,
+    DateTime ReviewStartsAt,
+    string Place,
+    string? RegionCode,
+    IReadOnlyList<ProjectPartyInput> Parties,
+    IReadOnlyList<ProjectPreparerInput> Preparers);
+
+/// <summary>
+/// A project that needs an expert panel. Experts see <see cref="Code"/> until they confirm, never the name.
+/// </summary>
+public sealed partial class Project
+{
+    public const int NameMax = 200;
+    public const int PlaceMax = 200;
+    public const int NoteMax = 200;
+
+    /// <summary>The review date for every date-based rule is the review start in China Standard Time (UTC+8).</summary>
+    public static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
+
+    private readonly List<ProjectParty> _parties = [];
+    private readonly List<ProjectPreparer> _preparers = [];
+
+    private Project()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public string Code { get; private set; } = "";
+    public string Name { get; private set; } = "";
+    public EngagementType EngagementType { get; private set; }
+    public DateTime ReviewStartsAt { get; private set; }
+    public string Place { get; private set; } = "";
+
+    /// <summary>Region (city or province) of the place of review; region avoidance compares experts' regions with it.</summary>
+    public string? RegionCode { get; private set; }
+
+    public string CreatedBy { get; private set; } = "";
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+    public IReadOnlyList<ProjectParty> Parties => _parties;
+    public IReadOnlyList<ProjectPreparer> Preparers => _preparers;
+
+    public DateOnly ReviewDate => ReviewDateOf(ReviewStartsAt);
+
+    public static DateOnly ReviewDateOf(DateTime reviewStartsAtUtc) => DateOnly.FromDateTime(reviewStartsAtUtc.Add(ChinaStandardTime));
+
+    [GeneratedRegex("^[A-Z0-9][A-Z0-9-]{1,31}$")]
+    private static partial Regex CodePattern();
+
+    /// <summary>Checks the fields that need no database; every bad field is reported at once.</summary>
+    public static ProjectDraft Check(string? code, string? name, string? engagementType, DateTime? reviewStartsAt, string? place, string? regionCode,
+        IReadOnlyList<ProjectPartyInput>? parties, IReadOnlyList<ProjectPreparerInput>? preparers, DateTime now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var c = code?.Trim().ToUpperInvariant() ?? "";
+        if (!CodePattern().IsMatch(c))
+            errors["code"] = ["must be 2-32 characters of A-Z, 0-9 and '-', e.g. XM-2026-0012 / 项目编号格式不正确"];
+        var n = name?.Trim() ?? "";
+        if (n.Length is 0 or > NameMax)
+            errors["name"] = [$"is required, at most {NameMax} characters / 必填"];
+        EngagementType type = default;
+        if (!TryParseEngagementType(engagementType, out type))
+            errors["engagementType"] = [$"must be one of {string.Join(", ", Enum.GetNames<EngagementType>())}"];
+        var starts = reviewStartsAt.HasValue ? reviewStartsAt.Value.ToUniversalTime() : default;
+        if (reviewStartsAt is null)
+            errors["reviewStartsAt"] = ["is required / 必填"];
+        else if (starts <= now)
+            errors["reviewStartsAt"] = ["must be in the future / 评审时间不能早于当前时间"];
+        var p = place?.Trim() ?? "";
+        if (p.Length is 0 or > PlaceMax)
+            errors["place"] = [$"is required, at most {PlaceMax} characters / 必填"];
+        var region = string.IsNullOrWhiteSpace(regionCode) ? null : regionCode.Trim();
+        if (region is not null && (region.Length != 6 || !region.All(char.IsAsciiDigit)))
+            errors["regionCode"] = ["must be a 6-digit administrative division code / 必须为6位行政区划代码"];
+        var partyList = parties ?? [];
+        for (var i = 0; i < partyList.Count; i++)
+        {
+            if (!Enum.IsDefined(partyList[i].Role))
+                errors[$"parties[{i}].role"] = ["must be one of Applicant, Partner, Supplier, Other"];
+            if (partyList.Take(i).Any(x => x.OrganisationId == partyList[i].OrganisationId))
+                errors[$"parties[{i}].organisationId"] = ["is listed twice / 重复"];
+        }
+        var preparerList = preparers ?? [];
+        for (var i = 0; i < preparerList.Count; i++)
+        {
+            if (preparerList.Take(i).Any(x => x.ExpertId == preparerList[i].ExpertId))
+                errors[$"preparers[{i}].expertId"] = ["is listed twice / 重复"];
+            if (preparerList[i].Note?.Trim().Length > NoteMax)
+                errors[$"preparers[{i}].note"] = [$"must be at most {NoteMax} characters"];
+        }
+        if (errors.Count > 0)
+            throw new DomainValidationException(errors);
+        return new ProjectDraft(c, n, type, starts, p, region, partyList, preparerList);
+    }
+
+    public static bool TryParseEngagementType(string? value, out EngagementType type)
+    {
+        type = default;
+        return !string.IsNullOrWhiteSpace(value) && !int.TryParse(value, out _) && Enum.TryParse(value.Trim(), ignoreCase: true, out type) && Enum.IsDefined(type);
+    }
+
+    public static Project Create(ProjectDraft draft, string actor, DateTime now)
+    {
+        var project = new Project
+        {
+            Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),
+            CreatedBy = actor,
+            CreatedAt = now,
+        };
+        project.Apply(draft, now);
+        return project;
+    }
+
+    /// <summary>Replaces the project's data. The caller checks that no draw has happened for it.</summary>
+    public void Update(ProjectDraft draft, DateTime now) => Apply(draft, now);
+
+    private void Apply(ProjectDraft draft, DateTime now)
+    {
+        Code = draft.Code;
+        Name = draft.Name;
+        EngagementType = draft.EngagementType;
+        ReviewStartsAt = draft.ReviewStartsAt;
+        Place = draft.Place;
+        RegionCode = draft.RegionCode;
+        UpdatedAt = now;
+
+        _parties.RemoveAll(p => !draft.Parties.Any(d => d.OrganisationId == p.OrganisationId));
+        foreach (var d in draft.Parties)
+        {
+            var existing = _parties.Find(p => p.OrganisationId == d.OrganisationId);
+            if (existing is null)
+                _parties.Add(new ProjectParty(Id, d.OrganisationId, d.Role));
+            else
+                existing.Role = d.Role;
+        }
+        _preparers.RemoveAll(p => !draft.Preparers.Any(d => d.ExpertId == p.ExpertId));
+        foreach (var d in draft.Preparers)
+        {
+            var note = string.IsNullOrWhiteSpace(d.Note) ? null : d.Note.Trim();
+            var existing = _preparers.Find(p => p.ExpertId == d.ExpertId);
+            if (existing is null)
+                _preparers.Add(new ProjectPreparer(Id, d.ExpertId, note));
+            else
+                existing.Note = note;
+        }
+    }
+}
+
+public sealed class ProjectParty
+{
+    private ProjectParty()
+    {
+    }
+
+    internal ProjectParty(Guid projectId, Guid organisationId, PartyRole role)
+    {
+        ProjectId = projectId;
+        OrganisationId = organisationId;
+        Role = role;
+    }
+
+    public Guid ProjectId { get; private set; }
+    public Guid OrganisationId { get; private set; }
+    public PartyRole Role { get; internal set; }
+}
+
+public sealed class ProjectPreparer
+{
+    private ProjectPreparer()
+    {
+    }
+
+    internal ProjectPreparer(Guid projectId, Guid expertId, string? note)
+    {
+        ProjectId = projectId;
+        ExpertId = expertId;
+        Note = note;
+    }
+
+    public Guid ProjectId { get; private set; }
+    public Guid ExpertId { get; private set; }
+    public string? Note { get; internal set; }
+}

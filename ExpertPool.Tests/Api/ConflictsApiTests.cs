@@ -1,0 +1,430 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ExpertPool.Domain.Conflicts;
+using ExpertPool.Domain.Draws;
+using ExpertPool.Domain.Draws.Algorithm;
+using ExpertPool.Domain.Projects;
+using ExpertPool.Tests.Fixtures;
+using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
+
+namespace ExpertPool.Tests.Api;
+
+/// <summary>
+/// Relations, projects, rule sets, panel requests and the eligibility report. Runs once per provider (subclasses at the bottom).
+/// The clock stands at 2026-11-22 01:00Z; projects are reviewed on 2026-12-02 (09:00 China time).
+/// </summary>
+public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputHelper output) : ApiTestBase<TFactory>(factory, output)
+    where TFactory : ExpertPoolApiFactory
+{
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+    private static readonly DateTime ReviewStartsAt = new(2026, 12, 2, 1, 0, 0, DateTimeKind.Utc);
+    private static readonly DateOnly ReviewDate = new(2026, 12, 2);
+    private static readonly DateTime DrawAt = new(2026, 11, 30, 1, 0, 0, DateTimeKind.Utc);
+    private static readonly DateTime ReplyBy = new(2026, 12, 1, 1, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public async Task Eligibility_excludes_each_conflicted_expert_with_rule_and_evidence_and_keeps_the_controls()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var applicantName = "浙江XX检测有限公司" + TestData.Suffix();
+        var shortName = "浙江XX检测" + TestData.Suffix();
+        var applicant = await CreateOrganisationAsync(applicantName, aliases: [shortName]);
+        var partner = await CreateOrganisationAsync("合作单位" + TestData.Suffix());
+        var twinCode = TestData.CreditCode();
+        await CreateOrganisationAsync(shortName, creditCode: twinCode); // the same unit registered again under its short name
+
+        var control = await ActiveExpertAsync(r, "对照专家");
+        var employedTwoYearsAgo = await ActiveExpertAsync(r, "两年前离职");
+        var employedFourYearsAgo = await ActiveExpertAsync(r, "四年前离职");
+        var director = await ActiveExpertAsync(r, "董事");
+        var family = await ActiveExpertAsync(r, "法代亲属");
+        var investor = await ActiveExpertAsync(r, "投资人");
+        var preparer = await ActiveExpertAsync(r, "编写申报书");
+        var aliasEmployee = await ActiveExpertAsync(r, "别名单位员工", employer: shortName, creditCode: twinCode);
+        var tenEngagements = await ActiveExpertAsync(r, "十次", specialty: r.Leaf2);
+        var nineEngagements = await ActiveExpertAsync(r, "九次", specialty: r.Leaf2);
+        var cooling = await ActiveExpertAsync(r, "冷却期");
+        var away = await ActiveExpertAsync(r, "出差", blackouts: [new { from = "2026-12-01", to = "2026-12-03", reason = "出国" }]);
+        var awayBefore = await ActiveExpertAsync(r, "之前出差", blackouts: [new { from = "2026-11-25", to = "2026-12-01", reason = "会议" }]);
+        var suspended = await ActiveExpertAsync(r, "暂停专家");
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{suspended}/status", new { status = "Suspended", reason = "考评不合格" }));
+        var expired = await ActiveExpertAsync(r, "聘期届满", termEnd: "2026-06-30");
+        var declared = await ActiveExpertAsync(r, "自行申报");
+        var excludedByAdmin = await ActiveExpertAsync(r, "管理员排除");
+        var otherSpecialty = await ActiveExpertAsync(r, "其他专业", specialty: r.Other);
+
+        await AddRelationAsync(employedTwoYearsAgo, applicant, "Employment", "2015-01-01", "2024-12-01");
+        await AddRelationAsync(employedFourYearsAgo, applicant, "Employment", "2015-01-01", "2022-12-01");
+        await AddRelationAsync(director, partner, "Director", "2020-01-01", null);
+        await AddRelationAsync(family, applicant, "FamilyOfLegalRepresentative", null, null);
+        await AddRelationAsync(investor, partner, "Investment", "2021-05-01", null);
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{declared}/declared-conflicts", new { organisationId = partner, reason = "曾为其提供咨询" }));
+
+        var project = await CreateProjectAsync(parties: [new { organisationId = applicant, role = "Applicant" }, new { organisationId = partner, role = "Partner" }],
+            preparers: [new { expertId = preparer, note = "编写申报书" }]);
+        await using (var db = Factory.Database.CreateContext())
+        {
+            for (var i = 0; i < 10; i++)
+                db.ExpertEngagements.Add(ExpertEngagement.Confirm(tenEngagements, project, null, null, new DateOnly(2026, 1 + i, 10), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
+            for (var i = 0; i < 9; i++)
+                db.ExpertEngagements.Add(ExpertEngagement.Confirm(nineEngagements, project, null, null, new DateOnly(2026, 1 + i, 10), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
+            db.ExpertEngagements.Add(ExpertEngagement.Confirm(nineEngagements, project, null, null, new DateOnly(2025, 11, 30), new DateTime(2025, 11, 1, 0, 0, 0, DateTimeKind.Utc)));
+            db.ExpertEngagements.Add(ExpertEngagement.Confirm(cooling, project, null, applicant, new DateOnly(2026, 8, 1), new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc)));
+            await db.SaveChangesAsync();
+        }
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 3 });
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = excludedByAdmin, reason = "近期被投诉，待核查" }));
+
+        var report = await EligibilityAsync(request);
+
+        report["ruleSetVersion"]!.GetValue<int>().Should().Be(1);
+        report["ruleSetScope"]!.GetValue<string>().Should().Be("default");
+        var quota = report["quotas"]![0]!;
+        var eligible = quota["eligibleExpertIds"]!.AsArray().Select(x => x!.GetValue<string>()).ToList();
+        eligible.Should().Equal(new[] { control, employedFourYearsAgo, nineEngagements, awayBefore }.Select(Id).Order(StringComparer.Ordinal));
+        quota["candidateCount"]!.GetValue<int>().Should().Be(17, "every expert of the subtree but the other specialty");
+        quota["eligibleCount"]!.GetValue<int>().Should().Be(4);
+        eligible.Should().NotContain(Id(otherSpecialty));
+
+        var reasons = ReasonsByExpert(report);
+        reasons.Keys.Should().BeEquivalentTo(new[] { employedTwoYearsAgo, director, family, investor, preparer, aliasEmployee, tenEngagements, cooling, away, suspended, expired, declared, excludedByAdmin }.Select(Id));
+        reasons[Id(employedTwoYearsAgo)].Should().ContainSingle().Which.Should().StartWith("labour-relation:").And.Contain(applicantName).And.Contain("2024-12-01");
+        reasons[Id(director)].Should().ContainSingle().Which.Should().StartWith("governance-relation:");
+        reasons[Id(family)].Should().ContainSingle().Which.Should().StartWith("family-relation:");
+        reasons[Id(investor)].Should().ContainSingle().Which.Should().StartWith("dispute-or-investment:");
+        reasons[Id(preparer)].Should().ContainSingle().Which.Should().StartWith("prior-involvement:").And.Contain("编写申报书");
+        reasons[Id(aliasEmployee)].Should().ContainSingle().Which.Should().StartWith("same-organisation:").And.Contain(shortName).And.Contain(applicantName);
+        reasons[Id(tenEngagements)].Should().ContainSingle().Which.Should().StartWith("workload-cap:").And.Contain("10");
+        reasons[Id(cooling)].Should().ContainSingle().Which.Should().StartWith("cooldown:").And.Contain("2026-08-01");
+        reasons[Id(away)].Should().ContainSingle().Which.Should().StartWith("unavailable:").And.Contain("2026-12-01");
+        reasons[Id(suspended)].Should().ContainSingle().Which.Should().StartWith("status:").And.Contain("Suspended");
+        reasons[Id(expired)].Should().ContainSingle().Which.Should().StartWith("term-expired:").And.Contain("2026-06-30");
+        reasons[Id(declared)].Should().ContainSingle().Which.Should().StartWith("declared-conflict:").And.Contain("曾为其提供咨询");
+        reasons[Id(excludedByAdmin)].Should().ContainSingle().Which.Should().StartWith("manual-exclusion:").And.Contain("近期被投诉");
+        report["exclusions"]!.AsArray().Select(x => x!["expertId"]!.GetValue<string>()).Should().BeInAscendingOrder(StringComparer.Ordinal);
+        report["exclusions"]!.AsArray().Single(x => x!["expertId"]!.GetValue<string>() == Id(director))!["expertName"]!.GetValue<string>().Should().Be("董事");
+        var json = report.ToJsonString();
+        json.Should().NotContain("idNumber").And.NotContain("phone").And.NotContain("email");
+    }
+
+    [Fact]
+    public async Task A_new_rule_version_for_the_engagement_type_changes_the_result_and_the_report_names_it()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var applicant = await CreateOrganisationAsync("申请单位" + TestData.Suffix());
+        var left4 = await ActiveExpertAsync(r, "四年前离职", region: r.City1);
+        var other = await ActiveExpertAsync(r, "宁波专家", region: r.City2);
+        await AddRelationAsync(left4, applicant, "Employment", null, "2022-12-01");
+        var project = await CreateProjectAsync(type: "AwardEvaluation", region: r.City1, parties: [new { organisationId = applicant, role = "Applicant" }]);
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Leaf1, count = 1, backups = 0 });
+        (await EligibilityAsync(request))["quotas"]![0]!["eligibleCount"]!.GetValue<int>().Should().Be(2);
+
+        var missingReason = await Admin.PutAsJsonAsync("/api/conflict-rules/AwardEvaluation", new { settings = new { labourRelationYears = 5 } });
+        (await ProblemAsync(missingReason, HttpStatusCode.BadRequest))["errors"]!["changeReason"].Should().NotBeNull();
+        var badValue = await Admin.PutAsJsonAsync("/api/conflict-rules/AwardEvaluation", new { changeReason = "x", settings = new { labourRelationYears = 0 } });
+        (await ProblemAsync(badValue, HttpStatusCode.BadRequest))["errors"]!["settings.labourRelationYears"].Should().NotBeNull();
+
+        var changed = await Ok(Admin.PutAsJsonAsync("/api/conflict-rules/AwardEvaluation", new { changeReason = "评优项目回避期延长至5年，启用地域回避", settings = new { labourRelationYears = 5, regionAvoidance = true } }));
+        changed.StatusCode.Should().Be(HttpStatusCode.Created);
+        var version = (await changed.Content.ReadFromJsonAsync<JsonObject>())!;
+        version["version"]!.GetValue<int>().Should().Be(1, "the first version of this scope");
+
+        var report = await EligibilityAsync(request);
+        report["ruleSetId"]!.GetValue<string>().Should().Be(version["id"]!.GetValue<string>());
+        report["ruleSetScope"]!.GetValue<string>().Should().Be("AwardEvaluation");
+        var reasons = ReasonsByExpert(report);
+        reasons[Id(left4)].Should().HaveCount(2).And.Contain(x => x.StartsWith("labour-relation:", StringComparison.Ordinal)).And.Contain(x => x.StartsWith("region-avoidance:", StringComparison.Ordinal));
+        reasons.Should().NotContainKey(Id(other), "the region rule only covers the project's city");
+
+        var second = await Ok(Admin.PutAsJsonAsync("/api/conflict-rules/awardevaluation", new { changeReason = "恢复", settings = new { } }));
+        (await second.Content.ReadFromJsonAsync<JsonObject>())!["version"]!.GetValue<int>().Should().Be(2);
+        (await EligibilityAsync(request))["ruleSetVersion"]!.GetValue<int>().Should().Be(2);
+        var current = await Admin.GetFromJsonAsync<JsonArray>("/api/conflict-rules");
+        current!.Select(x => (x!["scope"]!.GetValue<string>(), x["version"]!.GetValue<int>())).Should().Contain([("default", 1), ("AwardEvaluation", 2)]);
+        var old = await Admin.GetFromJsonAsync<JsonObject>($"/api/conflict-rules/{version["id"]}");
+        old!["settings"]!["labourRelationYears"]!.GetValue<int>().Should().Be(5, "old versions never change");
+        var seeded = current!.Single(x => x!["scope"]!.GetValue<string>() == "default")!;
+        seeded["settings"].Deserialize<ConflictRuleSettings>(WebJson).Should().Be(ConflictRuleSettings.Default);
+    }
+
+    [Fact]
+    public async Task Scheduling_a_panel_request_with_bad_fields_names_every_field()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var project = await CreateProjectAsync();
+
+        var response = await Admin.PostAsJsonAsync("/api/panel-requests", new
+        {
+            projectId = project,
+            quotas = new object[]
+            {
+                new { specialtyCode = r.Leaf1, count = 0, backups = -1 },
+                new { specialtyCode = "NOPE" + TestData.Suffix(), count = 1 },
+                new { specialtyCode = r.Leaf2, regionCode = "999998", count = 1 },
+                new { specialtyCode = r.Leaf1.ToLowerInvariant(), count = 2 },
+            },
+            scheduledDrawAt = Factory.Clock.GetUtcNow().UtcDateTime.AddHours(-1),
+            replyDeadline = Factory.Clock.GetUtcNow().UtcDateTime.AddHours(-2),
+            supervisorName = " ",
+        });
+
+        var errors = (await ProblemAsync(response, HttpStatusCode.BadRequest))["errors"]!.AsObject();
+        errors.Select(e => e.Key).Should().BeEquivalentTo(
+            "quotas[0].count", "quotas[0].backups", "quotas[1].specialtyCode", "quotas[2].regionCode", "quotas[3]", "scheduledDrawAt", "replyDeadline", "supervisorName");
+
+        var late = await Admin.PostAsJsonAsync("/api/panel-requests", new
+        {
+            projectId = project,
+            quotas = Array.Empty<object>(),
+            scheduledDrawAt = ReviewStartsAt.AddHours(1),
+            replyDeadline = ReviewStartsAt.AddHours(2),
+            supervisorName = "李监督",
+        });
+        var lateErrors = (await ProblemAsync(late, HttpStatusCode.BadRequest))["errors"]!.AsObject();
+        lateErrors.Select(e => e.Key).Should().BeEquivalentTo("quotas", "scheduledDrawAt", "replyDeadline");
+        lateErrors["scheduledDrawAt"]![0]!.GetValue<string>().Should().Contain("before the review starts");
+        lateErrors["replyDeadline"]![0]!.GetValue<string>().Should().Contain("after the review starts");
+
+        Guid past;
+        await using (var db = Factory.Database.CreateContext())
+        {
+            var draft = new ProjectDraft("XM-PAST-" + TestData.Suffix(), "已过期项目", EngagementType.ProjectReview,
+                new DateTime(2026, 11, 1, 1, 0, 0, DateTimeKind.Utc), "杭州", null, [], []);
+            var p = Project.Create(draft, "test", new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc));
+            db.Projects.Add(p);
+            await db.SaveChangesAsync();
+            past = p.Id;
+        }
+        var tooLate = await Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = past, quotas = new[] { new { specialtyCode = r.Leaf1, count = 1 } }, scheduledDrawAt = DrawAt, replyDeadline = ReplyBy, supervisorName = "李监督" });
+        (await ProblemAsync(tooLate, HttpStatusCode.BadRequest))["errors"]!.AsObject().Select(e => e.Key).Should().Contain("reviewStartsAt");
+
+        var pastProject = await Admin.PostAsJsonAsync("/api/projects", new { code = "XM-" + TestData.Suffix(), name = "x", engagementType = "ProjectReview", reviewStartsAt = "2020-01-01T00:00:00Z", place = "杭州" });
+        (await ProblemAsync(pastProject, HttpStatusCode.BadRequest))["errors"]!.AsObject().Select(e => e.Key).Should().Equal("reviewStartsAt");
+    }
+
+    [Fact]
+    public async Task The_nonce_never_appears_in_any_response_before_the_draw_and_is_revealed_after_it()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        await ActiveExpertAsync(r, "专家甲");
+        var project = await CreateProjectAsync();
+        var created = await Ok(Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas = new[] { new { specialtyCode = r.Root, count = 1 } }, scheduledDrawAt = DrawAt, replyDeadline = ReplyBy, supervisorName = "李监督" }));
+        var createdBody = await created.Content.ReadAsStringAsync();
+        var id = Guid.Parse(JsonNode.Parse(createdBody)!["id"]!.GetValue<string>());
+        byte[] nonce;
+        await using (var db = Factory.Database.CreateContext())
+            nonce = (await db.PanelRequests.SingleAsync(x => x.Id == id)).Nonce;
+        nonce.Should().HaveCount(32);
+        var forms = new[] { Convert.ToHexStringLower(nonce), Convert.ToHexString(nonce), Convert.ToBase64String(nonce), Convert.ToBase64String(nonce).TrimEnd('='), Convert.ToBase64String(nonce).Replace('+', '-').Replace('/', '_').TrimEnd('=') };
+
+        var bodies = new List<string> { createdBody };
+        foreach (var client in new[] { Admin, Auditor })
+        {
+            bodies.Add(await client.GetStringAsync($"/api/panel-requests/{id}"));
+            bodies.Add(await client.GetStringAsync($"/api/panel-requests?projectId={project}"));
+            bodies.Add(await client.GetStringAsync($"/api/panel-requests/{id}/eligibility"));
+            bodies.Add(await client.GetStringAsync($"/api/panel-requests/{id}/exclusions"));
+            bodies.Add(await client.GetStringAsync($"/api/projects/{project}"));
+        }
+        foreach (var body in bodies)
+        {
+            foreach (var form in forms)
+                body.Should().NotContain(form);
+        }
+        var shown = JsonNode.Parse(bodies[1])!;
+        shown["commitment"]!.GetValue<string>().Should().Be(DrawAlgorithm.ComputeCommitment(nonce));
+        shown["revealedNonce"].Should().BeNull();
+        bodies.Should().AllSatisfy(b => b.Should().NotContainEquivalentOf("\"nonce\""));
+
+        await using (var db = Factory.Database.CreateContext())
+        {
+            (await db.PanelRequests.SingleAsync(x => x.Id == id)).MarkDrawn(Factory.Clock.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync();
+        }
+        var after = await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{id}");
+        after!["status"]!.GetValue<string>().Should().Be("Drawn");
+        after["revealedNonce"]!.GetValue<string>().Should().Be(Convert.ToHexStringLower(nonce));
+        var update = await Admin.PutAsJsonAsync($"/api/projects/{project}", ProjectBody("XM-" + TestData.Suffix()));
+        await ProblemAsync(update, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_redraw_needs_a_reason_and_a_finished_request_and_supersedes_it_only_once()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var project = await CreateProjectAsync();
+        var quotas = new[] { new { specialtyCode = r.Root, count = 1 } };
+        var first = await ScheduleAsync(project, quotas[0]);
+
+        var again = await Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas, scheduledDrawAt = DrawAt, replyDeadline = ReplyBy, supervisorName = "李监督" });
+        (await ProblemAsync(again, HttpStatusCode.Conflict))["existingRequestId"]!.GetValue<string>().Should().Be(first.ToString());
+        var unfinished = await Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas, scheduledDrawAt = DrawAt, replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = first, redrawReason = "专家不足" });
+        await ProblemAsync(unfinished, HttpStatusCode.Conflict);
+        var noReason = await Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas, scheduledDrawAt = DrawAt, replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = first });
+        (await ProblemAsync(noReason, HttpStatusCode.BadRequest))["errors"]!.AsObject().Select(e => e.Key).Should().Equal("redrawReason");
+
+        (await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{first}/cancel", new { reason = "" }), HttpStatusCode.BadRequest))["errors"]!["reason"].Should().NotBeNull();
+        var cancelled = await (await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{first}/cancel", new { reason = "评审改期" }))).Content.ReadFromJsonAsync<JsonObject>();
+        cancelled!["status"]!.GetValue<string>().Should().Be("Cancelled");
+        cancelled["revealedNonce"].Should().BeNull("a cancelled request was never drawn");
+        await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{first}/cancel", new { reason = "again" }), HttpStatusCode.Conflict);
+
+        var redraw = await Ok(Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas, scheduledDrawAt = DrawAt, replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = first, redrawReason = "评审改期后重新抽取" }));
+        var body = (await redraw.Content.ReadFromJsonAsync<JsonObject>())!;
+        body["supersedesRequestId"]!.GetValue<string>().Should().Be(first.ToString());
+        body["redrawReason"]!.GetValue<string>().Should().Be("评审改期后重新抽取");
+        body["commitment"]!.GetValue<string>().Should().MatchRegex("^[0-9a-f]{64}$");
+        var twice = await Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas, scheduledDrawAt = DrawAt, replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = first, redrawReason = "再来一次" });
+        await ProblemAsync(twice, HttpStatusCode.Conflict);
+        var all = await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests?projectId={project}");
+        all!["total"]!.GetValue<int>().Should().Be(2, "the cancelled attempt is kept");
+    }
+
+    [Fact]
+    public async Task A_manual_exclusion_needs_a_reason_and_is_listed_with_who_made_it()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var expert = await ActiveExpertAsync(r, "被排除专家");
+        var request = await ScheduleAsync(await CreateProjectAsync(), new { specialtyCode = r.Root, count = 1 });
+
+        var noReason = await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = expert, reason = "  " });
+        (await ProblemAsync(noReason, HttpStatusCode.BadRequest))["errors"]!["reason"].Should().NotBeNull();
+        (await Auditor.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = expert, reason = "x" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = expert, reason = "与申请单位存在未登记的合作" }));
+        await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = expert, reason = "again" }), HttpStatusCode.Conflict);
+
+        var list = await Auditor.GetFromJsonAsync<JsonArray>($"/api/panel-requests/{request}/exclusions");
+        list!.Should().ContainSingle();
+        list![0]!["reason"]!.GetValue<string>().Should().Be("与申请单位存在未登记的合作");
+        list![0]!["createdBy"]!.GetValue<string>().Should().Be("admin");
+        list![0]!["expertName"]!.GetValue<string>().Should().Be("被排除专家");
+    }
+
+    [Fact]
+    public async Task Relations_are_never_deleted_ending_one_sets_its_end_date_and_keeps_the_history()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var org = await CreateOrganisationAsync("原单位" + TestData.Suffix());
+        var expert = await ActiveExpertAsync(r, "调动专家");
+        var created = await (await Ok(Admin.PostAsJsonAsync($"/api/experts/{expert}/relations", new { organisationId = org, kind = "Employment", from = "2010-03-01", note = "高级工程师" }))).Content.ReadFromJsonAsync<JsonObject>();
+        created!["ongoing"]!.GetValue<bool>().Should().BeTrue();
+        var rid = created["id"]!.GetValue<string>();
+
+        (await Admin.DeleteAsync($"/api/experts/{expert}/relations/{rid}")).StatusCode.Should().BeOneOf(HttpStatusCode.MethodNotAllowed, HttpStatusCode.NotFound);
+        (await ProblemAsync(await Admin.PostAsJsonAsync($"/api/experts/{expert}/relations/{rid}/end", new { to = "2009-01-01" }), HttpStatusCode.BadRequest))["errors"]!["to"].Should().NotBeNull();
+        var ended = await (await Ok(Admin.PostAsJsonAsync($"/api/experts/{expert}/relations/{rid}/end", new { to = "2025-03-31", note = "调离" }))).Content.ReadFromJsonAsync<JsonObject>();
+        ended!["to"]!.GetValue<string>().Should().Be("2025-03-31");
+        ended["ongoing"]!.GetValue<bool>().Should().BeFalse();
+        await ProblemAsync(await Admin.PostAsJsonAsync($"/api/experts/{expert}/relations/{rid}/end", new { to = "2025-04-30" }), HttpStatusCode.Conflict);
+
+        var bad = await Admin.PostAsJsonAsync($"/api/experts/{expert}/relations", new { organisationId = Guid.NewGuid(), kind = "Employment" });
+        (await ProblemAsync(bad, HttpStatusCode.BadRequest))["errors"]!["organisationId"].Should().NotBeNull();
+        var badKind = await Admin.PostAsJsonAsync($"/api/experts/{expert}/relations", new { organisationId = org, kind = "Friend" });
+        (await ProblemAsync(badKind, HttpStatusCode.BadRequest))["errors"]!.AsObject().Select(e => e.Key).Should().Contain("kind");
+
+        var history = await Auditor.GetFromJsonAsync<JsonArray>($"/api/experts/{expert}/relations");
+        history!.Should().ContainSingle();
+        history![0]!["organisationName"]!.GetValue<string>().Should().StartWith("原单位");
+        history[0]!["note"]!.GetValue<string>().Should().Be("高级工程师; 调离");
+
+        (await ProblemAsync(await Admin.PostAsJsonAsync($"/api/experts/{expert}/declared-conflicts", new { organisationId = org }), HttpStatusCode.BadRequest))["errors"]!["reason"].Should().NotBeNull();
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{expert}/declared-conflicts", new { organisationId = org, reason = "前雇主" }));
+        var declared = await Auditor.GetFromJsonAsync<JsonArray>($"/api/experts/{expert}/declared-conflicts");
+        declared!.Single()!["source"]!.GetValue<string>().Should().Be("SelfDeclared");
+    }
+
+    [Fact]
+    public async Task Projects_round_trip_with_parties_and_preparers_and_codes_are_unique()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var org = await CreateOrganisationAsync("申请单位" + TestData.Suffix());
+        var expert = await ActiveExpertAsync(r, "准备人");
+        var code = "XM-2026-" + TestData.Suffix();
+        var created = await Ok(Admin.PostAsJsonAsync("/api/projects", ProjectBody(code, region: r.City1, parties: [new { organisationId = org, role = "Applicant" }], preparers: [new { expertId = expert, note = "出具检测报告" }])));
+        var body = (await created.Content.ReadFromJsonAsync<JsonObject>())!;
+        body["reviewDate"]!.GetValue<string>().Should().Be("2026-12-02");
+        body["parties"]![0]!["role"]!.GetValue<string>().Should().Be("Applicant");
+        body["preparers"]![0]!["expertName"]!.GetValue<string>().Should().Be("准备人");
+
+        await ProblemAsync(await Admin.PostAsJsonAsync("/api/projects", ProjectBody(code.ToLowerInvariant())), HttpStatusCode.Conflict);
+        var bad = await Admin.PostAsJsonAsync("/api/projects", new { code = "x", engagementType = "Party", place = "", parties = new[] { new { organisationId = Guid.NewGuid(), role = "Applicant" } } });
+        (await ProblemAsync(bad, HttpStatusCode.BadRequest))["errors"]!.AsObject().Select(e => e.Key).Should().BeEquivalentTo("code", "name", "engagementType", "reviewStartsAt", "place");
+
+        var updated = await Ok(Admin.PutAsJsonAsync($"/api/projects/{body["id"]}", ProjectBody(code, parties: [new { organisationId = org, role = "Partner" }])));
+        var u = (await updated.Content.ReadFromJsonAsync<JsonObject>())!;
+        u["parties"]![0]!["role"]!.GetValue<string>().Should().Be("Partner");
+        u["preparers"]!.AsArray().Should().BeEmpty();
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    private static string Id(Guid id) => id.ToString("D");
+
+    private static Dictionary<string, List<string>> ReasonsByExpert(JsonObject report) =>
+        report["exclusions"]!.AsArray().ToDictionary(
+            x => x!["expertId"]!.GetValue<string>(),
+            x => x!["reasons"]!.AsArray().Select(y => $"{y!["rule"]!.GetValue<string>()}: {y["evidence"]!.GetValue<string>()}").ToList());
+
+    private async Task<Guid> CreateOrganisationAsync(string name, string? creditCode = null, string[]? aliases = null)
+    {
+        var response = await Ok(Admin.PostAsJsonAsync("/api/organisations", new { name, creditCode = creditCode ?? TestData.CreditCode(), aliases = aliases ?? [] }));
+        return Guid.Parse((await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+    }
+
+    private async Task<Guid> ActiveExpertAsync(Reference r, string name, string? specialty = null, string? region = null, string? employer = null, string? creditCode = null, string? termEnd = null, object[]? blackouts = null)
+    {
+        var body = JsonNode.Parse(JsonSerializer.Serialize(NewExpert(r, name: name, specialty: specialty, region: region, employer: employer ?? "单位" + TestData.Suffix(), creditCode: creditCode)))!.AsObject();
+        if (termEnd is not null)
+            body["termEnd"] = termEnd;
+        if (blackouts is not null)
+            body["blackouts"] = JsonNode.Parse(JsonSerializer.Serialize(blackouts));
+        var id = (await CreateExpertAsync(body))["id"]!.GetValue<string>();
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{id}/status", new { status = "Active", reason = "审核通过" }));
+        return Guid.Parse(id);
+    }
+
+    private async Task AddRelationAsync(Guid expert, Guid org, string kind, string? from, string? to) =>
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{expert}/relations", new { organisationId = org, kind, from, to }));
+
+    private static object ProjectBody(string code, string type = "ProjectReview", string? region = null, object[]? parties = null, object[]? preparers = null) => new
+    {
+        code,
+        name = "质量提升示范项目",
+        engagementType = type,
+        reviewStartsAt = ReviewStartsAt,
+        place = "杭州市西湖区文三路 1 号",
+        regionCode = region,
+        parties = parties ?? [],
+        preparers = preparers ?? [],
+    };
+
+    private async Task<Guid> CreateProjectAsync(string type = "ProjectReview", string? region = null, object[]? parties = null, object[]? preparers = null)
+    {
+        var response = await Ok(Admin.PostAsJsonAsync("/api/projects", ProjectBody("XM-2026-" + TestData.Suffix(), type, region, parties, preparers)));
+        return Guid.Parse((await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+    }
+
+    private async Task<Guid> ScheduleAsync(Guid project, params object[] quotas)
+    {
+        var response = await Ok(Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas, scheduledDrawAt = DrawAt, replyDeadline = ReplyBy, supervisorName = "李监督" }));
+        return Guid.Parse((await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+    }
+
+    private async Task<JsonObject> EligibilityAsync(Guid request) =>
+        (await Auditor.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}/eligibility"))!;
+}
+
+public sealed class SqliteConflictsApiTests(SqliteApiFactory factory, ITestOutputHelper output) : ConflictsApiTests<SqliteApiFactory>(factory, output);
+
+public sealed class PostgresConflictsApiTests(PostgresApiFactory factory, ITestOutputHelper output) : ConflictsApiTests<PostgresApiFactory>(factory, output);
