@@ -1,3 +1,4 @@
+using ExpertPool.Api.Audit;
 using ExpertPool.Api.Conflicts;
 using ExpertPool.Api.Draws;
 using ExpertPool.Api.Experts;
@@ -39,6 +40,8 @@ app.MapExpertRelations();
 app.MapProjects();
 app.MapConflictRules();
 app.MapPanelRequests();
+app.MapDraws();
+app.MapAudit();
 
 app.PrepareApiKeys();
 await app.PrepareDatabaseAsync();

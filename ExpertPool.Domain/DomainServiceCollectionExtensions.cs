@@ -23,6 +23,8 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<Experts.Csv.ExpertCsvExporter>();
         services.AddScoped<PanelRequestService>();
         services.AddScoped<EligibilityService>();
+        services.AddOptions<DrawOptions>().BindConfiguration(DrawOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<DrawExecutor>();
         return services;
     }
 }

@@ -38,6 +38,9 @@ public abstract class ExpertPoolDbContext : DbContext
     public DbSet<PanelRequest> PanelRequests => Set<PanelRequest>();
     public DbSet<PanelQuota> PanelQuotas => Set<PanelQuota>();
     public DbSet<ManualExclusion> ManualExclusions => Set<ManualExclusion>();
+    public DbSet<DrawRecord> DrawRecords => Set<DrawRecord>();
+    public DbSet<DrawSelection> DrawSelections => Set<DrawSelection>();
+    public DbSet<DrawEntropy> DrawEntropies => Set<DrawEntropy>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -77,6 +77,60 @@ public abstract class ApiTestBase<TFactory> : IClassFixture<TFactory>
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
+    /// <summary>The clock starts at 2026-11-22 01:00Z; projects are reviewed on 2026-12-02 (09:00 China time), drawn on 2026-11-30.</summary>
+    protected static readonly DateTime ReviewStartsAt = new(2026, 12, 2, 1, 0, 0, DateTimeKind.Utc);
+    protected static readonly DateOnly ReviewDate = new(2026, 12, 2);
+    protected static readonly DateTime DrawAt = new(2026, 11, 30, 1, 0, 0, DateTimeKind.Utc);
+    protected static readonly DateTime ReplyBy = new(2026, 12, 1, 1, 0, 0, DateTimeKind.Utc);
+
+    protected async Task<Guid> CreateOrganisationAsync(string name, string? creditCode = null, string[]? aliases = null)
+    {
+        var response = await Ok(Admin.PostAsJsonAsync("/api/organisations", new { name, creditCode = creditCode ?? TestData.CreditCode(), aliases = aliases ?? [] }));
+        return Guid.Parse((await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+    }
+
+    protected async Task<Guid> ActiveExpertAsync(Reference r, string name, string? specialty = null, string? region = null, string? employer = null, string? creditCode = null, string? termEnd = null, object[]? blackouts = null)
+    {
+        var body = JsonNode.Parse(JsonSerializer.Serialize(NewExpert(r, name: name, specialty: specialty, region: region, employer: employer ?? "单位" + TestData.Suffix(), creditCode: creditCode)))!.AsObject();
+        if (termEnd is not null)
+            body["termEnd"] = termEnd;
+        if (blackouts is not null)
+            body["blackouts"] = JsonNode.Parse(JsonSerializer.Serialize(blackouts));
+        var id = (await CreateExpertAsync(body))["id"]!.GetValue<string>();
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{id}/status", new { status = "Active", reason = "审核通过" }));
+        return Guid.Parse(id);
+    }
+
+    protected async Task AddRelationAsync(Guid expert, Guid org, string kind, string? from, string? to) =>
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{expert}/relations", new { organisationId = org, kind, from, to }));
+
+    protected static object ProjectBody(string code, string type = "ProjectReview", string? region = null, object[]? parties = null, object[]? preparers = null) => new
+    {
+        code,
+        name = "质量提升示范项目",
+        engagementType = type,
+        reviewStartsAt = ReviewStartsAt,
+        place = "杭州市西湖区文三路 1 号",
+        regionCode = region,
+        parties = parties ?? [],
+        preparers = preparers ?? [],
+    };
+
+    protected async Task<Guid> CreateProjectAsync(string type = "ProjectReview", string? region = null, object[]? parties = null, object[]? preparers = null)
+    {
+        var response = await Ok(Admin.PostAsJsonAsync("/api/projects", ProjectBody("XM-2026-" + TestData.Suffix(), type, region, parties, preparers)));
+        return Guid.Parse((await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+    }
+
+    protected async Task<Guid> ScheduleAsync(Guid project, params object[] quotas)
+    {
+        var response = await Ok(Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas, scheduledDrawAt = DrawAt, replyDeadline = ReplyBy, supervisorName = "李监督" }));
+        return Guid.Parse((await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+    }
+
+    protected async Task<JsonObject> EligibilityAsync(Guid request) =>
+        (await Auditor.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}/eligibility"))!;
+
     protected static async Task<HttpResponseMessage> Ok(Task<HttpResponseMessage> call)
     {
         var response = await call;

@@ -20,10 +20,6 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
     where TFactory : ExpertPoolApiFactory
 {
     private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
-    private static readonly DateTime ReviewStartsAt = new(2026, 12, 2, 1, 0, 0, DateTimeKind.Utc);
-    private static readonly DateOnly ReviewDate = new(2026, 12, 2);
-    private static readonly DateTime DrawAt = new(2026, 11, 30, 1, 0, 0, DateTimeKind.Utc);
-    private static readonly DateTime ReplyBy = new(2026, 12, 1, 1, 0, 0, DateTimeKind.Utc);
 
     [Fact]
     public async Task Eligibility_excludes_each_conflicted_expert_with_rule_and_evidence_and_keeps_the_controls()
@@ -375,54 +371,6 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         report["exclusions"]!.AsArray().ToDictionary(
             x => x!["expertId"]!.GetValue<string>(),
             x => x!["reasons"]!.AsArray().Select(y => $"{y!["rule"]!.GetValue<string>()}: {y["evidence"]!.GetValue<string>()}").ToList());
-
-    private async Task<Guid> CreateOrganisationAsync(string name, string? creditCode = null, string[]? aliases = null)
-    {
-        var response = await Ok(Admin.PostAsJsonAsync("/api/organisations", new { name, creditCode = creditCode ?? TestData.CreditCode(), aliases = aliases ?? [] }));
-        return Guid.Parse((await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
-    }
-
-    private async Task<Guid> ActiveExpertAsync(Reference r, string name, string? specialty = null, string? region = null, string? employer = null, string? creditCode = null, string? termEnd = null, object[]? blackouts = null)
-    {
-        var body = JsonNode.Parse(JsonSerializer.Serialize(NewExpert(r, name: name, specialty: specialty, region: region, employer: employer ?? "单位" + TestData.Suffix(), creditCode: creditCode)))!.AsObject();
-        if (termEnd is not null)
-            body["termEnd"] = termEnd;
-        if (blackouts is not null)
-            body["blackouts"] = JsonNode.Parse(JsonSerializer.Serialize(blackouts));
-        var id = (await CreateExpertAsync(body))["id"]!.GetValue<string>();
-        await Ok(Admin.PostAsJsonAsync($"/api/experts/{id}/status", new { status = "Active", reason = "审核通过" }));
-        return Guid.Parse(id);
-    }
-
-    private async Task AddRelationAsync(Guid expert, Guid org, string kind, string? from, string? to) =>
-        await Ok(Admin.PostAsJsonAsync($"/api/experts/{expert}/relations", new { organisationId = org, kind, from, to }));
-
-    private static object ProjectBody(string code, string type = "ProjectReview", string? region = null, object[]? parties = null, object[]? preparers = null) => new
-    {
-        code,
-        name = "质量提升示范项目",
-        engagementType = type,
-        reviewStartsAt = ReviewStartsAt,
-        place = "杭州市西湖区文三路 1 号",
-        regionCode = region,
-        parties = parties ?? [],
-        preparers = preparers ?? [],
-    };
-
-    private async Task<Guid> CreateProjectAsync(string type = "ProjectReview", string? region = null, object[]? parties = null, object[]? preparers = null)
-    {
-        var response = await Ok(Admin.PostAsJsonAsync("/api/projects", ProjectBody("XM-2026-" + TestData.Suffix(), type, region, parties, preparers)));
-        return Guid.Parse((await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
-    }
-
-    private async Task<Guid> ScheduleAsync(Guid project, params object[] quotas)
-    {
-        var response = await Ok(Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas, scheduledDrawAt = DrawAt, replyDeadline = ReplyBy, supervisorName = "李监督" }));
-        return Guid.Parse((await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
-    }
-
-    private async Task<JsonObject> EligibilityAsync(Guid request) =>
-        (await Auditor.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}/eligibility"))!;
 }
 
 public sealed class SqliteConflictsApiTests(SqliteApiFactory factory, ITestOutputHelper output) : ConflictsApiTests<SqliteApiFactory>(factory, output);

@@ -52,7 +52,7 @@ public sealed class PythonVerifierTests
         }
     }
 
-    private static (int ExitCode, string Output) RunVerifier(params string[] arguments)
+    internal static (int ExitCode, string Output) RunVerifier(params string[] arguments)
     {
         var root = DrawTestData.RepoRoot();
         var start = new ProcessStartInfo(FindPython())

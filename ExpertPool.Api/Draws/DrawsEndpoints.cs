@@ -1,0 +1,138 @@
+using System.Security.Claims;
+using ExpertPool.Api.Experts;
+using ExpertPool.Api.Security;
+using ExpertPool.Domain.Common;
+using ExpertPool.Domain.Draws;
+using ExpertPool.Domain.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpertPool.Api.Draws;
+
+public sealed record EntropyRequest(string? Source, string? Value);
+
+public sealed record EntropyDto(Guid Id, string Source, string Value, string EnteredBy, DateTime EnteredAt);
+
+public sealed record DrawSelectionDto(string QuotaKey, string Role, int Rank, Guid ExpertId, string ExpertName, string Score);
+
+/// <summary>A draw as the API shows it. <see cref="Sealed"/>: the panel is hidden from non-administrators until the review starts.</summary>
+public sealed record DrawDto(
+    Guid Id,
+    Guid PanelRequestId,
+    Guid ProjectId,
+    string Outcome,
+    string AlgorithmVersion,
+    string SupervisorName,
+    string ExecutedBy,
+    DateTime CommittedAt,
+    DateTime ExecutedAt,
+    int RuleSetVersion,
+    string Commitment,
+    string Nonce,
+    string PoolHash,
+    string Seed,
+    int EligibleTotal,
+    int ExcludedTotal,
+    string? FailureReason,
+    bool Sealed,
+    IReadOnlyList<DrawSelectionDto> Selections);
+
+public static class DrawsEndpoints
+{
+    public static IEndpointRouteBuilder MapDraws(this IEndpointRouteBuilder app)
+    {
+        var requests = app.MapGroup("/api/panel-requests").WithTags("Draws").RequireAuthorization(Policies.Reader);
+        requests.MapGet("/{id:guid}/entropy", ListEntropy).WithName(nameof(ListEntropy));
+        requests.MapPost("/{id:guid}/entropy", AddEntropy).WithName(nameof(AddEntropy)).RequireAuthorization(Policies.Admin);
+        requests.MapPost("/{id:guid}/draw", ExecuteDraw).WithName(nameof(ExecuteDraw)).RequireAuthorization(Policies.Admin);
+
+        var draws = app.MapGroup("/api/draws").WithTags("Draws").RequireAuthorization(Policies.Reader);
+        draws.MapGet("/", ListDraws).WithName(nameof(ListDraws));
+        draws.MapGet("/{id:guid}", GetDraw).WithName(nameof(GetDraw));
+        draws.MapGet("/{id:guid}/record", GetDrawRecord).WithName(nameof(GetDrawRecord));
+        draws.MapPost("/{id:guid}/verify", VerifyDraw).WithName(nameof(VerifyDraw));
+        return app;
+    }
+
+    public static async Task<Ok<List<EntropyDto>>> ListEntropy(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    {
+        if (!await db.PanelRequests.AnyAsync(r => r.Id == id, ct))
+            throw new NotFoundException("PanelRequest", id);
+        var rows = await db.DrawEntropies.AsNoTracking().Where(e => e.PanelRequestId == id).OrderBy(e => e.EnteredAt).ThenBy(e => e.Id).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(ToDto).ToList());
+    }
+
+    /// <summary>The supervisor's external entropy (a lottery number, a beacon value), entered shortly before the draw.</summary>
+    public static async Task<Created<EntropyDto>> AddEntropy(Guid id, EntropyRequest request, DrawExecutor executor, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var entropy = await executor.AddEntropyAsync(id, request.Source, request.Value, user.Actor(), ct);
+        return TypedResults.Created($"/api/panel-requests/{id}/entropy", ToDto(entropy));
+    }
+
+    /// <summary>Runs the draw now (its scheduled time must have come). A panel that cannot be filled is a recorded Failed draw.</summary>
+    public static async Task<Created<DrawDto>> ExecuteDraw(Guid id, DrawExecutor executor, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        var record = await executor.ExecuteAsync(id, user.Actor(), ct);
+        return TypedResults.Created($"/api/draws/{record.Id}", await ToDtoAsync(db, record, user, clock, ct));
+    }
+
+    public static async Task<Ok<PagedList<DrawDto>>> ListDraws(ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, Guid? projectId, int? page, int? pageSize, CancellationToken ct)
+    {
+        var (_, p, size) = ExpertsEndpoints.ReadFilter(null, null, null, null, null, page, pageSize);
+        var query = db.DrawRecords.AsNoTracking();
+        if (projectId is { } pid)
+            query = query.Where(r => r.ProjectId == pid);
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(r => r.ExecutedAt).ThenBy(r => r.Id).Skip((p - 1) * size).Take(size).Include(r => r.Selections).ToListAsync(ct);
+        var items = new List<DrawDto>();
+        foreach (var r in rows)
+            items.Add(await ToDtoAsync(db, r, user, clock, ct));
+        return TypedResults.Ok(new PagedList<DrawDto>(items, p, size, total));
+    }
+
+    public static async Task<Ok<DrawDto>> GetDraw(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Draw", id);
+        return TypedResults.Ok(await ToDtoAsync(db, record, user, clock, ct));
+    }
+
+    /// <summary>The stored record as canonical JSON, byte for byte what the verifiers (C# and tools/verify_draw.py) read.</summary>
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetDrawRecord(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        var record = await db.DrawRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Draw", id);
+        if (await IsSealedAsync(db, record, user, clock, ct))
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Sealed until the review starts / 评审开始前名单保密",
+                detail: "The panel list is visible only to administrators until the review starts.");
+        return TypedResults.Content(record.Document, "application/json; charset=utf-8");
+    }
+
+    public static async Task<Ok<DrawVerificationResult>> VerifyDraw(Guid id, ExpertPoolDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await DrawRecordVerification.VerifyAsync(db, id, ct));
+
+    private static async Task<bool> IsSealedAsync(ExpertPoolDbContext db, DrawRecord record, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        if (user.SeesPersonalData())
+            return false;
+        var reviewStartsAt = await db.Projects.AsNoTracking().Where(p => p.Id == record.ProjectId).Select(p => p.ReviewStartsAt).FirstAsync(ct);
+        return clock.GetUtcNow().UtcDateTime < reviewStartsAt;
+    }
+
+    private static async Task<DrawDto> ToDtoAsync(ExpertPoolDbContext db, DrawRecord r, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        var sealedList = await IsSealedAsync(db, r, user, clock, ct);
+        var selections = new List<DrawSelectionDto>();
+        if (!sealedList && r.Selections.Count > 0)
+        {
+            var ids = r.Selections.Select(s => s.ExpertId).Distinct().ToList();
+            var names = await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
+            selections = r.Selections
+                .OrderBy(s => s.QuotaKey, StringComparer.Ordinal).ThenBy(s => s.Role).ThenBy(s => s.Rank)
+                .Select(s => new DrawSelectionDto(s.QuotaKey, s.Role.ToString(), s.Rank, s.ExpertId, names.GetValueOrDefault(s.ExpertId, ""), s.Score))
+                .ToList();
+        }
+        return new DrawDto(r.Id, r.PanelRequestId, r.ProjectId, r.Outcome.ToString(), r.AlgorithmVersion, r.SupervisorName, r.ExecutedBy, r.CommittedAt, r.ExecutedAt,
+            r.RuleSetVersion, r.Commitment, r.Nonce, r.PoolHash, r.Seed, r.EligibleTotal, r.ExcludedTotal, r.FailureReason, sealedList, selections);
+    }
+
+    private static EntropyDto ToDto(DrawEntropy e) => new(e.Id, e.Source, e.Value, e.EnteredBy, e.EnteredAt);
+}

@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using ExpertPool.Domain.Common;
+using ExpertPool.Domain.Conflicts;
+using ExpertPool.Domain.Draws.Algorithm;
+using ExpertPool.Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ExpertPool.Domain.Draws;
+
+/// <summary>Why a scheduled draw cannot run yet (no external entropy, or not yet time). The request stays Scheduled.</summary>
+public sealed class DrawNotReadyException(string message) : DomainConflictException(message);
+
+/// <summary>
+/// Runs a scheduled draw: freezes the eligible pool, takes the external entropy, derives the seed, ranks, and writes the
+/// append-only record, all in one transaction with the request's status change. The arithmetic is
+/// <see cref="DrawAlgorithm"/>; this class only gathers inputs and stores what came out.
+/// </summary>
+public sealed class DrawExecutor(
+    ExpertPoolDbContext db,
+    EligibilityService eligibility,
+    TimeProvider clock,
+    IOptions<DrawOptions> options,
+    ILogger<DrawExecutor> logger)
+{
+    /// <summary>Adds external entropy to a scheduled request; accepted only within the window before the draw time.</summary>
+    public async Task<DrawEntropy> AddEntropyAsync(Guid panelRequestId, string? source, string? value, string actor, CancellationToken ct)
+    {
+        var request = await db.PanelRequests.FirstOrDefaultAsync(r => r.Id == panelRequestId, ct) ?? throw new NotFoundException("PanelRequest", panelRequestId);
+        if (request.Status != PanelRequestStatus.Scheduled)
+            throw new DomainConflictException($"The panel request is {request.Status}; entropy can only be added before the draw / 抽取已结束，不能再录入随机数.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        var opensAt = request.ScheduledDrawAt - options.Value.EntropyWindow;
+        if (now < opensAt)
+        {
+            throw new DomainConflictException(
+                $"External entropy is accepted from {opensAt:yyyy-MM-dd HH:mm} UTC, shortly before the draw, so that it did not exist when the commitment was made / 外部随机数须在抽取前 {options.Value.EntropyWindow.TotalMinutes:0} 分钟内录入.");
+        }
+        var entropy = DrawEntropy.Create(request, source, value, actor, now);
+        db.DrawEntropies.Add(entropy);
+        await db.SaveChangesAsync(ct);
+        return entropy;
+    }
+
+    /// <summary>
+    /// Executes the draw for a Scheduled request whose time has come. Throws <see cref="DrawNotReadyException"/> when it
+    /// is too early or no external entropy exists and no fallback is configured; a panel that cannot be filled is a
+    /// recorded Failed draw, not an exception.
+    /// </summary>
+    public async Task<DrawRecord> ExecuteAsync(Guid panelRequestId, string actor, CancellationToken ct)
+    {
+        var request = await db.PanelRequests.Include(r => r.Quotas).FirstOrDefaultAsync(r => r.Id == panelRequestId, ct)
+            ?? throw new NotFoundException("PanelRequest", panelRequestId);
+        if (request.Status != PanelRequestStatus.Scheduled)
+            throw new DomainConflictException($"The panel request is {request.Status}: a request is drawn once; a re-draw is a new request with a reason / 每个抽取申请只能抽取一次.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (now < request.ScheduledDrawAt)
+            throw new DrawNotReadyException($"The draw is scheduled for {request.ScheduledDrawAt:yyyy-MM-dd HH:mm} UTC / 未到抽取时间.");
+
+        var entropyRows = await db.DrawEntropies.Where(e => e.PanelRequestId == request.Id).OrderBy(e => e.EnteredAt).ThenBy(e => e.Id).ToListAsync(ct);
+        if (entropyRows.Count == 0)
+        {
+            if (options.Value.EntropyFallback != EntropyFallback.ServerRandom)
+                throw new DrawNotReadyException("No external entropy has been entered for this draw (supervisor value, lottery result or beacon round) / 尚未录入外部随机数.");
+            var fallback = DrawEntropy.Fallback(request, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), now);
+            db.DrawEntropies.Add(fallback);
+            entropyRows.Add(fallback);
+            logger.LogWarning("Draw {PanelRequestId}: no external entropy entered; using the configured server fallback (recorded).", request.Id);
+        }
+
+        var report = await eligibility.EvaluateAsync(request.Id, ct);
+        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == request.ProjectId, ct);
+        var input = new DrawInput(
+            request.Id.ToString("D"),
+            request.Nonce,
+            report.RuleSetVersion,
+            request.ToDrawQuotas(),
+            report.ToDrawPools(),
+            entropyRows.Select(e => new EntropyInput(e.Source, e.Value)).ToList());
+        var outcome = DrawAlgorithm.Run(input);
+
+        var failure = outcome.Succeeded ? null : Shortfalls(outcome, report);
+        var context = Context(request, project, report, entropyRows, actor, now, failure);
+        var document = DrawRecordJson.Serialize(DrawRecordDocument.Create(input, outcome, context));
+        var record = DrawRecord.Create(request, outcome, document, report.RuleSetId, report.RuleSetVersion,
+            report.Quotas.Sum(q => q.EligibleCount), report.Exclusions.Count, failure, actor, now);
+        db.DrawRecords.Add(record);
+        if (outcome.Succeeded)
+            request.MarkDrawn(now);
+        else
+            request.MarkFailed(failure, now);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex)
+        {
+            // The unique index on the request caught a concurrent execution of the same draw.
+            throw new DomainConflictException("This panel request was drawn at the same moment by another caller / 该申请已被抽取.", ex);
+        }
+        logger.LogInformation("Draw {PanelRequestId} {Outcome}: pool hash {PoolHash}, seed {Seed}", request.Id, record.Outcome, record.PoolHash, record.Seed);
+        return record;
+    }
+
+    /// <summary>Per-quota shortfall with the rules that excluded most of that quota's candidates.</summary>
+    private static string Shortfalls(DrawOutcome outcome, EligibilityReport report)
+    {
+        var parts = new List<string>();
+        foreach (var q in outcome.Quotas.Where(q => q.Shortfall is not null))
+        {
+            var top = report.Exclusions
+                .Where(x => x.QuotaKeys.Contains(q.Key))
+                .SelectMany(x => x.Reasons.Select(r => r.Rule).Distinct())
+                .GroupBy(r => r)
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Take(3)
+                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} ×{g.Count()}"));
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{q.Key}: needs {q.Shortfall!.Needed}, {q.Shortfall.Available} available (excluded most by: {string.Join(", ", top)})"));
+        }
+        return "Not enough eligible experts / 符合条件的专家不足 — " + string.Join("; ", parts);
+    }
+
+    private static JsonObject Context(PanelRequest request, Projects.Project project, EligibilityReport report, List<DrawEntropy> entropy, string actor, DateTime now, string? failure)
+    {
+        static string Iso(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        var exclusions = new JsonArray();
+        foreach (var x in report.Exclusions.OrderBy(x => x.ExpertId))
+        {
+            var reasons = new JsonArray();
+            foreach (var r in x.Reasons)
+                reasons.Add(new JsonObject { ["rule"] = r.Rule, ["evidence"] = r.Evidence });
+            exclusions.Add(new JsonObject
+            {
+                ["expertId"] = x.ExpertId.ToString("D"),
+                ["quotaKeys"] = new JsonArray(x.QuotaKeys.Select(k => (JsonNode?)JsonValue.Create(k)).ToArray()),
+                ["reasons"] = reasons,
+            });
+        }
+        var entered = new JsonArray();
+        foreach (var e in entropy)
+            entered.Add(new JsonObject { ["source"] = e.Source, ["enteredBy"] = e.EnteredBy, ["enteredAt"] = Iso(e.EnteredAt) });
+        return new JsonObject
+        {
+            ["panelRequestId"] = request.Id.ToString("D"),
+            ["projectId"] = project.Id.ToString("D"),
+            ["projectCode"] = project.Code,
+            ["engagementType"] = project.EngagementType.ToString(),
+            ["reviewStartsAt"] = Iso(project.ReviewStartsAt),
+            ["requestedBy"] = request.RequestedBy,
+            ["supervisor"] = request.SupervisorName,
+            ["committedAt"] = Iso(request.CreatedAt),
+            ["scheduledDrawAt"] = Iso(request.ScheduledDrawAt),
+            ["executedAt"] = Iso(now),
+            ["executedBy"] = actor,
+            ["supersedesRequestId"] = request.SupersedesRequestId?.ToString("D"),
+            ["redrawReason"] = request.RedrawReason,
+            ["ruleSetId"] = report.RuleSetId.ToString("D"),
+            ["ruleSetScope"] = report.RuleSetScope,
+            ["eligibilityEvaluatedAt"] = Iso(report.EvaluatedAt),
+            ["entropyEntries"] = entered,
+            ["exclusions"] = exclusions,
+            ["failure"] = failure,
+        };
+    }
+}

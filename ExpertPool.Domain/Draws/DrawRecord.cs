@@ -1,0 +1,167 @@
+using System.Security.Cryptography;
+using System.Text;
+using ExpertPool.Domain.Common;
+
+namespace ExpertPool.Domain.Draws;
+
+public enum DrawRecordOutcome
+{
+    /// <summary>Every quota was filled; members and backups are in <see cref="DrawRecord.Selections"/>.</summary>
+    Succeeded = 0,
+    /// <summary>The algorithm ran but at least one quota had too few eligible experts.</summary>
+    Failed = 1,
+}
+
+public enum SelectionRole
+{
+    Member = 0,
+    Backup = 1,
+}
+
+/// <summary>
+/// The append-only record of one draw attempt (抽取记录): everything an auditor needs to re-run it. Rows are never
+/// updated or deleted (database triggers refuse it); a correction is a new request with a reason.
+/// <see cref="Document"/> is the canonical JSON the verifier and the export use; the other columns index it.
+/// </summary>
+public sealed class DrawRecord
+{
+    private readonly List<DrawSelection> _selections = [];
+
+    private DrawRecord()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public Guid PanelRequestId { get; private set; }
+    public Guid ProjectId { get; private set; }
+    public DrawRecordOutcome Outcome { get; private set; }
+    public string AlgorithmVersion { get; private set; } = "";
+    public string RequestedBy { get; private set; } = "";
+    public string SupervisorName { get; private set; } = "";
+    public string ExecutedBy { get; private set; } = "";
+    public DateTime CommittedAt { get; private set; }
+    public DateTime ScheduledDrawAt { get; private set; }
+    public DateTime ExecutedAt { get; private set; }
+    public Guid RuleSetId { get; private set; }
+    public int RuleSetVersion { get; private set; }
+    public string Commitment { get; private set; } = "";
+    public string Nonce { get; private set; } = "";
+    public string PoolHash { get; private set; } = "";
+    public string Seed { get; private set; } = "";
+    public int EligibleTotal { get; private set; }
+    public int ExcludedTotal { get; private set; }
+    public string? FailureReason { get; private set; }
+
+    /// <summary>Canonical JSON (<see cref="Algorithm.DrawRecordJson"/>) of the full record.</summary>
+    public string Document { get; private set; } = "";
+
+    /// <summary>SHA-256 of <see cref="Document"/>'s UTF-8 bytes, so any later change to the stored text is evident.</summary>
+    public string DocumentSha256 { get; private set; } = "";
+
+    public IReadOnlyList<DrawSelection> Selections => _selections;
+
+    internal static DrawRecord Create(PanelRequest request, Algorithm.DrawOutcome outcome, string document, Guid ruleSetId, int ruleSetVersion,
+        int eligibleTotal, int excludedTotal, string? failureReason, string executedBy, DateTime now)
+    {
+        var record = new DrawRecord
+        {
+            Id = request.Id,
+            PanelRequestId = request.Id,
+            ProjectId = request.ProjectId,
+            Outcome = outcome.Succeeded ? DrawRecordOutcome.Succeeded : DrawRecordOutcome.Failed,
+            AlgorithmVersion = outcome.AlgorithmVersion,
+            RequestedBy = request.RequestedBy,
+            SupervisorName = request.SupervisorName,
+            ExecutedBy = executedBy,
+            CommittedAt = request.CreatedAt,
+            ScheduledDrawAt = request.ScheduledDrawAt,
+            ExecutedAt = now,
+            RuleSetId = ruleSetId,
+            RuleSetVersion = ruleSetVersion,
+            Commitment = outcome.Commitment,
+            Nonce = Convert.ToHexStringLower(request.Nonce),
+            PoolHash = outcome.PoolHash,
+            Seed = outcome.Seed,
+            EligibleTotal = eligibleTotal,
+            ExcludedTotal = excludedTotal,
+            FailureReason = failureReason,
+            Document = document,
+            DocumentSha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(document))),
+        };
+        foreach (var q in outcome.Quotas)
+        {
+            foreach (var m in q.Members)
+                record._selections.Add(new DrawSelection(record.Id, q.Key, Guid.Parse(m.ExpertId), SelectionRole.Member, m.Rank, m.Score));
+            foreach (var b in q.Backups)
+                record._selections.Add(new DrawSelection(record.Id, q.Key, Guid.Parse(b.ExpertId), SelectionRole.Backup, b.Rank, b.Score));
+        }
+        return record;
+    }
+}
+
+/// <summary>One drawn expert: a member or a ranked backup of a quota. Append-only like its record.</summary>
+public sealed class DrawSelection
+{
+    private DrawSelection()
+    {
+    }
+
+    internal DrawSelection(Guid drawRecordId, string quotaKey, Guid expertId, SelectionRole role, int rank, string score)
+    {
+        Id = Guid.CreateVersion7();
+        DrawRecordId = drawRecordId;
+        QuotaKey = quotaKey;
+        ExpertId = expertId;
+        Role = role;
+        Rank = rank;
+        Score = score;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid DrawRecordId { get; private set; }
+    public string QuotaKey { get; private set; } = "";
+    public Guid ExpertId { get; private set; }
+    public SelectionRole Role { get; private set; }
+    public int Rank { get; private set; }
+    public string Score { get; private set; } = "";
+}
+
+/// <summary>
+/// External entropy entered at draw time (by the supervisor: a lottery result, a beacon value), after the commitment
+/// was published. Append-only; all values entered for a request go into its seed in the order entered.
+/// </summary>
+public sealed class DrawEntropy
+{
+    public const int SourceMax = 100;
+    public const int ValueMax = 500;
+
+    private DrawEntropy()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public Guid PanelRequestId { get; private set; }
+    public string Source { get; private set; } = "";
+    public string Value { get; private set; } = "";
+    public string EnteredBy { get; private set; } = "";
+    public DateTime EnteredAt { get; private set; }
+
+    internal static DrawEntropy Create(PanelRequest request, string? source, string? value, string actor, DateTime now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var s = source?.Trim() ?? "";
+        var v = value?.Trim() ?? "";
+        if (s.Length is 0 or > SourceMax)
+            errors["source"] = [$"is required, at most {SourceMax} characters (e.g. \"supervisor\", \"福彩3D 2026322\") / 必填"];
+        else if (s.StartsWith("fallback:", StringComparison.OrdinalIgnoreCase))
+            errors["source"] = ["\"fallback:\" sources are reserved for the service / 保留前缀"];
+        if (v.Length is 0 or > ValueMax)
+            errors["value"] = [$"is required, at most {ValueMax} characters / 必填"];
+        if (errors.Count > 0)
+            throw new DomainValidationException(errors);
+        return new DrawEntropy { Id = Guid.CreateVersion7(), PanelRequestId = request.Id, Source = s, Value = v, EnteredBy = actor, EnteredAt = now };
+    }
+
+    internal static DrawEntropy Fallback(PanelRequest request, string value, DateTime now) =>
+        new() { Id = Guid.CreateVersion7(), PanelRequestId = request.Id, Source = DrawOptions.FallbackSource, Value = value, EnteredBy = "system", EnteredAt = now };
+}

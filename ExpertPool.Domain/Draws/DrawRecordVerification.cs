@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text;
+using ExpertPool.Domain.Common;
+using ExpertPool.Domain.Draws.Algorithm;
+using ExpertPool.Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpertPool.Domain.Draws;
+
+/// <summary>One check of a stored draw against itself and against what was published before it.</summary>
+public sealed record VerificationCheck(string Name, bool Passed, string? Expected, string? Actual);
+
+/// <summary>The outcome of re-deriving a stored draw: <see cref="FirstDivergence"/> names where it first differs.</summary>
+public sealed record DrawVerificationResult(Guid DrawId, bool Matches, string? FirstDivergence, IReadOnlyList<VerificationCheck> Checks);
+
+/// <summary>Re-derives a stored draw from its record alone and compares it with what was stored and published.</summary>
+public static class DrawRecordVerification
+{
+    public static async Task<DrawVerificationResult> VerifyAsync(ExpertPoolDbContext db, Guid drawId, CancellationToken ct)
+    {
+        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).FirstOrDefaultAsync(r => r.Id == drawId, ct)
+            ?? throw new NotFoundException("Draw", drawId);
+        var published = await db.PanelRequests.AsNoTracking().Where(r => r.Id == record.PanelRequestId).Select(r => r.Commitment).FirstAsync(ct);
+        return Verify(record, published);
+    }
+
+    /// <param name="publishedCommitment">The commitment shown when the draw was scheduled.</param>
+    public static DrawVerificationResult Verify(DrawRecord record, string publishedCommitment)
+    {
+        var checks = new List<VerificationCheck>();
+        var storedHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(record.Document)));
+        checks.Add(new("documentSha256", storedHash == record.DocumentSha256, record.DocumentSha256, storedHash));
+
+        DrawRecordDocument? doc = null;
+        try
+        {
+            doc = DrawRecordJson.Deserialize(record.Document);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException or InvalidOperationException or FormatException)
+        {
+            checks.Add(new("document", false, "a readable record", ex.Message));
+        }
+
+        if (doc is not null)
+        {
+            checks.Add(new("publishedCommitment", doc.Commitment == publishedCommitment, publishedCommitment, doc.Commitment));
+            checks.Add(new("drawId", doc.DrawId == record.Id.ToString("D"), record.Id.ToString("D"), doc.DrawId));
+            var report = DrawVerifier.Verify(doc);
+            checks.Add(new(report.FirstDivergence ?? "algorithm", report.Matches, report.Expected, report.Actual));
+            var documented = doc.Selection
+                .SelectMany(q => q.Members.Select(m => $"{q.QuotaKey}/member/{m.Rank}/{m.ExpertId}")
+                    .Concat(q.Backups.Select(b => $"{q.QuotaKey}/backup/{b.Rank}/{b.ExpertId}")))
+                .Order(StringComparer.Ordinal).ToList();
+            var stored = record.Selections
+                .Select(s => $"{s.QuotaKey}/{(s.Role == SelectionRole.Member ? "member" : "backup")}/{s.Rank}/{s.ExpertId:D}")
+                .Order(StringComparer.Ordinal).ToList();
+            var firstDiff = documented.Zip(stored).FirstOrDefault(p => p.First != p.Second);
+            var same = documented.SequenceEqual(stored, StringComparer.Ordinal);
+            checks.Add(new("storedSelections", same,
+                same ? null : firstDiff.First ?? (documented.Count > stored.Count ? documented[stored.Count] : "(none)"),
+                same ? null : firstDiff.Second ?? (stored.Count > documented.Count ? stored[documented.Count] : "(none)")));
+        }
+
+        var failed = checks.FirstOrDefault(c => !c.Passed);
+        return new DrawVerificationResult(record.Id, failed is null, failed?.Name, checks);
+    }
+}

@@ -1,0 +1,234 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using ExpertPool.Domain.Draws;
+using ExpertPool.Tests.Domain;
+using ExpertPool.Tests.Fixtures;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace ExpertPool.Tests.Api;
+
+/// <summary>Executing draws, the append-only record, verification, sealing and statistics. Runs once per provider.</summary>
+public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
+    where TFactory : ExpertPoolApiFactory
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 22, 1, 0, 0, TimeSpan.Zero);
+
+    protected DrawsApiTests(TFactory factory, ITestOutputHelper output) : base(factory, output)
+    {
+        factory.Clock.Set(Start);
+    }
+
+    private async Task<(Reference R, Guid Request, List<Guid> Experts)> ScheduledPanelAsync(int experts = 9, int count = 5, int backups = 2)
+    {
+        var r = await CreateReferenceAsync();
+        var ids = new List<Guid>();
+        for (var i = 0; i < experts; i++)
+            ids.Add(await ActiveExpertAsync(r, $"专家{i}号"));
+        var project = await CreateProjectAsync();
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count, backups });
+        return (r, request, ids);
+    }
+
+    private void AtDrawTime() => Factory.Clock.Set(DrawAt);
+
+    private async Task<JsonObject> DrawAsync(Guid request)
+    {
+        var response = await Admin.PostAsync($"/api/panel-requests/{request}/draw", null);
+        response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    [Fact]
+    public async Task A_draw_reveals_the_committed_nonce_fills_members_and_ranked_backups_and_verifies()
+    {
+        if (NotConfigured) return;
+        var (_, request, experts) = await ScheduledPanelAsync();
+        var scheduled = await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}");
+        var commitment = scheduled!["commitment"]!.GetValue<string>();
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "福彩3D 2026320期", value = "5 8 1" }));
+
+        var draw = await DrawAsync(request);
+
+        draw["outcome"]!.GetValue<string>().Should().Be("Succeeded");
+        draw["commitment"]!.GetValue<string>().Should().Be(commitment);
+        var nonce = Convert.FromHexString(draw["nonce"]!.GetValue<string>());
+        nonce.Should().HaveCount(32);
+        var selections = draw["selections"]!.AsArray();
+        selections.Where(s => s!["role"]!.GetValue<string>() == "Member").Select(s => s!["rank"]!.GetValue<int>()).Should().Equal(1, 2, 3, 4, 5);
+        selections.Where(s => s!["role"]!.GetValue<string>() == "Backup").Select(s => s!["rank"]!.GetValue<int>()).Should().Equal(1, 2);
+        selections.Select(s => Guid.Parse(s!["expertId"]!.GetValue<string>())).Should().OnlyHaveUniqueItems().And.BeSubsetOf(experts);
+        (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["status"]!.GetValue<string>().Should().Be("Drawn");
+
+        var verify = await Ok(Auditor.PostAsync($"/api/draws/{draw["id"]}/verify", null));
+        var result = (await verify.Content.ReadFromJsonAsync<JsonObject>())!;
+        result["matches"]!.GetValue<bool>().Should().BeTrue(result.ToJsonString());
+        result["checks"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).Should().Contain(["documentSha256", "publishedCommitment", "storedSelections"]);
+    }
+
+    [Fact]
+    public async Task The_exported_record_is_canonical_json_that_the_python_verifier_reproduces()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync();
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "监督人 2026-11-30 🎲 7319" }));
+        var draw = await DrawAsync(request);
+
+        var exported = await Ok(Admin.GetAsync($"/api/draws/{draw["id"]}/record"));
+        var json = await exported.Content.ReadAsStringAsync();
+        json.Should().Contain("\"externalEntropy\":[{\"source\":\"supervisor\",\"value\":\"监督人 2026-11-30 🎲 7319\"}]");
+        var file = Path.Combine(Path.GetTempPath(), $"draw-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, json);
+        try
+        {
+            var (exit, output) = PythonVerifierTests.RunVerifier("--record", file);
+            exit.Should().Be(0, output);
+
+            var node = JsonNode.Parse(json)!.AsObject();
+            node["externalEntropy"]![0]!["value"] = "5 8 2";
+            await File.WriteAllTextAsync(file, node.ToJsonString());
+            PythonVerifierTests.RunVerifier("--record", file).ExitCode.Should().Be(1, "changed entropy must not verify");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task A_request_is_drawn_once_and_draw_rows_cannot_be_updated_or_deleted()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync();
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "42" }));
+        var draw = await DrawAsync(request);
+
+        await ProblemAsync(await Admin.PostAsync($"/api/panel-requests/{request}/draw", null), HttpStatusCode.Conflict);
+        await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "43" }), HttpStatusCode.Conflict);
+        await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/cancel", new { reason = "改期" }), HttpStatusCode.Conflict);
+
+        await using var db = Factory.Database.CreateContext();
+        var id = Guid.Parse(draw["id"]!.GetValue<string>());
+        var q = Factory.Database.Provider == ExpertPool.Domain.Persistence.DatabaseProvider.Sqlite ? "\"" : "";
+        var sqlUpdateRecord = $"UPDATE {q}draw_records{q} SET \"Seed\" = 'x'";
+        var sqlDeleteSelections = $"DELETE FROM {q}draw_selections{q}";
+        var sqlUpdateEntropy = $"UPDATE {q}draw_entropy{q} SET \"Value\" = '0'";
+        var updateRecord = () => db.Database.ExecuteSqlRawAsync(sqlUpdateRecord);
+        var deleteSelections = () => db.Database.ExecuteSqlRawAsync(sqlDeleteSelections);
+        var updateEntropy = () => db.Database.ExecuteSqlRawAsync(sqlUpdateEntropy);
+        (await updateRecord.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("append-only");
+        (await deleteSelections.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("append-only");
+        (await updateEntropy.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("append-only");
+        (await db.DrawSelections.CountAsync(s => s.DrawRecordId == id)).Should().Be(7);
+    }
+
+    [Fact]
+    public async Task A_draw_waits_for_its_time_and_for_external_entropy_and_changes_nothing_meanwhile()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync();
+
+        var early = await ProblemAsync(await Admin.PostAsync($"/api/panel-requests/{request}/draw", null), HttpStatusCode.Conflict);
+        early["detail"]!.GetValue<string>().Should().Contain("scheduled");
+        await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "1" }), HttpStatusCode.Conflict);
+
+        AtDrawTime();
+        var noEntropy = await ProblemAsync(await Admin.PostAsync($"/api/panel-requests/{request}/draw", null), HttpStatusCode.Conflict);
+        noEntropy["detail"]!.GetValue<string>().Should().Contain("entropy");
+        var bad = await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "fallback:me", value = "" }), HttpStatusCode.BadRequest);
+        bad["errors"]!.AsObject().Select(e => e.Key).Should().BeEquivalentTo("source", "value");
+
+        (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["status"]!.GetValue<string>().Should().Be("Scheduled");
+        (await Admin.GetFromJsonAsync<JsonObject>($"/api/draws?pageSize=200"))!["items"]!.AsArray()
+            .Should().NotContain(d => d!["panelRequestId"]!.GetValue<string>() == request.ToString());
+    }
+
+    [Fact]
+    public async Task With_the_server_fallback_configured_a_draw_without_entropy_runs_and_records_the_fallback()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync();
+        AtDrawTime();
+        using var withFallback = Factory.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Draws:EntropyFallback", "ServerRandom");
+            b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Factory.Clock));
+        });
+        var client = withFallback.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", ExpertPoolApiFactory.AdminKey);
+
+        var response = await client.PostAsync($"/api/panel-requests/{request}/draw", null);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var draw = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        var record = JsonNode.Parse(await (await Ok(Admin.GetAsync($"/api/draws/{draw["id"]}/record"))).Content.ReadAsStringAsync())!;
+        record["externalEntropy"]![0]!["source"]!.GetValue<string>().Should().Be(DrawOptions.FallbackSource);
+        record["externalEntropy"]![0]!["value"]!.GetValue<string>().Should().MatchRegex("^[0-9a-f]{64}$");
+    }
+
+    [Fact]
+    public async Task Too_few_eligible_experts_is_a_recorded_failed_draw_naming_the_shortfall_and_a_redraw_needs_a_new_request()
+    {
+        if (NotConfigured) return;
+        var (r, request, experts) = await ScheduledPanelAsync(experts: 4, count: 5, backups: 2);
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = experts[0], reason = "与申报单位有合作 / works with the applicant" }));
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "9" }));
+
+        var draw = await DrawAsync(request);
+
+        draw["outcome"]!.GetValue<string>().Should().Be("Failed");
+        draw["failureReason"]!.GetValue<string>().Should().Contain("Q1: needs 5, 3 available").And.Contain("manual-exclusion");
+        draw["selections"]!.AsArray().Should().BeEmpty();
+        (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["status"]!.GetValue<string>().Should().Be("Failed");
+        var verify = await (await Ok(Auditor.PostAsync($"/api/draws/{draw["id"]}/verify", null))).Content.ReadFromJsonAsync<JsonObject>();
+        verify!["matches"]!.GetValue<bool>().Should().BeTrue("failed attempts are verifiable too");
+
+        var project = (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["projectId"]!.GetValue<string>();
+        var noReason = await Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas = new[] { new { specialtyCode = r.Root, count = 3, backups = 0 } }, scheduledDrawAt = DrawAt.AddHours(1), replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = request });
+        await ProblemAsync(noReason, HttpStatusCode.BadRequest);
+        var redraw = await Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas = new[] { new { specialtyCode = r.Root, count = 3, backups = 0 } }, scheduledDrawAt = DrawAt.AddHours(1), replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = request, redrawReason = "补抽：原申请人数不足" });
+        redraw.StatusCode.Should().Be(HttpStatusCode.Created, await redraw.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Auditors_see_the_panel_sealed_until_the_review_starts_and_statistics_count_what_is_visible()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync();
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "77" }));
+        var draw = await DrawAsync(request);
+        var id = draw["id"]!.GetValue<string>();
+
+        var sealedView = await Auditor.GetFromJsonAsync<JsonObject>($"/api/draws/{id}");
+        sealedView!["sealed"]!.GetValue<bool>().Should().BeTrue();
+        sealedView["selections"]!.AsArray().Should().BeEmpty();
+        (await Auditor.GetAsync($"/api/draws/{id}/record")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        var before = await Auditor.GetFromJsonAsync<JsonObject>("/api/audit/selection-counts");
+        before!["experts"]!.AsArray().Should().NotContain(e => draw["selections"]!.AsArray().Any(s => s!["expertId"]!.GetValue<string>() == e!["expertId"]!.GetValue<string>()));
+
+        Factory.Clock.Set(ReviewStartsAt.AddMinutes(1));
+        var open = await Auditor.GetFromJsonAsync<JsonObject>($"/api/draws/{id}");
+        open!["sealed"]!.GetValue<bool>().Should().BeFalse();
+        open["selections"]!.AsArray().Should().HaveCount(7);
+        (await Auditor.GetAsync($"/api/draws/{id}/record")).StatusCode.Should().Be(HttpStatusCode.OK);
+        var after = await Auditor.GetFromJsonAsync<JsonObject>("/api/audit/selection-counts");
+        foreach (var s in draw["selections"]!.AsArray())
+        {
+            var row = after!["experts"]!.AsArray().Single(e => e!["expertId"]!.GetValue<string>() == s!["expertId"]!.GetValue<string>());
+            (row!["members"]!.GetValue<int>() + row["backups"]!.GetValue<int>()).Should().BeGreaterThanOrEqualTo(1);
+        }
+    }
+}
+
+public sealed class SqliteDrawsApiTests(SqliteApiFactory factory, ITestOutputHelper output) : DrawsApiTests<SqliteApiFactory>(factory, output);
+
+public sealed class PostgresDrawsApiTests(PostgresApiFactory factory, ITestOutputHelper output) : DrawsApiTests<PostgresApiFactory>(factory, output);
