@@ -41,6 +41,7 @@ public abstract class ExpertPoolDbContext : DbContext
     public DbSet<DrawRecord> DrawRecords => Set<DrawRecord>();
     public DbSet<DrawSelection> DrawSelections => Set<DrawSelection>();
     public DbSet<DrawEntropy> DrawEntropies => Set<DrawEntropy>();
+    public DbSet<Invitations.Invitation> Invitations => Set<Invitations.Invitation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,0 +1,30 @@
+using ExpertPool.Domain.Draws;
+using ExpertPool.Domain.Invitations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ExpertPool.Domain.Persistence.Configurations;
+
+internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitation>
+{
+    public void Configure(EntityTypeBuilder<Invitation> b)
+    {
+        b.ToTable("invitations");
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Id).ValueGeneratedNever();
+        b.Property(e => e.QuotaKey).HasMaxLength(8).IsRequired();
+        b.Property(e => e.DrawnAs).HasConversion<string>().HasMaxLength(8);
+        b.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(e => e.DeclineKind).HasConversion<string>().HasMaxLength(16);
+        b.Property(e => e.DeclineReason).HasMaxLength(Invitation.ReasonMax);
+        b.Property(e => e.Version).IsConcurrencyToken();
+        // One invitation per drawn seat: a backup is never invited twice for the same draw.
+        b.HasIndex(e => new { e.DrawRecordId, e.ExpertId }).IsUnique();
+        b.HasIndex(e => new { e.Status, e.Deadline });
+        b.HasIndex(e => e.ExpertId);
+        b.HasIndex(e => e.PanelRequestId);
+        b.HasOne<DrawRecord>().WithMany().HasForeignKey(e => e.DrawRecordId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Experts.Expert>().WithMany().HasForeignKey(e => e.ExpertId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Invitation>().WithMany().HasForeignKey(e => e.ReplacesInvitationId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
