@@ -1,5 +1,6 @@
 using ExpertPool.Api.Experts;
 using ExpertPool.Api.Extensions;
+using ExpertPool.Api.Notices;
 using ExpertPool.Api.Organisations;
 using ExpertPool.Api.Regions;
 using ExpertPool.Api.Specialties;
@@ -16,6 +17,7 @@ builder.Services.AddExpertPoolDomain(builder.Configuration, builder.Environment)
 builder.Services.AddApiBasics();
 builder.Services.AddErrorHandling();
 builder.Services.AddApiSecurity();
+builder.Services.AddInProcessJobs(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 if (await app.TryRunCommandAsync(args))
@@ -32,6 +34,7 @@ app.MapExperts();
 app.MapSpecialties();
 app.MapOrganisations();
 app.MapRegions();
+app.MapNotices();
 
 app.PrepareApiKeys();
 await app.PrepareDatabaseAsync();

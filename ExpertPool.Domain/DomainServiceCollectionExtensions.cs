@@ -1,4 +1,5 @@
 using ExpertPool.Domain.Experts;
+using ExpertPool.Domain.Notices;
 using ExpertPool.Domain.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<ExpertRegistry>();
         services.AddScoped<Experts.Csv.ExpertCsvImporter>();
         services.AddSingleton<Experts.Csv.ExpertCsvExporter>();
+        services.AddExpertPoolNotices();
         return services;
     }
 }

@@ -72,9 +72,9 @@ public sealed class MailOptions : IValidatableObject
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 200;
 
-    /// <summary>Messages sent at once (one SMTP connection each).</summary>
+    /// <summary>Messages sent at once (one SMTP connection each). A sender killed mid-round may resend at most this many.</summary>
     [Range(1, 64)]
-    public int MaxParallelSends { get; set; } = 4;
+    public int MaxParallelSends { get; set; } = 1;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
