@@ -24,7 +24,7 @@ public sealed record OutboxSendResult(int Sent, int Retrying, int Failed)
 /// </list>
 /// A sender killed between sending and recording leaves its message in Sending; after the lease another round reclaims
 /// it and sends it again with the same Message-ID. So a crash duplicates at most the messages that were in flight
-/// (<see cref="MailOptions.MaxParallelSends"/>, one with the default of 1) and loses none.
+/// (one per parallel lane, <see cref="MailOptions.MaxParallelSends"/>), each with its original Message-ID, and loses none.
 /// </summary>
 public sealed class OutboxSender(ExpertPoolDbContext db, IMailTransport transport, IOptions<MailOptions> options, TimeProvider clock, ILogger<OutboxSender> logger)
 {
