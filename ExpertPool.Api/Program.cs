@@ -3,6 +3,7 @@ using ExpertPool.Api.Conflicts;
 using ExpertPool.Api.Draws;
 using ExpertPool.Api.Experts;
 using ExpertPool.Api.Extensions;
+using ExpertPool.Api.Notices;
 using ExpertPool.Api.Organisations;
 using ExpertPool.Api.Projects;
 using ExpertPool.Api.Regions;
@@ -20,6 +21,7 @@ builder.Services.AddExpertPoolDomain(builder.Configuration, builder.Environment)
 builder.Services.AddApiBasics();
 builder.Services.AddErrorHandling();
 builder.Services.AddApiSecurity();
+builder.Services.AddInProcessJobs(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 if (await app.TryRunCommandAsync(args))
@@ -42,6 +44,7 @@ app.MapConflictRules();
 app.MapPanelRequests();
 app.MapDraws();
 app.MapAudit();
+app.MapNotices();
 
 app.PrepareApiKeys();
 await app.PrepareDatabaseAsync();

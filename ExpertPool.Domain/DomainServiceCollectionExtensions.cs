@@ -1,6 +1,7 @@
 using ExpertPool.Domain.Conflicts;
 using ExpertPool.Domain.Draws;
 using ExpertPool.Domain.Experts;
+using ExpertPool.Domain.Notices;
 using ExpertPool.Domain.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ public static class DomainServiceCollectionExtensions
         services.AddScoped<EligibilityService>();
         services.AddOptions<DrawOptions>().BindConfiguration(DrawOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<DrawExecutor>();
+        services.AddExpertPoolNotices();
         return services;
     }
 }

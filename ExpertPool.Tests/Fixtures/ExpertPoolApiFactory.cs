@@ -50,6 +50,9 @@ public class ExpertPoolApiFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Database:Provider", _provider.ToString());
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
         builder.UseSetting("Seed:DemoExperts", "0");
+        // Tests drive the outbox sender themselves; no background scheduler, and no .eml files in the source tree.
+        builder.UseSetting("Jobs:RunInApi", "false");
+        builder.UseSetting("Mail:PickupDirectory", Path.Combine(Path.GetTempPath(), "expertpool-tests", "mail-" + Guid.NewGuid().ToString("N")));
         builder.UseSetting("Auth:ApiKeys:0:Name", "admin");
         builder.UseSetting("Auth:ApiKeys:0:Role", Roles.Administrator);
         builder.UseSetting("Auth:ApiKeys:0:KeySha256", ApiKeyStore.Hash(AdminKey));

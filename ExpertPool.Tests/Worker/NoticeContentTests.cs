@@ -1,0 +1,82 @@
+using System.Text;
+using ExpertPool.Domain.Notices;
+
+namespace ExpertPool.Tests.Worker;
+
+public class NoticeContentTests
+{
+    [Fact]
+    public void IcsCreate_WithLongChineseText_FoldsAt75OctetsOnUtf8BoundariesAndUnfoldsToTheOriginal()
+    {
+        var description = string.Concat(Enumerable.Repeat("评审结束前请对时间、地点及项目信息保密；如有回避情形请及时告知，谢谢🙂！", 6));
+        var start = new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.FromHours(8));
+        var ics = IcsCalendar.Create("u1@expertpool.local", start.AddDays(-1), start, start.AddHours(3), "项目评审 XM-1", "杭州市, 文三路; 88号\\3楼", description);
+
+        ics.Should().EndWith("END:VCALENDAR\r\n");
+        ics.Replace("\r\n", "", StringComparison.Ordinal).Should().NotContain("\n", "every line ends with CRLF");
+        var lines = ics.Split("\r\n");
+        lines.Should().OnlyContain(l => Encoding.UTF8.GetByteCount(l) <= 75);
+        lines.Count(l => l.StartsWith(' ')).Should().BeGreaterThan(5);
+        // Every physical line is valid UTF-8 on its own: no sequence was cut.
+        foreach (var l in lines)
+            Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(l)).Should().Be(l);
+        var unfolded = ics.Replace("\r\n ", "", StringComparison.Ordinal);
+        unfolded.Should().Contain("DESCRIPTION:" + description.Replace(";", "\\;", StringComparison.Ordinal).Replace(",", "\\,", StringComparison.Ordinal) + "\r\n");
+        unfolded.Should().Contain("LOCATION:杭州市\\, 文三路\\; 88号\\\\3楼\r\n");
+        unfolded.Should().Contain("DTSTART:20261125T013000Z\r\nDTEND:20261125T043000Z\r\n");
+    }
+
+    [Fact]
+    public void IcsEscape_Newlines_BecomeBackslashN()
+    {
+        IcsCalendar.Escape("a\r\nb\nc").Should().Be("a\\nb\\nc");
+    }
+
+    [Fact]
+    public void Invitation_HtmlEncodesEveryValue_AndNeverShowsRawMarkup()
+    {
+        var n = NoticeHarness.Invitation(name: "<script>alert(1)</script>") with { Place = "A & B \"会议室\"" };
+        var r = NoticeTemplates.Invitation(n);
+
+        r.HtmlBody.Should().NotContain("<script>").And.Contain("&lt;script&gt;").And.Contain("A &amp; B &quot;会议室&quot;");
+        r.TextBody.Should().Contain("<script>alert(1)</script>", "plain text is not HTML");
+    }
+
+    [Fact]
+    public void Invitation_ForAnExpertPreferringEnglish_IsInEnglishWithBeijingTime()
+    {
+        var r = NoticeTemplates.Invitation(NoticeHarness.Invitation(name: "Alice", language: "en-GB"));
+
+        r.Language.Should().Be("en");
+        r.Subject.Should().StartWith("[ExpertPool] Invitation to a project review: XM-2026-0042");
+        r.TextBody.Should().Contain("Wed 25 Nov 2026, 09:30 (Beijing time, UTC+8)").And.Contain("Confidentiality").And.NotContain("保密提醒");
+    }
+
+    [Fact]
+    public void Templates_DifferByEngagementType_AndFallBackToAGenericSet()
+    {
+        NoticeTemplates.Invitation(NoticeHarness.Invitation(engagement: "ProjectReview")).Subject.Should().Contain("项目评审邀请");
+        NoticeTemplates.Invitation(NoticeHarness.Invitation(engagement: "AcceptanceCheck")).Subject.Should().Contain("项目验收邀请");
+        NoticeTemplates.Invitation(NoticeHarness.Invitation(engagement: "StandardDrafting")).Subject.Should().Contain("标准起草邀请");
+        NoticeTemplates.Invitation(NoticeHarness.Invitation(engagement: "Unknown")).Subject.Should().Contain("专家咨询邀请");
+    }
+
+    [Fact]
+    public void AdminSummary_WhenBackupsRunOut_SuggestsASupplementaryDraw_ChineseFirstThenEnglish()
+    {
+        var r = NoticeTemplates.AdminSummary(new AdminSummaryNotice("管理员", "ProjectReview", "XM-1", "某某项目", DateTimeOffset.UnixEpoch, AdminSummaryOutcome.BackupsExhausted, 3, 5, ["甲", "乙", "丙"], null));
+
+        r.Kind.Should().Be(NoticeKind.AdminSummary);
+        r.TextBody.Should().Contain("补抽").And.Contain("supplementary draw");
+        r.TextBody.IndexOf("候补专家已用尽", StringComparison.Ordinal).Should().BeLessThan(r.TextBody.IndexOf("exhausted", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Backoff_DoublesFromTheBase_UpToTheCap()
+    {
+        var o = new MailOptions { BackoffBase = TimeSpan.FromSeconds(30), BackoffCap = TimeSpan.FromMinutes(5) };
+
+        Enumerable.Range(1, 6).Select(n => OutboxSender.Backoff(n, o)).Should().Equal(
+            TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(240), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5));
+    }
+}
