@@ -1,3 +1,4 @@
+using ExpertPool.Api.Invitations;
 using ExpertPool.Api.Audit;
 using ExpertPool.Api.Conflicts;
 using ExpertPool.Api.Draws;
@@ -44,6 +45,7 @@ app.MapConflictRules();
 app.MapPanelRequests();
 app.MapDraws();
 app.MapAudit();
+app.MapInvitationPages();
 app.MapNotices();
 
 app.PrepareApiKeys();

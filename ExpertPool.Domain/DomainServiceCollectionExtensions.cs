@@ -27,6 +27,13 @@ public static class DomainServiceCollectionExtensions
         services.AddOptions<DrawOptions>().BindConfiguration(DrawOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<DrawExecutor>();
         services.AddExpertPoolNotices();
+        services.AddOptions<Invitations.InvitationOptions>().BindConfiguration(Invitations.InvitationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => Invitations.InvitationOptions.CreateTokens(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Invitations.InvitationOptions>>(), environment,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Invitations.InvitationTokens>>()));
+        services.AddScoped<Invitations.InvitationService>();
+        services.AddSingleton<Jobs.NoticeKick>();
+        services.AddSingleton<Jobs.ScheduledDrawRunner>();
         return services;
     }
 }

@@ -22,6 +22,8 @@ public sealed class DrawNotReadyException(string message) : DomainConflictExcept
 public sealed class DrawExecutor(
     ExpertPoolDbContext db,
     EligibilityService eligibility,
+    Invitations.InvitationService invitations,
+    Jobs.NoticeKick kick,
     TimeProvider clock,
     IOptions<DrawOptions> options,
     ILogger<DrawExecutor> logger)
@@ -92,6 +94,8 @@ public sealed class DrawExecutor(
             request.MarkDrawn(now);
         else
             request.MarkFailed(failure, now);
+        // Invitations and their notices commit with the record: both or neither.
+        await invitations.AddForDrawAsync(record, request, ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -102,6 +106,7 @@ public sealed class DrawExecutor(
             throw new DomainConflictException("This panel request was drawn at the same moment by another caller / 该申请已被抽取.", ex);
         }
         logger.LogInformation("Draw {PanelRequestId} {Outcome}: pool hash {PoolHash}, seed {Seed}", request.Id, record.Outcome, record.PoolHash, record.Seed);
+        await kick.KickAsync(ct);
         return record;
     }
 

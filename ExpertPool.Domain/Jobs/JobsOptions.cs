@@ -19,5 +19,13 @@ public sealed class JobsOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SendNoticesInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often due scheduled draws are looked for.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan DrawsInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often unanswered invitations are expired (the next backup invited) and reminders queued.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan InvitationsInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     public bool RunsInApi(DatabaseProvider provider) => RunInApi ?? provider == DatabaseProvider.Sqlite;
 }

@@ -55,6 +55,19 @@ public static class JobsServiceCollectionExtensions
                 .WithIdentity("send-notices-every", "notices")
                 .StartNow()
                 .WithSimpleSchedule(x => x.WithInterval(jobs.SendNoticesInterval).RepeatForever().MeasureIntervalFromCompletion(true).WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+            Repeat<RunScheduledDrawsJob>(RunScheduledDrawsJob.Key, jobs.DrawsInterval);
+            Repeat<ProcessInvitationsJob>(ProcessInvitationsJob.Key, jobs.InvitationsInterval);
+
+            void Repeat<TJob>(JobKey key, TimeSpan interval)
+                where TJob : IJob
+            {
+                q.AddJob<TJob>(j => j.WithIdentity(key).StoreDurably());
+                q.AddTrigger(t => t
+                    .ForJob(key)
+                    .WithIdentity(key.Name + "-every", key.Group)
+                    .StartNow()
+                    .WithSimpleSchedule(x => x.WithInterval(interval).RepeatForever().MeasureIntervalFromCompletion(true).WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+            }
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

@@ -33,7 +33,7 @@ public class ExpertPoolApiFactory : WebApplicationFactory<Program>, IAsyncLifeti
     /// <summary>False only for PostgreSQL on a developer machine without a server (see <see cref="PostgresRequirement"/>).</summary>
     public bool Enabled { get; private set; } = true;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         if (_provider == DatabaseProvider.Postgres && !PostgresRequirement.IsAvailable(null))
         {
@@ -59,8 +59,15 @@ public class ExpertPoolApiFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Auth:ApiKeys:1:Name", "auditor");
         builder.UseSetting("Auth:ApiKeys:1:Role", Roles.Auditor);
         builder.UseSetting("Auth:ApiKeys:1:KeySha256", ApiKeyStore.Hash(AuditorKey));
+        builder.UseSetting("Invitations:SigningKey", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("test-signing-key-0123456789abcdef-0123456789")));
+        builder.UseSetting("Invitations:PublicBaseUrl", "http://localhost/");
+        foreach (var (key, value) in ExtraSettings())
+            builder.UseSetting(key, value);
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
+
+    /// <summary>Settings a derived factory adds (e.g. a real SMTP server).</summary>
+    protected virtual IEnumerable<(string Key, string? Value)> ExtraSettings() => [];
 
     public HttpClient CreateClient(string? apiKey)
     {
@@ -75,9 +82,13 @@ public class ExpertPoolApiFactory : WebApplicationFactory<Program>, IAsyncLifeti
 
     public HttpClient Auditor() => CreateClient(AuditorKey);
 
+    /// <summary>Disposes what a derived factory started (after the host stops).</summary>
+    protected virtual ValueTask DisposeExtrasAsync() => ValueTask.CompletedTask;
+
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
+        await DisposeExtrasAsync();
         if (_database is not null)
             await _database.DisposeAsync();
     }

@@ -1,0 +1,266 @@
+using ExpertPool.Domain.Common;
+using ExpertPool.Domain.Conflicts;
+using ExpertPool.Domain.Draws;
+using ExpertPool.Domain.Experts;
+using ExpertPool.Domain.Notices;
+using ExpertPool.Domain.Persistence;
+using ExpertPool.Domain.Projects;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ExpertPool.Domain.Invitations;
+
+/// <summary>What the response page shows for a link: the invitation, the project by code, and the parties to declare a conflict with.</summary>
+public sealed record InvitationView(
+    Invitation Invitation,
+    string ExpertName,
+    string Language,
+    string ProjectCode,
+    EngagementType EngagementType,
+    DateTime ReviewStartsAt,
+    string Place,
+    IReadOnlyList<(Guid OrganisationId, string Name)> Parties);
+
+/// <summary>
+/// Invitations after a draw, the experts' answers, expiry and replacement by the next backup (递补), reminders, and
+/// the administrator's notices. Every method adds its notices to the outbox in the same SaveChanges as the state
+/// change that causes them (see <see cref="NoticeOutbox"/>), so a notice is never lost nor sent for a change that
+/// did not happen.
+/// </summary>
+public sealed class InvitationService(
+    ExpertPoolDbContext db,
+    NoticeOutbox outbox,
+    InvitationTokens tokens,
+    TimeProvider clock,
+    IOptions<InvitationOptions> options,
+    ILogger<InvitationService> logger)
+{
+    private InvitationOptions Options => options.Value;
+
+    /// <summary>
+    /// Adds invitations (and their notices) for every member of a succeeded draw, without saving: the draw executor
+    /// saves them together with the draw record.
+    /// </summary>
+    public async Task AddForDrawAsync(DrawRecord draw, PanelRequest request, CancellationToken ct)
+    {
+        if (draw.Outcome != DrawRecordOutcome.Succeeded)
+            return;
+        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == draw.ProjectId, ct);
+        var members = draw.Selections.Where(s => s.Role == SelectionRole.Member).ToList();
+        var ids = members.Select(m => m.ExpertId).ToList();
+        var experts = await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, ct);
+        var now = Now;
+        foreach (var seat in members.OrderBy(m => m.QuotaKey, StringComparer.Ordinal).ThenBy(m => m.Rank))
+            Invite(draw, request, project, experts[seat.ExpertId], seat, null, now);
+    }
+
+    public async Task<InvitationView?> ViewAsync(Guid invitationId, CancellationToken ct)
+    {
+        var invitation = await db.Invitations.AsNoTracking().FirstOrDefaultAsync(i => i.Id == invitationId, ct);
+        if (invitation is null)
+            return null;
+        var expert = await db.Experts.AsNoTracking().FirstAsync(e => e.Id == invitation.ExpertId, ct);
+        var project = await db.Projects.AsNoTracking().Include(p => p.Parties).FirstAsync(p => p.Id == invitation.ProjectId, ct);
+        var partyIds = project.Parties.Select(p => p.OrganisationId).ToList();
+        var parties = await db.Organisations.AsNoTracking().Where(o => partyIds.Contains(o.Id)).OrderBy(o => o.Name)
+            .Select(o => new { o.Id, o.Name }).ToListAsync(ct);
+        return new InvitationView(invitation, expert.Name, expert.PreferredLanguage, project.Code, project.EngagementType, project.ReviewStartsAt, project.Place,
+            parties.Select(p => (p.Id, p.Name)).ToList());
+    }
+
+    /// <summary>The expert confirms: an engagement is recorded, a receipt with a calendar file is sent, and the administrator hears when the panel is complete.</summary>
+    public async Task<Invitation> ConfirmAsync(Guid invitationId, CancellationToken ct)
+    {
+        var (invitation, expert, project, request) = await LoadAsync(invitationId, ct);
+        var now = Now;
+        invitation.Confirm(now);
+        var applicant = project.Parties.FirstOrDefault(p => p.Role == PartyRole.Applicant)?.OrganisationId;
+        db.ExpertEngagements.Add(ExpertEngagement.Confirm(expert.Id, project.Id, request.Id, applicant, project.ReviewDate, now));
+        var start = Utc(project.ReviewStartsAt);
+        outbox.Enqueue(db, Recipient(expert), NoticeTemplates.Confirmation(new ConfirmationNotice(
+            expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, start, start + Options.ReviewDuration, project.Place,
+            $"{invitation.Id:N}@expertpool", new DateTimeOffset(now, TimeSpan.Zero))), invitation.Id.ToString());
+        await NotifyIfCompleteAsync(invitation, project, request, ct);
+        await SaveAsync(ct);
+        return invitation;
+    }
+
+    /// <summary>
+    /// The expert declines. "I have a conflict" records a declared conflict with the chosen party. The seat goes to the
+    /// next backup of the same quota in rank order.
+    /// </summary>
+    public async Task<Invitation> DeclineAsync(Guid invitationId, DeclineKind kind, string? reason, Guid? conflictOrganisationId, CancellationToken ct)
+    {
+        var (invitation, expert, project, request) = await LoadAsync(invitationId, ct);
+        if (kind == DeclineKind.Conflict && conflictOrganisationId is { } org && project.Parties.All(p => p.OrganisationId != org))
+            throw new DomainValidationException("conflictOrganisationId", "must be one of the project's parties / 须为项目相关单位");
+        var now = Now;
+        invitation.Decline(kind, reason, conflictOrganisationId, now);
+        if (kind == DeclineKind.Conflict)
+            db.DeclaredConflicts.Add(DeclaredConflict.FromDeclinedInvitation(expert.Id, conflictOrganisationId!.Value, request.Id, reason ?? "declined the invitation for a conflict of interest / 因回避谢绝邀请", $"expert:{expert.Id}", now));
+        await ReplaceAsync(invitation, project, request, now, ct);
+        await SaveAsync(ct);
+        return invitation;
+    }
+
+    /// <summary>Expires every pending invitation past its deadline and invites the next backup for each. Returns how many expired.</summary>
+    public async Task<int> ExpireDueAsync(CancellationToken ct)
+    {
+        var now = Now;
+        var due = await db.Invitations.Where(i => i.Status == InvitationStatus.Pending && i.Deadline <= now).OrderBy(i => i.Deadline).Take(100).ToListAsync(ct);
+        foreach (var invitation in due)
+        {
+            var project = await db.Projects.Include(p => p.Parties).FirstAsync(p => p.Id == invitation.ProjectId, ct);
+            var request = await db.PanelRequests.FirstAsync(r => r.Id == invitation.PanelRequestId, ct);
+            invitation.Expire(now);
+            await ReplaceAsync(invitation, project, request, now, ct);
+            await SaveAsync(ct);
+            logger.LogInformation("Invitation {InvitationId} expired unanswered; seat {Quota} passed on.", invitation.Id, invitation.QuotaKey);
+        }
+        return due.Count;
+    }
+
+    /// <summary>Queues a reminder for each pending invitation that is within <see cref="InvitationOptions.ReminderBefore"/> of its deadline.</summary>
+    public async Task<int> RemindDueAsync(CancellationToken ct)
+    {
+        var now = Now;
+        var from = now + Options.ReminderBefore;
+        var due = await db.Invitations
+            .Where(i => i.Status == InvitationStatus.Pending && i.ReminderQueuedAt == null && i.Deadline <= from && i.Deadline > now)
+            .Take(200).ToListAsync(ct);
+        foreach (var invitation in due)
+        {
+            var expert = await db.Experts.AsNoTracking().FirstAsync(e => e.Id == invitation.ExpertId, ct);
+            var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == invitation.ProjectId, ct);
+            var (confirm, decline) = Links(invitation);
+            outbox.Enqueue(db, Recipient(expert), NoticeTemplates.Reminder(new ReminderNotice(
+                expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, Utc(project.ReviewStartsAt), project.Place,
+                Utc(invitation.Deadline), confirm, decline)), invitation.Id.ToString());
+            invitation.MarkReminderQueued(now);
+        }
+        if (due.Count > 0)
+            await SaveAsync(ct);
+        return due.Count;
+    }
+
+    /// <summary>Tells the administrator once that a draw is waiting for external entropy.</summary>
+    public async Task NotifyWaitingForEntropyAsync(PanelRequest request, CancellationToken ct)
+    {
+        var correlation = $"panel-request:{request.Id}:waiting-for-entropy";
+        if (await db.Set<OutboxMessage>().AnyAsync(m => m.CorrelationId == correlation, ct))
+            return;
+        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == request.ProjectId, ct);
+        var text = $"""
+            {Options.AdministratorName}：
+            项目 {project.Code} 的抽取（计划 {NoticeTemplates.Time(Utc(request.ScheduledDrawAt), false)}）已到时间，但监督人尚未录入外部随机数，抽取暂缓。请监督人录入后系统将自动抽取。
+
+            The draw for project {project.Code} (scheduled {NoticeTemplates.Time(Utc(request.ScheduledDrawAt), true)}) is due, but the supervisor has not entered the external entropy yet. The draw waits and runs as soon as it is entered.
+            """;
+        var html = "<p>" + System.Net.WebUtility.HtmlEncode(text).Replace("\n\n", "</p><p>", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal) + "</p>";
+        outbox.Enqueue(db, new NoticeRecipient(Options.AdministratorEmail, Options.AdministratorName),
+            new RenderedNotice(NoticeKind.AdminSummary, "zh-CN", $"【待录入随机数 Entropy needed】{project.Code}", text, html), correlation);
+        await SaveAsync(ct);
+    }
+
+    private async Task ReplaceAsync(Invitation vacated, Project project, PanelRequest request, DateTime now, CancellationToken ct)
+    {
+        var draw = await db.DrawRecords.AsNoTracking().Include(d => d.Selections).FirstAsync(d => d.Id == vacated.DrawRecordId, ct);
+        var invited = await db.Invitations.Where(i => i.DrawRecordId == draw.Id).Select(i => i.ExpertId).ToListAsync(ct);
+        invited.AddRange(db.Invitations.Local.Where(i => i.DrawRecordId == draw.Id).Select(i => i.ExpertId));
+        var next = draw.Selections
+            .Where(s => s.QuotaKey == vacated.QuotaKey && s.Role == SelectionRole.Backup && !invited.Contains(s.ExpertId))
+            .OrderBy(s => s.Rank)
+            .FirstOrDefault();
+        if (next is not null)
+        {
+            var expert = await db.Experts.AsNoTracking().FirstAsync(e => e.Id == next.ExpertId, ct);
+            Invite(draw, request, project, expert, next, vacated.Id, now);
+            return;
+        }
+        var correlation = $"draw:{draw.Id}:{vacated.QuotaKey}:backups-exhausted";
+        if (await db.Set<OutboxMessage>().AnyAsync(m => m.CorrelationId == correlation, ct))
+            return;
+        var (confirmed, required, names) = await PanelStateAsync(draw, request, ct);
+        outbox.Enqueue(db, new NoticeRecipient(Options.AdministratorEmail, Options.AdministratorName), NoticeTemplates.AdminSummary(new AdminSummaryNotice(
+            Options.AdministratorName, project.EngagementType.ToString(), project.Code, project.Name, Utc(project.ReviewStartsAt),
+            AdminSummaryOutcome.BackupsExhausted, confirmed, required, names, new Uri(Options.PublicBaseUrl, $"api/draws/{draw.Id}"))), correlation);
+        logger.LogWarning("Draw {DrawId} quota {Quota}: no backup left; administrator told to make a supplementary draw.", draw.Id, vacated.QuotaKey);
+    }
+
+    private async Task NotifyIfCompleteAsync(Invitation justConfirmed, Project project, PanelRequest request, CancellationToken ct)
+    {
+        var draw = await db.DrawRecords.AsNoTracking().FirstAsync(d => d.Id == justConfirmed.DrawRecordId, ct);
+        var (confirmed, required, names) = await PanelStateAsync(draw, request, ct);
+        if (confirmed < required)
+            return;
+        var correlation = $"draw:{draw.Id}:panel-complete";
+        outbox.Enqueue(db, new NoticeRecipient(Options.AdministratorEmail, Options.AdministratorName), NoticeTemplates.AdminSummary(new AdminSummaryNotice(
+            Options.AdministratorName, project.EngagementType.ToString(), project.Code, project.Name, Utc(project.ReviewStartsAt),
+            AdminSummaryOutcome.PanelComplete, confirmed, required, names, new Uri(Options.PublicBaseUrl, $"api/draws/{draw.Id}"))), correlation);
+    }
+
+    /// <summary>Confirmed seats (including changes not yet saved) against the seats the quotas ask for.</summary>
+    private async Task<(int Confirmed, int Required, IReadOnlyList<string> Names)> PanelStateAsync(DrawRecord draw, PanelRequest request, CancellationToken ct)
+    {
+        var required = await db.PanelQuotas.Where(q => q.PanelRequestId == request.Id).SumAsync(q => q.Count, ct);
+        var stored = await db.Invitations.AsNoTracking().Where(i => i.DrawRecordId == draw.Id).Select(i => new { i.Id, i.ExpertId, i.Status }).ToListAsync(ct);
+        var local = db.Invitations.Local.Where(i => i.DrawRecordId == draw.Id).ToDictionary(i => i.Id);
+        var confirmedIds = stored.Where(i => (local.TryGetValue(i.Id, out var l) ? l.Status : i.Status) == InvitationStatus.Confirmed).Select(i => i.ExpertId).ToList();
+        var names = await db.Experts.AsNoTracking().Where(e => confirmedIds.Contains(e.Id)).OrderBy(e => e.Name).Select(e => e.Name).ToListAsync(ct);
+        return (confirmedIds.Count, required, names);
+    }
+
+    private void Invite(DrawRecord draw, PanelRequest request, Project project, Expert expert, DrawSelection seat, Guid? replaces, DateTime now)
+    {
+        var deadline = Deadline(request, project, now);
+        var invitation = Invitation.Create(draw, seat, replaces, now, deadline);
+        db.Invitations.Add(invitation);
+        var (confirm, decline) = Links(invitation);
+        outbox.Enqueue(db, Recipient(expert), NoticeTemplates.Invitation(new InvitationNotice(
+            expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, Utc(project.ReviewStartsAt), project.Place,
+            Utc(deadline), confirm, decline)), invitation.Id.ToString());
+    }
+
+    /// <summary>The reply window from now, cut at the request's reply deadline, but never past the review start nor shorter than 5 minutes.</summary>
+    private DateTime Deadline(PanelRequest request, Project project, DateTime now)
+    {
+        var deadline = now + Options.ReplyWindow;
+        if (request.ReplyDeadline > now && request.ReplyDeadline < deadline)
+            deadline = request.ReplyDeadline;
+        if (deadline > project.ReviewStartsAt)
+            deadline = project.ReviewStartsAt;
+        return deadline < now.AddMinutes(5) ? now.AddMinutes(5) : deadline;
+    }
+
+    public (Uri Confirm, Uri Decline) Links(Invitation invitation) => (
+        new Uri(Options.PublicBaseUrl, $"invitations/confirm?t={tokens.Create(invitation.Id, TokenPurpose.Confirm, invitation.Deadline)}"),
+        new Uri(Options.PublicBaseUrl, $"invitations/decline?t={tokens.Create(invitation.Id, TokenPurpose.Decline, invitation.Deadline)}"));
+
+    private async Task<(Invitation, Expert, Project, PanelRequest)> LoadAsync(Guid invitationId, CancellationToken ct)
+    {
+        var invitation = await db.Invitations.FirstOrDefaultAsync(i => i.Id == invitationId, ct) ?? throw new NotFoundException("Invitation", invitationId);
+        var expert = await db.Experts.AsNoTracking().FirstAsync(e => e.Id == invitation.ExpertId, ct);
+        var project = await db.Projects.AsNoTracking().Include(p => p.Parties).FirstAsync(p => p.Id == invitation.ProjectId, ct);
+        var request = await db.PanelRequests.AsNoTracking().FirstAsync(r => r.Id == invitation.PanelRequestId, ct);
+        return (invitation, expert, project, request);
+    }
+
+    private async Task SaveAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException ex)
+        {
+            throw new DomainConflictException("The invitation was answered at the same moment elsewhere / 该邀请已在别处处理.", ex);
+        }
+    }
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
+
+    private static NoticeRecipient Recipient(Expert e) => new(e.Email, e.Name);
+}

@@ -1,0 +1,80 @@
+using ExpertPool.Domain.Draws;
+using ExpertPool.Domain.Invitations;
+using ExpertPool.Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Quartz;
+
+namespace ExpertPool.Domain.Jobs;
+
+/// <summary>
+/// Runs every due scheduled draw (a fresh scope per request, so one failure cannot spoil the next). A draw without
+/// external entropy waits and the administrator is told once.
+/// </summary>
+public sealed class ScheduledDrawRunner(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ScheduledDrawRunner> logger)
+{
+    public const string Actor = "scheduler";
+
+    public async Task<int> RunDueAsync(CancellationToken ct)
+    {
+        List<Guid> due;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
+            var now = clock.GetUtcNow().UtcDateTime;
+            due = await db.PanelRequests.AsNoTracking()
+                .Where(r => r.Status == PanelRequestStatus.Scheduled && r.ScheduledDrawAt <= now)
+                .OrderBy(r => r.ScheduledDrawAt).Select(r => r.Id).Take(20).ToListAsync(ct);
+        }
+        var drawn = 0;
+        foreach (var id in due)
+        {
+            ct.ThrowIfCancellationRequested();
+            await using var scope = scopes.CreateAsyncScope();
+            try
+            {
+                await scope.ServiceProvider.GetRequiredService<DrawExecutor>().ExecuteAsync(id, Actor, ct);
+                drawn++;
+            }
+            catch (DrawNotReadyException)
+            {
+                await using var notify = scopes.CreateAsyncScope();
+                var db = notify.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
+                var request = await db.PanelRequests.AsNoTracking().FirstAsync(r => r.Id == id, ct);
+                await notify.ServiceProvider.GetRequiredService<InvitationService>().NotifyWaitingForEntropyAsync(request, ct);
+            }
+            catch (Common.DomainConflictException ex)
+            {
+                // Drawn meanwhile by an administrator or another worker: nothing to do.
+                logger.LogInformation("Scheduled draw {PanelRequestId} skipped: {Reason}", id, ex.Message);
+            }
+        }
+        return drawn;
+    }
+}
+
+/// <summary>Executes due draws.</summary>
+[DisallowConcurrentExecution]
+public sealed class RunScheduledDrawsJob(ScheduledDrawRunner runner) : IJob
+{
+    public static readonly JobKey Key = new("run-scheduled-draws", "draws");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await runner.RunDueAsync(cancellationToken);
+}
+
+/// <summary>Expires unanswered invitations (inviting the next backup) and queues reminders.</summary>
+[DisallowConcurrentExecution]
+public sealed class ProcessInvitationsJob(InvitationService invitations, NoticeKick kick) : IJob
+{
+    public static readonly JobKey Key = new("process-invitations", "invitations");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var expired = await invitations.ExpireDueAsync(cancellationToken);
+        var reminded = await invitations.RemindDueAsync(cancellationToken);
+        if (expired + reminded > 0)
+            await kick.KickAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,202 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ExpertPool.Domain.Invitations;
+using ExpertPool.Domain.Notices;
+using ExpertPool.Domain.Persistence;
+using ExpertPool.Tests.Api;
+using ExpertPool.Tests.Fixtures;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace ExpertPool.Tests.Worker;
+
+/// <summary>The Api host with mail going to a real SMTP server on loopback.</summary>
+public class SmtpApiFactory : ExpertPoolApiFactory
+{
+    public SmtpApiFactory() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected SmtpApiFactory(DatabaseProvider provider) : base(provider)
+    {
+    }
+
+    public SmtpServer Smtp { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        Smtp = await SmtpServer.CreateAsync();
+        await base.InitializeAsync();
+    }
+
+    protected override IEnumerable<(string Key, string? Value)> ExtraSettings() =>
+    [
+        ("Mail:Transport", "Smtp"),
+        ("Mail:Smtp:Host", "127.0.0.1"),
+        ("Mail:Smtp:Port", Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("Invitations:AdministratorEmail", "office@expertpool.example.cn"),
+    ];
+
+    protected override async ValueTask DisposeExtrasAsync() => await Smtp.DisposeAsync();
+}
+
+public sealed class PostgresSmtpApiFactory : SmtpApiFactory
+{
+    public PostgresSmtpApiFactory() : base(DatabaseProvider.Postgres)
+    {
+    }
+}
+
+/// <summary>
+/// A draw sends invitations that arrive over SMTP; the links confirm and decline; a decline and an expiry pass the seat
+/// to the next backup in rank order; when backups run out the administrator is told. Runs once per provider.
+/// </summary>
+public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, ITestOutputHelper output) : ApiTestBase<TFactory>(factory, output)
+    where TFactory : SmtpApiFactory
+{
+    [GeneratedRegex(@"http://localhost/invitations/(confirm|decline)\?t=[A-Za-z0-9_\-\.]+")]
+    private static partial Regex LinkPattern();
+
+    private async Task SendAllAsync()
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<OutboxSender>().SendDueAsync(CancellationToken.None);
+    }
+
+    private async Task<List<ParsedMail>> MailsAsync(int atLeast)
+    {
+        await SendAllAsync();
+        return await SmtpServer.ParseAsync(await Factory.Smtp.WaitForAsync(atLeast));
+    }
+
+    private static string Link(ParsedMail mail, string kind) =>
+        LinkPattern().Matches(string.Concat(mail.Parts.Select(p => p.Text))).Select(m => m.Value).First(l => l.Contains("/" + kind + "?", StringComparison.Ordinal));
+
+    private async Task<Dictionary<Guid, Invitation>> InvitationsAsync(Guid request)
+    {
+        await using var db = Factory.Database.CreateContext();
+        return await db.Invitations.AsNoTracking().Where(i => i.PanelRequestId == request).ToDictionaryAsync(i => i.ExpertId);
+    }
+
+    [Fact]
+    public async Task A_draw_invites_members_by_mail_and_the_links_confirm_decline_and_pass_seats_to_backups_in_rank_order()
+    {
+        if (NotConfigured) return;
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        var experts = new Dictionary<Guid, string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var name = $"邀请专家{i}";
+            experts[await ActiveExpertAsync(r, name)] = name;
+        }
+        var project = await CreateProjectAsync("AcceptanceCheck");
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 3, backups = 2 });
+        Factory.Clock.Set(DrawAt);
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "2718" }));
+        var draw = (await (await Ok(Admin.PostAsync($"/api/panel-requests/{request}/draw", null))).Content.ReadFromJsonAsync<JsonObject>())!;
+        var seats = draw["selections"]!.AsArray().Select(s => (Role: s!["role"]!.GetValue<string>(), Rank: s["rank"]!.GetValue<int>(), Id: Guid.Parse(s["expertId"]!.GetValue<string>()))).ToList();
+        var members = seats.Where(s => s.Role == "Member").OrderBy(s => s.Rank).Select(s => s.Id).ToList();
+        var backups = seats.Where(s => s.Role == "Backup").OrderBy(s => s.Rank).Select(s => s.Id).ToList();
+        var projectCode = (await Admin.GetFromJsonAsync<JsonObject>($"/api/projects/{project}"))!["code"]!.GetValue<string>();
+
+        // Invitations arrive, one per member, with the Chinese subject, the project code (never the name) and both links.
+        var mails = await MailsAsync(3);
+        mails.Should().HaveCount(3);
+        mails.Select(m => m.ToName).Should().BeEquivalentTo(members.Select(m => experts[m]));
+        foreach (var m in mails)
+        {
+            m.Defects.Should().BeEmpty();
+            m.Subject.Should().Contain("项目验收").And.Contain(projectCode);
+            string.Concat(m.Parts.Select(p => p.Text)).Should().NotContain("质量提升示范项目", "experts see the project code, not its name, until they confirm");
+            m.Parts.Select(p => p.ContentType).Should().Contain(["text/plain", "text/html"]);
+        }
+        var mailOf = mails.ToDictionary(m => members.Single(id => experts[id] == m.ToName));
+
+        // A bare GET of the confirm link (as a mail scanner would) changes nothing.
+        var confirmLink = Link(mailOf[members[0]], "confirm");
+        var anonymous = Factory.CreateClient((string?)null);
+        var page = await anonymous.GetAsync(confirmLink);
+        page.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await page.Content.ReadAsStringAsync()).Should().Contain(projectCode).And.Contain("确认参加");
+        (await InvitationsAsync(request))[members[0]].Status.Should().Be(InvitationStatus.Pending);
+
+        // Posting the form confirms; clicking again shows the state; a receipt with a calendar file arrives.
+        var token = new Uri(confirmLink).Query["?t=".Length..];
+        var confirmed = await anonymous.PostAsync("/invitations/confirm", new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = token }));
+        (await confirmed.Content.ReadAsStringAsync()).Should().Contain("您已确认参加");
+        (await InvitationsAsync(request))[members[0]].Status.Should().Be(InvitationStatus.Confirmed);
+        (await (await anonymous.GetAsync(confirmLink)).Content.ReadAsStringAsync()).Should().Contain("您已确认参加").And.NotContain("id=\"confirm\"");
+        var receipt = (await MailsAsync(4)).Single(m => !mails.Any(x => x.MessageId == m.MessageId));
+        receipt.ToName.Should().Be(experts[members[0]]);
+        receipt.Parts.Should().Contain(p => p.ContentType == "text/calendar");
+
+        // Declining passes the seat to backup 1; the next mail is its invitation.
+        var declineToken = new Uri(Link(mailOf[members[1]], "decline")).Query["?t=".Length..];
+        var declined = await anonymous.PostAsync("/invitations/decline", new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = declineToken, ["kind"] = "Unavailable", ["reason"] = "出差 / travelling" }));
+        (await declined.Content.ReadAsStringAsync()).Should().Contain("您已谢绝");
+        var afterDecline = await InvitationsAsync(request);
+        afterDecline[members[1]].Status.Should().Be(InvitationStatus.Declined);
+        afterDecline[backups[0]].ReplacesInvitationId.Should().Be(afterDecline[members[1]].Id);
+        (await MailsAsync(5)).Should().Contain(m => m.ToName == experts[backups[0]]);
+
+        // Letting the deadline pass expires member 3 and invites backup 2.
+        Factory.Clock.Set(afterDecline[members[2]].Deadline.AddMinutes(1));
+        await using (var scope = Factory.Services.CreateAsyncScope())
+            (await scope.ServiceProvider.GetRequiredService<InvitationService>().ExpireDueAsync(CancellationToken.None)).Should().BeGreaterThanOrEqualTo(1);
+        var afterExpiry = await InvitationsAsync(request);
+        afterExpiry[members[2]].Status.Should().Be(InvitationStatus.Expired);
+        afterExpiry[backups[1]].ReplacesInvitationId.Should().Be(afterExpiry[members[2]].Id);
+        (await MailsAsync(6)).Should().Contain(m => m.ToName == experts[backups[1]]);
+
+        // An expired link gets a clear page and changes nothing.
+        var expired = await anonymous.GetAsync(Link(mailOf[members[2]], "confirm"));
+        expired.StatusCode.Should().Be(HttpStatusCode.Gone);
+        (await expired.Content.ReadAsStringAsync()).Should().Contain("链接已过期");
+    }
+
+    [Fact]
+    public async Task A_tampered_link_gets_a_clear_page_and_changes_nothing_and_a_conflict_decline_records_a_declared_conflict()
+    {
+        if (NotConfigured) return;
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i < 2; i++)
+            await ActiveExpertAsync(r, $"回避专家{i}");
+        var applicant = await CreateOrganisationAsync("申报单位" + TestData.Suffix());
+        var project = await CreateProjectAsync(parties: [new { organisationId = applicant, role = "Applicant" }]);
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 0 });
+        Factory.Clock.Set(DrawAt);
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "1" }));
+        await Ok(Admin.PostAsync($"/api/panel-requests/{request}/draw", null));
+        var invitation = (await InvitationsAsync(request)).Values.Single();
+        string link;
+        await using (var scope = Factory.Services.CreateAsyncScope())
+            link = scope.ServiceProvider.GetRequiredService<InvitationService>().Links(invitation).Decline.ToString();
+        var anonymous = Factory.CreateClient((string?)null);
+        var token = new Uri(link).Query["?t=".Length..];
+        var tampered = token[..^2] + (token[^2] == 'A' ? "BB" : "AA");
+
+        var bad = await anonymous.PostAsync("/invitations/decline", new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = tampered, ["kind"] = "Unavailable" }));
+        bad.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await bad.Content.ReadAsStringAsync()).Should().Contain("链接无效");
+        (await InvitationsAsync(request)).Values.Single().Status.Should().Be(InvitationStatus.Pending);
+
+        var noParty = await anonymous.PostAsync("/invitations/decline", new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = token, ["kind"] = "Conflict" }));
+        noParty.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var ok = await anonymous.PostAsync("/invitations/decline", new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = token, ["kind"] = "Conflict", ["party"] = applicant.ToString(), ["reason"] = "曾在该单位任职" }));
+        ok.StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var declared = await Admin.GetFromJsonAsync<JsonArray>($"/api/experts/{invitation.ExpertId}/declared-conflicts");
+        declared!.Should().ContainSingle(d => d!["organisationId"]!.GetValue<string>() == applicant.ToString());
+        await using var db = Factory.Database.CreateContext();
+        (await db.Set<OutboxMessage>().CountAsync(m => m.CorrelationId!.EndsWith(":backups-exhausted"))).Should().BeGreaterThanOrEqualTo(1, "with no backup left the administrator is told");
+    }
+}
+
+public sealed class SqliteInvitationFlowTests(SmtpApiFactory factory, ITestOutputHelper output) : InvitationFlowTests<SmtpApiFactory>(factory, output);
+
+public sealed class PostgresInvitationFlowTests(PostgresSmtpApiFactory factory, ITestOutputHelper output) : InvitationFlowTests<PostgresSmtpApiFactory>(factory, output);
