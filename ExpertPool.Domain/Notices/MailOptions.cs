@@ -78,7 +78,7 @@ public sealed class MailOptions : IValidatableObject
     /// killed mid-send resends at most the messages it had in flight: one per lane. Set 1 for "at most one, ever".
     /// </summary>
     [Range(1, 64)]
-    public int MaxParallelSends { get; set; } = 8;
+    public int MaxParallelSends { get; set; } = 16;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
