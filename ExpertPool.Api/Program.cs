@@ -16,6 +16,11 @@ if (args.FirstOrDefault() == "bench-registry")
     await ExpertPool.Api.Benchmarks.RegistryBenchmark.RunAsync(args);
     return;
 }
+if (args.FirstOrDefault() == "bench-notices")
+{
+    await ExpertPool.Api.Benchmarks.NoticeBenchmark.RunAsync(args);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddExpertPoolDomain(builder.Configuration, builder.Environment);
