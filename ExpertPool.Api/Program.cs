@@ -14,6 +14,11 @@ if (args.FirstOrDefault() == "bench-registry")
     await ExpertPool.Api.Benchmarks.RegistryBenchmark.RunAsync(args);
     return;
 }
+if (args.FirstOrDefault() == "bench-draw")
+{
+    await ExpertPool.Api.Benchmarks.DrawBenchmark.RunAsync(args);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddExpertPoolDomain(builder.Configuration, builder.Environment);
