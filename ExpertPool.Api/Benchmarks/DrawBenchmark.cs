@@ -24,6 +24,9 @@ public static class DrawBenchmark
 {
     private const string Actor = "bench";
 
+    /// <summary><c>--log-sql</c>: after the measured draws, run one more and print its SQL with timings to stderr.</summary>
+    private static bool LogSql;
+
     /// <summary>5 quotas: top-level subtrees, leaves, one bound to a province.</summary>
     private static readonly PanelQuotaInput[] Quotas =
     [
@@ -39,6 +42,7 @@ public static class DrawBenchmark
         var provider = Arg(args, "--provider") ?? "all";
         var sizes = (Arg(args, "--sizes") ?? "1000,10000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var draws = int.Parse(Arg(args, "--draws") ?? "30", CultureInfo.InvariantCulture);
+        LogSql = args.Contains("--log-sql");
         Console.WriteLine($"ExpertPool draw benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load {LoadAverage()}");
         Console.WriteLine($"{"provider",-9} | {"experts",7} | {"draw median",11} | {"draw p95",9} | {"bare query",10} | {"ratio",5} | {"pool",6} | {"excluded",8} | {"verify 12-quota pool",28} | {"alloc/draw",10} | {"peak WS Δ",9}");
         foreach (var size in sizes)
@@ -59,6 +63,8 @@ public static class DrawBenchmark
             var clock = new SettableClock(new DateTimeOffset(DateTime.UtcNow.Date.AddHours(1), TimeSpan.Zero));
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(SqlLog.Instance);
+            builder.Logging.AddFilter<SqlLog>("Microsoft.EntityFrameworkCore.Database.Command", LogSql ? LogLevel.Information : LogLevel.None);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Database:Provider"] = provider.ToString(),
@@ -79,7 +85,7 @@ public static class DrawBenchmark
             // Schedule every request at "now", then move the clock to the draw time, enter entropy and execute.
             var drawAt = clock.GetUtcNow().UtcDateTime.AddDays(2);
             var standard = new List<Guid>();
-            for (var i = 0; i < drawCount + 3; i++)
+            for (var i = 0; i < drawCount + 4; i++)
                 standard.Add(await ScheduleAsync(host.Services, parties, Quotas, drawAt, $"BENCH-{i:D4}"));
             var tops = await TopLevelQuotasAsync(host.Services);
             var wide = await ScheduleAsync(host.Services, parties, tops, drawAt, "BENCH-ALL");
@@ -104,6 +110,13 @@ public static class DrawBenchmark
                     samples.Add(ms);
             }
             var memory = await MeasureMemoryAsync(host.Services, standard[^1]);
+            if (LogSql)
+            {
+                SqlLog.Instance.Enabled = true;
+                await using (var scope = host.Services.CreateAsyncScope())
+                    await scope.ServiceProvider.GetRequiredService<DrawExecutor>().ExecuteAsync(standard[^2], Actor, CancellationToken.None);
+                SqlLog.Instance.Enabled = false;
+            }
 
             // (b) the bare query: the same quotas' candidate ids, no rules.
             var bare = new List<double>();
@@ -140,6 +153,8 @@ public static class DrawBenchmark
                     verify.Add(ms);
             }
 
+            await PrintStagesAsync(host.Services, provider, expertCount, standard[0], wideRecord.Id);
+
             samples.Sort();
             bare.Sort();
             verify.Sort();
@@ -153,6 +168,45 @@ public static class DrawBenchmark
         {
             await cleanup();
         }
+    }
+
+    /// <summary>Where the time goes (stderr): eligibility, algorithm and canonical JSON of a draw; load, parse and re-run of a verification.</summary>
+    private static async Task PrintStagesAsync(IServiceProvider services, DatabaseProvider provider, int expertCount, Guid requestId, Guid wideId)
+    {
+        var eligibility = new List<double>();
+        var algorithm = new List<double>();
+        var json = new List<double>();
+        var load = new List<double>();
+        var parse = new List<double>();
+        var rerun = new List<double>();
+        for (var i = 0; i < 12; i++)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
+            var t = Stopwatch.GetTimestamp();
+            var report = await scope.ServiceProvider.GetRequiredService<EligibilityService>().EvaluateAsync(requestId, CancellationToken.None);
+            eligibility.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            var request = await db.PanelRequests.AsNoTracking().Include(r => r.Quotas).FirstAsync(r => r.Id == requestId);
+            var input = new Domain.Draws.Algorithm.DrawInput(request.Id.ToString("D"), request.Nonce, report.RuleSetVersion, request.ToDrawQuotas(), report.ToDrawPools(), [new("supervisor", "stages")]);
+            t = Stopwatch.GetTimestamp();
+            var outcome = Domain.Draws.Algorithm.DrawAlgorithm.Run(input);
+            algorithm.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            t = Stopwatch.GetTimestamp();
+            _ = Domain.Draws.Algorithm.DrawRecordJson.Serialize(Domain.Draws.Algorithm.DrawRecordDocument.Create(input, outcome));
+            json.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+
+            t = Stopwatch.GetTimestamp();
+            var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).AsSplitQuery().FirstAsync(r => r.Id == wideId);
+            load.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            t = Stopwatch.GetTimestamp();
+            var doc = Domain.Draws.Algorithm.DrawRecordJson.Deserialize(record.Document);
+            parse.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            t = Stopwatch.GetTimestamp();
+            _ = Domain.Draws.Algorithm.DrawVerifier.Verify(doc);
+            rerun.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+        }
+        static string M(List<double> x) => x.Skip(2).Order().ElementAt((x.Count - 2) / 2).ToString("F1", CultureInfo.InvariantCulture);
+        Console.Error.WriteLine($"  ({provider} {expertCount:N0} stages, median ms: draw = eligibility {M(eligibility)} + algorithm {M(algorithm)} + record JSON {M(json)} + saving; verify = load {M(load)} + parse {M(parse)} + re-run {M(rerun)})");
     }
 
     private static double Median(List<double> sorted) => sorted[sorted.Count / 2];
@@ -211,10 +265,8 @@ public static class DrawBenchmark
         foreach (var quota in quotas)
         {
             var root = await db.Specialties.Where(s => s.Code == quota.SpecialtyCode).Select(s => s.Path).FirstAsync();
-            var rows = from es in db.ExpertSpecialties
-                       join s in db.Specialties on es.SpecialtyId equals s.Id
-                       where s.Path.StartsWith(root)
-                       select es;
+            var specialtyIds = await db.Specialties.Where(s => s.Path.StartsWith(root)).Select(s => s.Id).ToListAsync();
+            var rows = db.ExpertSpecialties.Where(es => specialtyIds.Contains(es.SpecialtyId));
             if (quota.RegionCode is { } region)
             {
                 rows = from es in rows
@@ -328,6 +380,31 @@ public static class DrawBenchmark
         return parties;
     }
 
+    /// <summary>Prints EF's executed commands (with their durations) while <see cref="Enabled"/>.</summary>
+    private sealed class SqlLog : ILoggerProvider, ILogger
+    {
+        public static readonly SqlLog Instance = new();
+
+        public bool Enabled { get; set; }
+
+        public ILogger CreateLogger(string categoryName) => categoryName == "Microsoft.EntityFrameworkCore.Database.Command" ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        // EF caches whether an event is enabled, so the switch is checked when writing.
+        public bool IsEnabled(LogLevel logLevel) => LogSql && logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (Enabled && IsEnabled(logLevel))
+                Console.Error.WriteLine("  sql: " + formatter(state, exception).ReplaceLineEndings(" "));
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
     private sealed class SettableClock(DateTimeOffset now) : TimeProvider
     {
         private DateTimeOffset _now = now;
@@ -357,6 +434,11 @@ public static class DrawBenchmark
             return ($"Data Source={file}", () =>
             {
                 SqliteConnection.ClearAllPools();
+                if (Environment.GetEnvironmentVariable("EXPERTPOOL_BENCH_KEEP") == "1")
+                {
+                    Console.Error.WriteLine($"  (kept {file})");
+                    return Task.CompletedTask;
+                }
                 foreach (var f in new[] { file, file + "-wal", file + "-shm" })
                     File.Delete(f);
                 return Task.CompletedTask;
