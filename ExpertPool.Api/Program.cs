@@ -11,16 +11,8 @@ using ExpertPool.Api.Regions;
 using ExpertPool.Api.Specialties;
 using ExpertPool.Domain;
 
-if (args.FirstOrDefault() == "bench-registry")
-{
-    await ExpertPool.Api.Benchmarks.RegistryBenchmark.RunAsync(args);
+if (await ExpertPool.Api.Benchmarks.BenchmarkCommands.TryRunAsync(args))
     return;
-}
-if (args.FirstOrDefault() == "bench-notices")
-{
-    await ExpertPool.Api.Benchmarks.NoticeBenchmark.RunAsync(args);
-    return;
-}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddExpertPoolDomain(builder.Configuration, builder.Environment);

@@ -83,7 +83,7 @@ public static class DrawsEndpoints
         if (projectId is { } pid)
             query = query.Where(r => r.ProjectId == pid);
         var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(r => r.ExecutedAt).ThenBy(r => r.Id).Skip((p - 1) * size).Take(size).Include(r => r.Selections).ToListAsync(ct);
+        var rows = await query.OrderByDescending(r => r.ExecutedAt).ThenBy(r => r.Id).Skip((p - 1) * size).Take(size).Include(r => r.Selections).AsSplitQuery().ToListAsync(ct);
         var items = new List<DrawDto>();
         foreach (var r in rows)
             items.Add(await ToDtoAsync(db, r, user, clock, ct));
@@ -92,7 +92,7 @@ public static class DrawsEndpoints
 
     public static async Task<Ok<DrawDto>> GetDraw(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Draw", id);
+        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).AsSplitQuery().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Draw", id);
         return TypedResults.Ok(await ToDtoAsync(db, record, user, clock, ct));
     }
 

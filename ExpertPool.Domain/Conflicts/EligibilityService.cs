@@ -10,9 +10,10 @@ namespace ExpertPool.Domain.Conflicts;
 
 /// <summary>
 /// Evaluates who may be drawn for a panel request. Everything is decided in the database: one query per quota returns
-/// the candidates' ids, and one query per rule returns only the candidates that rule excludes, with its evidence.
-/// Nothing loads the pool's expert rows. The rule set is the current version for the project's engagement type,
-/// else the current default.
+/// the candidates' ids, and one query per rule returns that rule's violators with its evidence, computed once for the
+/// union of the quotas' candidates. Rule queries read only the rule's own table (or a covering index), never the expert
+/// rows; the names of the excluded candidates are read once at the end. The rule set is the current version for the
+/// project's engagement type, else the current default.
 /// </summary>
 public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider clock)
 {
@@ -37,7 +38,8 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         private readonly ConflictRuleSettings _s = ruleSet.Settings;
         private readonly DateOnly _day = project.ReviewDate;
         private readonly List<(PanelQuota Quota, List<Guid> Ids)> _candidates = [];
-        private readonly Dictionary<Guid, (string Name, List<ExclusionReason> Reasons)> _excluded = [];
+        private readonly Dictionary<Guid, List<ExclusionReason>> _excluded = [];
+        private Dictionary<Guid, string> _names = [];
         private readonly HashSet<Guid> _allCandidates = [];
         private Dictionary<Guid, PartyMatch> _partyOrgs = [];
 
@@ -55,7 +57,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
 
             await RelationRulesAsync(ct);
             if (_s.PriorInvolvement)
-                await PriorInvolvementAsync(ct);
+                PriorInvolvement();
             if (_s.SameOrganisation)
                 await SameOrganisationAsync(ct);
             if (_s.WorkloadCapPer12Months > 0)
@@ -72,6 +74,20 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 await DeclaredConflictsAsync(ct);
             if (_s.ManualExclusions)
                 await ManualExclusionsAsync(ct);
+            _names = await NamesAsync(ct);
+        }
+
+        /// <summary>
+        /// Names of the excluded candidates only, in one query whose id list is a single JSON array parameter
+        /// (json_each on SQLite, unnest on PostgreSQL), so its size meets no parameter limit.
+        /// </summary>
+        private async Task<Dictionary<Guid, string>> NamesAsync(CancellationToken ct)
+        {
+            if (_excluded.Count == 0)
+                return [];
+            var ids = _excluded.Keys.ToArray();
+            return await db.Experts.Where(e => EF.Parameter(ids).Contains(e.Id)).Select(e => new { e.Id, e.Name })
+                .ToDictionaryAsync(e => e.Id, e => e.Name, ct);
         }
 
         public EligibilityReport Report(DateTime now)
@@ -88,22 +104,22 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 .OrderBy(e => e.Key.ToString("D"), StringComparer.Ordinal)
                 .Select(e => new ExcludedExpert(
                     e.Key,
-                    e.Value.Name,
+                    _names[e.Key],
                     keysByExpert[e.Key].ToList(),
-                    e.Value.Reasons.OrderBy(r => order[r.Rule]).ThenBy(r => r.Evidence, StringComparer.Ordinal).ToList()))
+                    e.Value.OrderBy(r => order[r.Rule]).ThenBy(r => r.Evidence, StringComparer.Ordinal).ToList()))
                 .ToList();
             return new EligibilityReport(request.Id, ruleSet.Id, ruleSet.Scope, ruleSet.Version, now, _day, quotas, exclusions);
         }
 
-        private void Exclude(Guid expertId, string name, string rule, string evidence)
+        private void Exclude(Guid expertId, string rule, string evidence)
         {
             if (!_allCandidates.Contains(expertId))
                 return;
-            if (!_excluded.TryGetValue(expertId, out var entry))
-                _excluded[expertId] = entry = (name, []);
+            if (!_excluded.TryGetValue(expertId, out var reasons))
+                _excluded[expertId] = reasons = [];
             var reason = new ExclusionReason(rule, evidence);
-            if (!entry.Reasons.Contains(reason))
-                entry.Reasons.Add(reason);
+            if (!reasons.Contains(reason))
+                reasons.Add(reason);
         }
 
         // ---- candidates --------------------------------------------------------------------------------------
@@ -173,21 +189,18 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
 
         // ---- 回避 by relation ----------------------------------------------------------------------------------
 
-        private sealed record RelationRow(Guid ExpertId, string Name, Guid OrganisationId, RelationKind Kind, DateOnly? From, DateOnly? To);
+        private sealed record RelationRow(Guid ExpertId, Guid OrganisationId, RelationKind Kind, DateOnly? From, DateOnly? To);
 
         private async Task<List<RelationRow>> RelationsAsync(RelationKind[] kinds, DateOnly? endedOnOrAfter, CancellationToken ct)
         {
             if (_partyOrgs.Count == 0)
                 return [];
             var orgIds = _partyOrgs.Keys.ToList();
-            var query = from r in db.ExpertRelations
-                        join e in db.Experts on r.ExpertId equals e.Id
-                        where orgIds.Contains(r.OrganisationId) && kinds.Contains(r.Kind)
-                        select new { r, e.Name };
+            var query = db.ExpertRelations.Where(r => orgIds.Contains(r.OrganisationId) && kinds.Contains(r.Kind));
             query = endedOnOrAfter is { } cutoff
-                ? query.Where(x => x.r.To == null || x.r.To >= cutoff)
-                : query.Where(x => x.r.To == null);
-            var rows = await query.Select(x => new RelationRow(x.r.ExpertId, x.Name, x.r.OrganisationId, x.r.Kind, x.r.From, x.r.To)).ToListAsync(ct);
+                ? query.Where(r => r.To == null || r.To >= cutoff)
+                : query.Where(r => r.To == null);
+            var rows = await query.Select(r => new RelationRow(r.ExpertId, r.OrganisationId, r.Kind, r.From, r.To)).ToListAsync(ct);
             return rows.Where(r => _allCandidates.Contains(r.ExpertId)).ToList();
         }
 
@@ -196,35 +209,31 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             if (_partyOrgs.Count == 0)
                 return;
             foreach (var r in await RelationsAsync([RelationKind.Employment], _day.AddYears(-_s.LabourRelationYears), ct))
-                Exclude(r.ExpertId, r.Name, ConflictRuleCodes.LabourRelation,
+                Exclude(r.ExpertId, ConflictRuleCodes.LabourRelation,
                     $"劳动关系：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日 {D(_day)} 前 {_s.LabourRelationYears} 年内 / employment with {_partyOrgs[r.OrganisationId].PartyName} {PeriodEn(r)}, within {_s.LabourRelationYears} years before the review on {D(_day)}");
             foreach (var r in await RelationsAsync(Governance, _day.AddYears(-_s.GovernanceRelationYears), ct))
-                Exclude(r.ExpertId, r.Name, ConflictRuleCodes.GovernanceRelation,
+                Exclude(r.ExpertId, ConflictRuleCodes.GovernanceRelation,
                     $"{KindZh(r.Kind)}：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日前 {_s.GovernanceRelationYears} 年内 / {r.Kind} of {_partyOrgs[r.OrganisationId].PartyName} {PeriodEn(r)}, within {_s.GovernanceRelationYears} years before the review");
             if (_s.FamilyRelation)
             {
                 foreach (var r in await RelationsAsync([RelationKind.FamilyOfLegalRepresentative], null, ct))
-                    Exclude(r.ExpertId, r.Name, ConflictRuleCodes.FamilyRelation,
+                    Exclude(r.ExpertId, ConflictRuleCodes.FamilyRelation,
                         $"与 {_partyOrgs[r.OrganisationId].Describe()} 的法定代表人存在亲属关系（{PeriodZh(r)}）/ family of the legal representative of {_partyOrgs[r.OrganisationId].PartyName}");
             }
             if (_s.DisputeOrInvestment)
             {
                 foreach (var r in await RelationsAsync(DisputeOrInvestment, _day.AddYears(-_s.DisputeOrInvestmentYears), ct))
-                    Exclude(r.ExpertId, r.Name, ConflictRuleCodes.DisputeOrInvestment,
+                    Exclude(r.ExpertId, ConflictRuleCodes.DisputeOrInvestment,
                         $"{KindZh(r.Kind)}：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日前 {_s.DisputeOrInvestmentYears} 年内 / {(r.Kind == RelationKind.Investment ? "investment in" : "legal dispute with")} {_partyOrgs[r.OrganisationId].PartyName} {PeriodEn(r)}");
             }
         }
 
-        private async Task PriorInvolvementAsync(CancellationToken ct)
+        private void PriorInvolvement()
         {
-            var preparerIds = project.Preparers.Select(p => p.ExpertId).ToList();
-            if (preparerIds.Count == 0)
-                return;
-            var notes = project.Preparers.ToDictionary(p => p.ExpertId, p => p.Note);
-            var rows = await db.Experts.Where(e => preparerIds.Contains(e.Id)).Select(e => new { e.Id, e.Name }).ToListAsync(ct);
-            foreach (var e in rows)
-                Exclude(e.Id, e.Name, ConflictRuleCodes.PriorInvolvement,
-                    $"参与过本项目 {project.Code} 的准备工作{(notes[e.Id] is { } n ? "：" + n : "")} / took part in preparing project {project.Code}");
+            // Preparers reference experts (foreign key): no query needed, and their names are read with the others.
+            foreach (var p in project.Preparers)
+                Exclude(p.ExpertId, ConflictRuleCodes.PriorInvolvement,
+                    $"参与过本项目 {project.Code} 的准备工作{(p.Note is { } n ? "：" + n : "")} / took part in preparing project {project.Code}");
         }
 
         private async Task SameOrganisationAsync(CancellationToken ct)
@@ -232,12 +241,12 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             if (_partyOrgs.Count == 0)
                 return;
             var orgIds = _partyOrgs.Keys.ToList();
-            var employees = await db.Experts.Where(e => orgIds.Contains(e.EmployerId)).Select(e => new { e.Id, e.Name, e.EmployerId }).ToListAsync(ct);
+            var employees = await db.Experts.Where(e => orgIds.Contains(e.EmployerId)).Select(e => new { e.Id, e.EmployerId }).ToListAsync(ct);
             foreach (var e in employees)
-                Exclude(e.Id, e.Name, ConflictRuleCodes.SameOrganisation,
+                Exclude(e.Id, ConflictRuleCodes.SameOrganisation,
                     $"工作单位 {_partyOrgs[e.EmployerId].Describe()} 是项目参与方 / employer {_partyOrgs[e.EmployerId].OtherName ?? _partyOrgs[e.EmployerId].PartyName} is party {_partyOrgs[e.EmployerId].PartyName} ({_partyOrgs[e.EmployerId].Role})");
             foreach (var r in await RelationsAsync(OngoingSameOrganisation, null, ct))
-                Exclude(r.ExpertId, r.Name, ConflictRuleCodes.SameOrganisation,
+                Exclude(r.ExpertId, ConflictRuleCodes.SameOrganisation,
                     $"与 {_partyOrgs[r.OrganisationId].Describe()} 存在持续的{KindZh(r.Kind)}（{PeriodZh(r)}）/ ongoing {r.Kind} relation with {_partyOrgs[r.OrganisationId].PartyName}");
         }
 
@@ -247,15 +256,14 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         {
             var cap = _s.WorkloadCapPer12Months;
             var since = _day.AddMonths(-12);
-            var rows = await (from g in db.ExpertEngagements
-                                  .Where(x => x.ReviewDate > since && x.ReviewDate <= _day)
-                                  .GroupBy(x => x.ExpertId)
-                                  .Where(g => g.Count() >= cap)
-                                  .Select(g => new { ExpertId = g.Key, Count = g.Count() })
-                              join e in db.Experts on g.ExpertId equals e.Id
-                              select new { g.ExpertId, e.Name, g.Count }).ToListAsync(ct);
+            var rows = await db.ExpertEngagements
+                .Where(x => x.ReviewDate > since && x.ReviewDate <= _day)
+                .GroupBy(x => x.ExpertId)
+                .Where(g => g.Count() >= cap)
+                .Select(g => new { ExpertId = g.Key, Count = g.Count() })
+                .ToListAsync(ct);
             foreach (var r in rows)
-                Exclude(r.ExpertId, r.Name, ConflictRuleCodes.WorkloadCap,
+                Exclude(r.ExpertId, ConflictRuleCodes.WorkloadCap,
                     $"{D(since.AddDays(1))} 至 {D(_day)} 已确认参加 {r.Count} 次（上限 {cap} 次/12个月）/ {r.Count} confirmed engagements in the 12 months up to {D(_day)} (cap {cap})");
         }
 
@@ -268,50 +276,49 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             var since = _day.AddMonths(-months);
             var until = _day.AddMonths(months);
             var rows = await (from x in db.ExpertEngagements
-                              join e in db.Experts on x.ExpertId equals e.Id
                               join p in db.Projects on x.ProjectId equals p.Id
                               where x.ApplicantOrganisationId != null && applicants.Contains(x.ApplicantOrganisationId.Value)
                                     && x.ReviewDate > since && x.ReviewDate < until
-                              select new { x.ExpertId, e.Name, ApplicantId = x.ApplicantOrganisationId!.Value, x.ReviewDate, p.Code }).ToListAsync(ct);
+                              select new { x.ExpertId, ApplicantId = x.ApplicantOrganisationId!.Value, x.ReviewDate, p.Code }).ToListAsync(ct);
             foreach (var r in rows)
-                Exclude(r.ExpertId, r.Name, ConflictRuleCodes.Cooldown,
+                Exclude(r.ExpertId, ConflictRuleCodes.Cooldown,
                     $"{D(r.ReviewDate)} 评审过申请单位 {_partyOrgs[r.ApplicantId].Describe()} 的项目 {r.Code}（冷却期 {months} 个月）/ reviewed project {r.Code} for applicant {_partyOrgs[r.ApplicantId].PartyName} on {D(r.ReviewDate)} (cooldown {months} months)");
         }
 
         private async Task RegionAvoidanceAsync(CancellationToken ct)
         {
             var regions = await RegionWithCitiesAsync(project.RegionCode!, ct);
-            var rows = await db.Experts.Where(e => regions.Contains(e.RegionCode)).Select(e => new { e.Id, e.Name, e.RegionCode }).ToListAsync(ct);
+            var rows = await db.Experts.Where(e => regions.Contains(e.RegionCode)).Select(e => new { e.Id, e.RegionCode }).ToListAsync(ct);
             foreach (var e in rows)
-                Exclude(e.Id, e.Name, ConflictRuleCodes.RegionAvoidance,
+                Exclude(e.Id, ConflictRuleCodes.RegionAvoidance,
                     $"专家所在地区 {e.RegionCode} 属于评审地点地区 {project.RegionCode}（地域回避）/ expert's region {e.RegionCode} is within the project's region {project.RegionCode}");
         }
 
         private async Task AvailabilityAsync(CancellationToken ct)
         {
-            var rows = await (from b in db.AvailabilityBlackouts
-                              join e in db.Experts on b.ExpertId equals e.Id
-                              where b.From <= _day && b.To >= _day
-                              select new { b.ExpertId, e.Name, b.From, b.To, b.Reason }).ToListAsync(ct);
+            var rows = await db.AvailabilityBlackouts
+                .Where(b => b.From <= _day && b.To >= _day)
+                .Select(b => new { b.ExpertId, b.From, b.To, b.Reason }).ToListAsync(ct);
             foreach (var r in rows)
-                Exclude(r.ExpertId, r.Name, ConflictRuleCodes.Unavailable,
+                Exclude(r.ExpertId, ConflictRuleCodes.Unavailable,
                     $"{D(r.From)} 至 {D(r.To)} 不可用{(r.Reason is null ? "" : "（" + r.Reason + "）")}，覆盖评审日 {D(_day)} / unavailable {D(r.From)} – {D(r.To)}, covering the review on {D(_day)}");
         }
 
         /// <summary>
         /// Two index-selective queries (status, then term dates) over the pool; only candidates are kept. Restricting them
-        /// to candidates in SQL would cost one key lookup per candidate, which is what made this rule slow.
+        /// to candidates in SQL would cost one key lookup per candidate, which is what made this rule slow. The status
+        /// query is answered by the (Status, Id) index alone.
         /// </summary>
         private async Task StatusAndTermAsync(CancellationToken ct)
         {
             var day = _day;
             var notActive = Enum.GetValues<ExpertStatus>().Where(x => x != ExpertStatus.Active).ToList();
-            var inactive = await db.Experts.Where(e => notActive.Contains(e.Status)).Select(e => new { e.Id, e.Name, e.Status }).ToListAsync(ct);
+            var inactive = await db.Experts.Where(e => notActive.Contains(e.Status)).Select(e => new { e.Id, e.Status }).ToListAsync(ct);
             foreach (var e in inactive)
-                Exclude(e.Id, e.Name, ConflictRuleCodes.Status, $"状态为「{ExpertVocabulary.Label(e.Status)}」，不是「在库」/ status is {e.Status}, not Active");
-            var outOfTerm = await db.Experts.Where(e => e.TermEnd < day || e.TermStart > day).Select(e => new { e.Id, e.Name, e.TermStart, e.TermEnd }).ToListAsync(ct);
+                Exclude(e.Id, ConflictRuleCodes.Status, $"状态为「{ExpertVocabulary.Label(e.Status)}」，不是「在库」/ status is {e.Status}, not Active");
+            var outOfTerm = await db.Experts.Where(e => e.TermEnd < day || e.TermStart > day).Select(e => new { e.Id, e.TermStart, e.TermEnd }).ToListAsync(ct);
             foreach (var e in outOfTerm)
-                Exclude(e.Id, e.Name, ConflictRuleCodes.TermExpired,
+                Exclude(e.Id, ConflictRuleCodes.TermExpired,
                     $"聘期 {D(e.TermStart)} 至 {D(e.TermEnd)} 未覆盖评审日 {D(day)} / term {D(e.TermStart)} – {D(e.TermEnd)} does not cover the review on {D(day)}");
         }
 
@@ -320,23 +327,21 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             if (_partyOrgs.Count == 0)
                 return;
             var orgIds = _partyOrgs.Keys.ToList();
-            var rows = await (from c in db.DeclaredConflicts
-                              join e in db.Experts on c.ExpertId equals e.Id
-                              where orgIds.Contains(c.OrganisationId)
-                              select new { c.ExpertId, e.Name, c.OrganisationId, c.Reason, c.DeclaredAt, c.Source }).ToListAsync(ct);
+            var rows = await db.DeclaredConflicts
+                .Where(c => orgIds.Contains(c.OrganisationId))
+                .Select(c => new { c.ExpertId, c.OrganisationId, c.Reason, c.DeclaredAt, c.Source }).ToListAsync(ct);
             foreach (var r in rows)
-                Exclude(r.ExpertId, r.Name, ConflictRuleCodes.DeclaredConflict,
+                Exclude(r.ExpertId, ConflictRuleCodes.DeclaredConflict,
                     $"专家于 {D(DateOnly.FromDateTime(r.DeclaredAt))} 声明与 {_partyOrgs[r.OrganisationId].Describe()} 存在利益冲突：{r.Reason} / declared a conflict with {_partyOrgs[r.OrganisationId].PartyName} ({r.Source}): {r.Reason}");
         }
 
         private async Task ManualExclusionsAsync(CancellationToken ct)
         {
-            var rows = await (from x in db.ManualExclusions
-                              join e in db.Experts on x.ExpertId equals e.Id
-                              where x.PanelRequestId == request.Id
-                              select new { x.ExpertId, e.Name, x.Reason, x.CreatedBy, x.CreatedAt }).ToListAsync(ct);
+            var rows = await db.ManualExclusions
+                .Where(x => x.PanelRequestId == request.Id)
+                .Select(x => new { x.ExpertId, x.Reason, x.CreatedBy, x.CreatedAt }).ToListAsync(ct);
             foreach (var r in rows)
-                Exclude(r.ExpertId, r.Name, ConflictRuleCodes.ManualExclusion,
+                Exclude(r.ExpertId, ConflictRuleCodes.ManualExclusion,
                     $"管理员 {r.CreatedBy} 于 {r.CreatedAt:yyyy-MM-dd HH:mm}Z 排除：{r.Reason} / excluded by {r.CreatedBy}: {r.Reason}");
         }
 

@@ -18,7 +18,8 @@ public static class DrawRecordVerification
 {
     public static async Task<DrawVerificationResult> VerifyAsync(ExpertPoolDbContext db, Guid drawId, CancellationToken ct)
     {
-        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).FirstOrDefaultAsync(r => r.Id == drawId, ct)
+        // Split query: a single query would repeat the multi-megabyte document on every selection row.
+        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).AsSplitQuery().FirstOrDefaultAsync(r => r.Id == drawId, ct)
             ?? throw new NotFoundException("Draw", drawId);
         var published = await db.PanelRequests.AsNoTracking().Where(r => r.Id == record.PanelRequestId).Select(r => r.Commitment).FirstAsync(ct);
         return Verify(record, published);

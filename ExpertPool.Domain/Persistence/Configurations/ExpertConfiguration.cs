@@ -39,6 +39,8 @@ internal sealed class ExpertConfiguration : IEntityTypeConfiguration<Expert>
         b.HasIndex(e => e.TermStart);
         // Covering index for region-bound quotas: expert id to region without reading the row.
         b.HasIndex(e => new { e.Id, e.RegionCode });
+        // Covering index for the status rule: ids of experts not Active without reading their rows.
+        b.HasIndex(e => new { e.Status, e.Id });
 
         b.HasOne(e => e.Employer).WithMany().HasForeignKey(e => e.EmployerId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Region>().WithMany().HasForeignKey(e => e.RegionCode).OnDelete(DeleteBehavior.Restrict);
