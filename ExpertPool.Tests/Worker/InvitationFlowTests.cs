@@ -200,3 +200,67 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
 public sealed class SqliteInvitationFlowTests(SmtpApiFactory factory, ITestOutputHelper output) : InvitationFlowTests<SmtpApiFactory>(factory, output);
 
 public sealed class PostgresInvitationFlowTests(PostgresSmtpApiFactory factory, ITestOutputHelper output) : InvitationFlowTests<PostgresSmtpApiFactory>(factory, output);
+
+/// <summary>The scheduled-draw runner and the reminder pass, driven with the test clock.</summary>
+public sealed class ScheduledWorkTests(SmtpApiFactory factory, ITestOutputHelper output) : ApiTestBase<SmtpApiFactory>(factory, output)
+{
+    [Fact]
+    public async Task A_due_draw_without_entropy_waits_and_tells_the_administrator_once_then_runs_when_entropy_arrives()
+    {
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i < 4; i++)
+            await ActiveExpertAsync(r, $"定时专家{i}");
+        var project = await CreateProjectAsync();
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 2, backups = 1 });
+        var runner = Factory.Services.GetRequiredService<ExpertPool.Domain.Jobs.ScheduledDrawRunner>();
+
+        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0, "the draw is not due yet");
+        Factory.Clock.Set(DrawAt);
+        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0, "no external entropy yet");
+        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0);
+        await using (var db = Factory.Database.CreateContext())
+        {
+            (await db.Set<OutboxMessage>().CountAsync(m => m.CorrelationId == $"panel-request:{request}:waiting-for-entropy")).Should().Be(1, "the administrator is told once");
+            (await db.PanelRequests.SingleAsync(p => p.Id == request)).Status.Should().Be(ExpertPool.Domain.Draws.PanelRequestStatus.Scheduled);
+        }
+
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "31415" }));
+        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(1);
+
+        await using var after = Factory.Database.CreateContext();
+        (await after.PanelRequests.SingleAsync(p => p.Id == request)).Status.Should().Be(ExpertPool.Domain.Draws.PanelRequestStatus.Drawn);
+        (await after.Invitations.CountAsync(i => i.PanelRequestId == request)).Should().Be(2, "the members are invited in the same transaction as the draw");
+    }
+
+    [Fact]
+    public async Task A_reminder_is_queued_once_within_the_lead_time_before_the_deadline()
+    {
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        await ActiveExpertAsync(r, "提醒专家");
+        var project = await CreateProjectAsync();
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 0 });
+        Factory.Clock.Set(DrawAt);
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "8" }));
+        await Ok(Admin.PostAsync($"/api/panel-requests/{request}/draw", null));
+        Invitation invitation;
+        await using (var db = Factory.Database.CreateContext())
+            invitation = await db.Invitations.AsNoTracking().SingleAsync(i => i.PanelRequestId == request);
+        var service = () => Factory.Services.CreateAsyncScope();
+
+        await using (var s = service())
+            await s.ServiceProvider.GetRequiredService<InvitationService>().RemindDueAsync(CancellationToken.None);
+        await using (var db = Factory.Database.CreateContext())
+            (await db.Invitations.SingleAsync(i => i.Id == invitation.Id)).ReminderQueuedAt.Should().BeNull("the deadline is hours away");
+        Factory.Clock.Set(invitation.Deadline.AddMinutes(-30));
+        await using (var s = service())
+            (await s.ServiceProvider.GetRequiredService<InvitationService>().RemindDueAsync(CancellationToken.None)).Should().BeGreaterThanOrEqualTo(1);
+        await using (var s = service())
+            (await s.ServiceProvider.GetRequiredService<InvitationService>().RemindDueAsync(CancellationToken.None)).Should().Be(0, "one reminder per invitation");
+
+        await using var check = Factory.Database.CreateContext();
+        var kinds = await check.Set<OutboxMessage>().Where(m => m.CorrelationId == invitation.Id.ToString()).Select(m => m.Kind).ToListAsync();
+        kinds.Should().BeEquivalentTo([NoticeKind.Invitation, NoticeKind.Reminder]);
+    }
+}
