@@ -39,9 +39,9 @@ public static class DrawBenchmark
 
     public static async Task RunAsync(string[] args)
     {
-        var provider = Arg(args, "--provider") ?? "all";
-        var sizes = (Arg(args, "--sizes") ?? "1000,10000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var draws = int.Parse(Arg(args, "--draws") ?? "30", CultureInfo.InvariantCulture);
+        var provider = BenchmarkCommands.Arg(args, "--provider") ?? "all";
+        var sizes = (BenchmarkCommands.Arg(args, "--sizes") ?? "1000,10000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var draws = int.Parse(BenchmarkCommands.Arg(args, "--draws") ?? "30", CultureInfo.InvariantCulture);
         LogSql = args.Contains("--log-sql");
         Console.WriteLine($"ExpertPool draw benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load {LoadAverage()}");
         Console.WriteLine($"{"provider",-9} | {"experts",7} | {"draw median",11} | {"draw p95",9} | {"bare query",10} | {"ratio",5} | {"pool",6} | {"excluded",8} | {"verify 12-quota pool",28} | {"alloc/draw",10} | {"peak WS Δ",9}");
@@ -57,7 +57,7 @@ public static class DrawBenchmark
 
     private static async Task RunOneAsync(DatabaseProvider provider, int expertCount, int drawCount)
     {
-        var (connectionString, cleanup) = await CreateDatabaseAsync(provider);
+        var (connectionString, cleanup) = await BenchmarkCommands.CreateDatabaseAsync(provider);
         try
         {
             var clock = new SettableClock(new DateTimeOffset(DateTime.UtcNow.Date.AddHours(1), TimeSpan.Zero));
@@ -426,46 +426,4 @@ public static class DrawBenchmark
         }
     }
 
-    private static async Task<(string ConnectionString, Func<Task> Cleanup)> CreateDatabaseAsync(DatabaseProvider provider)
-    {
-        if (provider == DatabaseProvider.Sqlite)
-        {
-            var file = Path.Combine(Path.GetTempPath(), $"expertpool-bench-{Guid.NewGuid():N}.db");
-            return ($"Data Source={file}", () =>
-            {
-                SqliteConnection.ClearAllPools();
-                if (Environment.GetEnvironmentVariable("EXPERTPOOL_BENCH_KEEP") == "1")
-                {
-                    Console.Error.WriteLine($"  (kept {file})");
-                    return Task.CompletedTask;
-                }
-                foreach (var f in new[] { file, file + "-wal", file + "-shm" })
-                    File.Delete(f);
-                return Task.CompletedTask;
-            });
-        }
-        var admin = Environment.GetEnvironmentVariable("EXPERTPOOL_BENCH_POSTGRES") ?? Environment.GetEnvironmentVariable("EXPERTPOOL_TEST_POSTGRES")
-            ?? throw new InvalidOperationException("Set EXPERTPOOL_BENCH_POSTGRES to an admin connection string for the PostgreSQL run.");
-        var name = $"ep_bench_{Guid.NewGuid():N}";
-        await Exec(admin, $"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0");
-        return (new NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString(), async () =>
-        {
-            NpgsqlConnection.ClearAllPools();
-            await Exec(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-        });
-    }
-
-    private static async Task Exec(string connectionString, string sql)
-    {
-        await using var conn = new NpgsqlConnection(connectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }

@@ -23,8 +23,8 @@ public static class NoticeBenchmark
 {
     public static async Task RunAsync(string[] args)
     {
-        var invitations = int.Parse(Arg(args, "--invitations") ?? "1000", CultureInfo.InvariantCulture);
-        var latencyDraws = int.Parse(Arg(args, "--latency-draws") ?? "20", CultureInfo.InvariantCulture);
+        var invitations = int.Parse(BenchmarkCommands.Arg(args, "--invitations") ?? "1000", CultureInfo.InvariantCulture);
+        var latencyDraws = int.Parse(BenchmarkCommands.Arg(args, "--latency-draws") ?? "20", CultureInfo.InvariantCulture);
         Console.WriteLine($"ExpertPool notice benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 
         var work = Directory.CreateTempSubdirectory("expertpool-bench-notices-");
@@ -163,11 +163,6 @@ public static class NoticeBenchmark
 
     private static void Report(string what, string figure) => Console.WriteLine($"{what,-58} | {figure}");
 
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 
     /// <summary>Real time plus an offset, so a benchmark can jump to a draw's scheduled time while time keeps flowing.</summary>
     private sealed class ShiftableClock : TimeProvider

@@ -24,10 +24,10 @@ public static class RegistryBenchmark
 {
     public static async Task RunAsync(string[] args)
     {
-        var provider = Arg(args, "--provider") ?? "all";
-        var experts = int.Parse(Arg(args, "--experts") ?? "100000", CultureInfo.InvariantCulture);
-        var importRows = int.Parse(Arg(args, "--import-rows") ?? "10000", CultureInfo.InvariantCulture);
-        var queries = int.Parse(Arg(args, "--queries") ?? "200", CultureInfo.InvariantCulture);
+        var provider = BenchmarkCommands.Arg(args, "--provider") ?? "all";
+        var experts = int.Parse(BenchmarkCommands.Arg(args, "--experts") ?? "100000", CultureInfo.InvariantCulture);
+        var importRows = int.Parse(BenchmarkCommands.Arg(args, "--import-rows") ?? "10000", CultureInfo.InvariantCulture);
+        var queries = int.Parse(BenchmarkCommands.Arg(args, "--queries") ?? "200", CultureInfo.InvariantCulture);
         Console.WriteLine($"ExpertPool registry benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         if (provider is "all" or "sqlite")
             await RunOneAsync(DatabaseProvider.Sqlite, experts, importRows, queries);
@@ -37,7 +37,7 @@ public static class RegistryBenchmark
 
     private static async Task RunOneAsync(DatabaseProvider provider, int expertCount, int importRows, int queries)
     {
-        var (connectionString, cleanup) = await CreateDatabaseAsync(provider);
+        var (connectionString, cleanup) = await BenchmarkCommands.CreateDatabaseAsync(provider);
         try
         {
             var builder = Host.CreateApplicationBuilder();
@@ -121,44 +121,7 @@ public static class RegistryBenchmark
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
-    private static async Task<(string ConnectionString, Func<Task> Cleanup)> CreateDatabaseAsync(DatabaseProvider provider)
-    {
-        if (provider == DatabaseProvider.Sqlite)
-        {
-            var file = Path.Combine(Path.GetTempPath(), $"expertpool-bench-{Guid.NewGuid():N}.db");
-            return ($"Data Source={file}", () =>
-            {
-                SqliteConnection.ClearAllPools();
-                foreach (var f in new[] { file, file + "-wal", file + "-shm" })
-                    File.Delete(f);
-                return Task.CompletedTask;
-            });
-        }
-        var admin = Environment.GetEnvironmentVariable("EXPERTPOOL_BENCH_POSTGRES") ?? Environment.GetEnvironmentVariable("EXPERTPOOL_TEST_POSTGRES")
-            ?? throw new InvalidOperationException("Set EXPERTPOOL_BENCH_POSTGRES to an admin connection string for the PostgreSQL run.");
-        var name = $"ep_bench_{Guid.NewGuid():N}";
-        await Exec(admin, $"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0");
-        return (new NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString(), async () =>
-        {
-            NpgsqlConnection.ClearAllPools();
-            await Exec(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-        });
-    }
-
-    private static async Task Exec(string connectionString, string sql)
-    {
-        await using var conn = new NpgsqlConnection(connectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
     private static void Report(DatabaseProvider provider, string what, string figure) =>
         Console.WriteLine($"{provider,-9} | {what,-52} | {figure}");
 
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }
