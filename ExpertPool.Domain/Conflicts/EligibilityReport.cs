@@ -20,11 +20,14 @@ public static class ConflictRuleCodes
     public const string DeclaredConflict = "declared-conflict";
     public const string ManualExclusion = "manual-exclusion";
 
+    /// <summary>Invited for an earlier request of the same project: a supplementary draw (补抽) never re-draws them. Always applied.</summary>
+    public const string AlreadyInvited = "already-invited";
+
     /// <summary>Report order of the rules: statutory 回避 first, then practice rules, then the expert's and the administrator's.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         LabourRelation, GovernanceRelation, FamilyRelation, DisputeOrInvestment, PriorInvolvement, SameOrganisation,
-        WorkloadCap, Cooldown, RegionAvoidance, Unavailable, Status, TermExpired, DeclaredConflict, ManualExclusion,
+        WorkloadCap, Cooldown, RegionAvoidance, Unavailable, Status, TermExpired, DeclaredConflict, ManualExclusion, AlreadyInvited,
     ];
 }
 

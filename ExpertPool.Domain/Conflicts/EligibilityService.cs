@@ -74,6 +74,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 await DeclaredConflictsAsync(ct);
             if (_s.ManualExclusions)
                 await ManualExclusionsAsync(ct);
+            await AlreadyInvitedAsync(ct);
             _names = await NamesAsync(ct);
         }
 
@@ -343,6 +344,16 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             foreach (var r in rows)
                 Exclude(r.ExpertId, ConflictRuleCodes.ManualExclusion,
                     $"管理员 {r.CreatedBy} 于 {r.CreatedAt:yyyy-MM-dd HH:mm}Z 排除：{r.Reason} / excluded by {r.CreatedBy}: {r.Reason}");
+        }
+
+        private async Task AlreadyInvitedAsync(CancellationToken ct)
+        {
+            var rows = await db.Invitations
+                .Where(i => i.ProjectId == project.Id && i.PanelRequestId != request.Id)
+                .Select(i => new { i.ExpertId, i.Status, i.InvitedAt }).ToListAsync(ct);
+            foreach (var r in rows)
+                Exclude(r.ExpertId, ConflictRuleCodes.AlreadyInvited,
+                    $"已于 {r.InvitedAt:yyyy-MM-dd HH:mm}Z 受邀参加本项目（{r.Status}），补抽不再抽取 / already invited for this project on {r.InvitedAt:yyyy-MM-dd HH:mm}Z ({r.Status}); a supplementary draw does not draw them again");
         }
 
         // ---- wording -----------------------------------------------------------------------------------------

@@ -192,8 +192,17 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
 
         var declared = await Admin.GetFromJsonAsync<JsonArray>($"/api/experts/{invitation.ExpertId}/declared-conflicts");
         declared!.Should().ContainSingle(d => d!["organisationId"]!.GetValue<string>() == applicant.ToString());
-        await using var db = Factory.Database.CreateContext();
-        (await db.Set<OutboxMessage>().CountAsync(m => m.CorrelationId!.EndsWith(":backups-exhausted"))).Should().BeGreaterThanOrEqualTo(1, "with no backup left the administrator is told");
+        await using (var db = Factory.Database.CreateContext())
+            (await db.Set<OutboxMessage>().CountAsync(m => m.CorrelationId!.EndsWith(":backups-exhausted"))).Should().BeGreaterThanOrEqualTo(1, "with no backup left the administrator is told");
+
+        // The supplementary draw (补抽) is a new request with a reason; it never draws the expert invited before.
+        var supplementary = await Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas = new[] { new { specialtyCode = r.Root, count = 1, backups = 0 } }, scheduledDrawAt = DrawAt.AddHours(1), replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = request, redrawReason = "补抽：候补专家已用尽" });
+        supplementary.StatusCode.Should().Be(HttpStatusCode.Created, await supplementary.Content.ReadAsStringAsync());
+        var next = Guid.Parse((await supplementary.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+        var report = await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{next}/eligibility");
+        report!["exclusions"]!.AsArray().Should().Contain(x => x!["expertId"]!.GetValue<string>() == invitation.ExpertId.ToString()
+            && x["reasons"]!.AsArray().Any(y => y!["rule"]!.GetValue<string>() == "already-invited"));
+        report["quotas"]![0]!["eligibleExpertIds"]!.AsArray().Select(i => i!.GetValue<string>()).Should().NotContain(invitation.ExpertId.ToString());
     }
 }
 
