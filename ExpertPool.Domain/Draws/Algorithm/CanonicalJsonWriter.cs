@@ -151,9 +151,19 @@ internal sealed class CanonicalJsonWriter(bool indented = false)
         }
     }
 
+    private static readonly System.Buffers.SearchValues<char> NeedsEscape = System.Buffers.SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
+
     private void WriteEscaped(string value)
     {
         _text.Append('"');
+        if (!value.AsSpan().ContainsAny(NeedsEscape))
+        {
+            // Most values (ids, hex, names) need no escaping: copy them whole.
+            _text.Append(value).Append('"');
+            return;
+        }
+
         foreach (var c in value)
         {
             switch (c)
