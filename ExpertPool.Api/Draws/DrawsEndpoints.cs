@@ -37,6 +37,25 @@ public sealed record DrawDto(
     bool Sealed,
     IReadOnlyList<DrawSelectionDto> Selections);
 
+public sealed record InvitationDto(
+    Guid Id,
+    string QuotaKey,
+    Guid ExpertId,
+    string ExpertName,
+    string DrawnAs,
+    int DrawnRank,
+    string Status,
+    DateTime InvitedAt,
+    DateTime Deadline,
+    DateTime? RespondedAt,
+    string? DeclineKind,
+    string? DeclineReason,
+    Guid? ReplacesInvitationId);
+
+public sealed record WithdrawRequest(string? Reason);
+
+public sealed record WithdrawResponse(int CancelledInvitations);
+
 public static class DrawsEndpoints
 {
     public static IEndpointRouteBuilder MapDraws(this IEndpointRouteBuilder app)
@@ -51,6 +70,8 @@ public static class DrawsEndpoints
         draws.MapGet("/{id:guid}", GetDraw).WithName(nameof(GetDraw));
         draws.MapGet("/{id:guid}/record", GetDrawRecord).WithName(nameof(GetDrawRecord));
         draws.MapPost("/{id:guid}/verify", VerifyDraw).WithName(nameof(VerifyDraw));
+        draws.MapGet("/{id:guid}/invitations", ListInvitations).WithName(nameof(ListInvitations)).RequireAuthorization(Policies.Admin);
+        draws.MapPost("/{id:guid}/withdraw", WithdrawDraw).WithName(nameof(WithdrawDraw)).RequireAuthorization(Policies.Admin);
         return app;
     }
 
@@ -108,6 +129,26 @@ public static class DrawsEndpoints
 
     public static async Task<Ok<DrawVerificationResult>> VerifyDraw(Guid id, ExpertPoolDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await DrawRecordVerification.VerifyAsync(db, id, ct));
+
+    /// <summary>Every seat's invitation, in the order they went out: who confirmed, declined or let the deadline pass, and who replaced whom.</summary>
+    public static async Task<Ok<List<InvitationDto>>> ListInvitations(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    {
+        if (!await db.DrawRecords.AnyAsync(r => r.Id == id, ct))
+            throw new NotFoundException("Draw", id);
+        var rows = await db.Invitations.AsNoTracking().Where(i => i.DrawRecordId == id).OrderBy(i => i.InvitedAt).ThenBy(i => i.QuotaKey).ThenBy(i => i.DrawnRank).ToListAsync(ct);
+        var ids = rows.Select(r => r.ExpertId).ToList();
+        var names = await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
+        return TypedResults.Ok(rows.Select(i => new InvitationDto(i.Id, i.QuotaKey, i.ExpertId, names.GetValueOrDefault(i.ExpertId, ""), i.DrawnAs.ToString(), i.DrawnRank,
+            i.Status.ToString(), i.InvitedAt, i.Deadline, i.RespondedAt, i.DeclineKind?.ToString(), i.DeclineReason, i.ReplacesInvitationId)).ToList());
+    }
+
+    /// <summary>The review is off: cancels the draw's open and confirmed invitations and tells each expert. The record stays as it is.</summary>
+    public static async Task<Ok<WithdrawResponse>> WithdrawDraw(Guid id, WithdrawRequest request, ExpertPool.Domain.Invitations.InvitationService invitations, ExpertPool.Domain.Jobs.NoticeKick kick, CancellationToken ct)
+    {
+        var count = await invitations.WithdrawDrawAsync(id, request.Reason, ct);
+        await kick.KickAsync(ct);
+        return TypedResults.Ok(new WithdrawResponse(count));
+    }
 
     private static async Task<bool> IsSealedAsync(ExpertPoolDbContext db, DrawRecord record, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {

@@ -144,6 +144,37 @@ public sealed class InvitationService(
         return due.Count;
     }
 
+    /// <summary>
+    /// The review is off (cancelled or moved): every open or confirmed invitation of the draw is cancelled and each
+    /// expert gets a cancellation notice. The draw record itself is never changed.
+    /// </summary>
+    public async Task<int> WithdrawDrawAsync(Guid drawId, string? reason, CancellationToken ct)
+    {
+        var why = Guard.Required(reason, "reason", Invitation.ReasonMax);
+        if (!await db.DrawRecords.AnyAsync(d => d.Id == drawId, ct))
+            throw new NotFoundException("Draw", drawId);
+        var open = await db.Invitations
+            .Where(i => i.DrawRecordId == drawId && (i.Status == InvitationStatus.Pending || i.Status == InvitationStatus.Confirmed))
+            .ToListAsync(ct);
+        if (open.Count == 0)
+            return 0;
+        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == open[0].ProjectId, ct);
+        var ids = open.Select(i => i.ExpertId).ToList();
+        var experts = await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, ct);
+        var now = Now;
+        foreach (var invitation in open)
+        {
+            invitation.Cancel(now);
+            var expert = experts[invitation.ExpertId];
+            outbox.Enqueue(db, Recipient(expert), NoticeTemplates.Cancellation(new CancellationNotice(
+                expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, Utc(project.ReviewStartsAt), project.Place, why)),
+                invitation.Id.ToString());
+        }
+        await SaveAsync(ct);
+        logger.LogInformation("Draw {DrawId} withdrawn: {Count} invitation(s) cancelled.", drawId, open.Count);
+        return open.Count;
+    }
+
     /// <summary>Tells the administrator once that a draw is waiting for external entropy.</summary>
     public async Task NotifyWaitingForEntropyAsync(PanelRequest request, CancellationToken ct)
     {

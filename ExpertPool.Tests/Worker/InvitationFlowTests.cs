@@ -134,7 +134,8 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         receipt.ToName.Should().Be(experts[members[0]]);
         receipt.Parts.Should().Contain(p => p.ContentType == "text/calendar");
 
-        // Declining passes the seat to backup 1; the next mail is its invitation.
+        // An hour later a member declines: the seat passes to backup 1 (with its own reply window); the next mail is its invitation.
+        Factory.Clock.Set(DrawAt.AddHours(1));
         var declineToken = new Uri(Link(mailOf[members[1]], "decline")).Query["?t=".Length..];
         var declined = await anonymous.PostAsync("/invitations/decline", new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = declineToken, ["kind"] = "Unavailable", ["reason"] = "出差 / travelling" }));
         (await declined.Content.ReadAsStringAsync()).Should().Contain("您已谢绝");
@@ -152,10 +153,22 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         afterExpiry[backups[1]].ReplacesInvitationId.Should().Be(afterExpiry[members[2]].Id);
         (await MailsAsync(6)).Should().Contain(m => m.ToName == experts[backups[1]]);
 
+        // The administrator watches the seats: who confirmed, declined, expired, and who replaced whom.
+        var seatsView = await Admin.GetFromJsonAsync<JsonArray>($"/api/draws/{draw["id"]}/invitations");
+        seatsView!.Select(x => x!["status"]!.GetValue<string>()).Should().BeEquivalentTo(["Confirmed", "Declined", "Expired", "Pending", "Pending"]);
+        (await Auditor.GetAsync($"/api/draws/{draw["id"]}/invitations")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+
         // An expired link gets a clear page and changes nothing.
         var expired = await anonymous.GetAsync(Link(mailOf[members[2]], "confirm"));
         expired.StatusCode.Should().Be(HttpStatusCode.Gone);
         (await expired.Content.ReadAsStringAsync()).Should().Contain("链接已过期");
+
+        // The review is called off: open and confirmed seats are cancelled and those experts told.
+        await ProblemAsync(await Admin.PostAsJsonAsync($"/api/draws/{draw["id"]}/withdraw", new { reason = "" }), HttpStatusCode.BadRequest);
+        var withdrawn = await (await Ok(Admin.PostAsJsonAsync($"/api/draws/{draw["id"]}/withdraw", new { reason = "评审会议取消 / review cancelled" }))).Content.ReadFromJsonAsync<JsonObject>();
+        withdrawn!["cancelledInvitations"]!.GetValue<int>().Should().Be(3, "one confirmed and two pending seats");
+        var cancellations = (await MailsAsync(9)).Where(m => m.Subject.Contains("取消", StringComparison.Ordinal) || m.Subject.Contains("Cancel", StringComparison.OrdinalIgnoreCase)).ToList();
+        cancellations.Select(m => m.ToName).Should().BeEquivalentTo(new[] { members[0], backups[0], backups[1] }.Select(id => experts[id]));
     }
 
     [Fact]
