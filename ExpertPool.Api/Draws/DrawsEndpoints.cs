@@ -171,8 +171,11 @@ public static class DrawsEndpoints
                 .Select(s => new DrawSelectionDto(s.QuotaKey, s.Role.ToString(), s.Rank, s.ExpertId, names.GetValueOrDefault(s.ExpertId, ""), s.Score))
                 .ToList();
         }
+        // While sealed, the nonce, seed and pool hash are withheld too: with the public ranking they would rebuild the panel.
+        const string Withheld = "sealed";
         return new DrawDto(r.Id, r.PanelRequestId, r.ProjectId, r.Outcome.ToString(), r.AlgorithmVersion, r.SupervisorName, r.ExecutedBy, r.CommittedAt, r.ExecutedAt,
-            r.RuleSetVersion, r.Commitment, r.Nonce, r.PoolHash, r.Seed, r.EligibleTotal, r.ExcludedTotal, r.FailureReason, sealedList, selections);
+            r.RuleSetVersion, r.Commitment, sealedList ? Withheld : r.Nonce, sealedList ? Withheld : r.PoolHash, sealedList ? Withheld : r.Seed,
+            r.EligibleTotal, r.ExcludedTotal, r.FailureReason, sealedList, selections);
     }
 
     private static EntropyDto ToDto(DrawEntropy e) => new(e.Id, e.Source, e.Value, e.EnteredBy, e.EnteredAt);

@@ -70,7 +70,9 @@ public static class PanelRequestsEndpoints
         var group = app.MapGroup("/api/panel-requests").WithTags("Panel requests").RequireAuthorization(Policies.Reader);
         group.MapGet("/", ListPanelRequests).WithName(nameof(ListPanelRequests));
         group.MapGet("/{id:guid}", GetPanelRequest).WithName(nameof(GetPanelRequest));
-        group.MapGet("/{id:guid}/eligibility", GetEligibility).WithName(nameof(GetEligibility));
+        // Administrators only: eligible ids plus a drawn request's seed would reveal a sealed panel. Auditors read the
+        // frozen exclusions in the draw record once the review has started.
+        group.MapGet("/{id:guid}/eligibility", GetEligibility).WithName(nameof(GetEligibility)).RequireAuthorization(Policies.Admin);
         group.MapGet("/{id:guid}/exclusions", ListExclusions).WithName(nameof(ListExclusions));
         group.MapPost("/", SchedulePanelRequest).WithName(nameof(SchedulePanelRequest)).RequireAuthorization(Policies.Admin);
         group.MapPost("/{id:guid}/cancel", CancelPanelRequest).WithName(nameof(CancelPanelRequest)).RequireAuthorization(Policies.Admin);
@@ -104,7 +106,7 @@ public static class PanelRequestsEndpoints
     {
         var input = new PanelRequestInput(
             request.ProjectId,
-            request.Quotas?.Select(q => new PanelQuotaInput(q.SpecialtyCode, q.RegionCode, q.Count, q.Backups)).ToList(),
+            request.Quotas?.Select(q => q is null ? null! : new PanelQuotaInput(q.SpecialtyCode, q.RegionCode, q.Count, q.Backups)).ToList(),
             request.ReplyDeadline, request.ScheduledDrawAt, request.SupervisorName, request.SupersedesRequestId, request.RedrawReason);
         var created = await service.ScheduleAsync(input, user.Actor(), ct);
         return TypedResults.Created($"/api/panel-requests/{created.Id}", await LoadDtoAsync(db, created.Id, ct));

@@ -102,6 +102,10 @@ public static class ProjectsEndpoints
 
     private static async Task<ProjectDraft> CheckAsync(ProjectRequest r, ExpertPoolDbContext db, Guid? self, DateTime now, CancellationToken ct)
     {
+        if (r.Parties?.Any(p => p is null) == true)
+            throw new DomainValidationException("parties", "must not contain null entries");
+        if (r.Preparers?.Any(p => p is null) == true)
+            throw new DomainValidationException("preparers", "must not contain null entries");
         var draft = Project.Check(r.Code, r.Name, r.EngagementType, r.ReviewStartsAt, r.Place, r.RegionCode,
             r.Parties?.Select(p => new ProjectPartyInput(p.OrganisationId, p.Role)).ToList(),
             r.Preparers?.Select(p => new ProjectPreparerInput(p.ExpertId, p.Note)).ToList(),

@@ -84,7 +84,7 @@ public sealed class DrawRecord
             Seed = outcome.Seed,
             EligibleTotal = eligibleTotal,
             ExcludedTotal = excludedTotal,
-            FailureReason = failureReason,
+            FailureReason = failureReason is { Length: > 4000 } ? string.Concat(failureReason.AsSpan(0, 3999), "…") : failureReason,
             Document = document,
             DocumentSha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(document))),
         };

@@ -27,6 +27,8 @@ public sealed class PanelRequest
     public const int DefaultBackups = 2;
     public const int ReasonMax = 500;
     public const int SupervisorMax = 100;
+    public const int FailureReasonMax = 2000;
+    public const int MaxQuotas = 20;
 
     private readonly List<PanelQuota> _quotas = [];
 
@@ -108,7 +110,12 @@ public sealed class PanelRequest
     /// <summary>The draw ran and could not fill the panel; the failed attempt is kept with its reason.</summary>
     public void MarkFailed(string? reason, DateTime now)
     {
-        var why = Guard.Required(reason, "reason", 2000);
+        var why = reason?.Trim() ?? "";
+        if (why.Length == 0)
+            throw new DomainValidationException("reason", "is required / 必填");
+        // The full per-quota detail is in the draw record; the request keeps a readable summary.
+        if (why.Length > FailureReasonMax)
+            why = string.Concat(why.AsSpan(0, FailureReasonMax - 1), "…");
         EnsureScheduled("drawn");
         Status = PanelRequestStatus.Failed;
         FailureReason = why;

@@ -140,6 +140,16 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
             fail("quotas", "at least one quota is required / 至少需要一个专业名额");
             return [];
         }
+        if (list.Count > PanelRequest.MaxQuotas)
+        {
+            fail("quotas", $"at most {PanelRequest.MaxQuotas} quotas / 最多 {PanelRequest.MaxQuotas} 个专业名额");
+            return [];
+        }
+        if (list.Any(q => q is null))
+        {
+            fail("quotas", "must not contain null entries");
+            return [];
+        }
         var codes = list.Select(q => q.SpecialtyCode?.Trim().ToUpperInvariant() ?? "").Distinct().ToList();
         var regions = list.Select(q => q.RegionCode?.Trim() ?? "").Where(r => r.Length > 0).Distinct().ToList();
         var knownCodes = (await db.Specialties.Where(s => codes.Contains(s.Code)).Select(s => s.Code).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);

@@ -49,6 +49,11 @@ public sealed class ScheduledDrawRunner(IServiceScopeFactory scopes, TimeProvide
                 // Drawn meanwhile by an administrator or another worker: nothing to do.
                 logger.LogInformation("Scheduled draw {PanelRequestId} skipped: {Reason}", id, ex.Message);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One broken request must not hold up the draws scheduled after it; it is retried on the next run.
+                logger.LogError(ex, "Scheduled draw {PanelRequestId} failed; the others go on.", id);
+            }
         }
         return drawn;
     }

@@ -109,6 +109,8 @@ public sealed partial class Project
             errors["reviewStartsAt"] = ["is required / 必填"];
         else if (starts <= now)
             errors["reviewStartsAt"] = ["must be in the future / 评审时间不能早于当前时间"];
+        else if (starts > now.AddYears(3))
+            errors["reviewStartsAt"] = ["must be within three years / 评审时间须在三年以内"];
         var p = place?.Trim() ?? "";
         if (p.Length is 0 or > PlaceMax)
             errors["place"] = [$"is required, at most {PlaceMax} characters / 必填"];

@@ -129,7 +129,7 @@ public abstract class ApiTestBase<TFactory> : IClassFixture<TFactory>
     }
 
     protected async Task<JsonObject> EligibilityAsync(Guid request) =>
-        (await Auditor.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}/eligibility"))!;
+        (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}/eligibility"))!;
 
     protected static async Task<HttpResponseMessage> Ok(Task<HttpResponseMessage> call)
     {

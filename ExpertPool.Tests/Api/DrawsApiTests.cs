@@ -199,6 +199,28 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task A_draw_failing_on_many_quotas_is_still_recorded_with_a_shortened_reason_and_too_many_quotas_are_refused()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        await ActiveExpertAsync(r, "唯一专家");
+        var project = await CreateProjectAsync();
+        var regions = Enumerable.Range(0, 21).Select(_ => new { specialtyCode = r.Root, count = 1, backups = 0 }).ToArray();
+        var tooMany = await Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas = regions, scheduledDrawAt = DrawAt, replyDeadline = ReplyBy, supervisorName = "李监督" });
+        (await ProblemAsync(tooMany, HttpStatusCode.BadRequest))["errors"]!["quotas"].Should().NotBeNull();
+        var nulls = await Admin.PostAsync("/api/panel-requests", new StringContent($"{{\"projectId\":\"{project}\",\"quotas\":[null],\"scheduledDrawAt\":\"2026-11-30T01:00:00Z\",\"replyDeadline\":\"2026-12-01T01:00:00Z\",\"supervisorName\":\"x\"}}", System.Text.Encoding.UTF8, "application/json"));
+        await ProblemAsync(nulls, HttpStatusCode.BadRequest);
+
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 50, backups = 0 }, new { specialtyCode = r.Leaf1, count = 50, backups = 0 }, new { specialtyCode = r.Leaf2, count = 50, backups = 0 }, new { specialtyCode = r.Other, count = 50, backups = 0 });
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "5" }));
+        var draw = await DrawAsync(request);
+
+        draw["outcome"]!.GetValue<string>().Should().Be("Failed");
+        draw["failureReason"]!.GetValue<string>().Should().Contain("Q1").And.Contain("Q4");
+    }
+
+    [Fact]
     public async Task Auditors_see_the_panel_sealed_until_the_review_starts_and_statistics_count_what_is_visible()
     {
         if (NotConfigured) return;
@@ -211,6 +233,9 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var sealedView = await Auditor.GetFromJsonAsync<JsonObject>($"/api/draws/{id}");
         sealedView!["sealed"]!.GetValue<bool>().Should().BeTrue();
         sealedView["selections"]!.AsArray().Should().BeEmpty();
+        sealedView["seed"]!.GetValue<string>().Should().Be("sealed", "the seed and the public ranking would rebuild the panel");
+        sealedView["nonce"]!.GetValue<string>().Should().Be("sealed");
+        (await Auditor.GetAsync($"/api/panel-requests/{request}/eligibility")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await Auditor.GetAsync($"/api/draws/{id}/record")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         var before = await Auditor.GetFromJsonAsync<JsonObject>("/api/audit/selection-counts");
         before!["experts"]!.AsArray().Should().NotContain(e => draw["selections"]!.AsArray().Any(s => s!["expertId"]!.GetValue<string>() == e!["expertId"]!.GetValue<string>()));
@@ -218,6 +243,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         Factory.Clock.Set(ReviewStartsAt.AddMinutes(1));
         var open = await Auditor.GetFromJsonAsync<JsonObject>($"/api/draws/{id}");
         open!["sealed"]!.GetValue<bool>().Should().BeFalse();
+        open["seed"]!.GetValue<string>().Should().Be(draw["seed"]!.GetValue<string>());
         open["selections"]!.AsArray().Should().HaveCount(7);
         (await Auditor.GetAsync($"/api/draws/{id}/record")).StatusCode.Should().Be(HttpStatusCode.OK);
         var after = await Auditor.GetFromJsonAsync<JsonObject>("/api/audit/selection-counts");
