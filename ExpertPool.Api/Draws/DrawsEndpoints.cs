@@ -50,6 +50,7 @@ public sealed record InvitationDto(
     DateTime? RespondedAt,
     string? DeclineKind,
     string? DeclineReason,
+    string? CancelReason,
     Guid? ReplacesInvitationId);
 
 public sealed record WithdrawRequest(string? Reason);
@@ -139,13 +140,13 @@ public static class DrawsEndpoints
         var ids = rows.Select(r => r.ExpertId).ToList();
         var names = await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
         return TypedResults.Ok(rows.Select(i => new InvitationDto(i.Id, i.QuotaKey, i.ExpertId, names.GetValueOrDefault(i.ExpertId, ""), i.DrawnAs.ToString(), i.DrawnRank,
-            i.Status.ToString(), i.InvitedAt, i.Deadline, i.RespondedAt, i.DeclineKind?.ToString(), i.DeclineReason, i.ReplacesInvitationId)).ToList());
+            i.Status.ToString(), i.InvitedAt, i.Deadline, i.RespondedAt, i.DeclineKind?.ToString(), i.DeclineReason, i.CancelReason, i.ReplacesInvitationId)).ToList());
     }
 
     /// <summary>The review is off: cancels the draw's open and confirmed invitations and tells each expert. The record stays as it is.</summary>
-    public static async Task<Ok<WithdrawResponse>> WithdrawDraw(Guid id, WithdrawRequest request, ExpertPool.Domain.Invitations.InvitationService invitations, ExpertPool.Domain.Jobs.NoticeKick kick, CancellationToken ct)
+    public static async Task<Ok<WithdrawResponse>> WithdrawDraw(Guid id, WithdrawRequest request, ExpertPool.Domain.Invitations.InvitationService invitations, ExpertPool.Domain.Jobs.NoticeKick kick, ClaimsPrincipal user, CancellationToken ct)
     {
-        var count = await invitations.WithdrawDrawAsync(id, request.Reason, ct);
+        var count = await invitations.WithdrawDrawAsync(id, request.Reason, user.Actor(), ct);
         await kick.KickAsync(ct);
         return TypedResults.Ok(new WithdrawResponse(count));
     }

@@ -31,7 +31,15 @@ public static class ExpertCsvEndpoints
         Stream body;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(ct);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException)
+            {
+                throw new DomainValidationException("file", "the multipart body could not be read / 上传内容无法解析");
+            }
             var file = form.Files.Count == 1 ? form.Files[0] : throw new DomainValidationException("file", "send exactly one CSV file / 请上传一个CSV文件");
             body = file.OpenReadStream();
         }

@@ -18,6 +18,15 @@ public static class InvitationPages
     public static IEndpointRouteBuilder MapInvitationPages(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/invitations").WithTags("Invitation pages").ExcludeFromDescription().AllowAnonymous().DisableAntiforgery();
+        // Pages behind personal links: never cached, never leaked through the Referer header.
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var headers = context.HttpContext.Response.Headers;
+            headers.CacheControl = "no-store";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers["X-Content-Type-Options"] = "nosniff";
+            return await next(context);
+        });
         group.MapGet("/confirm", ShowConfirm);
         group.MapPost("/confirm", Confirm);
         group.MapGet("/decline", ShowDecline);
@@ -50,7 +59,9 @@ public static class InvitationPages
 
     public static async Task<IResult> Confirm(HttpRequest request, InvitationTokens tokens, InvitationService invitations, NoticeKick kick, TimeProvider clock, CancellationToken ct)
     {
-        var form = await request.ReadFormAsync(ct);
+        var form = await ReadFormAsync(request, ct);
+        if (form is null)
+            return BadForm();
         var t = form["t"].ToString();
         var (view, problem) = await ResolveAsync(t, TokenPurpose.Confirm, tokens, invitations, clock, ct);
         if (problem is not null)
@@ -80,7 +91,9 @@ public static class InvitationPages
 
     public static async Task<IResult> Decline(HttpRequest request, InvitationTokens tokens, InvitationService invitations, NoticeKick kick, TimeProvider clock, CancellationToken ct)
     {
-        var form = await request.ReadFormAsync(ct);
+        var form = await ReadFormAsync(request, ct);
+        if (form is null)
+            return BadForm();
         var t = form["t"].ToString();
         var (view, problem) = await ResolveAsync(t, TokenPurpose.Decline, tokens, invitations, clock, ct);
         if (problem is not null)
@@ -106,6 +119,24 @@ public static class InvitationPages
         var now = await invitations.ViewAsync(view.Invitation.Id, ct);
         return Page("已谢绝 Declined", Details(now!) + State(now!.Invitation));
     }
+
+    /// <summary>The posted form, or null when the body is not a readable form (wrong content type, broken multipart).</summary>
+    private static async Task<IFormCollection?> ReadFormAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+            return null;
+        try
+        {
+            return await request.ReadFormAsync(ct);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static IResult BadForm() => Page("请求无效 Invalid request",
+        "<p>请通过邀请页面上的按钮提交。</p><p>Please submit using the button on the invitation page.</p>", StatusCodes.Status400BadRequest);
 
     private static async Task<(InvitationView? View, IResult? Problem)> ResolveAsync(string? token, TokenPurpose purpose, InvitationTokens tokens, InvitationService invitations, TimeProvider clock, CancellationToken ct)
     {

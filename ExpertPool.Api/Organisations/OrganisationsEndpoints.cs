@@ -70,11 +70,15 @@ public static class OrganisationsEndpoints
     {
         var org = await FindAsync(db, id, ct);
         var experts = await db.Experts.CountAsync(e => e.EmployerId == id, ct);
-        if (experts > 0)
+        var references = await db.ProjectParties.CountAsync(p => p.OrganisationId == id, ct)
+            + await db.ExpertRelations.CountAsync(r => r.OrganisationId == id, ct)
+            + await db.DeclaredConflicts.CountAsync(c => c.OrganisationId == id, ct)
+            + await db.ExpertEngagements.CountAsync(e => e.ApplicantOrganisationId == id, ct);
+        if (experts > 0 || references > 0)
         {
             throw new DomainConflictException(
-                $"The organisation employs {experts} expert(s) and cannot be deleted / 该单位有 {experts} 位专家，不能删除.",
-                new Dictionary<string, object?> { ["expertCount"] = experts });
+                $"The organisation employs {experts} expert(s) and is named in {references} project, relation, conflict or engagement record(s); it cannot be deleted / 该单位仍被引用，不能删除.",
+                new Dictionary<string, object?> { ["expertCount"] = experts, ["referenceCount"] = references });
         }
         db.Organisations.Remove(org);
         await db.SaveChangesAsync(ct);

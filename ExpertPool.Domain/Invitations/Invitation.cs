@@ -13,6 +13,9 @@ public enum InvitationStatus
     Expired = 3,
     /// <summary>Withdrawn by the agency (review cancelled); the expert was told.</summary>
     Cancelled = 4,
+
+    /// <summary>A backup passed over at replacement time because they were no longer eligible (reason kept); never mailed.</summary>
+    Skipped = 5,
 }
 
 public enum DeclineKind
@@ -53,6 +56,8 @@ public sealed class Invitation
     public DeclineKind? DeclineKind { get; private set; }
     public string? DeclineReason { get; private set; }
     public Guid? ConflictOrganisationId { get; private set; }
+    public string? CancelReason { get; private set; }
+    public string? CancelledBy { get; private set; }
 
     /// <summary>Concurrency token: two clicks at once cannot both change the invitation.</summary>
     public int Version { get; private set; }
@@ -111,13 +116,25 @@ public sealed class Invitation
         Version++;
     }
 
-    public void Cancel(DateTime now)
+    public void Cancel(string reason, string actor, DateTime now)
     {
         if (Status is not (InvitationStatus.Pending or InvitationStatus.Confirmed))
             throw new DomainConflictException($"The invitation is {Status} and cannot be cancelled.");
         Status = InvitationStatus.Cancelled;
+        CancelReason = reason;
+        CancelledBy = actor;
         RespondedAt ??= now;
         Version++;
+    }
+
+    /// <summary>Records a backup passed over at replacement time, with why; keeps the replacement order auditable.</summary>
+    internal static Invitation Skip(DrawRecord draw, DrawSelection seat, Guid replaces, string reason, DateTime now)
+    {
+        var skipped = Create(draw, seat, replaces, now, now);
+        skipped.Status = InvitationStatus.Skipped;
+        skipped.CancelReason = reason.Length > ReasonMax ? reason[..ReasonMax] : reason;
+        skipped.CancelledBy = "system";
+        return skipped;
     }
 
     public void MarkReminderQueued(DateTime now)

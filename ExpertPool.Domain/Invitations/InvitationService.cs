@@ -92,6 +92,20 @@ public sealed class InvitationService(
     /// </summary>
     public async Task<Invitation> DeclineAsync(Guid invitationId, DeclineKind kind, string? reason, Guid? conflictOrganisationId, CancellationToken ct)
     {
+        try
+        {
+            return await DeclineOnceAsync(invitationId, kind, reason, conflictOrganisationId, ct);
+        }
+        catch (ReplacementRaceException)
+        {
+            // Another seat of the same quota was handed to the same backup a moment ago: start again from what is stored.
+            db.ChangeTracker.Clear();
+            return await DeclineOnceAsync(invitationId, kind, reason, conflictOrganisationId, ct);
+        }
+    }
+
+    private async Task<Invitation> DeclineOnceAsync(Guid invitationId, DeclineKind kind, string? reason, Guid? conflictOrganisationId, CancellationToken ct)
+    {
         var (invitation, expert, project, request) = await LoadAsync(invitationId, ct);
         if (kind == DeclineKind.Conflict && conflictOrganisationId is { } org && project.Parties.All(p => p.OrganisationId != org))
             throw new DomainValidationException("conflictOrganisationId", "must be one of the project's parties / 须为项目相关单位");
@@ -115,7 +129,16 @@ public sealed class InvitationService(
             var request = await db.PanelRequests.FirstAsync(r => r.Id == invitation.PanelRequestId, ct);
             invitation.Expire(now);
             await ReplaceAsync(invitation, project, request, now, ct);
-            await SaveAsync(ct);
+            try
+            {
+                await SaveAsync(ct);
+            }
+            catch (ReplacementRaceException)
+            {
+                // A decline took the same backup at the same moment; this invitation is picked up again next run.
+                db.ChangeTracker.Clear();
+                continue;
+            }
             logger.LogInformation("Invitation {InvitationId} expired unanswered; seat {Quota} passed on.", invitation.Id, invitation.QuotaKey);
         }
         return due.Count;
@@ -148,7 +171,7 @@ public sealed class InvitationService(
     /// The review is off (cancelled or moved): every open or confirmed invitation of the draw is cancelled and each
     /// expert gets a cancellation notice. The draw record itself is never changed.
     /// </summary>
-    public async Task<int> WithdrawDrawAsync(Guid drawId, string? reason, CancellationToken ct)
+    public async Task<int> WithdrawDrawAsync(Guid drawId, string? reason, string actor, CancellationToken ct)
     {
         var why = Guard.Required(reason, "reason", Invitation.ReasonMax);
         if (!await db.DrawRecords.AnyAsync(d => d.Id == drawId, ct))
@@ -164,7 +187,7 @@ public sealed class InvitationService(
         var now = Now;
         foreach (var invitation in open)
         {
-            invitation.Cancel(now);
+            invitation.Cancel(why, actor, now);
             var expert = experts[invitation.ExpertId];
             outbox.Enqueue(db, Recipient(expert), NoticeTemplates.Cancellation(new CancellationNotice(
                 expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, Utc(project.ReviewStartsAt), project.Place, why)),
@@ -197,17 +220,27 @@ public sealed class InvitationService(
     private async Task ReplaceAsync(Invitation vacated, Project project, PanelRequest request, DateTime now, CancellationToken ct)
     {
         var draw = await db.DrawRecords.AsNoTracking().Include(d => d.Selections).FirstAsync(d => d.Id == vacated.DrawRecordId, ct);
-        var invited = await db.Invitations.Where(i => i.DrawRecordId == draw.Id).Select(i => i.ExpertId).ToListAsync(ct);
-        invited.AddRange(db.Invitations.Local.Where(i => i.DrawRecordId == draw.Id).Select(i => i.ExpertId));
-        var next = draw.Selections
-            .Where(s => s.QuotaKey == vacated.QuotaKey && s.Role == SelectionRole.Backup && !invited.Contains(s.ExpertId))
-            .OrderBy(s => s.Rank)
-            .FirstOrDefault();
-        if (next is not null)
+        if (now < project.ReviewStartsAt)
         {
-            var expert = await db.Experts.AsNoTracking().FirstAsync(e => e.Id == next.ExpertId, ct);
-            Invite(draw, request, project, expert, next, vacated.Id, now);
-            return;
+            var invited = await db.Invitations.Where(i => i.DrawRecordId == draw.Id).Select(i => i.ExpertId).ToListAsync(ct);
+            invited.AddRange(db.Invitations.Local.Where(i => i.DrawRecordId == draw.Id).Select(i => i.ExpertId));
+            var candidates = draw.Selections
+                .Where(s => s.QuotaKey == vacated.QuotaKey && s.Role == SelectionRole.Backup && !invited.Contains(s.ExpertId))
+                .OrderBy(s => s.Rank)
+                .ToList();
+            foreach (var next in candidates)
+            {
+                var expert = await db.Experts.AsNoTracking().FirstAsync(e => e.Id == next.ExpertId, ct);
+                var reason = await NoLongerEligibleAsync(expert, project, ct);
+                if (reason is null)
+                {
+                    Invite(draw, request, project, expert, next, vacated.Id, now);
+                    return;
+                }
+                // Passed over in rank order, with the reason, so the 递补 sequence stays auditable.
+                db.Invitations.Add(Invitation.Skip(draw, next, vacated.Id, reason, now));
+                logger.LogInformation("Draw {DrawId} quota {Quota}: backup {Rank} passed over: {Reason}", draw.Id, next.QuotaKey, next.Rank, reason);
+            }
         }
         var correlation = $"draw:{draw.Id}:{vacated.QuotaKey}:backups-exhausted";
         if (await db.Set<OutboxMessage>().AnyAsync(m => m.CorrelationId == correlation, ct))
@@ -217,6 +250,22 @@ public sealed class InvitationService(
             Options.AdministratorName, project.EngagementType.ToString(), project.Code, project.Name, Utc(project.ReviewStartsAt),
             AdminSummaryOutcome.BackupsExhausted, confirmed, required, names, new Uri(Options.PublicBaseUrl, $"api/draws/{draw.Id}"))), correlation);
         logger.LogWarning("Draw {DrawId} quota {Quota}: no backup left; administrator told to make a supplementary draw.", draw.Id, vacated.QuotaKey);
+    }
+
+    /// <summary>
+    /// What changed since the draw that makes a backup unfit now: not active, term over by the review date, or a
+    /// conflict declared with one of the project's parties. Null when they may still be invited.
+    /// </summary>
+    private async Task<string?> NoLongerEligibleAsync(Expert expert, Project project, CancellationToken ct)
+    {
+        if (expert.Status != ExpertStatus.Active)
+            return $"状态为 {ExpertVocabulary.Label(expert.Status)} / status is {expert.Status}";
+        if (expert.TermEnd is { } end && end < project.ReviewDate)
+            return $"聘期已于 {end:yyyy-MM-dd} 结束 / term ended {end:yyyy-MM-dd}";
+        var parties = project.Parties.Select(p => p.OrganisationId).ToList();
+        if (parties.Count > 0 && await db.DeclaredConflicts.AnyAsync(c => c.ExpertId == expert.Id && parties.Contains(c.OrganisationId), ct))
+            return "已声明与项目相关单位存在利益冲突 / declared a conflict with a party to the project";
+        return null;
     }
 
     private async Task NotifyIfCompleteAsync(Invitation justConfirmed, Project project, PanelRequest request, CancellationToken ct)
@@ -287,7 +336,15 @@ public sealed class InvitationService(
         {
             throw new DomainConflictException("The invitation was answered at the same moment elsewhere / 该邀请已在别处处理.", ex);
         }
+        catch (DbUpdateException ex)
+        {
+            // The unique (draw, expert) index: a concurrent replacement invited the same backup first.
+            throw new ReplacementRaceException(ex);
+        }
     }
+
+    private sealed class ReplacementRaceException(Exception inner)
+        : DomainConflictException("Another answer for this panel was saved at the same moment; please try again / 请稍后重试.", inner);
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 

@@ -193,6 +193,11 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         var token = new Uri(link).Query["?t=".Length..];
         var tampered = token[..^2] + (token[^2] == 'A' ? "BB" : "AA");
 
+        using var json = new StringContent("{\"t\":\"x\"}", System.Text.Encoding.UTF8, "application/json");
+        (await anonymous.PostAsync("/invitations/confirm", json)).StatusCode.Should().Be(HttpStatusCode.BadRequest, "a body that is not a form is a clear 400 page, not a 500");
+        var orgDelete = await ProblemAsync(await Admin.DeleteAsync($"/api/organisations/{applicant}"), HttpStatusCode.Conflict);
+        orgDelete["referenceCount"]!.GetValue<int>().Should().BeGreaterThanOrEqualTo(1, "a project names it as applicant");
+
         var bad = await anonymous.PostAsync("/invitations/decline", new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = tampered, ["kind"] = "Unavailable" }));
         bad.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await bad.Content.ReadAsStringAsync()).Should().Contain("链接无效");
@@ -216,6 +221,38 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         report!["exclusions"]!.AsArray().Should().Contain(x => x!["expertId"]!.GetValue<string>() == invitation.ExpertId.ToString()
             && x["reasons"]!.AsArray().Any(y => y!["rule"]!.GetValue<string>() == "already-invited"));
         report["quotas"]![0]!["eligibleExpertIds"]!.AsArray().Select(i => i!.GetValue<string>()).Should().NotContain(invitation.ExpertId.ToString());
+    }
+}
+
+public sealed class BackupRecheckTests(SmtpApiFactory factory, ITestOutputHelper output) : ApiTestBase<SmtpApiFactory>(factory, output)
+{
+    [Fact]
+    public async Task A_backup_suspended_after_the_draw_is_passed_over_with_the_reason_and_the_next_backup_is_invited()
+    {
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i < 3; i++)
+            await ActiveExpertAsync(r, $"复核专家{i}");
+        var project = await CreateProjectAsync();
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 2 });
+        Factory.Clock.Set(DrawAt);
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "11" }));
+        var draw = (await (await Ok(Admin.PostAsync($"/api/panel-requests/{request}/draw", null))).Content.ReadFromJsonAsync<JsonObject>())!;
+        var seats = draw["selections"]!.AsArray();
+        Guid Seat(string role, int rank) => Guid.Parse(seats.Single(s => s!["role"]!.GetValue<string>() == role && s["rank"]!.GetValue<int>() == rank)!["expertId"]!.GetValue<string>());
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{Seat("Backup", 1)}/status", new { status = "Suspended", reason = "考评不合格" }));
+
+        Invitation member;
+        await using (var db = Factory.Database.CreateContext())
+            member = await db.Invitations.AsNoTracking().SingleAsync(i => i.PanelRequestId == request);
+        await using (var scope = Factory.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<InvitationService>().DeclineAsync(member.Id, DeclineKind.Unavailable, "出差", null, CancellationToken.None);
+
+        var view = await Admin.GetFromJsonAsync<JsonArray>($"/api/draws/{draw["id"]}/invitations");
+        var skipped = view!.Single(x => x!["expertId"]!.GetValue<string>() == Seat("Backup", 1).ToString());
+        skipped!["status"]!.GetValue<string>().Should().Be("Skipped");
+        skipped["cancelReason"]!.GetValue<string>().Should().Contain("Suspended");
+        view!.Single(x => x!["expertId"]!.GetValue<string>() == Seat("Backup", 2).ToString())!["status"]!.GetValue<string>().Should().Be("Pending");
     }
 }
 

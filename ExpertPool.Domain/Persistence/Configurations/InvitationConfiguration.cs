@@ -17,6 +17,8 @@ internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitat
         b.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
         b.Property(e => e.DeclineKind).HasConversion<string>().HasMaxLength(16);
         b.Property(e => e.DeclineReason).HasMaxLength(Invitation.ReasonMax);
+        b.Property(e => e.CancelReason).HasMaxLength(Invitation.ReasonMax);
+        b.Property(e => e.CancelledBy).HasMaxLength(100);
         b.Property(e => e.Version).IsConcurrencyToken();
         // One invitation per drawn seat: a backup is never invited twice for the same draw.
         b.HasIndex(e => new { e.DrawRecordId, e.ExpertId }).IsUnique();

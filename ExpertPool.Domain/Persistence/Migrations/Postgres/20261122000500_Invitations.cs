@@ -30,6 +30,8 @@ CREATE TABLE invitations (
     "DeclineKind" character varying(16),
     "DeclineReason" character varying(500),
     "ConflictOrganisationId" uuid,
+    "CancelReason" character varying(500),
+    "CancelledBy" character varying(100),
     "Version" integer NOT NULL,
     CONSTRAINT "PK_invitations" PRIMARY KEY ("Id"),
     CONSTRAINT "FK_invitations_draw_records_DrawRecordId" FOREIGN KEY ("DrawRecordId") REFERENCES draw_records ("Id") ON DELETE RESTRICT,

@@ -30,6 +30,8 @@ CREATE TABLE "invitations" (
     "DeclineKind" TEXT NULL,
     "DeclineReason" TEXT NULL,
     "ConflictOrganisationId" TEXT NULL,
+    "CancelReason" TEXT NULL,
+    "CancelledBy" TEXT NULL,
     "Version" INTEGER NOT NULL,
     CONSTRAINT "FK_invitations_draw_records_DrawRecordId" FOREIGN KEY ("DrawRecordId") REFERENCES "draw_records" ("Id") ON DELETE RESTRICT,
     CONSTRAINT "FK_invitations_experts_ExpertId" FOREIGN KEY ("ExpertId") REFERENCES "experts" ("Id") ON DELETE RESTRICT,
