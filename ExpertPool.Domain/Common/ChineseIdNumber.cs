@@ -52,9 +52,12 @@ public static class ChineseIdNumber
         return CheckChars[sum % 11];
     }
 
-    /// <summary>Keeps the region prefix and the last four characters: 330102********123X.</summary>
+    /// <summary>
+    /// Keeps only the region prefix and the check character: 330102***********X. The birth date and the sequence stay
+    /// hidden (showing the last four as well would let the published birth year narrow the number to a few dozen).
+    /// </summary>
     public static string Mask(string idNumber) =>
-        idNumber.Length <= 10 ? new string('*', idNumber.Length) : string.Concat(idNumber.AsSpan(0, 6), new string('*', idNumber.Length - 10), idNumber.AsSpan(idNumber.Length - 4));
+        idNumber.Length <= 7 ? new string('*', idNumber.Length) : string.Concat(idNumber.AsSpan(0, 6), new string('*', idNumber.Length - 7), idNumber.AsSpan(idNumber.Length - 1));
 }
 
 public enum Gender

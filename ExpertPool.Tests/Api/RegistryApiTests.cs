@@ -225,11 +225,11 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
         var phone = expert["phone"]!.GetValue<string>();
 
         var seen = await Auditor.GetFromJsonAsync<JsonObject>($"/api/experts/{expert["id"]}");
-        seen!["idNumber"]!.GetValue<string>().Should().Be(id[..6] + "********" + id[^4..]);
+        seen!["idNumber"]!.GetValue<string>().Should().Be(id[..6] + "***********" + id[^1..]);
         seen["phone"]!.GetValue<string>().Should().Be(phone[..3] + "****" + phone[^4..]);
         seen["email"]!.GetValue<string>().Should().NotBe(expert["email"]!.GetValue<string>());
         var listed = await Auditor.GetFromJsonAsync<JsonObject>($"/api/experts?specialty={r.Leaf1}");
-        listed!["items"]![0]!["idNumber"]!.GetValue<string>().Should().Contain("********");
+        listed!["items"]![0]!["idNumber"]!.GetValue<string>().Should().Contain("***********");
         var adminSees = await Admin.GetFromJsonAsync<JsonObject>($"/api/experts/{expert["id"]}");
         adminSees!["idNumber"]!.GetValue<string>().Should().Be(id);
 
@@ -330,7 +330,7 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
         var full = await (await Ok(Admin.GetAsync($"/api/experts/export.csv?specialty={r.Root}&includePersonalData=true&lang=en"))).Content.ReadAsStringAsync();
         var forbidden = await Auditor.GetAsync($"/api/experts/export.csv?specialty={r.Root}&includePersonalData=true");
 
-        masked.Should().Contain("赵敏").And.Contain(id[..6] + "********" + id[^4..]).And.NotContain(id);
+        masked.Should().Contain("赵敏").And.Contain(id[..6] + "***********" + id[^1..]).And.NotContain(id);
         masked.Split('\n')[0].Should().Contain("姓名");
         full.Should().Contain(id).And.Contain(expert["phone"]!.GetValue<string>());
         full.Split('\n')[0].Should().Contain("idNumber");
