@@ -151,7 +151,7 @@ public sealed class InvitationService(
         var from = now + Options.ReminderBefore;
         var due = await db.Invitations
             .Where(i => i.Status == InvitationStatus.Pending && i.ReminderQueuedAt == null && i.Deadline <= from && i.Deadline > now)
-            .Take(200).ToListAsync(ct);
+            .OrderBy(i => i.Deadline).Take(200).ToListAsync(ct);
         foreach (var invitation in due)
         {
             var expert = await db.Experts.AsNoTracking().FirstAsync(e => e.Id == invitation.ExpertId, ct);
