@@ -106,10 +106,7 @@ public static class DrawsEndpoints
             query = query.Where(r => r.ProjectId == pid);
         var total = await query.CountAsync(ct);
         var rows = await query.OrderByDescending(r => r.ExecutedAt).ThenBy(r => r.Id).Skip((p - 1) * size).Take(size).Include(r => r.Selections).AsSplitQuery().ToListAsync(ct);
-        var items = new List<DrawDto>();
-        foreach (var r in rows)
-            items.Add(await ToDtoAsync(db, r, user, clock, ct));
-        return TypedResults.Ok(new PagedList<DrawDto>(items, p, size, total));
+        return TypedResults.Ok(new PagedList<DrawDto>(await ToDtosAsync(db, rows, user, clock, ct), p, size, total));
     }
 
     public static async Task<Ok<DrawDto>> GetDraw(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
@@ -151,32 +148,43 @@ public static class DrawsEndpoints
         return TypedResults.Ok(new WithdrawResponse(count));
     }
 
-    private static async Task<bool> IsSealedAsync(ExpertPoolDbContext db, DrawRecord record, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    private static async Task<bool> IsSealedAsync(ExpertPoolDbContext db, DrawRecord record, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
+        (await SealedProjectsAsync(db, [record], user, clock, ct)).Contains(record.ProjectId);
+
+    /// <summary>Projects whose draws are sealed for this caller: review not started yet, caller not an administrator.</summary>
+    private static async Task<HashSet<Guid>> SealedProjectsAsync(ExpertPoolDbContext db, IReadOnlyCollection<DrawRecord> records, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        if (user.SeesPersonalData())
-            return false;
-        var reviewStartsAt = await db.Projects.AsNoTracking().Where(p => p.Id == record.ProjectId).Select(p => p.ReviewStartsAt).FirstAsync(ct);
-        return clock.GetUtcNow().UtcDateTime < reviewStartsAt;
+        if (user.SeesPersonalData() || records.Count == 0)
+            return [];
+        var now = clock.GetUtcNow().UtcDateTime;
+        var projectIds = records.Select(r => r.ProjectId).Distinct().ToList();
+        return (await db.Projects.AsNoTracking().Where(p => projectIds.Contains(p.Id) && p.ReviewStartsAt > now).Select(p => p.Id).ToListAsync(ct)).ToHashSet();
     }
 
-    private static async Task<DrawDto> ToDtoAsync(ExpertPoolDbContext db, DrawRecord r, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    private static async Task<DrawDto> ToDtoAsync(ExpertPoolDbContext db, DrawRecord r, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
+        (await ToDtosAsync(db, [r], user, clock, ct))[0];
+
+    /// <summary>Draws as the caller may see them: one query for sealing and one for the drawn experts' names, whatever the count.</summary>
+    private static async Task<List<DrawDto>> ToDtosAsync(ExpertPoolDbContext db, IReadOnlyList<DrawRecord> records, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var sealedList = await IsSealedAsync(db, r, user, clock, ct);
-        var selections = new List<DrawSelectionDto>();
-        if (!sealedList && r.Selections.Count > 0)
-        {
-            var ids = r.Selections.Select(s => s.ExpertId).Distinct().ToList();
-            var names = await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
-            selections = r.Selections
-                .OrderBy(s => s.QuotaKey, StringComparer.Ordinal).ThenBy(s => s.Role).ThenBy(s => s.Rank)
-                .Select(s => new DrawSelectionDto(s.QuotaKey, s.Role.ToString(), s.Rank, s.ExpertId, names.GetValueOrDefault(s.ExpertId, ""), s.Score))
-                .ToList();
-        }
+        var sealedProjects = await SealedProjectsAsync(db, records, user, clock, ct);
+        var ids = records.Where(r => !sealedProjects.Contains(r.ProjectId)).SelectMany(r => r.Selections).Select(s => s.ExpertId).Distinct().ToList();
+        var names = ids.Count == 0 ? [] : await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
         // While sealed, the nonce, seed and pool hash are withheld too: with the public ranking they would rebuild the panel.
         const string Withheld = "sealed";
-        return new DrawDto(r.Id, r.PanelRequestId, r.ProjectId, r.Outcome.ToString(), r.AlgorithmVersion, r.SupervisorName, r.ExecutedBy, r.CommittedAt, r.ExecutedAt,
-            r.RuleSetVersion, r.Commitment, sealedList ? Withheld : r.Nonce, sealedList ? Withheld : r.PoolHash, sealedList ? Withheld : r.Seed,
-            r.EligibleTotal, r.ExcludedTotal, r.FailureReason, sealedList, selections);
+        return records.Select(r =>
+        {
+            var sealedList = sealedProjects.Contains(r.ProjectId);
+            var selections = sealedList
+                ? []
+                : r.Selections
+                    .OrderBy(s => s.QuotaKey, StringComparer.Ordinal).ThenBy(s => s.Role).ThenBy(s => s.Rank)
+                    .Select(s => new DrawSelectionDto(s.QuotaKey, s.Role.ToString(), s.Rank, s.ExpertId, names.GetValueOrDefault(s.ExpertId, ""), s.Score))
+                    .ToList();
+            return new DrawDto(r.Id, r.PanelRequestId, r.ProjectId, r.Outcome.ToString(), r.AlgorithmVersion, r.SupervisorName, r.ExecutedBy, r.CommittedAt, r.ExecutedAt,
+                r.RuleSetVersion, r.Commitment, sealedList ? Withheld : r.Nonce, sealedList ? Withheld : r.PoolHash, sealedList ? Withheld : r.Seed,
+                r.EligibleTotal, r.ExcludedTotal, r.FailureReason, sealedList, selections);
+        }).ToList();
     }
 
     private static EntropyDto ToDto(DrawEntropy e) => new(e.Id, e.Source, e.Value, e.EnteredBy, e.EnteredAt);

@@ -95,7 +95,7 @@ public sealed class DrawExecutor(
         else
             request.MarkFailed(failure, now);
         // Invitations and their notices commit with the record: both or neither.
-        await invitations.AddForDrawAsync(record, request, ct);
+        await invitations.AddForDrawAsync(record, request, project, ct);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -42,11 +42,10 @@ public sealed class InvitationService(
     /// Adds invitations (and their notices) for every member of a succeeded draw, without saving: the draw executor
     /// saves them together with the draw record.
     /// </summary>
-    public async Task AddForDrawAsync(DrawRecord draw, PanelRequest request, CancellationToken ct)
+    public async Task AddForDrawAsync(DrawRecord draw, PanelRequest request, Project project, CancellationToken ct)
     {
         if (draw.Outcome != DrawRecordOutcome.Succeeded)
             return;
-        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == draw.ProjectId, ct);
         var members = draw.Selections.Where(s => s.Role == SelectionRole.Member).ToList();
         var ids = members.Select(m => m.ExpertId).ToList();
         var experts = await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, ct);

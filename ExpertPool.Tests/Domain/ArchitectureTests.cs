@@ -21,14 +21,6 @@ public class ArchitectureTests
         var worker = Assembly.Load("ExpertPool.Worker");
 
         References(worker).Should().NotContain("ExpertPool.Api");
-        File.ReadAllText(Path.Combine(RepoRoot(), "ExpertPool.Worker", "ExpertPool.Worker.csproj")).Should().NotContain("ExpertPool.Api");
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ExpertPool.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("ExpertPool.sln not found above the test binaries.");
+        File.ReadAllText(Path.Combine(DrawTestData.RepoRoot(), "ExpertPool.Worker", "ExpertPool.Worker.csproj")).Should().NotContain("ExpertPool.Api");
     }
 }
