@@ -25,9 +25,7 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         var errors = new Dictionary<string, List<string>>();
         void Fail(string field, string reason)
         {
-            if (!errors.TryGetValue(field, out var list))
-                errors[field] = list = [];
-            list.Add(reason);
+            errors.AddError(field, reason);
         }
 
         var project = input.ProjectId is { } pid ? await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == pid, ct) : null;

@@ -39,9 +39,7 @@ public sealed partial record ExpertDraft(
     {
         void Fail(string field, string reason)
         {
-            if (!errors.TryGetValue(field, out var list))
-                errors[field] = list = [];
-            list.Add(reason);
+            errors.AddError(field, reason);
         }
 
         string Req(string? v, string field, int max)

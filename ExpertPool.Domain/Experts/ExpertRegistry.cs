@@ -146,9 +146,7 @@ public sealed class RegistryLookup
     {
         void Fail(string field, string reason)
         {
-            if (!errors.TryGetValue(field, out var list))
-                errors[field] = list = [];
-            list.Add(reason);
+            errors.AddError(field, reason);
         }
 
         var specialties = new List<Specialty>();
