@@ -73,7 +73,9 @@ public sealed class DrawExecutor(
             logger.LogWarning("Draw {PanelRequestId}: no external entropy entered; using the configured server fallback (recorded).", request.Id);
         }
 
+        var stages = new StageTimer();
         var report = await eligibility.EvaluateAsync(request.Id, ct);
+        stages.Mark("eligibility");
         var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == request.ProjectId, ct);
         var input = new DrawInput(
             request.Id.ToString("D"),
@@ -83,12 +85,18 @@ public sealed class DrawExecutor(
             report.ToDrawPools(),
             entropyRows.Select(e => new EntropyInput(e.Source, e.Value)).ToList());
         var outcome = DrawAlgorithm.Run(input);
+        stages.Mark("algorithm");
 
         var failure = outcome.Succeeded ? null : Shortfalls(outcome, report);
         var context = Context(request, project, report, entropyRows, actor, now, failure);
-        var document = DrawRecordJson.Serialize(DrawRecordDocument.Create(input, outcome, context));
+        stages.Mark("context");
+        var recordDocument = DrawRecordDocument.Create(input, outcome, context);
+        stages.Mark("document");
+        var document = DrawRecordJson.Serialize(recordDocument);
+        stages.Mark("json");
         var record = DrawRecord.Create(request, outcome, document, report.RuleSetId, report.RuleSetVersion,
             report.Quotas.Sum(q => q.EligibleCount), report.Exclusions.Count, failure, actor, now);
+        stages.Mark("record");
         db.DrawRecords.Add(record);
         if (outcome.Succeeded)
             request.MarkDrawn(now);
@@ -96,18 +104,37 @@ public sealed class DrawExecutor(
             request.MarkFailed(failure, now);
         // Invitations and their notices commit with the record: both or neither.
         await invitations.AddForDrawAsync(record, request, project, ct);
+        stages.Mark("invitations");
         try
         {
             await db.SaveChangesAsync(ct);
+            stages.Mark("save");
         }
         catch (DbUpdateException ex)
         {
             // The unique index on the request caught a concurrent execution of the same draw.
             throw new DomainConflictException("This panel request was drawn at the same moment by another caller / 该申请已被抽取.", ex);
         }
-        logger.LogInformation("Draw {PanelRequestId} {Outcome}: pool hash {PoolHash}, seed {Seed}", request.Id, record.Outcome, record.PoolHash, record.Seed);
+        logger.LogInformation("Draw {PanelRequestId} {Outcome}: pool hash {PoolHash}, seed {Seed}; {Stages}", request.Id, record.Outcome, record.PoolHash, record.Seed, stages);
         await kick.KickAsync(ct);
         return record;
+    }
+
+    /// <summary>Milliseconds per stage of a draw, for the log line (operators see where a slow draw spent its time).</summary>
+    private sealed class StageTimer
+    {
+        private readonly List<(string Name, double Ms)> _stages = [];
+        private long _last = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        public void Mark(string name)
+        {
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            _stages.Add((name, System.Diagnostics.Stopwatch.GetElapsedTime(_last, now).TotalMilliseconds));
+            _last = now;
+        }
+
+        public override string ToString() =>
+            string.Join(", ", _stages.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.Ms:F1} ms")));
     }
 
     /// <summary>Per-quota shortfall with the rules that excluded most of that quota's candidates.</summary>
