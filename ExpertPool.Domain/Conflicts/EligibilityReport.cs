@@ -61,7 +61,8 @@ public sealed record QuotaEligibility(
     IReadOnlyList<string> EligibleExpertIds);
 
 /// <summary>A candidate of at least one quota who is not eligible, with every rule that excluded them.</summary>
-public sealed record ExcludedExpert(Guid ExpertId, string ExpertName, IReadOnlyList<string> QuotaKeys, IReadOnlyList<ExclusionReason> Reasons);
+/// <param name="ExpertName">Null in the report a draw freezes (<see cref="EligibilityService.EvaluateForDrawAsync"/>), which does not read names.</param>
+public sealed record ExcludedExpert(Guid ExpertId, string? ExpertName, IReadOnlyList<string> QuotaKeys, IReadOnlyList<ExclusionReason> Reasons);
 
 /// <param name="Rule">One of <see cref="ConflictRuleCodes"/>.</param>
 /// <param name="Evidence">Human-readable, Chinese then English.</param>

@@ -21,25 +21,34 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
     private static readonly RelationKind[] DisputeOrInvestment = [RelationKind.LegalDispute, RelationKind.Investment];
     private static readonly RelationKind[] OngoingSameOrganisation = [RelationKind.Employment, RelationKind.Other];
 
-    public async Task<EligibilityReport> EvaluateAsync(Guid panelRequestId, CancellationToken ct)
+    /// <summary>The full report, with the names of the excluded experts (for administrators).</summary>
+    public Task<EligibilityReport> EvaluateAsync(Guid panelRequestId, CancellationToken ct) => EvaluateAsync(panelRequestId, includeNames: true, ct);
+
+    /// <summary>
+    /// The report a draw freezes: the same pools and exclusions with their evidence, without reading the excluded experts'
+    /// names (the draw record identifies experts by id; <see cref="ExcludedExpert.ExpertName"/> is then null).
+    /// </summary>
+    public Task<EligibilityReport> EvaluateForDrawAsync(Guid panelRequestId, CancellationToken ct) => EvaluateAsync(panelRequestId, includeNames: false, ct);
+
+    private async Task<EligibilityReport> EvaluateAsync(Guid panelRequestId, bool includeNames, CancellationToken ct)
     {
         var request = await db.PanelRequests.AsNoTracking().Include(r => r.Quotas).FirstOrDefaultAsync(r => r.Id == panelRequestId, ct)
             ?? throw new NotFoundException("Panel request", panelRequestId);
         var project = await db.Projects.AsNoTracking().Include(p => p.Parties).Include(p => p.Preparers).AsSplitQuery()
             .FirstAsync(p => p.Id == request.ProjectId, ct);
         var ruleSet = await ConflictRuleSets.CurrentAsync(db, project.EngagementType, ct);
-        var evaluation = new Evaluation(db, request, project, ruleSet);
+        var evaluation = new Evaluation(db, request, project, ruleSet, includeNames);
         await evaluation.RunAsync(ct);
         return evaluation.Report(clock.GetUtcNow().UtcDateTime);
     }
 
-    private sealed class Evaluation(ExpertPoolDbContext db, PanelRequest request, Project project, ConflictRuleSet ruleSet)
+    private sealed class Evaluation(ExpertPoolDbContext db, PanelRequest request, Project project, ConflictRuleSet ruleSet, bool includeNames)
     {
         private readonly ConflictRuleSettings _s = ruleSet.Settings;
         private readonly DateOnly _day = project.ReviewDate;
         private readonly List<(PanelQuota Quota, List<Guid> Ids)> _candidates = [];
         private readonly Dictionary<Guid, List<ExclusionReason>> _excluded = [];
-        private Dictionary<Guid, string> _names = [];
+        private Dictionary<Guid, string>? _names;
         private readonly HashSet<Guid> _allCandidates = [];
         private Dictionary<Guid, PartyMatch> _partyOrgs = [];
 
@@ -75,7 +84,8 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             if (_s.ManualExclusions)
                 await ManualExclusionsAsync(ct);
             await AlreadyInvitedAsync(ct);
-            _names = await NamesAsync(ct);
+            if (includeNames)
+                _names = await NamesAsync(ct);
         }
 
         /// <summary>
@@ -95,26 +105,33 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         {
             var quotas = _candidates.Select(c =>
             {
-                var eligible = c.Ids.Where(id => !_excluded.ContainsKey(id)).Select(id => id.ToString("D")).Order(StringComparer.Ordinal).ToList();
+                // Guid order is the ordinal order of the lowercase "D" text (fields compared as unsigned numbers, then bytes),
+                // so sorting Guids gives the pool in the order the algorithm hashes it, without comparing strings.
+                var eligibleIds = c.Ids.Where(id => !_excluded.ContainsKey(id)).ToList();
+                eligibleIds.Sort();
+                var eligible = eligibleIds.ConvertAll(id => id.ToString("D"));
                 return new QuotaEligibility(c.Quota.Key, c.Quota.SpecialtyCode, c.Quota.RegionCode, c.Quota.Count, c.Quota.Backups, c.Ids.Count, eligible.Count, eligible);
             }).ToList();
             var keysByExpert = _candidates.SelectMany(c => c.Ids.Where(_excluded.ContainsKey).Select(id => (id, c.Quota.Key)))
                 .ToLookup(x => x.id, x => x.Key);
             var order = ConflictRuleCodes.All.Select((code, i) => (code, i)).ToDictionary(x => x.code, x => x.i);
             var exclusions = _excluded
-                .OrderBy(e => e.Key.ToString("D"), StringComparer.Ordinal)
+                .OrderBy(e => e.Key)
                 .Select(e => new ExcludedExpert(
                     e.Key,
-                    _names[e.Key],
+                    _names?[e.Key],
                     keysByExpert[e.Key].ToList(),
                     e.Value.OrderBy(r => order[r.Rule]).ThenBy(r => r.Evidence, StringComparer.Ordinal).ToList()))
                 .ToList();
             return new EligibilityReport(request.Id, ruleSet.Id, ruleSet.Scope, ruleSet.Version, now, _day, quotas, exclusions);
         }
 
+        /// <summary>Rule queries return violators from the whole pool; only candidates are kept (check before building evidence text).</summary>
+        private bool IsCandidate(Guid expertId) => _allCandidates.Contains(expertId);
+
         private void Exclude(Guid expertId, string rule, string evidence)
         {
-            if (!_allCandidates.Contains(expertId))
+            if (!IsCandidate(expertId))
                 return;
             if (!_excluded.TryGetValue(expertId, out var reasons))
                 _excluded[expertId] = reasons = [];
@@ -130,20 +147,21 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             var root = await db.Specialties.Where(s => s.Code == quota.SpecialtyCode).Select(s => s.Path).FirstOrDefaultAsync(ct)
                 ?? throw new DomainConflictException($"Specialty {quota.SpecialtyCode} of quota {quota.Key} no longer exists / 专业不存在.");
             var specialtyIds = await db.Specialties.Where(s => s.Path.StartsWith(root)).Select(s => s.Id).ToListAsync(ct);
-            // No SQL DISTINCT: it makes SQLite scan the whole (ExpertId, SpecialtyId) key instead of seeking the
-            // (SpecialtyId, ExpertId) index; an expert with two specialties in the subtree is de-duplicated here.
-            var rows = db.ExpertSpecialties.Where(es => specialtyIds.Contains(es.SpecialtyId));
-            if (quota.RegionCode is { } region)
-            {
+            // Tens of thousands of ids: read through IdRowReader (no per-row materialisation). The specialty ids are
+            // integers read from the database, so they are written into the IN list. No SQL DISTINCT: it makes SQLite
+            // scan the whole (ExpertId, SpecialtyId) key instead of seeking the (SpecialtyId, ExpertId) index; an expert
+            // with two specialties in the subtree is de-duplicated here.
+            var inList = string.Join(", ", specialtyIds.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+            var ids = quota.RegionCode is { } region
                 // Through the regions table, so a province is one comparison per row, not one probe per city; the
                 // experts (Id, RegionCode) index answers the join without reading expert rows.
-                rows = from es in rows
-                       join e in db.Experts on es.ExpertId equals e.Id
-                       join r in db.Regions on e.RegionCode equals r.Code
-                       where r.Code == region || r.ParentCode == region
-                       select es;
-            }
-            var ids = await rows.Select(es => es.ExpertId).ToListAsync(ct);
+                ? await IdRowReader.ReadIdsAsync(db, $"""
+                    SELECT es."ExpertId" FROM "expert_specialties" AS es
+                    INNER JOIN "experts" AS e ON es."ExpertId" = e."Id"
+                    INNER JOIN "regions" AS r ON e."RegionCode" = r."Code"
+                    WHERE es."SpecialtyId" IN ({inList}) AND (r."Code" = @p0 OR r."ParentCode" = @p0)
+                    """, [region], ct)
+                : await IdRowReader.ReadIdsAsync(db, $"""SELECT "ExpertId" FROM "expert_specialties" WHERE "SpecialtyId" IN ({inList})""", [], ct);
             return ids.Distinct().ToList();
         }
 
@@ -243,7 +261,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 return;
             var orgIds = _partyOrgs.Keys.ToList();
             var employees = await db.Experts.Where(e => orgIds.Contains(e.EmployerId)).Select(e => new { e.Id, e.EmployerId }).ToListAsync(ct);
-            foreach (var e in employees)
+            foreach (var e in employees.Where(x => IsCandidate(x.Id)))
                 Exclude(e.Id, ConflictRuleCodes.SameOrganisation,
                     $"工作单位 {_partyOrgs[e.EmployerId].Describe()} 是项目参与方 / employer {_partyOrgs[e.EmployerId].OtherName ?? _partyOrgs[e.EmployerId].PartyName} is party {_partyOrgs[e.EmployerId].PartyName} ({_partyOrgs[e.EmployerId].Role})");
             foreach (var r in await RelationsAsync(OngoingSameOrganisation, null, ct))
@@ -257,13 +275,18 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         {
             var cap = _s.WorkloadCapPer12Months;
             var since = _day.AddMonths(-12);
+            // The window (since, day] spans one or two calendar years; whoever has `cap` engagements in it has at least
+            // ⌈cap / years⌉ in one of them. Only those suspects (from the per-year counts' index) are counted exactly.
+            int[] years = since.AddDays(1).Year == _day.Year ? [_day.Year] : [since.AddDays(1).Year, _day.Year];
+            var threshold = (cap + years.Length - 1) / years.Length;
+            var suspects = db.ExpertEngagementYears.Where(y => years.Contains(y.Year) && y.Count >= threshold).Select(y => y.ExpertId);
             var rows = await db.ExpertEngagements
-                .Where(x => x.ReviewDate > since && x.ReviewDate <= _day)
+                .Where(x => suspects.Contains(x.ExpertId) && x.ReviewDate > since && x.ReviewDate <= _day)
                 .GroupBy(x => x.ExpertId)
                 .Where(g => g.Count() >= cap)
                 .Select(g => new { ExpertId = g.Key, Count = g.Count() })
                 .ToListAsync(ct);
-            foreach (var r in rows)
+            foreach (var r in rows.Where(x => IsCandidate(x.ExpertId)))
                 Exclude(r.ExpertId, ConflictRuleCodes.WorkloadCap,
                     $"{D(since.AddDays(1))} 至 {D(_day)} 已确认参加 {r.Count} 次（上限 {cap} 次/12个月）/ {r.Count} confirmed engagements in the 12 months up to {D(_day)} (cap {cap})");
         }
@@ -281,7 +304,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                               where x.ApplicantOrganisationId != null && applicants.Contains(x.ApplicantOrganisationId.Value)
                                     && x.ReviewDate > since && x.ReviewDate < until
                               select new { x.ExpertId, ApplicantId = x.ApplicantOrganisationId!.Value, x.ReviewDate, p.Code }).ToListAsync(ct);
-            foreach (var r in rows)
+            foreach (var r in rows.Where(x => IsCandidate(x.ExpertId)))
                 Exclude(r.ExpertId, ConflictRuleCodes.Cooldown,
                     $"{D(r.ReviewDate)} 评审过申请单位 {_partyOrgs[r.ApplicantId].Describe()} 的项目 {r.Code}（冷却期 {months} 个月）/ reviewed project {r.Code} for applicant {_partyOrgs[r.ApplicantId].PartyName} on {D(r.ReviewDate)} (cooldown {months} months)");
         }
@@ -290,7 +313,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         {
             var regions = await RegionWithCitiesAsync(project.RegionCode!, ct);
             var rows = await db.Experts.Where(e => regions.Contains(e.RegionCode)).Select(e => new { e.Id, e.RegionCode }).ToListAsync(ct);
-            foreach (var e in rows)
+            foreach (var e in rows.Where(x => IsCandidate(x.Id)))
                 Exclude(e.Id, ConflictRuleCodes.RegionAvoidance,
                     $"专家所在地区 {e.RegionCode} 属于评审地点地区 {project.RegionCode}（地域回避）/ expert's region {e.RegionCode} is within the project's region {project.RegionCode}");
         }
@@ -300,7 +323,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             var rows = await db.AvailabilityBlackouts
                 .Where(b => b.From <= _day && b.To >= _day)
                 .Select(b => new { b.ExpertId, b.From, b.To, b.Reason }).ToListAsync(ct);
-            foreach (var r in rows)
+            foreach (var r in rows.Where(x => IsCandidate(x.ExpertId)))
                 Exclude(r.ExpertId, ConflictRuleCodes.Unavailable,
                     $"{D(r.From)} 至 {D(r.To)} 不可用{(r.Reason is null ? "" : "（" + r.Reason + "）")}，覆盖评审日 {D(_day)} / unavailable {D(r.From)} – {D(r.To)}, covering the review on {D(_day)}");
         }
@@ -313,12 +336,25 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         private async Task StatusAndTermAsync(CancellationToken ct)
         {
             var day = _day;
-            var notActive = Enum.GetValues<ExpertStatus>().Where(x => x != ExpertStatus.Active).ToList();
-            var inactive = await db.Experts.Where(e => notActive.Contains(e.Status)).Select(e => new { e.Id, e.Status }).ToListAsync(ct);
-            foreach (var e in inactive)
-                Exclude(e.Id, ConflictRuleCodes.Status, $"状态为「{ExpertVocabulary.Label(e.Status)}」，不是「在库」/ status is {e.Status}, not Active");
+            // Every expert not Active (a sixth of a typical pool), so read through IdRowReader; the status text is read
+            // for candidates only.
+            var notActive = Enum.GetNames<ExpertStatus>().Where(x => x != nameof(ExpertStatus.Active)).ToList<object>();
+            var placeholders = string.Join(", ", notActive.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)));
+            var evidence = new Dictionary<string, string>(StringComparer.Ordinal);
+            await IdRowReader.ReadAsync(db, $"""SELECT "Id", "Status" FROM "experts" WHERE "Status" IN ({placeholders})""", notActive, (id, row) =>
+            {
+                if (!IsCandidate(id))
+                    return;
+                var status = row.String(1)!;
+                if (!evidence.TryGetValue(status, out var text))
+                {
+                    var value = Enum.Parse<ExpertStatus>(status);
+                    evidence[status] = text = $"状态为「{ExpertVocabulary.Label(value)}」，不是「在库」/ status is {value}, not Active";
+                }
+                Exclude(id, ConflictRuleCodes.Status, text);
+            }, ct);
             var outOfTerm = await db.Experts.Where(e => e.TermEnd < day || e.TermStart > day).Select(e => new { e.Id, e.TermStart, e.TermEnd }).ToListAsync(ct);
-            foreach (var e in outOfTerm)
+            foreach (var e in outOfTerm.Where(x => IsCandidate(x.Id)))
                 Exclude(e.Id, ConflictRuleCodes.TermExpired,
                     $"聘期 {D(e.TermStart)} 至 {D(e.TermEnd)} 未覆盖评审日 {D(day)} / term {D(e.TermStart)} – {D(e.TermEnd)} does not cover the review on {D(day)}");
         }
@@ -331,7 +367,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             var rows = await db.DeclaredConflicts
                 .Where(c => orgIds.Contains(c.OrganisationId))
                 .Select(c => new { c.ExpertId, c.OrganisationId, c.Reason, c.DeclaredAt, c.Source }).ToListAsync(ct);
-            foreach (var r in rows)
+            foreach (var r in rows.Where(x => IsCandidate(x.ExpertId)))
                 Exclude(r.ExpertId, ConflictRuleCodes.DeclaredConflict,
                     $"专家于 {D(DateOnly.FromDateTime(r.DeclaredAt))} 声明与 {_partyOrgs[r.OrganisationId].Describe()} 存在利益冲突：{r.Reason} / declared a conflict with {_partyOrgs[r.OrganisationId].PartyName} ({r.Source}): {r.Reason}");
         }
@@ -341,7 +377,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             var rows = await db.ManualExclusions
                 .Where(x => x.PanelRequestId == request.Id)
                 .Select(x => new { x.ExpertId, x.Reason, x.CreatedBy, x.CreatedAt }).ToListAsync(ct);
-            foreach (var r in rows)
+            foreach (var r in rows.Where(x => IsCandidate(x.ExpertId)))
                 Exclude(r.ExpertId, ConflictRuleCodes.ManualExclusion,
                     $"管理员 {r.CreatedBy} 于 {r.CreatedAt:yyyy-MM-dd HH:mm}Z 排除：{r.Reason} / excluded by {r.CreatedBy}: {r.Reason}");
         }
@@ -351,7 +387,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             var rows = await db.Invitations
                 .Where(i => i.ProjectId == project.Id && i.PanelRequestId != request.Id)
                 .Select(i => new { i.ExpertId, i.Status, i.InvitedAt }).ToListAsync(ct);
-            foreach (var r in rows)
+            foreach (var r in rows.Where(x => IsCandidate(x.ExpertId)))
                 Exclude(r.ExpertId, ConflictRuleCodes.AlreadyInvited,
                     $"已于 {r.InvitedAt:yyyy-MM-dd HH:mm}Z 受邀参加本项目（{r.Status}），补抽不再抽取 / already invited for this project on {r.InvitedAt:yyyy-MM-dd HH:mm}Z ({r.Status}); a supplementary draw does not draw them again");
         }

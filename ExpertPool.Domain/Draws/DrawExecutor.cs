@@ -74,7 +74,7 @@ public sealed class DrawExecutor(
         }
 
         var stages = new StageTimer();
-        var report = await eligibility.EvaluateAsync(request.Id, ct);
+        var report = await eligibility.EvaluateForDrawAsync(request.Id, ct);
         stages.Mark("eligibility");
         var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == request.ProjectId, ct);
         var input = new DrawInput(

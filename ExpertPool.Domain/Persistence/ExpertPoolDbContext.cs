@@ -35,6 +35,7 @@ public abstract class ExpertPoolDbContext : DbContext
     public DbSet<ProjectPreparer> ProjectPreparers => Set<ProjectPreparer>();
     public DbSet<ConflictRuleSet> ConflictRuleSets => Set<ConflictRuleSet>();
     public DbSet<ExpertEngagement> ExpertEngagements => Set<ExpertEngagement>();
+    public DbSet<ExpertEngagementYear> ExpertEngagementYears => Set<ExpertEngagementYear>();
     public DbSet<PanelRequest> PanelRequests => Set<PanelRequest>();
     public DbSet<PanelQuota> PanelQuotas => Set<PanelQuota>();
     public DbSet<ManualExclusion> ManualExclusions => Set<ManualExclusion>();

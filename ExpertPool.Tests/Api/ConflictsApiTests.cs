@@ -43,6 +43,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var aliasEmployee = await ActiveExpertAsync(r, "别名单位员工", employer: shortName, creditCode: twinCode);
         var tenEngagements = await ActiveExpertAsync(r, "十次", specialty: r.Leaf2);
         var nineEngagements = await ActiveExpertAsync(r, "九次", specialty: r.Leaf2);
+        var tenAcrossYears = await ActiveExpertAsync(r, "跨年十次", specialty: r.Leaf2);
         var cooling = await ActiveExpertAsync(r, "冷却期");
         var away = await ActiveExpertAsync(r, "出差", blackouts: [new { from = "2026-12-01", to = "2026-12-03", reason = "出国" }]);
         var awayBefore = await ActiveExpertAsync(r, "之前出差", blackouts: [new { from = "2026-11-25", to = "2026-12-01", reason = "会议" }]);
@@ -69,6 +70,12 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
             for (var i = 0; i < 9; i++)
                 db.ExpertEngagements.Add(ExpertEngagement.Confirm(nineEngagements, project, null, null, new DateOnly(2026, 1 + i, 10), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
             db.ExpertEngagements.Add(ExpertEngagement.Confirm(nineEngagements, project, null, null, new DateOnly(2025, 11, 30), new DateTime(2025, 11, 1, 0, 0, 0, DateTimeKind.Utc)));
+            // Five in December 2025 and five in 2026, all inside the 12 months before the review on 2026-12-02.
+            for (var i = 0; i < 5; i++)
+            {
+                db.ExpertEngagements.Add(ExpertEngagement.Confirm(tenAcrossYears, project, null, null, new DateOnly(2025, 12, 10 + i), new DateTime(2025, 11, 1, 0, 0, 0, DateTimeKind.Utc)));
+                db.ExpertEngagements.Add(ExpertEngagement.Confirm(tenAcrossYears, project, null, null, new DateOnly(2026, 2 + i, 1), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
+            }
             db.ExpertEngagements.Add(ExpertEngagement.Confirm(cooling, project, null, applicant, new DateOnly(2026, 8, 1), new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc)));
             await db.SaveChangesAsync();
         }
@@ -82,12 +89,12 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var quota = report["quotas"]![0]!;
         var eligible = quota["eligibleExpertIds"]!.AsArray().Select(x => x!.GetValue<string>()).ToList();
         eligible.Should().Equal(new[] { control, employedFourYearsAgo, nineEngagements, awayBefore }.Select(Id).Order(StringComparer.Ordinal));
-        quota["candidateCount"]!.GetValue<int>().Should().Be(17, "every expert of the subtree but the other specialty");
+        quota["candidateCount"]!.GetValue<int>().Should().Be(18, "every expert of the subtree but the other specialty");
         quota["eligibleCount"]!.GetValue<int>().Should().Be(4);
         eligible.Should().NotContain(Id(otherSpecialty));
 
         var reasons = ReasonsByExpert(report);
-        reasons.Keys.Should().BeEquivalentTo(new[] { employedTwoYearsAgo, director, family, investor, preparer, aliasEmployee, tenEngagements, cooling, away, suspended, expired, declared, excludedByAdmin }.Select(Id));
+        reasons.Keys.Should().BeEquivalentTo(new[] { employedTwoYearsAgo, director, family, investor, preparer, aliasEmployee, tenEngagements, tenAcrossYears, cooling, away, suspended, expired, declared, excludedByAdmin }.Select(Id));
         reasons[Id(employedTwoYearsAgo)].Should().ContainSingle().Which.Should().StartWith("labour-relation:").And.Contain(applicantName).And.Contain("2024-12-01");
         reasons[Id(director)].Should().ContainSingle().Which.Should().StartWith("governance-relation:");
         reasons[Id(family)].Should().ContainSingle().Which.Should().StartWith("family-relation:");
@@ -95,6 +102,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         reasons[Id(preparer)].Should().ContainSingle().Which.Should().StartWith("prior-involvement:").And.Contain("编写申报书");
         reasons[Id(aliasEmployee)].Should().ContainSingle().Which.Should().StartWith("same-organisation:").And.Contain(shortName).And.Contain(applicantName);
         reasons[Id(tenEngagements)].Should().ContainSingle().Which.Should().StartWith("workload-cap:").And.Contain("10");
+        reasons[Id(tenAcrossYears)].Should().ContainSingle().Which.Should().StartWith("workload-cap:").And.Contain("10");
         reasons[Id(cooling)].Should().ContainSingle().Which.Should().StartWith("cooldown:").And.Contain("2026-08-01");
         reasons[Id(away)].Should().ContainSingle().Which.Should().StartWith("unavailable:").And.Contain("2026-12-01");
         reasons[Id(suspended)].Should().ContainSingle().Which.Should().StartWith("status:").And.Contain("Suspended");

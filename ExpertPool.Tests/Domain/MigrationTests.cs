@@ -77,6 +77,67 @@ public class MigrationTests(ITestOutputHelper output)
         loaded.CreatedAt.Should().Be(new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task EngagementYears_AreFilledOnUpgrade_AndFollowEveryInsertUpdateAndDelete(DatabaseProvider provider)
+    {
+        if (provider == DatabaseProvider.Postgres && !PostgresRequirement.IsAvailable(output)) return;
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var ctx = db.CreateContext();
+        var all = ctx.Database.GetMigrations().ToList();
+        await ctx.GetService<IMigrator>().MigrateAsync(all[all.IndexOf("20261122000600_EngagementYears") - 1]);
+
+        var pg = provider == DatabaseProvider.Postgres;
+        var q = pg ? "" : "\"";
+        string G(Guid g) => pg ? $"'{g}'::uuid" : $"'{g.ToString().ToUpperInvariant()}'";
+        string D(string day) => pg ? $"DATE '{day}'" : $"'{day}'";
+        var ts = pg ? "TIMESTAMPTZ '2026-01-02 03:04:05+00'" : "'2026-01-02 03:04:05'";
+        var (org, a, b, project) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        string Expert(Guid id, string name) => $"""
+            INSERT INTO {q}experts{q} ("Id", "Name", "IdNumber", "Gender", "BirthYear", "EmployerId", "Title", "TitleGrade", "RegionCode", "Email", "NormalizedEmail", "Phone", "PreferredLanguage", "JoinChannel", "Status", "TermStart", "TermEnd", "CreatedAt", "UpdatedAt", "Version")
+            VALUES ({G(id)}, '{name}', '{TestData.IdNumber()}', 'Male', 1975, {G(org)}, '研究员', 'FullSenior', '330000', '{id:N}@example.cn', '{id:N}@example.cn', '13900001111', 'zh-CN', 'SelfApplication', 'Active', NULL, NULL, {ts}, {ts}, 1);
+            """;
+        string Engagement(Guid expert, string day) =>
+            $"""INSERT INTO {q}expert_engagements{q} ("Id", "ExpertId", "ProjectId", "PanelRequestId", "ApplicantOrganisationId", "ReviewDate", "ConfirmedAt") VALUES ({G(Guid.NewGuid())}, {G(expert)}, {G(project)}, NULL, NULL, {D(day)}, {ts});""";
+        var before = $"""
+            INSERT INTO {q}regions{q} ("Code", "NameZh", "NameEn", "ParentCode") VALUES ('330000', '浙江省', 'Zhejiang', NULL);
+            INSERT INTO {q}organisations{q} ("Id", "Name", "CreditCode", "CreatedAt", "UpdatedAt") VALUES ({G(org)}, '单位', '{TestData.CreditCode()}', {ts}, {ts});
+            {Expert(a, "甲")}
+            {Expert(b, "乙")}
+            INSERT INTO {q}projects{q} ("Id", "Code", "Name", "EngagementType", "ReviewStartsAt", "Place", "RegionCode", "CreatedBy", "CreatedAt", "UpdatedAt")
+            VALUES ({G(project)}, 'P-1', '项目', 'ProjectReview', {ts}, '杭州', NULL, 'test', {ts}, {ts});
+            {Engagement(a, "2025-12-31")}
+            {Engagement(a, "2026-01-01")}
+            {Engagement(a, "2026-06-30")}
+            {Engagement(b, "2024-03-01")}
+            """;
+        await ctx.Database.ExecuteSqlRawAsync(before);
+
+        await ctx.Database.MigrateAsync();
+        (await YearsAsync(ctx)).Should().BeEquivalentTo(await GroupedAsync(ctx), "the upgrade fills the counts from the existing engagements");
+        (await YearsAsync(ctx)).Should().Contain((a, 2026, 2));
+
+        var changes = $"""
+            {Engagement(b, "2026-02-02")}
+            {Engagement(b, "2026-03-03")}
+            UPDATE {q}expert_engagements{q} SET "ReviewDate" = {D("2025-05-05")} WHERE "ExpertId" = {G(a)} AND "ReviewDate" = {D("2026-06-30")};
+            UPDATE {q}expert_engagements{q} SET "ExpertId" = {G(b)} WHERE "ExpertId" = {G(a)} AND "ReviewDate" = {D("2026-01-01")};
+            DELETE FROM {q}expert_engagements{q} WHERE "ExpertId" = {G(b)} AND "ReviewDate" = {D("2024-03-01")};
+            """;
+        await ctx.Database.ExecuteSqlRawAsync(changes);
+        ctx.ExpertEngagements.Add(global::ExpertPool.Domain.Conflicts.ExpertEngagement.Confirm(a, project, null, null, new DateOnly(2027, 1, 1), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
+        await ctx.SaveChangesAsync();
+
+        var years = await YearsAsync(ctx);
+        years.Should().BeEquivalentTo(await GroupedAsync(ctx), "the triggers keep the counts equal to the engagements");
+        years.Should().BeEquivalentTo(new[] { (a, 2025, 2), (a, 2027, 1), (b, 2026, 3) }, "a year whose last engagement left has no row");
+
+        static async Task<List<(Guid, int, int)>> YearsAsync(ExpertPoolDbContext c) =>
+            (await c.ExpertEngagementYears.AsNoTracking().ToListAsync()).Select(y => (y.ExpertId, y.Year, y.Count)).ToList();
+        static async Task<List<(Guid, int, int)>> GroupedAsync(ExpertPoolDbContext c) =>
+            (await c.ExpertEngagements.AsNoTracking().ToListAsync()).GroupBy(e => (e.ExpertId, e.ReviewDate.Year)).Select(g => (g.Key.ExpertId, g.Key.Year, g.Count())).ToList();
+    }
+
     [Fact]
     public async Task Migrations_AreTheSameListForEveryProvider()
     {

@@ -137,6 +137,19 @@ internal sealed class ExpertEngagementConfiguration : IEntityTypeConfiguration<E
     }
 }
 
+/// <summary>Maintained by triggers (migration 20261122000600_EngagementYears); read by the workload-cap rule only.</summary>
+internal sealed class ExpertEngagementYearConfiguration : IEntityTypeConfiguration<ExpertEngagementYear>
+{
+    public void Configure(EntityTypeBuilder<ExpertEngagementYear> b)
+    {
+        b.ToTable("expert_engagement_years");
+        b.HasKey(e => new { e.ExpertId, e.Year });
+        b.HasOne<Expert>().WithMany().HasForeignKey(e => e.ExpertId).OnDelete(DeleteBehavior.Restrict);
+        // Suspects of the workload cap: a year's busy experts, from the index alone.
+        b.HasIndex(e => new { e.Year, e.Count, e.ExpertId });
+    }
+}
+
 internal sealed class PanelRequestConfiguration : IEntityTypeConfiguration<PanelRequest>
 {
     public void Configure(EntityTypeBuilder<PanelRequest> b)
