@@ -42,6 +42,34 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         return evaluation.Report(clock.GetUtcNow().UtcDateTime);
     }
 
+    /// <summary>
+    /// The candidates of one quota before any rule: experts with a specialty in the subtree of <paramref name="specialtyCode"/>,
+    /// living in <paramref name="regionCode"/> or one of its cities when given; distinct, unordered. The draw benchmark
+    /// times this same query as its "bare query".
+    /// </summary>
+    public static async Task<List<Guid>> CandidateIdsAsync(ExpertPoolDbContext db, string specialtyCode, string? regionCode, CancellationToken ct)
+    {
+        var root = await db.Specialties.Where(s => s.Code == specialtyCode).Select(s => s.Path).FirstOrDefaultAsync(ct)
+            ?? throw new DomainConflictException($"Specialty {specialtyCode} of the quota no longer exists / 专业不存在.");
+        var specialtyIds = await db.Specialties.Where(s => s.Path.StartsWith(root)).Select(s => s.Id).ToListAsync(ct);
+        // Tens of thousands of ids: read through IdRowReader (no per-row materialisation). The specialty ids are
+        // integers read from the database, so they are written into the IN list. No SQL DISTINCT: it makes SQLite
+        // scan the whole (ExpertId, SpecialtyId) key instead of seeking the (SpecialtyId, ExpertId) index; an expert
+        // with two specialties in the subtree is de-duplicated here.
+        var inList = string.Join(", ", specialtyIds.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+        var ids = regionCode is { } region
+            // Through the regions table, so a province is one comparison per row, not one probe per city; the
+            // experts (Id, RegionCode) index answers the join without reading expert rows.
+            ? await IdRowReader.ReadIdsAsync(db, $"""
+                SELECT es."ExpertId" FROM "expert_specialties" AS es
+                INNER JOIN "experts" AS e ON es."ExpertId" = e."Id"
+                INNER JOIN "regions" AS r ON e."RegionCode" = r."Code"
+                WHERE es."SpecialtyId" IN ({inList}) AND (r."Code" = @p0 OR r."ParentCode" = @p0)
+                """, [region], ct)
+            : await IdRowReader.ReadIdsAsync(db, $"""SELECT "ExpertId" FROM "expert_specialties" WHERE "SpecialtyId" IN ({inList})""", [], ct);
+        return ids.Distinct().ToList();
+    }
+
     private sealed class Evaluation(ExpertPoolDbContext db, PanelRequest request, Project project, ConflictRuleSet ruleSet, bool includeNames)
     {
         private readonly ConflictRuleSettings _s = ruleSet.Settings;
@@ -142,28 +170,8 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
 
         // ---- candidates --------------------------------------------------------------------------------------
 
-        private async Task<List<Guid>> CandidatesAsync(PanelQuota quota, CancellationToken ct)
-        {
-            var root = await db.Specialties.Where(s => s.Code == quota.SpecialtyCode).Select(s => s.Path).FirstOrDefaultAsync(ct)
-                ?? throw new DomainConflictException($"Specialty {quota.SpecialtyCode} of quota {quota.Key} no longer exists / 专业不存在.");
-            var specialtyIds = await db.Specialties.Where(s => s.Path.StartsWith(root)).Select(s => s.Id).ToListAsync(ct);
-            // Tens of thousands of ids: read through IdRowReader (no per-row materialisation). The specialty ids are
-            // integers read from the database, so they are written into the IN list. No SQL DISTINCT: it makes SQLite
-            // scan the whole (ExpertId, SpecialtyId) key instead of seeking the (SpecialtyId, ExpertId) index; an expert
-            // with two specialties in the subtree is de-duplicated here.
-            var inList = string.Join(", ", specialtyIds.Select(id => id.ToString(CultureInfo.InvariantCulture)));
-            var ids = quota.RegionCode is { } region
-                // Through the regions table, so a province is one comparison per row, not one probe per city; the
-                // experts (Id, RegionCode) index answers the join without reading expert rows.
-                ? await IdRowReader.ReadIdsAsync(db, $"""
-                    SELECT es."ExpertId" FROM "expert_specialties" AS es
-                    INNER JOIN "experts" AS e ON es."ExpertId" = e."Id"
-                    INNER JOIN "regions" AS r ON e."RegionCode" = r."Code"
-                    WHERE es."SpecialtyId" IN ({inList}) AND (r."Code" = @p0 OR r."ParentCode" = @p0)
-                    """, [region], ct)
-                : await IdRowReader.ReadIdsAsync(db, $"""SELECT "ExpertId" FROM "expert_specialties" WHERE "SpecialtyId" IN ({inList})""", [], ct);
-            return ids.Distinct().ToList();
-        }
+        private Task<List<Guid>> CandidatesAsync(PanelQuota quota, CancellationToken ct) =>
+            CandidateIdsAsync(db, quota.SpecialtyCode, quota.RegionCode, ct);
 
         private Task<List<string>> RegionWithCitiesAsync(string code, CancellationToken ct) =>
             db.Regions.Where(r => r.Code == code || r.ParentCode == code).Select(r => r.Code).ToListAsync(ct);
