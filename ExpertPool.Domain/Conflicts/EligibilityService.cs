@@ -361,10 +361,15 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 }
                 Exclude(id, ConflictRuleCodes.Status, text);
             }, ct);
-            var outOfTerm = await db.Experts.Where(e => e.TermEnd < day || e.TermStart > day).Select(e => new { e.Id, e.TermStart, e.TermEnd }).ToListAsync(ct);
-            foreach (var e in outOfTerm.Where(x => IsCandidate(x.Id)))
-                Exclude(e.Id, ConflictRuleCodes.TermExpired,
-                    $"聘期 {D(e.TermStart)} 至 {D(e.TermEnd)} 未覆盖评审日 {D(day)} / term {D(e.TermStart)} – {D(e.TermEnd)} does not cover the review on {D(day)}");
+            // The (TermEnd) and (TermStart) indexes answer this; dates are converted for candidates only.
+            await IdRowReader.ReadAsync(db, """SELECT "Id", "TermStart", "TermEnd" FROM "experts" WHERE "TermEnd" < @p0 OR "TermStart" > @p0""", [day], (id, row) =>
+            {
+                if (!IsCandidate(id))
+                    return;
+                var (start, end) = (row.Date(1), row.Date(2));
+                Exclude(id, ConflictRuleCodes.TermExpired,
+                    $"聘期 {D(start)} 至 {D(end)} 未覆盖评审日 {D(day)} / term {D(start)} – {D(end)} does not cover the review on {D(day)}");
+            }, ct);
         }
 
         private async Task DeclaredConflictsAsync(CancellationToken ct)

@@ -129,6 +129,14 @@ internal sealed class IdRow
         return value;
     }
 
+    /// <summary>A date column: ISO text on SQLite (as EF stores <see cref="DateOnly"/> there), a date elsewhere.</summary>
+    public DateOnly? Date(int column)
+    {
+        if (_reader is not null)
+            return _reader.IsDBNull(column) ? null : _reader.GetFieldValue<DateOnly>(column);
+        return String(column) is { } text ? DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+    }
+
     public string? String(int column)
     {
         if (_reader is not null)
