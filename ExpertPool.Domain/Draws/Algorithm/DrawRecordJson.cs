@@ -21,7 +21,7 @@ public static class DrawRecordJson
     public static string Serialize(DrawRecordDocument record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var writer = new CanonicalJsonWriter();
+        using var writer = new CanonicalJsonWriter(initialCapacity: CapacityHint(record));
         writer.StartObject();
         writer.Property("algorithmVersion", record.AlgorithmVersion)
             .Property("drawId", record.DrawId)
@@ -42,6 +42,18 @@ public static class DrawRecordJson
         writer.Name("context").Node(record.Context);
         writer.EndObject();
         return writer.ToString();
+    }
+
+    /// <summary>Room for the pool (a lowercase GUID id is 36 characters plus quotes and comma); the context grows the buffer.</summary>
+    private static int CapacityHint(DrawRecordDocument record)
+    {
+        var ids = 0L;
+        foreach (var pool in record.Pool)
+        {
+            ids += pool.ExpertIds.Count;
+        }
+
+        return (int)Math.Min(1 << 26, 4096 + (ids * 40));
     }
 
     /// <summary>Reads a record; throws <see cref="JsonException"/> when a field is missing, unknown or of the wrong type.</summary>
