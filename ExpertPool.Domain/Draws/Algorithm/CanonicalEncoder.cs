@@ -92,7 +92,8 @@ internal sealed class CanonicalEncoder
     /// <summary>Lowercase hexadecimal.</summary>
     public static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
 
-    private static int Utf8ByteCount(string value, string what)
+    /// <summary>Strict UTF-8 length of <paramref name="value"/>; throws <see cref="ArgumentException"/> for lone surrogates (as <see cref="ToUtf8"/>).</summary>
+    public static int Utf8ByteCount(string value, string what)
     {
         try
         {

@@ -72,18 +72,24 @@ public static class DrawAlgorithm
     private static QuotaOutcome FillQuota(DrawQuota quota, IReadOnlyList<string> ids, byte[] seed, HashSet<string> taken)
     {
         var ranked = ExpertRanking.Rank(seed, ids);
-        var available = 0;
-        foreach (var id in ids)
+        var available = taken.Count == 0 ? ids.Count : 0;
+        if (taken.Count > 0)
         {
-            if (!taken.Contains(id))
+            foreach (var id in ids)
             {
-                available++;
+                if (!taken.Contains(id))
+                {
+                    available++;
+                }
             }
         }
 
         var members = new List<RankedExpert>(Math.Min(quota.Count, available));
         var backups = new List<RankedExpert>(Math.Min(quota.Backups, available));
-        foreach (var index in ranked.Order)
+        // The walk accepts at most Count + Backups ids and skips only ids taken by earlier quotas (each at most once, ids
+        // being unique), so it never goes further down the ranking than this.
+        var walk = ranked.Best((int)Math.Min(ids.Count, (long)quota.Count + quota.Backups + taken.Count));
+        foreach (var index in walk)
         {
             if (members.Count == quota.Count && backups.Count == quota.Backups)
             {
@@ -126,18 +132,64 @@ public static class DrawAlgorithm
 
     internal static byte[] PoolHashBytes(IReadOnlyList<QuotaPool> pool)
     {
-        var encoder = new CanonicalEncoder(4096).WriteString(DrawTags.Pool).WriteCount(pool.Count);
+        var ids = 0L;
+        foreach (var quotaPool in pool)
+        {
+            ids += quotaPool.ExpertIds.Count;
+        }
+
+        var encoder = new CanonicalEncoder((int)Math.Min(1 << 26, 4096 + (ids * 40))).WriteString(DrawTags.Pool).WriteCount(pool.Count);
         foreach (var quotaPool in pool)
         {
             encoder.WriteString(quotaPool.QuotaKey).WriteCount(quotaPool.ExpertIds.Count);
-            foreach (var id in SortedUtf8(quotaPool))
+            if (IsSortedAscii(quotaPool.ExpertIds))
             {
-                encoder.WriteUtf8(id);
+                // Already in UTF-8 byte order: encode straight from the strings.
+                foreach (var id in quotaPool.ExpertIds)
+                {
+                    encoder.WriteString(id);
+                }
+            }
+            else
+            {
+                foreach (var id in SortedUtf8(quotaPool))
+                {
+                    encoder.WriteUtf8(id);
+                }
             }
         }
 
         return encoder.Sha256();
     }
+
+    /// <summary>
+    /// True when every id is a non-empty ASCII string and each is ordinal-greater than the one before, as the host's
+    /// eligibility service delivers its lowercase GUIDs. For ASCII, UTF-16 ordinal order is UTF-8 byte order, so such a
+    /// list is already sorted the way the spec sorts, is valid Unicode, and holds no duplicates: callers can skip
+    /// encoding, sorting and duplicate checks. Any other list (unsorted, non-ASCII, null entries) takes the general path.
+    /// </summary>
+    internal static bool IsSortedAscii(IReadOnlyList<string> ids)
+    {
+        string? previous = null;
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var id = ids[i];
+            if (string.IsNullOrEmpty(id) || !System.Text.Ascii.IsValid(id) || (previous is not null && string.CompareOrdinal(previous, id) >= 0))
+            {
+                return false;
+            }
+
+            previous = id;
+        }
+
+        return true;
+    }
+
+    /// <summary>The ids of one quota sorted by UTF-8 bytes, as strings (the record's form of the pool).</summary>
+    internal static IReadOnlyList<string> SortedIds(QuotaPool quotaPool) =>
+        IsSortedAscii(quotaPool.ExpertIds)
+            ? [.. quotaPool.ExpertIds]
+            : [.. SortedUtf8(quotaPool).Select(CanonicalEncoder.StrictUtf8.GetString)];
 
     internal static byte[] SeedBytes(DrawInput input, ReadOnlySpan<byte> poolHash)
     {

@@ -84,6 +84,12 @@ internal static class DrawInputValidator
                 throw new ArgumentException($"The pool of quota '{pool.QuotaKey}' has no id list (use an empty list).", nameof(pools));
             }
 
+            if (DrawAlgorithm.IsSortedAscii(pool.ExpertIds))
+            {
+                // Non-empty ASCII throughout: nothing to check id by id.
+                continue;
+            }
+
             for (var j = 0; j < pool.ExpertIds.Count; j++)
             {
                 RequireText(pool.ExpertIds[j], $"expert id {j + 1} in the pool of quota '{pool.QuotaKey}'");
@@ -135,6 +141,6 @@ internal static class DrawInputValidator
             throw new ArgumentException($"The {what} must not be null or empty.", what);
         }
 
-        CanonicalEncoder.ToUtf8(value, what);
+        CanonicalEncoder.Utf8ByteCount(value, what);
     }
 }

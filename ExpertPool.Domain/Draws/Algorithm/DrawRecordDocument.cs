@@ -62,9 +62,7 @@ public sealed record DrawRecordDocument
             Nonce = CanonicalEncoder.Hex(input.Nonce.Span),
             RuleSetVersion = input.RuleSetVersion,
             Quotas = [.. input.Quotas],
-            Pool = [.. input.Pool.Select(p => new QuotaPool(
-                p.QuotaKey,
-                [.. DrawAlgorithm.SortedUtf8(p).Select(CanonicalEncoder.StrictUtf8.GetString)]))],
+            Pool = [.. input.Pool.Select(p => new QuotaPool(p.QuotaKey, DrawAlgorithm.SortedIds(p)))],
             ExternalEntropy = [.. input.ExternalEntropy],
             PoolHash = outcome.PoolHash,
             Seed = outcome.Seed,
