@@ -39,7 +39,8 @@ public static class DrawRecordJson
         }
 
         writer.EndArray();
-        writer.Name("context").Node(record.Context);
+        writer.Name("context");
+        record.WriteContext(writer);
         writer.EndObject();
         return writer.ToString();
     }
