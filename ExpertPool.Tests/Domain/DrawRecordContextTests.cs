@@ -92,4 +92,55 @@ public sealed class DrawRecordContextTests
         DrawRecordJson.Serialize(record with { Context = new JsonObject { ["a"] = 1 } }).Should().EndWith(",\"context\":{\"a\":1}}");
         DrawRecordJson.Serialize(record with { Seed = record.Seed }).Should().Be(DrawRecordJson.Serialize(record), "a copy keeps the callback");
     }
+
+    [Fact]
+    public void Deserialize_KeepsTheContextAsTextUntilRead_AndReadsItAsItWas()
+    {
+        var input = Input();
+        var json = DrawRecordJson.Serialize(DrawRecordDocument.Create(input, DrawAlgorithm.Run(input), AsJsonObject()));
+
+        var record = DrawRecordJson.Deserialize(json);
+
+        DrawRecordJson.Serialize(record).Should().Be(json);
+        JsonNode.DeepEquals(record.Context, AsJsonObject()).Should().BeTrue();
+        DrawRecordJson.Serialize(record).Should().Be(json);
+        DrawVerifier.Verify(DrawRecordJson.Deserialize(json)).Matches.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Deserialize_WhenContextTextIsNotCanonical_SerializeWritesItCanonically()
+    {
+        var input = Input();
+        var json = DrawRecordJson.Serialize(DrawRecordDocument.Create(input, DrawAlgorithm.Run(input), AsJsonObject()));
+        var loose = json.Replace("\"context\":{\"panelRequestId\":\"p-1\"", "\"context\" : {\n  \"panelRequestId\" : \"p\\u002d1\"", StringComparison.Ordinal);
+        loose.Should().NotBe(json);
+
+        DrawRecordJson.Serialize(DrawRecordJson.Deserialize(loose)).Should().Be(json);
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("\"text\"")]
+    [InlineData("1")]
+    public void Deserialize_WhenContextIsNotAnObject_Throws(string context)
+    {
+        var input = Input();
+        var json = DrawRecordJson.Serialize(DrawRecordDocument.Create(input, DrawAlgorithm.Run(input)));
+        json.Should().EndWith(",\"context\":null}");
+
+        var act = () => DrawRecordJson.Deserialize(json[..^"null}".Length] + context + "}");
+
+        act.Should().Throw<System.Text.Json.JsonException>().WithMessage("*object*'context'*");
+    }
+
+    [Fact]
+    public void Deserialize_WhenContextIsNullOrMissing_HasNoContext()
+    {
+        var input = Input();
+        var json = DrawRecordJson.Serialize(DrawRecordDocument.Create(input, DrawAlgorithm.Run(input)));
+
+        DrawRecordJson.Deserialize(json).Context.Should().BeNull();
+        DrawRecordJson.Deserialize(json.Replace(",\"context\":null", "", StringComparison.Ordinal)).Context.Should().BeNull();
+        DrawRecordJson.Serialize(DrawRecordJson.Deserialize(json)).Should().Be(json);
+    }
 }

@@ -1,5 +1,5 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace ExpertPool.Domain.Draws.Algorithm;
 
@@ -72,14 +72,7 @@ public static class DrawRecordJson
             }
         }
 
-        JsonObject? context = null;
-        if (root.TryGetProperty("context", out var contextElement) && contextElement.ValueKind != JsonValueKind.Null)
-        {
-            RequireObject(contextElement, "context");
-            context = JsonNode.Parse(contextElement.GetRawText())!.AsObject();
-        }
-
-        return new DrawRecordDocument
+        var record = new DrawRecordDocument
         {
             AlgorithmVersion = ReadString(root, "algorithmVersion"),
             DrawId = ReadString(root, "drawId"),
@@ -93,8 +86,16 @@ public static class DrawRecordJson
             Seed = ReadString(root, "seed"),
             Succeeded = Required(root, "succeeded").GetBoolean(),
             Selection = ReadArray(root, "selection", ReadSelection),
-            Context = context,
         };
+
+        // The context can be most of the record (thousands of exclusions) and the verifier ignores it: keep its text, parse on demand.
+        if (root.TryGetProperty("context", out var context) && context.ValueKind != JsonValueKind.Null)
+        {
+            RequireObject(context, "context");
+            return record.WithContextText(JsonMarshal.GetRawUtf8Value(context));
+        }
+
+        return record;
     }
 
     internal static void WriteInputLists(
