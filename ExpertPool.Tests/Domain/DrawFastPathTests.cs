@@ -129,9 +129,10 @@ public sealed class DrawFastPathTests
     [Fact]
     public void Run_WhenLargeQuotasOverlap_TakesWhatWalkingTheFullRankingTakes()
     {
-        var q1 = SortedIds[..1_200];
-        var q2 = SortedIds[600..2_400];
-        var q3 = SortedIds[..];
+        // Q1 mixes Chinese and ASCII ids (general path), so later sorted-ASCII pools look non-ASCII taken ids up too.
+        string[] q1 = [.. Enumerable.Range(0, 30).Select(i => $"专家-{i:D2}"), .. SortedIds[..20]];
+        var q2 = SortedIds[..2_400];
+        var q3 = SortedIds[1_000..];
         var input = new DrawInput(
             DrawTestData.DrawId("walk"),
             DrawTestData.Nonce("walk"),
@@ -153,5 +154,8 @@ public sealed class DrawFastPathTests
             outcome.Quotas[q].AvailableCount.Should().Be(input.Pool[q].ExpertIds.Count(id => !taken.Contains(id)));
             taken.UnionWith(walk);
         }
+
+        var asciiInQ1 = SortedIds.Take(20).ToHashSet(StringComparer.Ordinal);
+        taken.Should().Contain(id => id.StartsWith("专家", StringComparison.Ordinal)).And.Contain(id => asciiInQ1.Contains(id));
     }
 }
