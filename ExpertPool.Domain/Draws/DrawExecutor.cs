@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Conflicts;
 using ExpertPool.Domain.Draws.Algorithm;
@@ -156,46 +155,53 @@ public sealed class DrawExecutor(
         return "Not enough eligible experts / 符合条件的专家不足 — " + string.Join("; ", parts);
     }
 
-    private static JsonObject Context(PanelRequest request, Projects.Project project, EligibilityReport report, List<DrawEntropy> entropy, string actor, DateTime now, string? failure)
+    /// <summary>
+    /// The record's context (not hashed, ignored by the verifier), written straight into the canonical JSON: thousands of
+    /// exclusions with their evidence are no JsonNode tree first. Values are taken now; keys in this order, nulls written.
+    /// </summary>
+    private static Action<CanonicalJsonWriter> Context(PanelRequest request, Projects.Project project, EligibilityReport report, List<DrawEntropy> entropy, string actor, DateTime now, string? failure)
     {
         static string Iso(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
-        var exclusions = new JsonArray();
-        foreach (var x in report.Exclusions.OrderBy(x => x.ExpertId))
+        (string Name, string? Value)[] head =
+        [
+            ("panelRequestId", request.Id.ToString("D")),
+            ("projectId", project.Id.ToString("D")),
+            ("projectCode", project.Code),
+            ("engagementType", project.EngagementType.ToString()),
+            ("reviewStartsAt", Iso(project.ReviewStartsAt)),
+            ("requestedBy", request.RequestedBy),
+            ("supervisor", request.SupervisorName),
+            ("committedAt", Iso(request.CreatedAt)),
+            ("scheduledDrawAt", Iso(request.ScheduledDrawAt)),
+            ("executedAt", Iso(now)),
+            ("executedBy", actor),
+            ("supersedesRequestId", request.SupersedesRequestId?.ToString("D")),
+            ("redrawReason", request.RedrawReason),
+            ("ruleSetId", report.RuleSetId.ToString("D")),
+            ("ruleSetScope", report.RuleSetScope),
+            ("eligibilityEvaluatedAt", Iso(report.EvaluatedAt)),
+        ];
+        var entered = entropy.Select(e => (e.Source, e.EnteredBy, EnteredAt: Iso(e.EnteredAt))).ToArray();
+        var exclusions = report.Exclusions.OrderBy(x => x.ExpertId).ToArray();
+        return w =>
         {
-            var reasons = new JsonArray();
-            foreach (var r in x.Reasons)
-                reasons.Add(new JsonObject { ["rule"] = r.Rule, ["evidence"] = r.Evidence });
-            exclusions.Add(new JsonObject
+            foreach (var (name, value) in head)
+                w.Property(name, value);
+            w.Name("entropyEntries").StartArray();
+            foreach (var e in entered)
+                w.StartObject().Property("source", e.Source).Property("enteredBy", e.EnteredBy).Property("enteredAt", e.EnteredAt).EndObject();
+            w.EndArray().Name("exclusions").StartArray();
+            foreach (var x in exclusions)
             {
-                ["expertId"] = x.ExpertId.ToString("D"),
-                ["quotaKeys"] = new JsonArray(x.QuotaKeys.Select(k => (JsonNode?)JsonValue.Create(k)).ToArray()),
-                ["reasons"] = reasons,
-            });
-        }
-        var entered = new JsonArray();
-        foreach (var e in entropy)
-            entered.Add(new JsonObject { ["source"] = e.Source, ["enteredBy"] = e.EnteredBy, ["enteredAt"] = Iso(e.EnteredAt) });
-        return new JsonObject
-        {
-            ["panelRequestId"] = request.Id.ToString("D"),
-            ["projectId"] = project.Id.ToString("D"),
-            ["projectCode"] = project.Code,
-            ["engagementType"] = project.EngagementType.ToString(),
-            ["reviewStartsAt"] = Iso(project.ReviewStartsAt),
-            ["requestedBy"] = request.RequestedBy,
-            ["supervisor"] = request.SupervisorName,
-            ["committedAt"] = Iso(request.CreatedAt),
-            ["scheduledDrawAt"] = Iso(request.ScheduledDrawAt),
-            ["executedAt"] = Iso(now),
-            ["executedBy"] = actor,
-            ["supersedesRequestId"] = request.SupersedesRequestId?.ToString("D"),
-            ["redrawReason"] = request.RedrawReason,
-            ["ruleSetId"] = report.RuleSetId.ToString("D"),
-            ["ruleSetScope"] = report.RuleSetScope,
-            ["eligibilityEvaluatedAt"] = Iso(report.EvaluatedAt),
-            ["entropyEntries"] = entered,
-            ["exclusions"] = exclusions,
-            ["failure"] = failure,
+                w.StartObject().Property("expertId", x.ExpertId.ToString("D")).Name("quotaKeys").StartArray();
+                foreach (var key in x.QuotaKeys)
+                    w.String(key);
+                w.EndArray().Name("reasons").StartArray();
+                foreach (var r in x.Reasons)
+                    w.StartObject().Property("rule", r.Rule).Property("evidence", r.Evidence).EndObject();
+                w.EndArray().EndObject();
+            }
+            w.EndArray().Property("failure", failure);
         };
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using ExpertPool.Domain.Draws;
+using ExpertPool.Domain.Draws.Algorithm;
 using ExpertPool.Tests.Domain;
 using ExpertPool.Tests.Fixtures;
 using Microsoft.AspNetCore.TestHost;
@@ -99,6 +100,40 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task The_record_context_lists_who_when_and_every_exclusion_in_canonical_form()
+    {
+        if (NotConfigured) return;
+        var (_, request, experts) = await ScheduledPanelAsync();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = experts[1], reason = "引号 \" 反斜杠 \\ 制表\t换行\n结束 🧪" }));
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = experts[0], reason = "与申报单位有合作 / works with the applicant" }));
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "17" }));
+        var draw = await DrawAsync(request);
+
+        var json = await (await Ok(Admin.GetAsync($"/api/draws/{draw["id"]}/record"))).Content.ReadAsStringAsync();
+
+        // The host writes its context straight into the record; read back as a JsonObject and written again it is the same text.
+        DrawRecordJson.Serialize(DrawRecordJson.Deserialize(json)).Should().Be(json);
+        var context = JsonNode.Parse(json)!["context"]!.AsObject();
+        context.Select(p => p.Key).Should().Equal(
+            "panelRequestId", "projectId", "projectCode", "engagementType", "reviewStartsAt", "requestedBy", "supervisor", "committedAt",
+            "scheduledDrawAt", "executedAt", "executedBy", "supersedesRequestId", "redrawReason", "ruleSetId", "ruleSetScope",
+            "eligibilityEvaluatedAt", "entropyEntries", "exclusions", "failure");
+        context["panelRequestId"]!.GetValue<string>().Should().Be(request.ToString("D"));
+        context["supersedesRequestId"].Should().BeNull();
+        json.Should().Contain("\"supersedesRequestId\":null,\"redrawReason\":null,").And.EndWith("\"failure\":null}}");
+        context["entropyEntries"]!.AsArray().Single()!.AsObject().Select(p => p.Key).Should().Equal("source", "enteredBy", "enteredAt");
+        var exclusions = context["exclusions"]!.AsArray().Select(x => x!.AsObject()).ToList();
+        exclusions.Select(x => Guid.Parse(x["expertId"]!.GetValue<string>())).Should().Equal(new[] { experts[0], experts[1] }.Order());
+        exclusions.Should().AllSatisfy(x => x.Select(p => p.Key).Should().Equal("expertId", "quotaKeys", "reasons"));
+        var tricky = exclusions.Single(x => x["expertId"]!.GetValue<string>() == experts[1].ToString("D"));
+        tricky["quotaKeys"]!.AsArray().Select(k => k!.GetValue<string>()).Should().Equal("Q1");
+        tricky["reasons"]![0]!.AsObject().Select(p => p.Key).Should().Equal("rule", "evidence");
+        tricky["reasons"]![0]!["evidence"]!.GetValue<string>().Should().Contain("引号 \" 反斜杠 \\ 制表\t换行\n结束 🧪");
+        json.Should().Contain("引号 \\\" 反斜杠 \\\\ 制表\\t换行\\n结束 🧪");
     }
 
     [Fact]

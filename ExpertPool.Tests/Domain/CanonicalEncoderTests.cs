@@ -56,4 +56,15 @@ public sealed class CanonicalEncoderTests
         CanonicalEncoder.CompareOrdinalUtf8(fullwidthTilde, emoji).Should().BeNegative();
         string.CompareOrdinal("\uFF5E", "😀").Should().BePositive("UTF-16 order differs, which is why the spec uses UTF-8 bytes");
     }
+
+    [Fact]
+    public void WriteAscii_WritesWhatWriteStringWrites_AndRefusesNonAscii()
+    {
+        var id = DrawTestData.ExpertId("ascii", 1);
+
+        new CanonicalEncoder().WriteAscii(id).WriteAscii("x").ToArray()
+            .Should().Equal(new CanonicalEncoder().WriteString(id).WriteString("x").ToArray());
+        var act = () => new CanonicalEncoder().WriteAscii("é");
+        act.Should().Throw<ArgumentException>();
+    }
 }

@@ -36,6 +36,20 @@ internal sealed class CanonicalEncoder
         return this;
     }
 
+    /// <summary>Writes a string known to be ASCII (one byte per character), as <see cref="WriteString"/> would.</summary>
+    public CanonicalEncoder WriteAscii(string value)
+    {
+        WriteUInt32((uint)value.Length);
+        var status = Ascii.FromUtf16(value, _buffer.GetSpan(value.Length), out var written);
+        if (status != OperationStatus.Done || written != value.Length)
+        {
+            throw new ArgumentException("The value is not ASCII.", nameof(value));
+        }
+
+        _buffer.Advance(written);
+        return this;
+    }
+
     public CanonicalEncoder WriteInt64(long value)
     {
         BinaryPrimitives.WriteInt64BigEndian(_buffer.GetSpan(8), value);
@@ -92,7 +106,8 @@ internal sealed class CanonicalEncoder
     /// <summary>Lowercase hexadecimal.</summary>
     public static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
 
-    private static int Utf8ByteCount(string value, string what)
+    /// <summary>Strict UTF-8 length of <paramref name="value"/>; throws <see cref="ArgumentException"/> for lone surrogates (as <see cref="ToUtf8"/>).</summary>
+    public static int Utf8ByteCount(string value, string what)
     {
         try
         {

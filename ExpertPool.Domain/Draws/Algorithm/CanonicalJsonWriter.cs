@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -10,13 +10,33 @@ namespace ExpertPool.Domain.Draws.Algorithm;
 /// <c>"</c>, <c>\</c> and control characters below U+0020 escaped (\b \t \n \f \r short forms, otherwise \u00xx lowercase).
 /// This is byte-for-byte what Python's <c>json.dumps(obj, ensure_ascii=False, separators=(",", ":"))</c> produces
 /// for the same strings and integers. Optional indentation is only for human-readable files such as the test vectors.
+/// <para>
+/// The text goes into a buffer rented from <see cref="ArrayPool{T}.Shared"/> (a record is megabytes at 100,000 experts);
+/// <see cref="Dispose"/> returns it. A writer that is not disposed only leaves its buffer to the garbage collector.
+/// </para>
 /// </summary>
-internal sealed class CanonicalJsonWriter(bool indented = false)
+internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapacity = 1024) : IDisposable
 {
-    private readonly StringBuilder _text = new();
-    private readonly Stack<bool> _hasItems = new();
+    private char[] _buffer = ArrayPool<char>.Shared.Rent(Math.Max(initialCapacity, 16));
+    private int _length;
 
-    public override string ToString() => _text.ToString();
+    /// <summary>One flag per open container: whether it already has an item (so the next one needs a comma).</summary>
+    private bool[] _hasItems = new bool[16];
+    private int _depth;
+    private bool _pendingValueAfterName;
+
+    public override string ToString() => new(_buffer, 0, _length);
+
+    public void Dispose()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        _length = 0;
+        if (buffer.Length > 0)
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
 
     public CanonicalJsonWriter StartObject() => Open('{');
 
@@ -30,21 +50,64 @@ internal sealed class CanonicalJsonWriter(bool indented = false)
     {
         Separator();
         WriteEscaped(name);
-        _text.Append(indented ? ": " : ":");
+        if (indented)
+        {
+            Append(": ");
+        }
+        else
+        {
+            Append(':');
+        }
+
         _pendingValueAfterName = true;
         return this;
     }
 
-    public CanonicalJsonWriter String(string? value) => value is null ? Null() : Raw(() => WriteEscaped(value));
+    public CanonicalJsonWriter String(string? value)
+    {
+        if (value is null)
+        {
+            return Null();
+        }
 
-    public CanonicalJsonWriter Number(long value) => Raw(() => _text.Append(value.ToString(CultureInfo.InvariantCulture)));
+        BeforeValue();
+        WriteEscaped(value);
+        return this;
+    }
 
-    public CanonicalJsonWriter Number(double value) =>
-        Raw(() => _text.Append(value.ToString("R", CultureInfo.InvariantCulture)));
+    public CanonicalJsonWriter Number(long value)
+    {
+        BeforeValue();
+        int written;
+        while (!value.TryFormat(_buffer.AsSpan(_length), out written, default, CultureInfo.InvariantCulture))
+        {
+            Grow(32);
+        }
 
-    public CanonicalJsonWriter Bool(bool value) => Raw(() => _text.Append(value ? "true" : "false"));
+        _length += written;
+        return this;
+    }
 
-    public CanonicalJsonWriter Null() => Raw(() => _text.Append("null"));
+    public CanonicalJsonWriter Number(double value)
+    {
+        BeforeValue();
+        Append(value.ToString("R", CultureInfo.InvariantCulture));
+        return this;
+    }
+
+    public CanonicalJsonWriter Bool(bool value)
+    {
+        BeforeValue();
+        Append(value ? "true" : "false");
+        return this;
+    }
+
+    public CanonicalJsonWriter Null()
+    {
+        BeforeValue();
+        Append("null");
+        return this;
+    }
 
     public CanonicalJsonWriter Property(string name, string? value) => Name(name).String(value);
 
@@ -76,39 +139,51 @@ internal sealed class CanonicalJsonWriter(bool indented = false)
 
                 return EndArray();
             default:
-                return node.GetValueKind() switch
+                switch (node.GetValueKind())
                 {
-                    JsonValueKind.String => String(node.GetValue<string>()),
-                    JsonValueKind.True => Bool(true),
-                    JsonValueKind.False => Bool(false),
-                    JsonValueKind.Null => Null(),
-                    _ => Raw(() => _text.Append(node.ToJsonString())),
-                };
+                    case JsonValueKind.String:
+                        return String(node.GetValue<string>());
+                    case JsonValueKind.True:
+                        return Bool(true);
+                    case JsonValueKind.False:
+                        return Bool(false);
+                    case JsonValueKind.Null:
+                        return Null();
+                    default:
+                        BeforeValue();
+                        Append(node.ToJsonString());
+                        return this;
+                }
         }
     }
 
-    private bool _pendingValueAfterName;
-
     private CanonicalJsonWriter Open(char bracket)
     {
-        Raw(() => _text.Append(bracket));
-        _hasItems.Push(false);
+        BeforeValue();
+        Append(bracket);
+        if (_depth == _hasItems.Length)
+        {
+            Array.Resize(ref _hasItems, _depth * 2);
+        }
+
+        _hasItems[_depth++] = false;
         return this;
     }
 
     private CanonicalJsonWriter Close(char bracket)
     {
-        var hadItems = _hasItems.Pop();
+        var hadItems = _hasItems[--_depth];
         if (hadItems)
         {
             NewLine();
         }
 
-        _text.Append(bracket);
+        Append(bracket);
         return this;
     }
 
-    private CanonicalJsonWriter Raw(Action write)
+    /// <summary>A value directly after its name needs no separator; any other value is an array item or a top-level value.</summary>
+    private void BeforeValue()
     {
         if (_pendingValueAfterName)
         {
@@ -118,26 +193,22 @@ internal sealed class CanonicalJsonWriter(bool indented = false)
         {
             Separator();
         }
-
-        write();
-        return this;
     }
 
     private void Separator()
     {
-        if (_hasItems.Count == 0)
+        if (_depth == 0)
         {
             return;
         }
 
-        if (_hasItems.Peek())
+        if (_hasItems[_depth - 1])
         {
-            _text.Append(',');
+            Append(',');
         }
         else
         {
-            _hasItems.Pop();
-            _hasItems.Push(true);
+            _hasItems[_depth - 1] = true;
         }
 
         NewLine();
@@ -147,39 +218,77 @@ internal sealed class CanonicalJsonWriter(bool indented = false)
     {
         if (indented)
         {
-            _text.Append('\n').Append(' ', 2 * _hasItems.Count);
+            Append('\n');
+            var spaces = 2 * _depth;
+            EnsureCapacity(spaces);
+            _buffer.AsSpan(_length, spaces).Fill(' ');
+            _length += spaces;
         }
     }
 
-    private static readonly System.Buffers.SearchValues<char> NeedsEscape = System.Buffers.SearchValues.Create(
+    private static readonly SearchValues<char> NeedsEscape = SearchValues.Create(
         "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
 
     private void WriteEscaped(string value)
     {
-        _text.Append('"');
-        if (!value.AsSpan().ContainsAny(NeedsEscape))
+        // Most values (ids, hex, names) need no escaping: each run between escapes is copied whole.
+        EnsureCapacity(value.Length + 2);
+        _buffer[_length++] = '"';
+        var rest = value.AsSpan();
+        int next;
+        while ((next = rest.IndexOfAny(NeedsEscape)) >= 0)
         {
-            // Most values (ids, hex, names) need no escaping: copy them whole.
-            _text.Append(value).Append('"');
-            return;
-        }
-
-        foreach (var c in value)
-        {
-            switch (c)
+            Append(rest[..next]);
+            Append(rest[next] switch
             {
-                case '"': _text.Append("\\\""); break;
-                case '\\': _text.Append("\\\\"); break;
-                case '\b': _text.Append("\\b"); break;
-                case '\t': _text.Append("\\t"); break;
-                case '\n': _text.Append("\\n"); break;
-                case '\f': _text.Append("\\f"); break;
-                case '\r': _text.Append("\\r"); break;
-                case < ' ': _text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
-                default: _text.Append(c); break;
-            }
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\b' => "\\b",
+                '\t' => "\\t",
+                '\n' => "\\n",
+                '\f' => "\\f",
+                '\r' => "\\r",
+                var c => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"),
+            });
+            rest = rest[(next + 1)..];
         }
 
-        _text.Append('"');
+        EnsureCapacity(rest.Length + 1);
+        rest.CopyTo(_buffer.AsSpan(_length));
+        _length += rest.Length;
+        _buffer[_length++] = '"';
+    }
+
+    private void Append(char c)
+    {
+        EnsureCapacity(1);
+        _buffer[_length++] = c;
+    }
+
+    private void Append(ReadOnlySpan<char> text)
+    {
+        EnsureCapacity(text.Length);
+        text.CopyTo(_buffer.AsSpan(_length));
+        _length += text.Length;
+    }
+
+    private void EnsureCapacity(int more)
+    {
+        if (_buffer.Length - _length < more)
+        {
+            Grow(more);
+        }
+    }
+
+    private void Grow(int more)
+    {
+        var larger = ArrayPool<char>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max((long)_buffer.Length * 2, (long)_length + more)));
+        _buffer.AsSpan(0, _length).CopyTo(larger);
+        var old = _buffer;
+        _buffer = larger;
+        if (old.Length > 0)
+        {
+            ArrayPool<char>.Shared.Return(old);
+        }
     }
 }

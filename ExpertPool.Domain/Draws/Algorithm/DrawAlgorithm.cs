@@ -30,23 +30,23 @@ public static class DrawAlgorithm
     /// </summary>
     public static string ComputePoolHash(IReadOnlyList<QuotaPool> pool)
     {
-        DrawInputValidator.ValidatePools(pool);
-        return CanonicalEncoder.Hex(PoolHashBytes(pool));
+        var sortedAscii = DrawInputValidator.ValidatePools(pool);
+        return CanonicalEncoder.Hex(PoolHashBytes(pool, sortedAscii));
     }
 
     /// <summary>Runs the draw. Throws <see cref="ArgumentException"/> for invalid input; a draw that lacks experts returns <c>Succeeded = false</c>.</summary>
     public static DrawOutcome Run(DrawInput input)
     {
-        DrawInputValidator.Validate(input);
+        var sortedAscii = DrawInputValidator.Validate(input);
         var commitment = CommitmentBytes(input.Nonce.Span);
-        var poolHash = PoolHashBytes(input.Pool);
+        var poolHash = PoolHashBytes(input.Pool, sortedAscii);
         var seed = SeedBytes(input, poolHash);
 
         var taken = new HashSet<string>(StringComparer.Ordinal);
         var provisional = new List<QuotaOutcome>(input.Quotas.Count);
         for (var q = 0; q < input.Quotas.Count; q++)
         {
-            provisional.Add(FillQuota(input.Quotas[q], input.Pool[q].ExpertIds, seed, taken));
+            provisional.Add(FillQuota(input.Quotas[q], input.Pool[q].ExpertIds, sortedAscii[q], seed, taken));
         }
 
         var succeeded = provisional.TrueForAll(o => o.Shortfall is null);
@@ -69,21 +69,17 @@ public static class DrawAlgorithm
     /// Fills one quota: walk the ranking, skip ids taken by earlier quotas, take Count members then up to Backups backups.
     /// A quota that cannot be filled still takes what it can (so later quotas see the same skips); the caller then fails the draw.
     /// </summary>
-    private static QuotaOutcome FillQuota(DrawQuota quota, IReadOnlyList<string> ids, byte[] seed, HashSet<string> taken)
+    private static QuotaOutcome FillQuota(DrawQuota quota, IReadOnlyList<string> ids, bool sortedAscii, byte[] seed, HashSet<string> taken)
     {
         var ranked = ExpertRanking.Rank(seed, ids);
-        var available = 0;
-        foreach (var id in ids)
-        {
-            if (!taken.Contains(id))
-            {
-                available++;
-            }
-        }
+        var available = ids.Count - CountTaken(ids, sortedAscii, taken);
 
         var members = new List<RankedExpert>(Math.Min(quota.Count, available));
         var backups = new List<RankedExpert>(Math.Min(quota.Backups, available));
-        foreach (var index in ranked.Order)
+        // The walk accepts at most Count + Backups ids and skips only ids taken by earlier quotas (each at most once, ids
+        // being unique), so it never goes further down the ranking than this.
+        var walk = ranked.Best((int)Math.Min(ids.Count, (long)quota.Count + quota.Backups + taken.Count));
+        foreach (var index in walk)
         {
             if (members.Count == quota.Count && backups.Count == quota.Backups)
             {
@@ -121,23 +117,127 @@ public static class DrawAlgorithm
             Log2Binomial(available, members.Count + backups.Count));
     }
 
+    /// <summary>How many of <paramref name="ids"/> (unique) are in <paramref name="taken"/>, a few dozen ids at most.</summary>
+    private static int CountTaken(IReadOnlyList<string> ids, bool sortedAscii, HashSet<string> taken)
+    {
+        var count = 0;
+        if (sortedAscii)
+        {
+            // Look each taken id up in the sorted pool instead of hashing every pool id.
+            foreach (var id in taken)
+            {
+                if (ContainsSorted(ids, id))
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+
+        foreach (var id in ids)
+        {
+            if (taken.Contains(id))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Binary search in ids sorted ordinal (strictly increasing).</summary>
+    private static bool ContainsSorted(IReadOnlyList<string> ids, string id)
+    {
+        var low = 0;
+        var high = ids.Count - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            var order = string.CompareOrdinal(ids[middle], id);
+            if (order == 0)
+            {
+                return true;
+            }
+
+            if (order < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return false;
+    }
+
     internal static byte[] CommitmentBytes(ReadOnlySpan<byte> nonce) =>
         new CanonicalEncoder(64).WriteString(DrawTags.Commitment).WriteBytes(nonce).Sha256();
 
-    internal static byte[] PoolHashBytes(IReadOnlyList<QuotaPool> pool)
+    /// <param name="sortedAscii">Per pool, whether <see cref="IsSortedAscii"/> holds (as validation found).</param>
+    internal static byte[] PoolHashBytes(IReadOnlyList<QuotaPool> pool, bool[] sortedAscii)
     {
-        var encoder = new CanonicalEncoder(4096).WriteString(DrawTags.Pool).WriteCount(pool.Count);
+        var ids = 0L;
         foreach (var quotaPool in pool)
         {
+            ids += quotaPool.ExpertIds.Count;
+        }
+
+        var encoder = new CanonicalEncoder((int)Math.Min(1 << 26, 4096 + (ids * 40))).WriteString(DrawTags.Pool).WriteCount(pool.Count);
+        for (var q = 0; q < pool.Count; q++)
+        {
+            var quotaPool = pool[q];
             encoder.WriteString(quotaPool.QuotaKey).WriteCount(quotaPool.ExpertIds.Count);
-            foreach (var id in SortedUtf8(quotaPool))
+            if (sortedAscii[q])
             {
-                encoder.WriteUtf8(id);
+                // Already in UTF-8 byte order: encode straight from the strings.
+                foreach (var id in quotaPool.ExpertIds)
+                {
+                    encoder.WriteAscii(id);
+                }
+            }
+            else
+            {
+                foreach (var id in SortedUtf8(quotaPool))
+                {
+                    encoder.WriteUtf8(id);
+                }
             }
         }
 
         return encoder.Sha256();
     }
+
+    /// <summary>
+    /// True when every id is a non-empty ASCII string and each is ordinal-greater than the one before, as the host's
+    /// eligibility service delivers its lowercase GUIDs. For ASCII, UTF-16 ordinal order is UTF-8 byte order, so such a
+    /// list is already sorted the way the spec sorts, is valid Unicode, and holds no duplicates: callers can skip
+    /// encoding, sorting and duplicate checks. Any other list (unsorted, non-ASCII, null entries) takes the general path.
+    /// </summary>
+    internal static bool IsSortedAscii(IReadOnlyList<string> ids)
+    {
+        string? previous = null;
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var id = ids[i];
+            if (string.IsNullOrEmpty(id) || !System.Text.Ascii.IsValid(id) || (previous is not null && string.CompareOrdinal(previous, id) >= 0))
+            {
+                return false;
+            }
+
+            previous = id;
+        }
+
+        return true;
+    }
+
+    /// <summary>The ids of one quota sorted by UTF-8 bytes, as strings (the record's form of the pool).</summary>
+    internal static IReadOnlyList<string> SortedIds(QuotaPool quotaPool) =>
+        IsSortedAscii(quotaPool.ExpertIds)
+            ? [.. quotaPool.ExpertIds]
+            : [.. SortedUtf8(quotaPool).Select(CanonicalEncoder.StrictUtf8.GetString)];
 
     internal static byte[] SeedBytes(DrawInput input, ReadOnlySpan<byte> poolHash)
     {

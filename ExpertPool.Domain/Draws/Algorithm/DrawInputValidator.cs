@@ -3,7 +3,8 @@ namespace ExpertPool.Domain.Draws.Algorithm;
 /// <summary>Guard checks shared by <see cref="DrawAlgorithm"/>; every failure is an <see cref="ArgumentException"/>.</summary>
 internal static class DrawInputValidator
 {
-    public static void Validate(DrawInput input)
+    /// <summary>Checks the whole input; returns, per pool, whether it is sorted ASCII (<see cref="DrawAlgorithm.IsSortedAscii"/>).</summary>
+    public static bool[] Validate(DrawInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         RequireText(input.DrawId, "draw id");
@@ -14,8 +15,9 @@ internal static class DrawInputValidator
         }
 
         ValidateQuotas(input.Quotas);
-        ValidatePoolsMatchQuotas(input.Quotas, input.Pool);
+        var sortedAscii = ValidatePoolsMatchQuotas(input.Quotas, input.Pool);
         ValidateEntropy(input.ExternalEntropy);
+        return sortedAscii;
     }
 
     public static void ValidateNonce(ReadOnlySpan<byte> nonce)
@@ -62,7 +64,8 @@ internal static class DrawInputValidator
         }
     }
 
-    public static void ValidatePools(IReadOnlyList<QuotaPool> pools)
+    /// <summary>Checks the pools; returns, per pool, whether it is sorted ASCII (then it needed no id-by-id checks).</summary>
+    public static bool[] ValidatePools(IReadOnlyList<QuotaPool> pools)
     {
         if (pools is null || pools.Count == 0)
         {
@@ -70,6 +73,7 @@ internal static class DrawInputValidator
         }
 
         var keys = new HashSet<string>(StringComparer.Ordinal);
+        var sortedAscii = new bool[pools.Count];
         for (var i = 0; i < pools.Count; i++)
         {
             var pool = pools[i] ?? throw new ArgumentException($"Pool entry {i + 1} is null.", nameof(pools));
@@ -84,16 +88,25 @@ internal static class DrawInputValidator
                 throw new ArgumentException($"The pool of quota '{pool.QuotaKey}' has no id list (use an empty list).", nameof(pools));
             }
 
+            if (DrawAlgorithm.IsSortedAscii(pool.ExpertIds))
+            {
+                // Non-empty ASCII throughout: nothing to check id by id.
+                sortedAscii[i] = true;
+                continue;
+            }
+
             for (var j = 0; j < pool.ExpertIds.Count; j++)
             {
                 RequireText(pool.ExpertIds[j], $"expert id {j + 1} in the pool of quota '{pool.QuotaKey}'");
             }
         }
+
+        return sortedAscii;
     }
 
-    private static void ValidatePoolsMatchQuotas(IReadOnlyList<DrawQuota> quotas, IReadOnlyList<QuotaPool> pools)
+    private static bool[] ValidatePoolsMatchQuotas(IReadOnlyList<DrawQuota> quotas, IReadOnlyList<QuotaPool> pools)
     {
-        ValidatePools(pools);
+        var sortedAscii = ValidatePools(pools);
         if (pools.Count != quotas.Count)
         {
             throw new ArgumentException(
@@ -109,6 +122,8 @@ internal static class DrawInputValidator
                     nameof(pools));
             }
         }
+
+        return sortedAscii;
     }
 
     private static void ValidateEntropy(IReadOnlyList<EntropyInput> entropy)
@@ -135,6 +150,6 @@ internal static class DrawInputValidator
             throw new ArgumentException($"The {what} must not be null or empty.", what);
         }
 
-        CanonicalEncoder.ToUtf8(value, what);
+        CanonicalEncoder.Utf8ByteCount(value, what);
     }
 }

@@ -41,8 +41,38 @@ public sealed record DrawRecordDocument
     /// <summary>One entry per quota, in quota order.</summary>
     public required IReadOnlyList<QuotaSelection> Selection { get; init; }
 
-    /// <summary>Host data, not hashed, ignored by the verifier.</summary>
-    public JsonObject? Context { get; init; }
+    /// <summary>
+    /// Host data, not hashed, ignored by the verifier. A record built with a context writer (the host's own draws) or read by
+    /// <see cref="DrawRecordJson.Deserialize"/> keeps its context unparsed and builds this object on first read; from then on
+    /// the object is the context (changes to it are what <see cref="DrawRecordJson.Serialize"/> writes).
+    /// </summary>
+    public JsonObject? Context
+    {
+        get
+        {
+            if (_context is null && (_writeContext is not null || _contextUtf8 is not null))
+            {
+                Interlocked.CompareExchange(ref _context, ParseDeferredContext(), null);
+            }
+
+            return _context;
+        }
+
+        init
+        {
+            _context = value;
+            _writeContext = null;
+            _contextUtf8 = null;
+        }
+    }
+
+    private JsonObject? _context;
+
+    /// <summary>Writes the whole context value (an object) straight into the canonical JSON.</summary>
+    private Action<CanonicalJsonWriter>? _writeContext;
+
+    /// <summary>The context's JSON text as read (UTF-8), parsed only if someone reads <see cref="Context"/>.</summary>
+    private byte[]? _contextUtf8;
 
     /// <summary>Builds the record of a draw from its input and the outcome <see cref="DrawAlgorithm.Run"/> returned for it.</summary>
     public static DrawRecordDocument Create(DrawInput input, DrawOutcome outcome, JsonObject? context = null)
@@ -62,9 +92,7 @@ public sealed record DrawRecordDocument
             Nonce = CanonicalEncoder.Hex(input.Nonce.Span),
             RuleSetVersion = input.RuleSetVersion,
             Quotas = [.. input.Quotas],
-            Pool = [.. input.Pool.Select(p => new QuotaPool(
-                p.QuotaKey,
-                [.. DrawAlgorithm.SortedUtf8(p).Select(CanonicalEncoder.StrictUtf8.GetString)]))],
+            Pool = [.. input.Pool.Select(p => new QuotaPool(p.QuotaKey, DrawAlgorithm.SortedIds(p)))],
             ExternalEntropy = [.. input.ExternalEntropy],
             PoolHash = outcome.PoolHash,
             Seed = outcome.Seed,
@@ -72,6 +100,56 @@ public sealed record DrawRecordDocument
             Selection = [.. outcome.Quotas.Select(QuotaSelection.From)],
             Context = context,
         };
+    }
+
+    /// <summary>
+    /// Builds the record of a draw with a context the host writes itself: <paramref name="writeContextProperties"/> writes the
+    /// context object's properties (name, value, …) in order, straight into the canonical JSON, with no <see cref="JsonNode"/>
+    /// tree in between. It may run more than once (serialising, reading <see cref="Context"/>) and must write the same each time.
+    /// </summary>
+    internal static DrawRecordDocument Create(DrawInput input, DrawOutcome outcome, Action<CanonicalJsonWriter> writeContextProperties)
+    {
+        ArgumentNullException.ThrowIfNull(writeContextProperties);
+        var record = Create(input, outcome);
+        record._writeContext = writer =>
+        {
+            writer.StartObject();
+            writeContextProperties(writer);
+            writer.EndObject();
+        };
+        return record;
+    }
+
+    /// <summary>A record read from JSON whose context stays unparsed text until <see cref="Context"/> is read.</summary>
+    internal DrawRecordDocument WithContextText(ReadOnlySpan<byte> contextUtf8)
+    {
+        var record = this with { Context = null };
+        record._contextUtf8 = contextUtf8.ToArray();
+        return record;
+    }
+
+    /// <summary>Writes the context value (<c>null</c> when there is none) the way it would be written from <see cref="Context"/>.</summary>
+    internal void WriteContext(CanonicalJsonWriter writer)
+    {
+        if (_context is null && _writeContext is not null)
+        {
+            _writeContext(writer);
+            return;
+        }
+
+        writer.Node(Context);
+    }
+
+    private JsonObject ParseDeferredContext()
+    {
+        if (_contextUtf8 is not null)
+        {
+            return JsonNode.Parse(_contextUtf8)!.AsObject();
+        }
+
+        using var writer = new CanonicalJsonWriter();
+        _writeContext!(writer);
+        return JsonNode.Parse(writer.ToString())!.AsObject();
     }
 
     /// <summary>The algorithm input this record claims; throws <see cref="FormatException"/> if the nonce is not hex.</summary>

@@ -1,5 +1,5 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace ExpertPool.Domain.Draws.Algorithm;
 
@@ -21,7 +21,7 @@ public static class DrawRecordJson
     public static string Serialize(DrawRecordDocument record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var writer = new CanonicalJsonWriter();
+        using var writer = new CanonicalJsonWriter(initialCapacity: CapacityHint(record));
         writer.StartObject();
         writer.Property("algorithmVersion", record.AlgorithmVersion)
             .Property("drawId", record.DrawId)
@@ -39,9 +39,22 @@ public static class DrawRecordJson
         }
 
         writer.EndArray();
-        writer.Name("context").Node(record.Context);
+        writer.Name("context");
+        record.WriteContext(writer);
         writer.EndObject();
         return writer.ToString();
+    }
+
+    /// <summary>Room for the pool (a lowercase GUID id is 36 characters plus quotes and comma); the context grows the buffer.</summary>
+    private static int CapacityHint(DrawRecordDocument record)
+    {
+        var ids = 0L;
+        foreach (var pool in record.Pool)
+        {
+            ids += pool.ExpertIds.Count;
+        }
+
+        return (int)Math.Min(1 << 26, 4096 + (ids * 40));
     }
 
     /// <summary>Reads a record; throws <see cref="JsonException"/> when a field is missing, unknown or of the wrong type.</summary>
@@ -59,14 +72,7 @@ public static class DrawRecordJson
             }
         }
 
-        JsonObject? context = null;
-        if (root.TryGetProperty("context", out var contextElement) && contextElement.ValueKind != JsonValueKind.Null)
-        {
-            RequireObject(contextElement, "context");
-            context = JsonNode.Parse(contextElement.GetRawText())!.AsObject();
-        }
-
-        return new DrawRecordDocument
+        var record = new DrawRecordDocument
         {
             AlgorithmVersion = ReadString(root, "algorithmVersion"),
             DrawId = ReadString(root, "drawId"),
@@ -80,8 +86,16 @@ public static class DrawRecordJson
             Seed = ReadString(root, "seed"),
             Succeeded = Required(root, "succeeded").GetBoolean(),
             Selection = ReadArray(root, "selection", ReadSelection),
-            Context = context,
         };
+
+        // The context can be most of the record (thousands of exclusions) and the verifier ignores it: keep its text, parse on demand.
+        if (root.TryGetProperty("context", out var context) && context.ValueKind != JsonValueKind.Null)
+        {
+            RequireObject(context, "context");
+            return record.WithContextText(JsonMarshal.GetRawUtf8Value(context));
+        }
+
+        return record;
     }
 
     internal static void WriteInputLists(

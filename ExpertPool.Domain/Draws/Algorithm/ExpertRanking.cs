@@ -14,17 +14,18 @@ internal static class ExpertRanking
     public const int ScoreLength = 32;
 
     /// <summary>Pools at least this large are scored on several threads; the result is identical either way.</summary>
-    private const int ParallelThreshold = 8192;
+    private const int ParallelThreshold = 2048;
 
     private static readonly byte[] ScorePrefix = CanonicalEncoder.EncodeString(DrawTags.Score);
 
-    /// <summary>Scores and sorts <paramref name="ids"/>. Ids must be valid, non-empty and unique (checked by the caller).</summary>
+    /// <summary>
+    /// Scores <paramref name="ids"/>; <see cref="RankedPool"/> orders them. Ids must be valid, non-empty and unique (checked by the caller).
+    /// </summary>
     public static RankedPool Rank(ReadOnlySpan<byte> seed, IReadOnlyList<string> ids)
     {
         var n = ids.Count;
         var scores = new byte[n * ScoreLength];
         var keys = new ulong[n];
-        var order = new int[n];
         var key = seed.ToArray();
 
         var workers = n >= ParallelThreshold ? Math.Min(Environment.ProcessorCount, 8) : 1;
@@ -42,15 +43,7 @@ internal static class ExpertRanking
             });
         }
 
-        for (var i = 0; i < n; i++)
-        {
-            order[i] = i;
-        }
-
-        // Primary sort on the first 8 score bytes read big-endian, which orders exactly like the bytes do.
-        Array.Sort(keys, order);
-        ResolvePrefixTies(keys, order, scores, ids);
-        return new RankedPool(ids, scores, order);
+        return new RankedPool(ids, scores, keys);
     }
 
     private static void ScoreRange(byte[] key, IReadOnlyList<string> ids, int start, int end, byte[] scores, ulong[] keys)
@@ -84,45 +77,130 @@ internal static class ExpertRanking
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
-
-    private static void ResolvePrefixTies(ulong[] keys, int[] order, byte[] scores, IReadOnlyList<string> ids)
-    {
-        var i = 0;
-        while (i < keys.Length)
-        {
-            var j = i + 1;
-            while (j < keys.Length && keys[j] == keys[i])
-            {
-                j++;
-            }
-
-            if (j - i > 1)
-            {
-                Array.Sort(order, i, j - i, Comparer<int>.Create((a, b) =>
-                {
-                    var byScore = scores.AsSpan(a * ScoreLength, ScoreLength).SequenceCompareTo(scores.AsSpan(b * ScoreLength, ScoreLength));
-                    return byScore != 0
-                        ? byScore
-                        : CanonicalEncoder.CompareOrdinalUtf8(CanonicalEncoder.StrictUtf8.GetBytes(ids[a]), CanonicalEncoder.StrictUtf8.GetBytes(ids[b]));
-                }));
-            }
-
-            i = j;
-        }
-    }
 }
 
-/// <summary>A scored pool: <see cref="Order"/> lists indices into the ids, best (lowest score) first.</summary>
-internal sealed class RankedPool(IReadOnlyList<string> ids, byte[] scores, int[] order)
+/// <summary>
+/// A scored pool. Rank order is ascending score bytes, ties broken by the id's UTF-8 bytes; with unique ids it is a strict
+/// total order, so <see cref="Best"/> and <see cref="Order"/> agree on every position.
+/// </summary>
+internal sealed class RankedPool
 {
-    public IReadOnlyList<int> Order => order;
+    /// <summary>Below this share of the pool, <see cref="Best"/> selects instead of sorting everything.</summary>
+    private const int SelectDivisor = 8;
 
-    public string Id(int index) => ids[index];
+    private readonly IReadOnlyList<string> _ids;
+    private readonly byte[] _scores;
 
-    public ReadOnlySpan<byte> Score(int index) => scores.AsSpan(index * ExpertRanking.ScoreLength, ExpertRanking.ScoreLength);
+    /// <summary>The first 8 score bytes read big-endian per index: they order exactly like those bytes do.</summary>
+    private readonly ulong[] _keys;
+
+    private int[]? _order;
+
+    internal RankedPool(IReadOnlyList<string> ids, byte[] scores, ulong[] keys)
+    {
+        _ids = ids;
+        _scores = scores;
+        _keys = keys;
+    }
+
+    /// <summary>Every index into the ids, best (lowest score) first. Sorts the whole pool on first use.</summary>
+    public IReadOnlyList<int> Order => _order ??= SortAll();
+
+    public string Id(int index) => _ids[index];
+
+    public ReadOnlySpan<byte> Score(int index) => _scores.AsSpan(index * ExpertRanking.ScoreLength, ExpertRanking.ScoreLength);
 
     public string ScoreHex(int index) => CanonicalEncoder.Hex(Score(index));
 
     /// <summary>Ids in rank order (convenience for tests and diagnostics).</summary>
-    public IReadOnlyList<string> RankedIds() => order.Select(i => ids[i]).ToArray();
+    public IReadOnlyList<string> RankedIds() => Order.Select(i => _ids[i]).ToArray();
+
+    /// <summary>
+    /// The first <paramref name="count"/> entries of <see cref="Order"/> (all of them when the pool is smaller). A draw walks
+    /// only a few places down the ranking, so for a large pool this keeps the best few in a bounded heap in one pass
+    /// instead of sorting everyone.
+    /// </summary>
+    public int[] Best(int count)
+    {
+        var n = _keys.Length;
+        count = Math.Clamp(count, 0, n);
+        if (_order is not null || count > n / SelectDivisor)
+        {
+            return Order.Take(count).ToArray();
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        // Max-heap on rank: the worst of the best so far is on top and is replaced by anyone who ranks before it.
+        var heap = new PriorityQueue<int, int>(count, Comparer<int>.Create((a, b) => Compare(b, a)));
+        for (var i = 0; i < n; i++)
+        {
+            if (heap.Count < count)
+            {
+                heap.Enqueue(i, i);
+            }
+            else if (Compare(i, heap.Peek()) < 0)
+            {
+                heap.DequeueEnqueue(i, i);
+            }
+        }
+
+        var best = new int[count];
+        for (var i = count - 1; i >= 0; i--)
+        {
+            best[i] = heap.Dequeue();
+        }
+
+        return best;
+    }
+
+    /// <summary>Rank order of two indices: score bytes, then the ids' UTF-8 bytes.</summary>
+    private int Compare(int a, int b)
+    {
+        var byKey = _keys[a].CompareTo(_keys[b]);
+        if (byKey != 0)
+        {
+            return byKey;
+        }
+
+        var byScore = Score(a).SequenceCompareTo(Score(b));
+        return byScore != 0
+            ? byScore
+            : CanonicalEncoder.CompareOrdinalUtf8(CanonicalEncoder.StrictUtf8.GetBytes(_ids[a]), CanonicalEncoder.StrictUtf8.GetBytes(_ids[b]));
+    }
+
+    private int[] SortAll()
+    {
+        var n = _keys.Length;
+        var keys = (ulong[])_keys.Clone();
+        var order = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+
+        // Primary sort on the 8-byte keys; runs of equal keys (rare) are then sorted by the full rank order.
+        Array.Sort(keys, order);
+        var start = 0;
+        while (start < n)
+        {
+            var end = start + 1;
+            while (end < n && keys[end] == keys[start])
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                Array.Sort(order, start, end - start, Comparer<int>.Create(Compare));
+            }
+
+            start = end;
+        }
+
+        return order;
+    }
 }
