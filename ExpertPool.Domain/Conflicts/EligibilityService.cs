@@ -58,13 +58,11 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         // with two specialties in the subtree is de-duplicated here.
         var inList = string.Join(", ", specialtyIds.Select(id => id.ToString(CultureInfo.InvariantCulture)));
         var ids = regionCode is { } region
-            // Through the regions table, so a province is one comparison per row, not one probe per city; the
-            // experts (Id, RegionCode) index answers the join without reading expert rows.
+            // expert_specialties carries the expert's region: a province (with its cities) is a handful of seeks in the
+            // (SpecialtyId, RegionCode, ExpertId) index per specialty, with no probe of the experts table.
             ? await IdRowReader.ReadIdsAsync(db, $"""
-                SELECT es."ExpertId" FROM "expert_specialties" AS es
-                INNER JOIN "experts" AS e ON es."ExpertId" = e."Id"
-                INNER JOIN "regions" AS r ON e."RegionCode" = r."Code"
-                WHERE es."SpecialtyId" IN ({inList}) AND (r."Code" = @p0 OR r."ParentCode" = @p0)
+                SELECT "ExpertId" FROM "expert_specialties"
+                WHERE "SpecialtyId" IN ({inList}) AND "RegionCode" IN (SELECT "Code" FROM "regions" WHERE "Code" = @p0 OR "ParentCode" = @p0)
                 """, [region], ct)
             : await IdRowReader.ReadIdsAsync(db, $"""SELECT "ExpertId" FROM "expert_specialties" WHERE "SpecialtyId" IN ({inList})""", [], ct);
         return ids.Distinct().ToList();

@@ -88,8 +88,10 @@ public sealed class Expert
         foreach (var s in specialties)
         {
             if (!_specialties.Exists(x => x.SpecialtyId == s.Id))
-                _specialties.Add(new ExpertSpecialty(Id, s.Id));
+                _specialties.Add(new ExpertSpecialty(Id, s.Id, RegionCode));
         }
+        foreach (var s in _specialties)
+            s.FollowRegion(RegionCode);
 
         _blackouts.Clear();
         foreach (var b in draft.Blackouts)
@@ -132,15 +134,25 @@ public sealed class ExpertSpecialty
     {
     }
 
-    internal ExpertSpecialty(Guid expertId, int specialtyId)
+    internal ExpertSpecialty(Guid expertId, int specialtyId, string regionCode)
     {
         ExpertId = expertId;
         SpecialtyId = specialtyId;
+        RegionCode = regionCode;
     }
 
     public Guid ExpertId { get; private set; }
     public int SpecialtyId { get; private set; }
+
+    /// <summary>
+    /// A copy of the expert's region, kept equal by <see cref="Expert"/> whenever it changes, so the candidates of a
+    /// region-bound quota come from the (SpecialtyId, RegionCode, ExpertId) index alone instead of one probe of the
+    /// experts table per candidate.
+    /// </summary>
+    public string RegionCode { get; private set; } = "";
     public Specialty? Specialty { get; private set; }
+
+    internal void FollowRegion(string regionCode) => RegionCode = regionCode;
 }
 
 /// <summary>A period when the expert cannot take engagements (inclusive dates).</summary>

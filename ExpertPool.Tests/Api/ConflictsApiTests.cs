@@ -157,6 +157,39 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
     }
 
     [Fact]
+    public async Task A_region_bound_quota_takes_the_province_and_its_cities_and_follows_a_change_of_region()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var inCity = await ActiveExpertAsync(r, "市级专家", specialty: r.Leaf1, region: r.City1);
+        var inProvince = await ActiveExpertAsync(r, "省级专家", specialty: r.Leaf1, region: r.Province);
+        var otherSpecialty = await ActiveExpertAsync(r, "其他专业", specialty: r.Other, region: r.City1);
+        var body = JsonNode.Parse(JsonSerializer.Serialize(NewExpert(r, name: "迁出专家", specialty: r.Leaf1, region: r.City2)))!.AsObject();
+        var moving = Guid.Parse((await CreateExpertAsync(body))["id"]!.GetValue<string>());
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{moving}/status", new { status = "Active", reason = "审核通过" }));
+        var elsewhere = await CreateReferenceAsync(); // another province
+
+        var provinceRequest = await ScheduleAsync(await CreateProjectAsync(), new { specialtyCode = r.Leaf1, regionCode = r.Province, count = 1 });
+        var cityRequest = await ScheduleAsync(await CreateProjectAsync(), new { specialtyCode = r.Root, regionCode = r.City1, count = 1 });
+        static List<string> Eligible(JsonObject report) => report["quotas"]![0]!["eligibleExpertIds"]!.AsArray().Select(x => x!.GetValue<string>()).ToList();
+
+        Eligible(await EligibilityAsync(provinceRequest)).Should().Equal(new[] { inCity, inProvince, moving }.Select(Id).Order(StringComparer.Ordinal));
+        Eligible(await EligibilityAsync(cityRequest)).Should().Equal(new[] { inCity }.Select(Id), "the city only, but every specialty under the root");
+        _ = otherSpecialty;
+
+        // The expert moves to another province: the region-bound quota no longer sees them.
+        var current = await Admin.GetAsync($"/api/experts/{moving}");
+        body["regionCode"] = elsewhere.City1;
+        var update = new HttpRequestMessage(HttpMethod.Put, $"/api/experts/{moving}") { Content = JsonContent.Create(body) };
+        update.Headers.IfMatch.Add(current.Headers.ETag!);
+        await Ok(Admin.SendAsync(update));
+
+        Eligible(await EligibilityAsync(provinceRequest)).Should().Equal(new[] { inCity, inProvince }.Select(Id).Order(StringComparer.Ordinal));
+        await using var db = Factory.Database.CreateContext();
+        (await db.ExpertSpecialties.Where(x => x.ExpertId == moving).Select(x => x.RegionCode).ToListAsync()).Should().Equal(elsewhere.City1);
+    }
+
+    [Fact]
     public async Task Scheduling_a_panel_request_with_bad_fields_names_every_field()
     {
         if (NotConfigured) return;

@@ -74,6 +74,7 @@ public class MigrationTests(ITestOutputHelper output)
         loaded.Status.Should().Be(ExpertStatus.Active);
         loaded.Employer!.Name.Should().Be("浙江省质量科学研究院");
         loaded.Specialties.Single().Specialty!.NameZh.Should().Be("质量管理🙂");
+        loaded.Specialties.Single().RegionCode.Should().Be("330000", "the upgrade copies the expert's region onto its specialties");
         loaded.CreatedAt.Should().Be(new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc));
     }
 

@@ -37,8 +37,6 @@ internal sealed class ExpertConfiguration : IEntityTypeConfiguration<Expert>
         // Eligibility: experts whose term does not cover a review date (term-expired rule).
         b.HasIndex(e => e.TermEnd);
         b.HasIndex(e => e.TermStart);
-        // Covering index for region-bound quotas: expert id to region without reading the row.
-        b.HasIndex(e => new { e.Id, e.RegionCode });
         // Covering index for the status rule: ids of experts not Active without reading their rows.
         b.HasIndex(e => new { e.Status, e.Id });
 
@@ -62,6 +60,9 @@ internal sealed class ExpertSpecialtyConfiguration : IEntityTypeConfiguration<Ex
         b.HasKey(e => new { e.ExpertId, e.SpecialtyId });
         // Covering index for eligibility: the candidates of a specialty subtree come from the index alone.
         b.HasIndex(e => new { e.SpecialtyId, e.ExpertId });
+        // Region-bound quotas: the candidates of a subtree in a province or city, from the index alone.
+        b.Property(e => e.RegionCode).HasMaxLength(6).IsRequired();
+        b.HasIndex(e => new { e.SpecialtyId, e.RegionCode, e.ExpertId });
         b.HasOne(e => e.Specialty).WithMany().HasForeignKey(e => e.SpecialtyId).OnDelete(DeleteBehavior.Restrict);
     }
 }
