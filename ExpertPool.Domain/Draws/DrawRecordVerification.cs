@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Draws.Algorithm;
 using ExpertPool.Domain.Persistence;
@@ -29,7 +27,7 @@ public static class DrawRecordVerification
     public static DrawVerificationResult Verify(DrawRecord record, string publishedCommitment)
     {
         var checks = new List<VerificationCheck>();
-        var storedHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(record.Document)));
+        var storedHash = DrawRecord.Sha256OfUtf8(record.Document);
         checks.Add(new("documentSha256", storedHash == record.DocumentSha256, record.DocumentSha256, storedHash));
 
         DrawRecordDocument? doc = null;

@@ -42,10 +42,18 @@ public static class DrawRecordJson
         writer.Name("context");
         record.WriteContext(writer);
         writer.EndObject();
-        return writer.ToString();
+        var text = writer.ToString();
+        Volatile.Write(ref s_lastLength, text.Length);
+        return text;
     }
 
-    /// <summary>Room for the pool (a lowercase GUID id is 36 characters plus quotes and comma); the context grows the buffer.</summary>
+    /// <summary>Length of the last record written: the next one (same host, similar pools and exclusions) is likely as long.</summary>
+    private static int s_lastLength;
+
+    /// <summary>
+    /// Room for the pool (a lowercase GUID id is 36 characters plus quotes and comma) or for as much as the last record took,
+    /// whichever is more, so that the buffer rarely has to grow (each growth copies everything written so far).
+    /// </summary>
     private static int CapacityHint(DrawRecordDocument record)
     {
         var ids = 0L;
@@ -54,7 +62,7 @@ public static class DrawRecordJson
             ids += pool.ExpertIds.Count;
         }
 
-        return (int)Math.Min(1 << 26, 4096 + (ids * 40));
+        return (int)Math.Min(1 << 26, Math.Max(4096 + (ids * 40), Volatile.Read(ref s_lastLength) + 4096L));
     }
 
     /// <summary>Reads a record; throws <see cref="JsonException"/> when a field is missing, unknown or of the wrong type.</summary>
