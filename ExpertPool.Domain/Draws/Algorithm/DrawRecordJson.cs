@@ -1,5 +1,7 @@
-using System.Runtime.InteropServices;
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ExpertPool.Domain.Draws.Algorithm;
 
@@ -69,18 +71,122 @@ public static class DrawRecordJson
     public static DrawRecordDocument Deserialize(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        using var document = JsonDocument.Parse(json, ReadOptions);
-        var root = document.RootElement;
-        RequireObject(root, "record");
-        foreach (var property in root.EnumerateObject())
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(json));
+        try
         {
-            if (Array.IndexOf(TopLevelKeys, property.Name) < 0)
+            if (Utf8.FromUtf16(json, buffer, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
             {
-                throw new JsonException($"Unknown property '{property.Name}' in draw record; host data belongs in 'context'.");
+                // Not valid UTF-16 (a lone surrogate): JsonDocument refuses it with its own exception.
+                using var invalid = JsonDocument.Parse(json, ReadOptions);
+                throw new ArgumentException("The record text is not valid UTF-16.", nameof(json));
+            }
+
+            return Deserialize(buffer.AsMemory(0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Reads a record from its UTF-8 text. One pass with a reader checks the whole text is JSON (the same errors as
+    /// <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/>) and finds the context; only the rest is
+    /// parsed into a document, since the context can be most of the record (thousands of exclusions) and the verifier ignores
+    /// it. The context stays text, parsed if someone reads <see cref="DrawRecordDocument.Context"/>.
+    /// </summary>
+    internal static DrawRecordDocument Deserialize(ReadOnlyMemory<byte> utf8)
+    {
+        var contexts = FindTopLevelContexts(utf8.Span);
+        byte[]? spliced = null;
+        try
+        {
+            var text = utf8;
+            if (contexts.Count > 0)
+            {
+                // The same text with each top-level context value replaced by null.
+                spliced = ArrayPool<byte>.Shared.Rent(utf8.Length + (4 * contexts.Count));
+                var length = 0;
+                var from = 0;
+                foreach (var (start, end, _) in contexts)
+                {
+                    utf8.Span[from..start].CopyTo(spliced.AsSpan(length));
+                    length += start - from;
+                    "null"u8.CopyTo(spliced.AsSpan(length));
+                    length += 4;
+                    from = end;
+                }
+
+                utf8.Span[from..].CopyTo(spliced.AsSpan(length));
+                text = spliced.AsMemory(0, length + utf8.Length - from);
+            }
+
+            using var document = JsonDocument.Parse(text, ReadOptions);
+            var root = document.RootElement;
+            RequireObject(root, "record");
+            foreach (var property in root.EnumerateObject())
+            {
+                if (Array.IndexOf(TopLevelKeys, property.Name) < 0)
+                {
+                    throw new JsonException($"Unknown property '{property.Name}' in draw record; host data belongs in 'context'.");
+                }
+            }
+
+            // As JsonDocument would, the last of duplicate properties wins.
+            var hasContext = contexts.Count > 0 && contexts[^1].Kind != JsonTokenType.Null;
+            if (hasContext && contexts[^1].Kind != JsonTokenType.StartObject)
+            {
+                throw new JsonException("Expected a JSON object for 'context'.");
+            }
+
+            var record = ReadFields(root);
+            return hasContext ? record.WithContextText(utf8.Span[contexts[^1].Start..contexts[^1].End]) : record;
+        }
+        finally
+        {
+            if (spliced is not null)
+            {
+                ArrayPool<byte>.Shared.Return(spliced);
+            }
+        }
+    }
+
+    /// <summary>Reads the whole text (throwing on invalid JSON) and returns where each top-level "context" value is.</summary>
+    private static List<(int Start, int End, JsonTokenType Kind)> FindTopLevelContexts(ReadOnlySpan<byte> utf8)
+    {
+        var contexts = new List<(int Start, int End, JsonTokenType Kind)>(1);
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+        }
+        else
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isContext = reader.ValueTextEquals("context"u8);
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                var kind = reader.TokenType;
+                reader.Skip();
+                if (isContext)
+                {
+                    contexts.Add((start, (int)reader.BytesConsumed, kind));
+                }
             }
         }
 
-        var record = new DrawRecordDocument
+        // Nothing but whitespace may follow the record.
+        while (reader.Read())
+        {
+        }
+
+        return contexts;
+    }
+
+    private static DrawRecordDocument ReadFields(JsonElement root) =>
+        new()
         {
             AlgorithmVersion = ReadString(root, "algorithmVersion"),
             DrawId = ReadString(root, "drawId"),
@@ -95,16 +201,6 @@ public static class DrawRecordJson
             Succeeded = Required(root, "succeeded").GetBoolean(),
             Selection = ReadArray(root, "selection", ReadSelection),
         };
-
-        // The context can be most of the record (thousands of exclusions) and the verifier ignores it: keep its text, parse on demand.
-        if (root.TryGetProperty("context", out var context) && context.ValueKind != JsonValueKind.Null)
-        {
-            RequireObject(context, "context");
-            return record.WithContextText(JsonMarshal.GetRawUtf8Value(context));
-        }
-
-        return record;
-    }
 
     internal static void WriteInputLists(
         CanonicalJsonWriter writer, IReadOnlyList<DrawQuota> quotas, IReadOnlyList<QuotaPool> pool, IReadOnlyList<EntropyInput> entropy)
