@@ -80,6 +80,16 @@ internal sealed class CanonicalEncoder
     /// <summary>Writes a length-prefixed value whose UTF-8 bytes were already produced by <see cref="ToUtf8"/>.</summary>
     public CanonicalEncoder WriteUtf8(ReadOnlySpan<byte> utf8) => WriteBytes(utf8);
 
+    /// <summary>Once more than <paramref name="size"/> bytes are written, moves them into <paramref name="hash"/> and starts empty.</summary>
+    public void FlushWhenOver(int size, IncrementalHash hash)
+    {
+        if (_buffer.WrittenCount > size)
+        {
+            hash.AppendData(_buffer.WrittenSpan);
+            _buffer.ResetWrittenCount();
+        }
+    }
+
     public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
 
     public byte[] Sha256() => SHA256.HashData(_buffer.WrittenSpan);
