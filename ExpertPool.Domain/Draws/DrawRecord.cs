@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Unicode;
 using ExpertPool.Domain.Common;
 
 namespace ExpertPool.Domain.Draws;
@@ -62,8 +58,9 @@ public sealed class DrawRecord
 
     public IReadOnlyList<DrawSelection> Selections => _selections;
 
+    /// <param name="documentSha256">SHA-256 of <paramref name="document"/>'s UTF-8 bytes when the caller already has it.</param>
     internal static DrawRecord Create(PanelRequest request, Algorithm.DrawOutcome outcome, string document, Guid ruleSetId, int ruleSetVersion,
-        int eligibleTotal, int excludedTotal, string? failureReason, string executedBy, DateTime now)
+        int eligibleTotal, int excludedTotal, string? failureReason, string executedBy, DateTime now, string? documentSha256 = null)
     {
         var record = new DrawRecord
         {
@@ -88,7 +85,7 @@ public sealed class DrawRecord
             ExcludedTotal = excludedTotal,
             FailureReason = failureReason is { Length: > 4000 } ? string.Concat(failureReason.AsSpan(0, 3999), "…") : failureReason,
             Document = document,
-            DocumentSha256 = Sha256OfUtf8(document),
+            DocumentSha256 = documentSha256 ?? Algorithm.CanonicalEncoder.Sha256HexOfUtf8(document),
         };
         foreach (var q in outcome.Quotas)
         {
@@ -98,32 +95,6 @@ public sealed class DrawRecord
                 record._selections.Add(new DrawSelection(record.Id, q.Key, Guid.Parse(b.ExpertId), SelectionRole.Backup, b.Rank, b.Score));
         }
         return record;
-    }
-
-    /// <summary>
-    /// SHA-256 of <paramref name="text"/>'s UTF-8 bytes (lone surrogates as U+FFFD, like <see cref="Encoding.UTF8"/>), lowercase
-    /// hex. Transcodes through a small pooled buffer: a record is megabytes, and its bytes are needed only for the hash.
-    /// </summary>
-    internal static string Sha256OfUtf8(string text)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            var rest = text.AsSpan();
-            while (!rest.IsEmpty)
-            {
-                Utf8.FromUtf16(rest, buffer, out var read, out var written, replaceInvalidSequences: true, isFinalBlock: true);
-                hash.AppendData(buffer, 0, written);
-                rest = rest[read..];
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }
 

@@ -20,7 +20,19 @@ public static class DrawRecordJson
         "poolHash", "seed", "succeeded", "selection", "context",
     ];
 
-    public static string Serialize(DrawRecordDocument record)
+    public static string Serialize(DrawRecordDocument record) => Serialize(record, withSha256: false).Text;
+
+    /// <summary>
+    /// <see cref="Serialize(DrawRecordDocument)"/> plus the SHA-256 of the text's UTF-8 bytes (lowercase hex), hashed from the
+    /// writer's buffer while the string is being made from it.
+    /// </summary>
+    internal static (string Text, string Sha256) SerializeWithSha256(DrawRecordDocument record)
+    {
+        var (text, sha256) = Serialize(record, withSha256: true);
+        return (text, sha256!);
+    }
+
+    private static (string Text, string? Sha256) Serialize(DrawRecordDocument record, bool withSha256)
     {
         ArgumentNullException.ThrowIfNull(record);
         using var writer = new CanonicalJsonWriter(initialCapacity: CapacityHint(record));
@@ -44,9 +56,20 @@ public static class DrawRecordJson
         writer.Name("context");
         record.WriteContext(writer);
         writer.EndObject();
-        var text = writer.ToString();
-        Volatile.Write(ref s_lastLength, text.Length);
-        return text;
+        string? text = null;
+        string? sha256 = null;
+        if (withSha256)
+        {
+            // Both only read the finished buffer; the hash takes as long as making a string of megabytes.
+            Parallel.Invoke(() => text = writer.ToString(), () => sha256 = CanonicalEncoder.Sha256HexOfUtf8(writer.WrittenSpan));
+        }
+        else
+        {
+            text = writer.ToString();
+        }
+
+        Volatile.Write(ref s_lastLength, text!.Length);
+        return (text, sha256);
     }
 
     /// <summary>Length of the last record written: the next one (same host, similar pools and exclusions) is likely as long.</summary>
