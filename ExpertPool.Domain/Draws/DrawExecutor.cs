@@ -91,10 +91,10 @@ public sealed class DrawExecutor(
         stages.Mark("context");
         var recordDocument = DrawRecordDocument.Create(input, outcome, context);
         stages.Mark("document");
-        var document = DrawRecordJson.Serialize(recordDocument);
+        var (document, documentSha256) = DrawRecordJson.SerializeWithSha256(recordDocument);
         stages.Mark("json");
         var record = DrawRecord.Create(request, outcome, document, report.RuleSetId, report.RuleSetVersion,
-            report.Quotas.Sum(q => q.EligibleCount), report.Exclusions.Count, failure, actor, now);
+            report.Quotas.Sum(q => q.EligibleCount), report.Exclusions.Count, failure, actor, now, documentSha256);
         stages.Mark("record");
         db.DrawRecords.Add(record);
         if (outcome.Succeeded)

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
 using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Draws.Algorithm;
 using ExpertPool.Domain.Persistence;
@@ -29,19 +31,7 @@ public static class DrawRecordVerification
     public static DrawVerificationResult Verify(DrawRecord record, string publishedCommitment)
     {
         var checks = new List<VerificationCheck>();
-        var storedHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(record.Document)));
-        checks.Add(new("documentSha256", storedHash == record.DocumentSha256, record.DocumentSha256, storedHash));
-
-        DrawRecordDocument? doc = null;
-        try
-        {
-            doc = DrawRecordJson.Deserialize(record.Document);
-        }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException or InvalidOperationException or FormatException)
-        {
-            checks.Add(new("document", false, "a readable record", ex.Message));
-        }
-
+        var doc = ReadDocument(record, checks);
         if (doc is not null)
         {
             checks.Add(new("publishedCommitment", doc.Commitment == publishedCommitment, publishedCommitment, doc.Commitment));
@@ -64,5 +54,35 @@ public static class DrawRecordVerification
 
         var failed = checks.FirstOrDefault(c => !c.Passed);
         return new DrawVerificationResult(record.Id, failed is null, failed?.Name, checks);
+    }
+
+    /// <summary>
+    /// Checks the stored document against its hash ("documentSha256") and reads it (a "document" check when it cannot be read).
+    /// Its UTF-8 bytes serve both (a record is megabytes). Text that is not valid UTF-16 takes the general path: the hash
+    /// replaces lone surrogates, and reading it fails as it always did.
+    /// </summary>
+    private static DrawRecordDocument? ReadDocument(DrawRecord record, List<VerificationCheck> checks)
+    {
+        var text = record.Document;
+        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(text));
+        try
+        {
+            var valid = Utf8.FromUtf16(text, utf8, out _, out var length, replaceInvalidSequences: false) == OperationStatus.Done;
+            var storedHash = valid ? Convert.ToHexStringLower(SHA256.HashData(utf8.AsSpan(0, length))) : CanonicalEncoder.Sha256HexOfUtf8(text);
+            checks.Add(new("documentSha256", storedHash == record.DocumentSha256, record.DocumentSha256, storedHash));
+            try
+            {
+                return valid ? DrawRecordJson.Deserialize(utf8.AsMemory(0, length)) : DrawRecordJson.Deserialize(text);
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException or InvalidOperationException or FormatException)
+            {
+                checks.Add(new("document", false, "a readable record", ex.Message));
+                return null;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
     }
 }

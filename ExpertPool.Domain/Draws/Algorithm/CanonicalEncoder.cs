@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
 
 namespace ExpertPool.Domain.Draws.Algorithm;
 
@@ -80,6 +81,16 @@ internal sealed class CanonicalEncoder
     /// <summary>Writes a length-prefixed value whose UTF-8 bytes were already produced by <see cref="ToUtf8"/>.</summary>
     public CanonicalEncoder WriteUtf8(ReadOnlySpan<byte> utf8) => WriteBytes(utf8);
 
+    /// <summary>Once more than <paramref name="size"/> bytes are written, moves them into <paramref name="hash"/> and starts empty.</summary>
+    public void FlushWhenOver(int size, IncrementalHash hash)
+    {
+        if (_buffer.WrittenCount > size)
+        {
+            hash.AppendData(_buffer.WrittenSpan);
+            _buffer.ResetWrittenCount();
+        }
+    }
+
     public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
 
     public byte[] Sha256() => SHA256.HashData(_buffer.WrittenSpan);
@@ -102,6 +113,31 @@ internal sealed class CanonicalEncoder
 
     /// <summary>Compares two UTF-8 byte strings as unsigned bytes (equals Unicode code point order).</summary>
     public static int CompareOrdinalUtf8(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+
+    /// <summary>
+    /// SHA-256 of <paramref name="text"/>'s UTF-8 bytes (lone surrogates as U+FFFD, like <see cref="Encoding.UTF8"/>), lowercase
+    /// hex. Transcodes through a small pooled buffer: a record is megabytes, and its bytes are needed only for the hash.
+    /// </summary>
+    public static string Sha256HexOfUtf8(ReadOnlySpan<char> text)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (!text.IsEmpty)
+            {
+                Utf8.FromUtf16(text, buffer, out var read, out var written, replaceInvalidSequences: true, isFinalBlock: true);
+                hash.AppendData(buffer, 0, written);
+                text = text[read..];
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return Hex(hash.GetHashAndReset());
+    }
 
     /// <summary>Lowercase hexadecimal.</summary>
     public static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);

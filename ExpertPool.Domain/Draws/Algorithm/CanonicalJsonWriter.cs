@@ -27,6 +27,9 @@ internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapa
 
     public override string ToString() => new(_buffer, 0, _length);
 
+    /// <summary>The text written so far; valid until the next write or <see cref="Dispose"/>.</summary>
+    public ReadOnlySpan<char> WrittenSpan => _buffer.AsSpan(0, _length);
+
     public void Dispose()
     {
         var buffer = _buffer;

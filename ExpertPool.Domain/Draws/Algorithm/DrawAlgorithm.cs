@@ -179,13 +179,10 @@ public static class DrawAlgorithm
     /// <param name="sortedAscii">Per pool, whether <see cref="IsSortedAscii"/> holds (as validation found).</param>
     internal static byte[] PoolHashBytes(IReadOnlyList<QuotaPool> pool, bool[] sortedAscii)
     {
-        var ids = 0L;
-        foreach (var quotaPool in pool)
-        {
-            ids += quotaPool.ExpertIds.Count;
-        }
-
-        var encoder = new CanonicalEncoder((int)Math.Min(1 << 26, 4096 + (ids * 40))).WriteString(DrawTags.Pool).WriteCount(pool.Count);
+        // The encoding is megabytes for a large pool: hash it in chunks rather than building it whole.
+        const int chunk = 64 * 1024;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var encoder = new CanonicalEncoder(chunk + 1024).WriteString(DrawTags.Pool).WriteCount(pool.Count);
         for (var q = 0; q < pool.Count; q++)
         {
             var quotaPool = pool[q];
@@ -196,6 +193,7 @@ public static class DrawAlgorithm
                 foreach (var id in quotaPool.ExpertIds)
                 {
                     encoder.WriteAscii(id);
+                    encoder.FlushWhenOver(chunk, hash);
                 }
             }
             else
@@ -203,11 +201,13 @@ public static class DrawAlgorithm
                 foreach (var id in SortedUtf8(quotaPool))
                 {
                     encoder.WriteUtf8(id);
+                    encoder.FlushWhenOver(chunk, hash);
                 }
             }
         }
 
-        return encoder.Sha256();
+        encoder.FlushWhenOver(0, hash);
+        return hash.GetHashAndReset();
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
-using System.Runtime.InteropServices;
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ExpertPool.Domain.Draws.Algorithm;
 
@@ -18,7 +20,19 @@ public static class DrawRecordJson
         "poolHash", "seed", "succeeded", "selection", "context",
     ];
 
-    public static string Serialize(DrawRecordDocument record)
+    public static string Serialize(DrawRecordDocument record) => Serialize(record, withSha256: false).Text;
+
+    /// <summary>
+    /// <see cref="Serialize(DrawRecordDocument)"/> plus the SHA-256 of the text's UTF-8 bytes (lowercase hex), hashed from the
+    /// writer's buffer while the string is being made from it.
+    /// </summary>
+    internal static (string Text, string Sha256) SerializeWithSha256(DrawRecordDocument record)
+    {
+        var (text, sha256) = Serialize(record, withSha256: true);
+        return (text, sha256!);
+    }
+
+    private static (string Text, string? Sha256) Serialize(DrawRecordDocument record, bool withSha256)
     {
         ArgumentNullException.ThrowIfNull(record);
         using var writer = new CanonicalJsonWriter(initialCapacity: CapacityHint(record));
@@ -42,10 +56,29 @@ public static class DrawRecordJson
         writer.Name("context");
         record.WriteContext(writer);
         writer.EndObject();
-        return writer.ToString();
+        string? text = null;
+        string? sha256 = null;
+        if (withSha256)
+        {
+            // Both only read the finished buffer; the hash takes as long as making a string of megabytes.
+            Parallel.Invoke(() => text = writer.ToString(), () => sha256 = CanonicalEncoder.Sha256HexOfUtf8(writer.WrittenSpan));
+        }
+        else
+        {
+            text = writer.ToString();
+        }
+
+        Volatile.Write(ref s_lastLength, text!.Length);
+        return (text, sha256);
     }
 
-    /// <summary>Room for the pool (a lowercase GUID id is 36 characters plus quotes and comma); the context grows the buffer.</summary>
+    /// <summary>Length of the last record written: the next one (same host, similar pools and exclusions) is likely as long.</summary>
+    private static int s_lastLength;
+
+    /// <summary>
+    /// Room for the pool (a lowercase GUID id is 36 characters plus quotes and comma) or for as much as the last record took,
+    /// whichever is more, so that the buffer rarely has to grow (each growth copies everything written so far).
+    /// </summary>
     private static int CapacityHint(DrawRecordDocument record)
     {
         var ids = 0L;
@@ -54,25 +87,129 @@ public static class DrawRecordJson
             ids += pool.ExpertIds.Count;
         }
 
-        return (int)Math.Min(1 << 26, 4096 + (ids * 40));
+        return (int)Math.Min(1 << 26, Math.Max(4096 + (ids * 40), Volatile.Read(ref s_lastLength) + 4096L));
     }
 
     /// <summary>Reads a record; throws <see cref="JsonException"/> when a field is missing, unknown or of the wrong type.</summary>
     public static DrawRecordDocument Deserialize(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        using var document = JsonDocument.Parse(json, ReadOptions);
-        var root = document.RootElement;
-        RequireObject(root, "record");
-        foreach (var property in root.EnumerateObject())
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(json));
+        try
         {
-            if (Array.IndexOf(TopLevelKeys, property.Name) < 0)
+            if (Utf8.FromUtf16(json, buffer, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
             {
-                throw new JsonException($"Unknown property '{property.Name}' in draw record; host data belongs in 'context'.");
+                // Not valid UTF-16 (a lone surrogate): JsonDocument refuses it with its own exception.
+                using var invalid = JsonDocument.Parse(json, ReadOptions);
+                throw new ArgumentException("The record text is not valid UTF-16.", nameof(json));
+            }
+
+            return Deserialize(buffer.AsMemory(0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Reads a record from its UTF-8 text. One pass with a reader checks the whole text is JSON (the same errors as
+    /// <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/>) and finds the context; only the rest is
+    /// parsed into a document, since the context can be most of the record (thousands of exclusions) and the verifier ignores
+    /// it. The context stays text, parsed if someone reads <see cref="DrawRecordDocument.Context"/>.
+    /// </summary>
+    internal static DrawRecordDocument Deserialize(ReadOnlyMemory<byte> utf8)
+    {
+        var contexts = FindTopLevelContexts(utf8.Span);
+        byte[]? spliced = null;
+        try
+        {
+            var text = utf8;
+            if (contexts.Count > 0)
+            {
+                // The same text with each top-level context value replaced by null.
+                spliced = ArrayPool<byte>.Shared.Rent(utf8.Length + (4 * contexts.Count));
+                var length = 0;
+                var from = 0;
+                foreach (var (start, end, _) in contexts)
+                {
+                    utf8.Span[from..start].CopyTo(spliced.AsSpan(length));
+                    length += start - from;
+                    "null"u8.CopyTo(spliced.AsSpan(length));
+                    length += 4;
+                    from = end;
+                }
+
+                utf8.Span[from..].CopyTo(spliced.AsSpan(length));
+                text = spliced.AsMemory(0, length + utf8.Length - from);
+            }
+
+            using var document = JsonDocument.Parse(text, ReadOptions);
+            var root = document.RootElement;
+            RequireObject(root, "record");
+            foreach (var property in root.EnumerateObject())
+            {
+                if (Array.IndexOf(TopLevelKeys, property.Name) < 0)
+                {
+                    throw new JsonException($"Unknown property '{property.Name}' in draw record; host data belongs in 'context'.");
+                }
+            }
+
+            // As JsonDocument would, the last of duplicate properties wins.
+            var hasContext = contexts.Count > 0 && contexts[^1].Kind != JsonTokenType.Null;
+            if (hasContext && contexts[^1].Kind != JsonTokenType.StartObject)
+            {
+                throw new JsonException("Expected a JSON object for 'context'.");
+            }
+
+            var record = ReadFields(root);
+            return hasContext ? record.WithContextText(utf8.Span[contexts[^1].Start..contexts[^1].End]) : record;
+        }
+        finally
+        {
+            if (spliced is not null)
+            {
+                ArrayPool<byte>.Shared.Return(spliced);
+            }
+        }
+    }
+
+    /// <summary>Reads the whole text (throwing on invalid JSON) and returns where each top-level "context" value is.</summary>
+    private static List<(int Start, int End, JsonTokenType Kind)> FindTopLevelContexts(ReadOnlySpan<byte> utf8)
+    {
+        var contexts = new List<(int Start, int End, JsonTokenType Kind)>(1);
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+        }
+        else
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isContext = reader.ValueTextEquals("context"u8);
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                var kind = reader.TokenType;
+                reader.Skip();
+                if (isContext)
+                {
+                    contexts.Add((start, (int)reader.BytesConsumed, kind));
+                }
             }
         }
 
-        var record = new DrawRecordDocument
+        // Nothing but whitespace may follow the record.
+        while (reader.Read())
+        {
+        }
+
+        return contexts;
+    }
+
+    private static DrawRecordDocument ReadFields(JsonElement root) =>
+        new()
         {
             AlgorithmVersion = ReadString(root, "algorithmVersion"),
             DrawId = ReadString(root, "drawId"),
@@ -87,16 +224,6 @@ public static class DrawRecordJson
             Succeeded = Required(root, "succeeded").GetBoolean(),
             Selection = ReadArray(root, "selection", ReadSelection),
         };
-
-        // The context can be most of the record (thousands of exclusions) and the verifier ignores it: keep its text, parse on demand.
-        if (root.TryGetProperty("context", out var context) && context.ValueKind != JsonValueKind.Null)
-        {
-            RequireObject(context, "context");
-            return record.WithContextText(JsonMarshal.GetRawUtf8Value(context));
-        }
-
-        return record;
-    }
 
     internal static void WriteInputLists(
         CanonicalJsonWriter writer, IReadOnlyList<DrawQuota> quotas, IReadOnlyList<QuotaPool> pool, IReadOnlyList<EntropyInput> entropy)

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ExpertPool.Domain.Draws.Algorithm;
+
+namespace ExpertPool.Tests.Domain;
+
+/// <summary>Reading skips parsing the context, but refuses exactly what reading the whole text as one document refused.</summary>
+public sealed class DrawRecordJsonReadTests
+{
+    private static readonly string Json = DrawRecordJson.Serialize(DrawVerifierTests.SampleRecord());
+
+    private static string WithContext(string context) => Json[..Json.IndexOf(",\"context\":", StringComparison.Ordinal)] + ",\"context\":" + context + "}";
+
+    [Theory]
+    [InlineData("{\"a\":[1,}")]
+    [InlineData("{\"a\":1")]
+    [InlineData("{\"a\":1}} ")]
+    [InlineData("{\"a\":1} x")]
+    [InlineData("{\"a\":/* comment */1}")]
+    [InlineData("{\"a\":1,}")]
+    public void Deserialize_WhenTextIsNotJson_ThrowsTheReaderErrorEvenIfAFieldIsAlsoWrong(string context)
+    {
+        var unknownField = WithContext(context).Replace("\"seed\":", "\"seedX\":1,\"seed\":", StringComparison.Ordinal);
+
+        var act = () => DrawRecordJson.Deserialize(unknownField);
+
+        act.Should().Throw<JsonException>().Which.Message.Should().NotContain("Unknown property").And.Contain("LineNumber");
+    }
+
+    [Fact]
+    public void Deserialize_WhenEmptyOrNotAnObject_Throws()
+    {
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize("")).Should().Throw<JsonException>().WithMessage("*does not contain any JSON tokens*");
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(" [1, 2] ")).Should().Throw<JsonException>().WithMessage("Expected a JSON object for 'record'.");
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize("\"context\"")).Should().Throw<JsonException>().WithMessage("Expected a JSON object for 'record'.");
+    }
+
+    [Fact]
+    public void Deserialize_WhenTextHasALoneSurrogate_ThrowsArgumentExceptionAsJsonDocumentDoes()
+    {
+        var text = WithContext("{\"note\":\"\ud800\"}");
+
+        var act = () => DrawRecordJson.Deserialize(text);
+
+        act.Should().Throw<ArgumentException>().WithMessage(FluentActions.Invoking(() => JsonDocument.Parse(text)).Should().Throw<ArgumentException>().Which.Message);
+    }
+
+    [Fact]
+    public void Deserialize_WhenContextAppearsTwiceOrEscaped_TakesTheLastLikeJsonDocument()
+    {
+        var twice = Json.Replace(",\"context\":", ",\"context\":{\"first\":1},\"context\":", StringComparison.Ordinal);
+        var nullLast = WithContext("{\"a\":1},\"context\":null");
+        var escaped = Json.Replace(",\"context\":", ",\"\\u0063ontext\":", StringComparison.Ordinal);
+
+        JsonNode.DeepEquals(DrawRecordJson.Deserialize(twice).Context, DrawVerifierTests.SampleRecord().Context).Should().BeTrue();
+        DrawRecordJson.Deserialize(nullLast).Context.Should().BeNull();
+        JsonNode.DeepEquals(DrawRecordJson.Deserialize(escaped).Context, DrawVerifierTests.SampleRecord().Context).Should().BeTrue();
+        DrawRecordJson.Serialize(DrawRecordJson.Deserialize(escaped)).Should().Be(Json);
+    }
+
+    [Fact]
+    public void Deserialize_ChecksUnknownKeysThenTheContextThenTheFields()
+    {
+        var noSeed = WithContext("[]").Replace("\"seed\":", "\"poolHash\":", StringComparison.Ordinal);
+        var unknown = noSeed.Replace("\"nonce\":", "\"nonceX\":1,\"nonce\":", StringComparison.Ordinal);
+
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(unknown)).Should().Throw<JsonException>().WithMessage("Unknown property 'nonceX'*");
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(noSeed)).Should().Throw<JsonException>().WithMessage("Expected a JSON object for 'context'.");
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(WithContext("null").Replace("\"seed\":", "\"poolHash\":", StringComparison.Ordinal)))
+            .Should().Throw<JsonException>().WithMessage("Missing required property 'seed'.");
+    }
+
+    [Fact]
+    public void Deserialize_WhenContextIsNotTheLastProperty_ReadsEverything()
+    {
+        var node = JsonNode.Parse(Json)!.AsObject();
+        var reordered = new JsonObject { ["context"] = node["context"]!.DeepClone() };
+        foreach (var (key, value) in node.Where(p => p.Key != "context").ToList())
+        {
+            reordered[key] = value!.DeepClone();
+        }
+
+        var record = DrawRecordJson.Deserialize(reordered.ToJsonString());
+
+        DrawRecordJson.Serialize(record).Should().Be(Json);
+        DrawVerifier.Verify(record).Matches.Should().BeTrue();
+    }
+}
