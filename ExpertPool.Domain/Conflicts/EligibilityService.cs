@@ -129,27 +129,53 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
 
         public EligibilityReport Report(DateTime now)
         {
-            var quotas = _candidates.Select(c =>
+            var quotas = new List<QuotaEligibility>(_candidates.Count);
+            var keysByExpert = new Dictionary<Guid, List<string>>(_excluded.Count);
+            foreach (var (quota, ids) in _candidates)
             {
+                var eligibleIds = new Guid[ids.Count];
+                var n = 0;
+                foreach (var id in ids)
+                {
+                    if (!_excluded.ContainsKey(id))
+                    {
+                        eligibleIds[n++] = id;
+                        continue;
+                    }
+                    if (!keysByExpert.TryGetValue(id, out var keys))
+                        keysByExpert[id] = keys = new List<string>(1);
+                    keys.Add(quota.Key);
+                }
                 // Guid order is the ordinal order of the lowercase "D" text (fields compared as unsigned numbers, then bytes),
                 // so sorting Guids gives the pool in the order the algorithm hashes it, without comparing strings.
-                var eligibleIds = c.Ids.Where(id => !_excluded.ContainsKey(id)).ToList();
-                eligibleIds.Sort();
-                var eligible = eligibleIds.ConvertAll(id => id.ToString("D"));
-                return new QuotaEligibility(c.Quota.Key, c.Quota.SpecialtyCode, c.Quota.RegionCode, c.Quota.Count, c.Quota.Backups, c.Ids.Count, eligible.Count, eligible);
-            }).ToList();
-            var keysByExpert = _candidates.SelectMany(c => c.Ids.Where(_excluded.ContainsKey).Select(id => (id, c.Quota.Key)))
-                .ToLookup(x => x.id, x => x.Key);
-            var order = ConflictRuleCodes.All.Select((code, i) => (code, i)).ToDictionary(x => x.code, x => x.i);
-            var exclusions = _excluded
-                .OrderBy(e => e.Key)
-                .Select(e => new ExcludedExpert(
-                    e.Key,
-                    _names?[e.Key],
-                    keysByExpert[e.Key].ToList(),
-                    e.Value.OrderBy(r => order[r.Rule]).ThenBy(r => r.Evidence, StringComparer.Ordinal).ToList()))
-                .ToList();
+                Array.Sort(eligibleIds, 0, n);
+                var eligible = new string[n];
+                for (var i = 0; i < n; i++)
+                    eligible[i] = eligibleIds[i].ToString("D");
+                quotas.Add(new QuotaEligibility(quota.Key, quota.SpecialtyCode, quota.RegionCode, quota.Count, quota.Backups, ids.Count, n, eligible));
+            }
+
+            var excludedIds = _excluded.Keys.ToArray();
+            Array.Sort(excludedIds);
+            var exclusions = new List<ExcludedExpert>(excludedIds.Length);
+            foreach (var id in excludedIds)
+            {
+                var reasons = _excluded[id];
+                if (reasons.Count > 1)
+                    reasons.Sort(ReasonOrder);
+                exclusions.Add(new ExcludedExpert(id, _names?[id], keysByExpert[id], reasons));
+            }
             return new EligibilityReport(request.Id, ruleSet.Id, ruleSet.Scope, ruleSet.Version, now, _day, quotas, exclusions);
+        }
+
+        private static readonly Dictionary<string, int> RulePosition =
+            ConflictRuleCodes.All.Select((code, i) => (code, i)).ToDictionary(x => x.code, x => x.i, StringComparer.Ordinal);
+
+        /// <summary>Reasons in report order of their rules, then by evidence text.</summary>
+        private static int ReasonOrder(ExclusionReason a, ExclusionReason b)
+        {
+            var byRule = RulePosition[a.Rule].CompareTo(RulePosition[b.Rule]);
+            return byRule != 0 ? byRule : string.CompareOrdinal(a.Evidence, b.Evidence);
         }
 
         /// <summary>Rule queries return violators from the whole pool; only candidates are kept (check before building evidence text).</summary>
@@ -216,17 +242,26 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
 
         private sealed record RelationRow(Guid ExpertId, Guid OrganisationId, RelationKind Kind, DateOnly? From, DateOnly? To);
 
+        private List<RelationRow>? _partyRelations;
+
+        /// <summary>
+        /// Candidates' relations with the parties of the given kinds, ongoing or ended on or after the cutoff (ongoing only
+        /// without one). The parties' relations are read once, in one query, and shared by every relation rule.
+        /// </summary>
         private async Task<List<RelationRow>> RelationsAsync(RelationKind[] kinds, DateOnly? endedOnOrAfter, CancellationToken ct)
         {
             if (_partyOrgs.Count == 0)
                 return [];
-            var orgIds = _partyOrgs.Keys.ToList();
-            var query = db.ExpertRelations.Where(r => orgIds.Contains(r.OrganisationId) && kinds.Contains(r.Kind));
-            query = endedOnOrAfter is { } cutoff
-                ? query.Where(r => r.To == null || r.To >= cutoff)
-                : query.Where(r => r.To == null);
-            var rows = await query.Select(r => new RelationRow(r.ExpertId, r.OrganisationId, r.Kind, r.From, r.To)).ToListAsync(ct);
-            return rows.Where(r => _allCandidates.Contains(r.ExpertId)).ToList();
+            if (_partyRelations is null)
+            {
+                var orgIds = _partyOrgs.Keys.ToList();
+                var rows = await db.ExpertRelations.Where(r => orgIds.Contains(r.OrganisationId))
+                    .Select(r => new RelationRow(r.ExpertId, r.OrganisationId, r.Kind, r.From, r.To)).ToListAsync(ct);
+                _partyRelations = rows.Where(r => IsCandidate(r.ExpertId)).ToList();
+            }
+            return _partyRelations
+                .Where(r => kinds.Contains(r.Kind) && (r.To is null || (endedOnOrAfter is { } cutoff && r.To >= cutoff)))
+                .ToList();
         }
 
         private async Task RelationRulesAsync(CancellationToken ct)
@@ -305,14 +340,21 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             var months = _s.CooldownMonthsSameApplicant;
             var since = _day.AddMonths(-months);
             var until = _day.AddMonths(months);
-            var rows = await (from x in db.ExpertEngagements
-                              join p in db.Projects on x.ProjectId equals p.Id
-                              where x.ApplicantOrganisationId != null && applicants.Contains(x.ApplicantOrganisationId.Value)
-                                    && x.ReviewDate > since && x.ReviewDate < until
-                              select new { x.ExpertId, ApplicantId = x.ApplicantOrganisationId!.Value, x.ReviewDate, p.Code }).ToListAsync(ct);
-            foreach (var r in rows.Where(x => IsCandidate(x.ExpertId)))
-                Exclude(r.ExpertId, ConflictRuleCodes.Cooldown,
-                    $"{D(r.ReviewDate)} 评审过申请单位 {_partyOrgs[r.ApplicantId].Describe()} 的项目 {r.Code}（冷却期 {months} 个月）/ reviewed project {r.Code} for applicant {_partyOrgs[r.ApplicantId].PartyName} on {D(r.ReviewDate)} (cooldown {months} months)");
+            // Through IdRowReader: a busy applicant has thousands of engagements; text is made for candidates only.
+            var placeholders = string.Join(", ", applicants.Select((_, i) => "@p" + (i + 2).ToString(CultureInfo.InvariantCulture)));
+            await IdRowReader.ReadAsync(db, $"""
+                SELECT x."ExpertId", x."ApplicantOrganisationId", x."ReviewDate", p."Code"
+                FROM "expert_engagements" AS x INNER JOIN "projects" AS p ON p."Id" = x."ProjectId"
+                WHERE x."ApplicantOrganisationId" IN ({placeholders}) AND x."ReviewDate" > @p0 AND x."ReviewDate" < @p1
+                """, [since, until, .. applicants.Cast<object>()], (id, row) =>
+            {
+                if (!IsCandidate(id))
+                    return;
+                var applicant = _partyOrgs[row.Guid(1)];
+                var (day, code) = (row.Date(2), row.String(3));
+                Exclude(id, ConflictRuleCodes.Cooldown,
+                    $"{D(day)} 评审过申请单位 {applicant.Describe()} 的项目 {code}（冷却期 {months} 个月）/ reviewed project {code} for applicant {applicant.PartyName} on {D(day)} (cooldown {months} months)");
+            }, ct);
         }
 
         private async Task RegionAvoidanceAsync(CancellationToken ct)

@@ -15,7 +15,7 @@ namespace ExpertPool.Domain.Persistence;
 /// ordinary <see cref="DbDataReader"/> (PostgreSQL sends uuids in binary). Only the provider-specific part lives here.
 /// <para>
 /// SQL must quote identifiers ("experts"."Id" style works on both providers) and name parameters <c>@p0</c>, <c>@p1</c>…
-/// Parameter values are strings, integers or <see cref="DateOnly"/>.
+/// Parameter values are strings, integers, GUIDs or <see cref="DateOnly"/>.
 /// </para>
 /// </summary>
 internal static class IdRowReader
@@ -61,7 +61,8 @@ internal static class IdRowReader
                     string s => raw.sqlite3_bind_text(stmt, index, s),
                     int n => raw.sqlite3_bind_int64(stmt, index, n),
                     long n => raw.sqlite3_bind_int64(stmt, index, n),
-                    // EF stores DateOnly as ISO text on SQLite.
+                    // EF stores Guid as upper-case "D" text and DateOnly as ISO text on SQLite.
+                    Guid g => raw.sqlite3_bind_text(stmt, index, g.ToString("D").ToUpperInvariant()),
                     DateOnly d => raw.sqlite3_bind_text(stmt, index, d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
                     var other => throw new ArgumentException($"Unsupported parameter type {other.GetType().Name}.", nameof(parameters)),
                 };
