@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Conflicts;
@@ -183,7 +184,8 @@ public sealed class DrawExecutor(
         ];
         var entered = entropy.Select(e => (e.Source, e.EnteredBy, EnteredAt: Iso(e.EnteredAt))).ToArray();
         var exclusions = report.Exclusions.OrderBy(x => x.ExpertId).ToArray();
-        return w =>
+        // Optimised from the first draw: a draw is rare, so tiered compilation would leave this loop unoptimised for long.
+        return [MethodImpl(MethodImplOptions.AggressiveOptimization)] (w) =>
         {
             foreach (var (name, value) in head)
                 w.Property(name, value);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
@@ -26,6 +27,7 @@ internal sealed class CanonicalEncoder
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.WrittenSpan;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CanonicalEncoder WriteString(string value, string what = "string")
     {
         ArgumentNullException.ThrowIfNull(value, what);
@@ -38,6 +40,7 @@ internal sealed class CanonicalEncoder
     }
 
     /// <summary>Writes a string known to be ASCII (one byte per character), as <see cref="WriteString"/> would.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CanonicalEncoder WriteAscii(string value)
     {
         WriteUInt32((uint)value.Length);
@@ -67,6 +70,7 @@ internal sealed class CanonicalEncoder
     }
 
     /// <summary>Writes the u32 item count that starts a list; the caller then writes the items.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CanonicalEncoder WriteCount(int count)
     {
         if (count < 0)
@@ -82,6 +86,7 @@ internal sealed class CanonicalEncoder
     public CanonicalEncoder WriteUtf8(ReadOnlySpan<byte> utf8) => WriteBytes(utf8);
 
     /// <summary>Once more than <paramref name="size"/> bytes are written, moves them into <paramref name="hash"/> and starts empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void FlushWhenOver(int size, IncrementalHash hash)
     {
         if (_buffer.WrittenCount > size)
@@ -118,6 +123,7 @@ internal sealed class CanonicalEncoder
     /// SHA-256 of <paramref name="text"/>'s UTF-8 bytes (lone surrogates as U+FFFD, like <see cref="Encoding.UTF8"/>), lowercase
     /// hex. Transcodes through a small pooled buffer: a record is megabytes, and its bytes are needed only for the hash.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Sha256HexOfUtf8(ReadOnlySpan<char> text)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -155,6 +161,7 @@ internal sealed class CanonicalEncoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteUInt32(uint value)
     {
         BinaryPrimitives.WriteUInt32BigEndian(_buffer.GetSpan(4), value);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -13,6 +14,11 @@ namespace ExpertPool.Domain.Draws.Algorithm;
 /// <para>
 /// The text goes into a buffer rented from <see cref="ArrayPool{T}.Shared"/> (a record is megabytes at 100,000 experts);
 /// <see cref="Dispose"/> returns it. A writer that is not disposed only leaves its buffer to the garbage collector.
+/// </para>
+/// <para>
+/// Methods on the per-token path are <see cref="MethodImplOptions.AggressiveOptimization"/>, as are the other per-id loops of
+/// the draw: a record is written rarely but token by token a hundred thousand times, and tiered compilation would otherwise
+/// run these unoptimised through the first draws of a process.
 /// </para>
 /// </summary>
 internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapacity = 1024) : IDisposable
@@ -41,14 +47,19 @@ internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapa
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CanonicalJsonWriter StartObject() => Open('{');
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CanonicalJsonWriter EndObject() => Close('}');
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CanonicalJsonWriter StartArray() => Open('[');
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CanonicalJsonWriter EndArray() => Close(']');
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CanonicalJsonWriter Name(string name)
     {
         Separator();
@@ -66,6 +77,7 @@ internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapa
         return this;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CanonicalJsonWriter String(string? value)
     {
         if (value is null)
@@ -78,6 +90,7 @@ internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapa
         return this;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CanonicalJsonWriter Number(long value)
     {
         BeforeValue();
@@ -98,6 +111,7 @@ internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapa
         return this;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CanonicalJsonWriter Bool(bool value)
     {
         BeforeValue();
@@ -105,6 +119,7 @@ internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapa
         return this;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CanonicalJsonWriter Null()
     {
         BeforeValue();
@@ -112,10 +127,13 @@ internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapa
         return this;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CanonicalJsonWriter Property(string name, string? value) => Name(name).String(value);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CanonicalJsonWriter Property(string name, long value) => Name(name).Number(value);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CanonicalJsonWriter Property(string name, bool value) => Name(name).Bool(value);
 
     /// <summary>Writes an arbitrary JSON node (the host's context) keeping its property order.</summary>
@@ -160,6 +178,7 @@ internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapa
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private CanonicalJsonWriter Open(char bracket)
     {
         BeforeValue();
@@ -173,6 +192,7 @@ internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapa
         return this;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private CanonicalJsonWriter Close(char bracket)
     {
         var hadItems = _hasItems[--_depth];
@@ -186,6 +206,7 @@ internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapa
     }
 
     /// <summary>A value directly after its name needs no separator; any other value is an array item or a top-level value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BeforeValue()
     {
         if (_pendingValueAfterName)
@@ -198,6 +219,7 @@ internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapa
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Separator()
     {
         if (_depth == 0)
@@ -217,6 +239,7 @@ internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapa
         NewLine();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void NewLine()
     {
         if (indented)
@@ -232,6 +255,7 @@ internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapa
     private static readonly SearchValues<char> NeedsEscape = SearchValues.Create(
         "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteEscaped(string value)
     {
         // Most values (ids, hex, names) need no escaping: each run between escapes is copied whole.
@@ -262,12 +286,14 @@ internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapa
         _buffer[_length++] = '"';
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Append(char c)
     {
         EnsureCapacity(1);
         _buffer[_length++] = c;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Append(ReadOnlySpan<char> text)
     {
         EnsureCapacity(text.Length);
@@ -275,6 +301,7 @@ internal sealed class CanonicalJsonWriter(bool indented = false, int initialCapa
         _length += text.Length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EnsureCapacity(int more)
     {
         if (_buffer.Length - _length < more)

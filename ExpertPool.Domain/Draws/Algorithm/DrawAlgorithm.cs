@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace ExpertPool.Domain.Draws.Algorithm;
@@ -118,6 +119,7 @@ public static class DrawAlgorithm
     }
 
     /// <summary>How many of <paramref name="ids"/> (unique) are in <paramref name="taken"/>, a few dozen ids at most.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CountTaken(IReadOnlyList<string> ids, bool sortedAscii, HashSet<string> taken)
     {
         var count = 0;
@@ -147,6 +149,7 @@ public static class DrawAlgorithm
     }
 
     /// <summary>Binary search in ids sorted ordinal (strictly increasing).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ContainsSorted(IReadOnlyList<string> ids, string id)
     {
         var low = 0;
@@ -177,6 +180,7 @@ public static class DrawAlgorithm
         new CanonicalEncoder(64).WriteString(DrawTags.Commitment).WriteBytes(nonce).Sha256();
 
     /// <param name="sortedAscii">Per pool, whether <see cref="IsSortedAscii"/> holds (as validation found).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static byte[] PoolHashBytes(IReadOnlyList<QuotaPool> pool, bool[] sortedAscii)
     {
         // The encoding is megabytes for a large pool: hash it in chunks rather than building it whole.
@@ -216,6 +220,7 @@ public static class DrawAlgorithm
     /// list is already sorted the way the spec sorts, is valid Unicode, and holds no duplicates: callers can skip
     /// encoding, sorting and duplicate checks. Any other list (unsorted, non-ASCII, null entries) takes the general path.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool IsSortedAscii(IReadOnlyList<string> ids)
     {
         string? previous = null;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -32,6 +33,7 @@ public static class DrawRecordJson
         return (text, sha256!);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (string Text, string? Sha256) Serialize(DrawRecordDocument record, bool withSha256)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -175,6 +177,7 @@ public static class DrawRecordJson
     }
 
     /// <summary>Reads the whole text (throwing on invalid JSON) and returns where each top-level "context" value is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static List<(int Start, int End, JsonTokenType Kind)> FindTopLevelContexts(ReadOnlySpan<byte> utf8)
     {
         var contexts = new List<(int Start, int End, JsonTokenType Kind)>(1);
@@ -225,6 +228,7 @@ public static class DrawRecordJson
             Selection = ReadArray(root, "selection", ReadSelection),
         };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void WriteInputLists(
         CanonicalJsonWriter writer, IReadOnlyList<DrawQuota> quotas, IReadOnlyList<QuotaPool> pool, IReadOnlyList<EntropyInput> entropy)
     {
@@ -263,6 +267,7 @@ public static class DrawRecordJson
         writer.EndArray();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void WriteSelection(CanonicalJsonWriter writer, QuotaSelection selection, double? entropyBits)
     {
         writer.StartObject()
@@ -281,6 +286,7 @@ public static class DrawRecordJson
         writer.EndObject();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteExperts(CanonicalJsonWriter writer, string name, IReadOnlyList<RankedExpert> experts)
     {
         writer.Name(name).StartArray();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace ExpertPool.Domain.Draws.Algorithm;
@@ -46,6 +47,7 @@ internal static class ExpertRanking
         return new RankedPool(ids, scores, keys);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScoreRange(byte[] key, IReadOnlyList<string> ids, int start, int end, byte[] scores, ulong[] keys)
     {
         using var hmac = new HMACSHA256(key);
@@ -120,6 +122,7 @@ internal sealed class RankedPool
     /// only a few places down the ranking, so for a large pool this keeps the best few in a bounded heap in one pass
     /// instead of sorting everyone.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int[] Best(int count)
     {
         var n = _keys.Length;
@@ -158,6 +161,7 @@ internal sealed class RankedPool
     }
 
     /// <summary>Rank order of two indices: score bytes, then the ids' UTF-8 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Compare(int a, int b)
     {
         var byKey = _keys[a].CompareTo(_keys[b]);
