@@ -51,6 +51,11 @@ public static class BenchmarkCommands
         return (new NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString(), async () =>
         {
             NpgsqlConnection.ClearAllPools();
+            if (Environment.GetEnvironmentVariable("EXPERTPOOL_BENCH_KEEP") == "1")
+            {
+                Console.Error.WriteLine($"  (kept database {name})");
+                return;
+            }
             await Exec(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         });
     }

@@ -340,21 +340,30 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             var months = _s.CooldownMonthsSameApplicant;
             var since = _day.AddMonths(-months);
             var until = _day.AddMonths(months);
-            // Through IdRowReader: a busy applicant has thousands of engagements; text is made for candidates only.
+            // Through IdRowReader: a busy applicant has thousands of engagements. No join with projects (its statistics
+            // go stale as projects are added one by one, and PostgreSQL then re-scanned the engagements per project):
+            // the few projects' codes are read afterwards, and text is made for candidates only.
             var placeholders = string.Join(", ", applicants.Select((_, i) => "@p" + (i + 2).ToString(CultureInfo.InvariantCulture)));
+            var hits = new List<(Guid ExpertId, Guid ApplicantId, DateOnly? Day, Guid ProjectId)>();
             await IdRowReader.ReadAsync(db, $"""
-                SELECT x."ExpertId", x."ApplicantOrganisationId", x."ReviewDate", p."Code"
-                FROM "expert_engagements" AS x INNER JOIN "projects" AS p ON p."Id" = x."ProjectId"
-                WHERE x."ApplicantOrganisationId" IN ({placeholders}) AND x."ReviewDate" > @p0 AND x."ReviewDate" < @p1
+                SELECT "ExpertId", "ApplicantOrganisationId", "ReviewDate", "ProjectId" FROM "expert_engagements"
+                WHERE "ApplicantOrganisationId" IN ({placeholders}) AND "ReviewDate" > @p0 AND "ReviewDate" < @p1
                 """, [since, until, .. applicants.Cast<object>()], (id, row) =>
             {
-                if (!IsCandidate(id))
-                    return;
-                var applicant = _partyOrgs[row.Guid(1)];
-                var (day, code) = (row.Date(2), row.String(3));
+                if (IsCandidate(id))
+                    hits.Add((id, row.Guid(1), row.Date(2), row.Guid(3)));
+            }, ct);
+            if (hits.Count == 0)
+                return;
+            var projectIds = hits.Select(h => h.ProjectId).Distinct().ToList();
+            var codes = await db.Projects.Where(p => projectIds.Contains(p.Id)).Select(p => new { p.Id, p.Code }).ToDictionaryAsync(p => p.Id, p => p.Code, ct);
+            foreach (var (id, applicantId, day, projectId) in hits)
+            {
+                var applicant = _partyOrgs[applicantId];
+                var code = codes[projectId];
                 Exclude(id, ConflictRuleCodes.Cooldown,
                     $"{D(day)} 评审过申请单位 {applicant.Describe()} 的项目 {code}（冷却期 {months} 个月）/ reviewed project {code} for applicant {applicant.PartyName} on {D(day)} (cooldown {months} months)");
-            }, ct);
+            }
         }
 
         private async Task RegionAvoidanceAsync(CancellationToken ct)

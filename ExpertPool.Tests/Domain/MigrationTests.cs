@@ -140,6 +140,17 @@ public class MigrationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Postgres_DrawDocuments_AreCompressedWithLz4()
+    {
+        if (!PostgresRequirement.IsAvailable(output)) return;
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, migrate: true);
+        await using var ctx = db.CreateContext();
+        var compression = await ctx.Database.SqlQueryRaw<string>(
+            "SELECT attcompression::text AS \"Value\" FROM pg_attribute WHERE attrelid = 'draw_records'::regclass AND attname = 'Document'").SingleAsync();
+        compression.Should().Be("l", "Debian's PostgreSQL has lz4, which stores a multi-megabyte record several times faster than pglz");
+    }
+
+    [Fact]
     public async Task Migrations_AreTheSameListForEveryProvider()
     {
         await using var sqlite = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
