@@ -26,16 +26,22 @@ public static class StartupTasks
 
     /// <summary>
     /// Command-line verbs that run instead of the web server:
-    /// <c>migrate</c> applies migrations; <c>seed --count N [--random-seed S]</c> migrates and seeds an empty database.
+    /// <c>migrate</c> applies migrations; <c>seed --count N [--random-seed S]</c> migrates and seeds an empty database;
+    /// <c>recount-engagements</c> migrates and rebuilds the per-year engagement counts (see <see cref="EngagementYearCounts"/>).
     /// Returns false when the arguments name no verb.
     /// </summary>
     public static async Task<bool> TryRunCommandAsync(this WebApplication app, string[] args)
     {
         var verb = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('=', StringComparison.Ordinal));
-        if (verb is not ("migrate" or "seed"))
+        if (verb is not ("migrate" or "seed" or "recount-engagements"))
             return false;
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+        if (verb == "recount-engagements")
+        {
+            var rows = await EngagementYearCounts.RecountAsync(scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>(), CancellationToken.None);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"recounted engagements: {rows} expert-year rows"));
+        }
         if (verb == "seed")
         {
             var seed = app.Services.GetRequiredService<IOptions<SeedOptions>>().Value;

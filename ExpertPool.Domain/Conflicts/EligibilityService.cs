@@ -47,10 +47,10 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
     /// living in <paramref name="regionCode"/> or one of its cities when given; distinct, unordered. The draw benchmark
     /// times this same query as its "bare query".
     /// </summary>
-    public static async Task<List<Guid>> CandidateIdsAsync(ExpertPoolDbContext db, string specialtyCode, string? regionCode, CancellationToken ct)
+    public static async Task<List<Guid>> CandidateIdsAsync(ExpertPoolDbContext db, string specialtyCode, string? regionCode, CancellationToken ct, string? quotaKey = null)
     {
         var root = await db.Specialties.Where(s => s.Code == specialtyCode).Select(s => s.Path).FirstOrDefaultAsync(ct)
-            ?? throw new DomainConflictException($"Specialty {specialtyCode} of the quota no longer exists / 专业不存在.");
+            ?? throw new DomainConflictException($"Specialty {specialtyCode} of quota {quotaKey ?? specialtyCode} no longer exists / 专业不存在.");
         var specialtyIds = await db.Specialties.Where(s => s.Path.StartsWith(root)).Select(s => s.Id).ToListAsync(ct);
         // Tens of thousands of ids: read through IdRowReader (no per-row materialisation). The specialty ids are
         // integers read from the database, so they are written into the IN list. No SQL DISTINCT: it makes SQLite
@@ -195,7 +195,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         // ---- candidates --------------------------------------------------------------------------------------
 
         private Task<List<Guid>> CandidatesAsync(PanelQuota quota, CancellationToken ct) =>
-            CandidateIdsAsync(db, quota.SpecialtyCode, quota.RegionCode, ct);
+            CandidateIdsAsync(db, quota.SpecialtyCode, quota.RegionCode, ct, quota.Key);
 
         private Task<List<string>> RegionWithCitiesAsync(string code, CancellationToken ct) =>
             db.Regions.Where(r => r.Code == code || r.ParentCode == code).Select(r => r.Code).ToListAsync(ct);

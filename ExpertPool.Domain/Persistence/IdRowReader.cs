@@ -28,7 +28,9 @@ internal static class IdRowReader
         {
             var connection = db.Database.GetDbConnection();
             if (connection is SqliteConnection sqlite)
-                ReadSqlite(sqlite, sql, parameters, onRow);
+                ReadSqlite(sqlite, sql, parameters, onRow, ct);
+            else if (db.Database.IsSqlite())
+                throw new NotSupportedException("IdRowReader needs the SqliteConnection itself on SQLite (a wrapped connection would bind GUIDs as blobs, which match nothing).");
             else
                 await ReadGenericAsync(db, connection, sql, parameters, onRow, ct);
         }
@@ -46,7 +48,7 @@ internal static class IdRowReader
         return ids;
     }
 
-    private static void ReadSqlite(SqliteConnection connection, string sql, IReadOnlyList<object> parameters, Action<Guid, IdRow> onRow)
+    private static void ReadSqlite(SqliteConnection connection, string sql, IReadOnlyList<object> parameters, Action<Guid, IdRow> onRow, CancellationToken ct)
     {
         Check(connection, raw.sqlite3_prepare_v2(connection.Handle, sql, out var stmt));
         using (stmt)
@@ -70,8 +72,10 @@ internal static class IdRowReader
             }
 
             var row = new IdRow(stmt);
-            while (true)
+            for (var n = 1; ; n++)
             {
+                if ((n & 4095) == 0)
+                    ct.ThrowIfCancellationRequested();
                 var rc = raw.sqlite3_step(stmt);
                 if (rc == raw.SQLITE_DONE)
                     break;

@@ -133,6 +133,14 @@ public class MigrationTests(ITestOutputHelper output)
         years.Should().BeEquivalentTo(await GroupedAsync(ctx), "the triggers keep the counts equal to the engagements");
         years.Should().BeEquivalentTo(new[] { (a, 2025, 2), (a, 2027, 1), (b, 2026, 3) }, "a year whose last engagement left has no row");
 
+        // Counts damaged by writes with triggers off (here: wiped and one made up) are rebuilt by the recount command.
+        await ctx.Database.ExecuteSqlRawAsync(pg ? "DELETE FROM expert_engagement_years" : "DELETE FROM \"expert_engagement_years\"");
+        await ctx.Database.ExecuteSqlRawAsync(pg
+            ? $"INSERT INTO expert_engagement_years VALUES ({G(b)}, 2020, 7)"
+            : $"INSERT INTO \"expert_engagement_years\" VALUES ({G(b)}, 2020, 7)");
+        (await global::ExpertPool.Domain.Persistence.EngagementYearCounts.RecountAsync(ctx, default)).Should().Be(3);
+        (await YearsAsync(ctx)).Should().BeEquivalentTo(years);
+
         static async Task<List<(Guid, int, int)>> YearsAsync(ExpertPoolDbContext c) =>
             (await c.ExpertEngagementYears.AsNoTracking().ToListAsync()).Select(y => (y.ExpertId, y.Year, y.Count)).ToList();
         static async Task<List<(Guid, int, int)>> GroupedAsync(ExpertPoolDbContext c) =>

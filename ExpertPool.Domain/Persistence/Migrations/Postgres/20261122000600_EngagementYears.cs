@@ -14,6 +14,9 @@ public sealed class EngagementYears : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {
+        // No engagement may be written between the fill below and the trigger: a count that runs low would let an
+        // overloaded expert through. The lock blocks writers (not readers) until the migration commits.
+        migrationBuilder.Sql("""LOCK TABLE expert_engagements IN SHARE ROW EXCLUSIVE MODE;""");
         migrationBuilder.Sql("""
 CREATE TABLE expert_engagement_years (
     "ExpertId" uuid NOT NULL,

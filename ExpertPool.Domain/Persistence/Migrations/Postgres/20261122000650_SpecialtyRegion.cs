@@ -22,6 +22,7 @@ UPDATE expert_specialties AS es SET "RegionCode" = e."RegionCode" FROM experts A
         migrationBuilder.Sql("""ALTER TABLE expert_specialties ALTER COLUMN "RegionCode" SET NOT NULL;""");
         migrationBuilder.Sql("""CREATE INDEX "IX_expert_specialties_SpecialtyId_RegionCode_ExpertId" ON expert_specialties ("SpecialtyId", "RegionCode", "ExpertId");""");
         migrationBuilder.Sql("""DROP INDEX "IX_experts_Id_RegionCode";""");
+        migrationBuilder.Sql("""ANALYZE expert_specialties;""");
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)

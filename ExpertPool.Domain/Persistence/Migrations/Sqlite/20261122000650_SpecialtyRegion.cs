@@ -35,6 +35,8 @@ SELECT es."ExpertId", es."SpecialtyId", e."RegionCode" FROM "expert_specialties"
         migrationBuilder.Sql("""CREATE INDEX "IX_expert_specialties_SpecialtyId_ExpertId" ON "expert_specialties" ("SpecialtyId", "ExpertId");""");
         migrationBuilder.Sql("""CREATE INDEX "IX_expert_specialties_SpecialtyId_RegionCode_ExpertId" ON "expert_specialties" ("SpecialtyId", "RegionCode", "ExpertId");""");
         migrationBuilder.Sql("""DROP INDEX "IX_experts_Id_RegionCode";""");
+        // The rebuilt table has no planner statistics until the next ANALYZE.
+        migrationBuilder.Sql("""ANALYZE "expert_specialties";""");
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)
