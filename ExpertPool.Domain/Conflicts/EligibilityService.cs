@@ -343,7 +343,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             // Through IdRowReader: a busy applicant has thousands of engagements. No join with projects (its statistics
             // go stale as projects are added one by one, and PostgreSQL then re-scanned the engagements per project):
             // the few projects' codes are read afterwards, and text is made for candidates only.
-            var placeholders = string.Join(", ", applicants.Select((_, i) => "@p" + (i + 2).ToString(CultureInfo.InvariantCulture)));
+            var placeholders = IdRowReader.Parameters(2, applicants.Count);
             var hits = new List<(Guid ExpertId, Guid ApplicantId, DateOnly? Day, Guid ProjectId)>();
             await IdRowReader.ReadAsync(db, $"""
                 SELECT "ExpertId", "ApplicantOrganisationId", "ReviewDate", "ProjectId" FROM "expert_engagements"
@@ -396,7 +396,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             // Every expert not Active (a sixth of a typical pool), so read through IdRowReader; the status text is read
             // for candidates only.
             var notActive = Enum.GetNames<ExpertStatus>().Where(x => x != nameof(ExpertStatus.Active)).ToList<object>();
-            var placeholders = string.Join(", ", notActive.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)));
+            var placeholders = IdRowReader.Parameters(0, notActive.Count);
             var evidence = new Dictionary<string, string>(StringComparer.Ordinal);
             await IdRowReader.ReadAsync(db, $"""SELECT "Id", "Status" FROM "experts" WHERE "Status" IN ({placeholders})""", notActive, (id, row) =>
             {

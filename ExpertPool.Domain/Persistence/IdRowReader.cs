@@ -40,6 +40,12 @@ internal static class IdRowReader
         }
     }
 
+    /// <summary>The name of parameter <paramref name="index"/> (<c>@p0</c>, <c>@p1</c>…).</summary>
+    public static string Parameter(int index) => "@p" + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>"@pN, @pN+1, …" for an IN list of <paramref name="count"/> parameters starting at <paramref name="first"/>.</summary>
+    public static string Parameters(int first, int count) => string.Join(", ", Enumerable.Range(first, count).Select(Parameter));
+
     /// <summary>Column 0 of every row as a list.</summary>
     public static async Task<List<Guid>> ReadIdsAsync(ExpertPoolDbContext db, string sql, IReadOnlyList<object> parameters, CancellationToken ct)
     {
@@ -55,7 +61,7 @@ internal static class IdRowReader
         {
             for (var i = 0; i < parameters.Count; i++)
             {
-                var index = raw.sqlite3_bind_parameter_index(stmt, "@p" + i.ToString(CultureInfo.InvariantCulture));
+                var index = raw.sqlite3_bind_parameter_index(stmt, Parameter(i));
                 if (index == 0)
                     throw new ArgumentException($"The SQL has no parameter @p{i}.", nameof(parameters));
                 var rc = parameters[i] switch
@@ -94,7 +100,7 @@ internal static class IdRowReader
         for (var i = 0; i < parameters.Count; i++)
         {
             var p = command.CreateParameter();
-            p.ParameterName = "@p" + i.ToString(CultureInfo.InvariantCulture);
+            p.ParameterName = Parameter(i);
             p.Value = parameters[i];
             command.Parameters.Add(p);
         }
