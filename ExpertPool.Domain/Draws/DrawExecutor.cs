@@ -94,8 +94,8 @@ public sealed class DrawExecutor(
         stages.Mark("document");
         var (document, documentSha256) = DrawRecordJson.SerializeWithSha256(recordDocument);
         stages.Mark("json");
-        var record = DrawRecord.Create(request, outcome, document, report.RuleSetId, report.RuleSetVersion,
-            report.Quotas.Sum(q => q.EligibleCount), report.Exclusions.Count, failure, actor, now, documentSha256);
+        var record = DrawRecord.Create(request, outcome, document, documentSha256, report.RuleSetId, report.RuleSetVersion,
+            report.Quotas.Sum(q => q.EligibleCount), report.Exclusions.Count, failure, actor, now);
         stages.Mark("record");
         db.DrawRecords.Add(record);
         if (outcome.Succeeded)

@@ -58,9 +58,9 @@ public sealed class DrawRecord
 
     public IReadOnlyList<DrawSelection> Selections => _selections;
 
-    /// <param name="documentSha256">SHA-256 of <paramref name="document"/>'s UTF-8 bytes when the caller already has it.</param>
-    internal static DrawRecord Create(PanelRequest request, Algorithm.DrawOutcome outcome, string document, Guid ruleSetId, int ruleSetVersion,
-        int eligibleTotal, int excludedTotal, string? failureReason, string executedBy, DateTime now, string? documentSha256 = null)
+    /// <param name="documentSha256">SHA-256 of <paramref name="document"/>'s UTF-8 bytes, lowercase hex (<see cref="Algorithm.DrawRecordJson.SerializeWithSha256"/> gives both).</param>
+    internal static DrawRecord Create(PanelRequest request, Algorithm.DrawOutcome outcome, string document, string documentSha256, Guid ruleSetId, int ruleSetVersion,
+        int eligibleTotal, int excludedTotal, string? failureReason, string executedBy, DateTime now)
     {
         var record = new DrawRecord
         {
@@ -85,7 +85,7 @@ public sealed class DrawRecord
             ExcludedTotal = excludedTotal,
             FailureReason = failureReason is { Length: > 4000 } ? string.Concat(failureReason.AsSpan(0, 3999), "…") : failureReason,
             Document = document,
-            DocumentSha256 = documentSha256 ?? Algorithm.CanonicalEncoder.Sha256HexOfUtf8(document),
+            DocumentSha256 = documentSha256,
         };
         foreach (var q in outcome.Quotas)
         {

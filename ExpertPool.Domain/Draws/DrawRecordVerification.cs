@@ -68,7 +68,7 @@ public static class DrawRecordVerification
         try
         {
             var valid = Utf8.FromUtf16(text, utf8, out _, out var length, replaceInvalidSequences: false) == OperationStatus.Done;
-            var storedHash = valid ? Convert.ToHexStringLower(SHA256.HashData(utf8.AsSpan(0, length))) : CanonicalEncoder.Sha256HexOfUtf8(text);
+            var storedHash = valid ? CanonicalEncoder.Hex(SHA256.HashData(utf8.AsSpan(0, length))) : CanonicalEncoder.Sha256HexOfUtf8(text);
             checks.Add(new("documentSha256", storedHash == record.DocumentSha256, record.DocumentSha256, storedHash));
             try
             {
