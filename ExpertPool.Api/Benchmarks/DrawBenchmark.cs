@@ -30,6 +30,9 @@ public static class DrawBenchmark
     /// <summary><c>--log-sql</c>: after the measured draws, run one more and print its SQL with timings to stderr.</summary>
     private static bool LogSql;
 
+    /// <summary><c>--stages</c>: print every draw's own log line (milliseconds per stage) to stderr.</summary>
+    private static bool Stages;
+
     /// <summary>5 quotas: top-level subtrees, leaves, one bound to a province.</summary>
     private static readonly PanelQuotaInput[] Quotas =
     [
@@ -46,6 +49,7 @@ public static class DrawBenchmark
         var sizes = (BenchmarkCommands.Arg(args, "--sizes") ?? "1000,10000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var draws = int.Parse(BenchmarkCommands.Arg(args, "--draws") ?? "30", CultureInfo.InvariantCulture);
         LogSql = args.Contains("--log-sql");
+        Stages = args.Contains("--stages");
         Console.WriteLine($"ExpertPool draw benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load {LoadAverage()}");
         Console.WriteLine($"{"provider",-9} | {"experts",7} | {"draw median",11} | {"draw p95",9} | {"bare query",10} | {"ratio",5} | {"pool",6} | {"excluded",8} | {"verify 12-quota pool",28} | {"alloc/draw",10} | {"peak WS Δ",9}");
         foreach (var size in sizes)
@@ -60,7 +64,12 @@ public static class DrawBenchmark
 
     private static async Task RunOneAsync(DatabaseProvider provider, int expertCount, int drawCount)
     {
-        var (connectionString, cleanup) = await BenchmarkCommands.CreateDatabaseAsync(provider);
+        // EXPERTPOOL_BENCH_REUSE=<file>: draw against a SQLite file kept by an earlier run (EXPERTPOOL_BENCH_KEEP=1) instead
+        // of seeding a new one; the conflict data is already there. For profiling rounds, same day as the seeding.
+        var reuse = provider == DatabaseProvider.Sqlite ? Environment.GetEnvironmentVariable("EXPERTPOOL_BENCH_REUSE") : null;
+        var (connectionString, cleanup) = reuse is not null
+            ? ($"Data Source={reuse}", () => Task.CompletedTask)
+            : await BenchmarkCommands.CreateDatabaseAsync(provider);
         try
         {
             var clock = new SettableClock(new DateTimeOffset(DateTime.UtcNow.Date.AddHours(1), TimeSpan.Zero));
@@ -80,23 +89,47 @@ public static class DrawBenchmark
             await using (var scope = host.Services.CreateAsyncScope())
                 await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
             var seedWatch = Stopwatch.StartNew();
-            await using (var scope = host.Services.CreateAsyncScope())
-                await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync(expertCount, 20261122, CancellationToken.None);
-            var parties = await SeedConflictDataAsync(host.Services, clock, expertCount);
+            Parties parties;
+            if (reuse is null)
+            {
+                await using (var scope = host.Services.CreateAsyncScope())
+                    await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync(expertCount, 20261122, CancellationToken.None);
+                parties = await SeedConflictDataAsync(host.Services, clock, expertCount);
+            }
+            else
+            {
+                await using var scope = host.Services.CreateAsyncScope();
+                parties = await FindPartiesAsync(scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>());
+            }
             var seeded = seedWatch.Elapsed;
 
             // Schedule every request at "now", then move the clock to the draw time, enter entropy and execute.
             var drawAt = clock.GetUtcNow().UtcDateTime.AddDays(2);
+            var run = reuse is null ? "" : $"{DateTime.UtcNow:HHmmss}-"; // project codes are unique in a reused file
             var standard = new List<Guid>();
             for (var i = 0; i < drawCount + 4; i++)
-                standard.Add(await ScheduleAsync(host.Services, parties, Quotas, drawAt, $"BENCH-{i:D4}"));
+                standard.Add(await ScheduleAsync(host.Services, parties, Quotas, drawAt, $"BENCH-{run}{i:D4}"));
             var tops = await TopLevelQuotasAsync(host.Services);
-            var wide = await ScheduleAsync(host.Services, parties, tops, drawAt, "BENCH-ALL");
+            var wide = await ScheduleAsync(host.Services, parties, tops, drawAt, $"BENCH-{run}ALL");
             clock.Set(new DateTimeOffset(drawAt, TimeSpan.Zero));
             foreach (var id in standard.Append(wide))
             {
                 await using var scope = host.Services.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<DrawExecutor>().AddEntropyAsync(id, "supervisor", $"bench-{id:N}", Actor, CancellationToken.None);
+            }
+
+            // EXPERTPOOL_BENCH_PROFILE=N: only N rolled-back draws, for a profiler (perf with DOTNET_PerfMapEnabled=1).
+            if (int.TryParse(Environment.GetEnvironmentVariable("EXPERTPOOL_BENCH_PROFILE"), CultureInfo.InvariantCulture, out var profileDraws))
+            {
+                for (var i = 0; i < profileDraws; i++)
+                {
+                    await using var scope = host.Services.CreateAsyncScope();
+                    var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
+                    await using var tx = await db.Database.BeginTransactionAsync();
+                    await scope.ServiceProvider.GetRequiredService<DrawExecutor>().ExecuteAsync(standard[0], Actor, CancellationToken.None);
+                    await tx.RollbackAsync();
+                }
+                return;
             }
 
             // (a) draw execution. The first draw of the process is timed on its own (JIT compilation included). Then
@@ -362,10 +395,8 @@ public static class DrawBenchmark
         var rnd = new Random(20261122);
         var experts = await db.Experts.OrderBy(e => e.IdNumber).Select(e => e.Id).ToListAsync();
         var orgs = await db.Organisations.OrderBy(o => o.CreditCode).Select(o => o.Id).ToListAsync();
-        // The parties are the biggest employers, so same-organisation has work too.
-        var big = await db.Experts.GroupBy(e => e.EmployerId).Select(g => new { g.Key, N = g.Count() })
-            .OrderByDescending(g => g.N).ThenBy(g => g.Key).Take(3).Select(g => g.Key).ToListAsync();
-        var parties = new Parties(big[0], big[1], big[2], [experts[1], experts[2]]);
+        var parties = await FindPartiesAsync(db);
+        Guid[] big = [parties.Applicant, parties.Partner1, parties.Partner2];
         Guid Org() => rnd.Next(100) < 15 ? big[rnd.Next(3)] : orgs[rnd.Next(orgs.Count)];
 
         // A past project for the engagements.
@@ -418,6 +449,15 @@ public static class DrawBenchmark
         return parties;
     }
 
+    /// <summary>The parties are the biggest employers, so same-organisation has work too; the preparers are the 2nd and 3rd experts by ID number.</summary>
+    private static async Task<Parties> FindPartiesAsync(ExpertPoolDbContext db)
+    {
+        var big = await db.Experts.GroupBy(e => e.EmployerId).Select(g => new { g.Key, N = g.Count() })
+            .OrderByDescending(g => g.N).ThenBy(g => g.Key).Take(3).Select(g => g.Key).ToListAsync();
+        var preparers = await db.Experts.OrderBy(e => e.IdNumber).Skip(1).Take(2).Select(e => e.Id).ToArrayAsync();
+        return new Parties(big[0], big[1], big[2], preparers);
+    }
+
     /// <summary>Prints EF's executed commands (with their durations) while <see cref="Enabled"/>.</summary>
     private sealed class SqlLog : ILoggerProvider, ILogger
     {
@@ -425,7 +465,12 @@ public static class DrawBenchmark
 
         public bool Enabled { get; set; }
 
-        public ILogger CreateLogger(string categoryName) => categoryName == "Microsoft.EntityFrameworkCore.Database.Command" ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        public ILogger CreateLogger(string categoryName) => categoryName switch
+        {
+            "Microsoft.EntityFrameworkCore.Database.Command" => this,
+            "ExpertPool.Domain.Draws.DrawExecutor" when Stages => new StageLog(),
+            _ => Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+        };
 
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -440,6 +485,21 @@ public static class DrawBenchmark
 
         public void Dispose()
         {
+        }
+    }
+
+    /// <summary>The draw's own log line, which gives milliseconds per stage (<c>--stages</c>).</summary>
+    private sealed class StageLog : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var text = formatter(state, exception);
+            var stages = text.LastIndexOf("; ", StringComparison.Ordinal);
+            Console.Error.WriteLine("  draw: " + (stages < 0 ? text : text[(stages + 2)..]));
         }
     }
 

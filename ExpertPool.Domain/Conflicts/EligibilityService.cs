@@ -60,11 +60,11 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         var ids = regionCode is { } region
             // expert_specialties carries the expert's region: a province (with its cities) is a handful of seeks in the
             // (SpecialtyId, RegionCode, ExpertId) index per specialty, with no probe of the experts table.
-            ? await IdRowReader.ReadIdsAsync(db, $"""
-                SELECT "ExpertId" FROM "expert_specialties"
+            ? await IdRowReader.ReadIdsAsync(db, "\"ExpertId\"", $"""
+                FROM "expert_specialties"
                 WHERE "SpecialtyId" IN ({inList}) AND "RegionCode" IN (SELECT "Code" FROM "regions" WHERE "Code" = @p0 OR "ParentCode" = @p0)
                 """, [region], ct)
-            : await IdRowReader.ReadIdsAsync(db, $"""SELECT "ExpertId" FROM "expert_specialties" WHERE "SpecialtyId" IN ({inList})""", [], ct);
+            : await IdRowReader.ReadIdsAsync(db, "\"ExpertId\"", $"""FROM "expert_specialties" WHERE "SpecialtyId" IN ({inList})""", [], ct);
         return ids.Distinct().ToList();
     }
 
@@ -393,23 +393,21 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         private async Task StatusAndTermAsync(CancellationToken ct)
         {
             var day = _day;
-            // Every expert not Active (a sixth of a typical pool), so read through IdRowReader; the status text is read
-            // for candidates only.
+            // Every expert not Active (a sixth of a typical pool), so read through IdRowReader, grouped by status: the
+            // evidence text is made once per status.
             var notActive = Enum.GetNames<ExpertStatus>().Where(x => x != nameof(ExpertStatus.Active)).ToList<object>();
             var placeholders = IdRowReader.Parameters(0, notActive.Count);
-            var evidence = new Dictionary<string, string>(StringComparer.Ordinal);
-            await IdRowReader.ReadAsync(db, $"""SELECT "Id", "Status" FROM "experts" WHERE "Status" IN ({placeholders})""", notActive, (id, row) =>
+            var byStatus = await IdRowReader.ReadIdsByKeyAsync(db, "\"Id\"", "\"Status\"", $"""FROM "experts" WHERE "Status" IN ({placeholders})""", notActive, ct);
+            foreach (var (status, ids) in byStatus)
             {
-                if (!IsCandidate(id))
-                    return;
-                var status = row.String(1)!;
-                if (!evidence.TryGetValue(status, out var text))
+                var value = Enum.Parse<ExpertStatus>(status);
+                var text = $"状态为「{ExpertVocabulary.Label(value)}」，不是「在库」/ status is {value}, not Active";
+                foreach (var id in ids)
                 {
-                    var value = Enum.Parse<ExpertStatus>(status);
-                    evidence[status] = text = $"状态为「{ExpertVocabulary.Label(value)}」，不是「在库」/ status is {value}, not Active";
+                    if (IsCandidate(id))
+                        Exclude(id, ConflictRuleCodes.Status, text);
                 }
-                Exclude(id, ConflictRuleCodes.Status, text);
-            }, ct);
+            }
             // The (TermEnd) and (TermStart) indexes answer this; dates are converted for candidates only.
             await IdRowReader.ReadAsync(db, """SELECT "Id", "TermStart", "TermEnd" FROM "experts" WHERE "TermEnd" < @p0 OR "TermStart" > @p0""", [day], (id, row) =>
             {

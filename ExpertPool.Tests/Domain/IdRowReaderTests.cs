@@ -54,6 +54,7 @@ public class IdRowReaderTests(ITestOutputHelper output)
         }
 
         (await EligibilityService.CandidateIdsAsync(ctx, "QM", "330000", default)).Should().BeEquivalentTo([inCity]);
+        (await EligibilityService.CandidateIdsAsync(ctx, "QM", "440000", default)).Should().BeEmpty("no rows at all (on SQLite the concatenation is NULL)");
         var act = () => EligibilityService.CandidateIdsAsync(ctx, "NOPE", null, default, "q1");
         (await act.Should().ThrowAsync<ExpertPool.Domain.Common.DomainConflictException>()).WithMessage("*NOPE*q1*");
     }
