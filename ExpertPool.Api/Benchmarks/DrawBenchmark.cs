@@ -64,12 +64,16 @@ public static class DrawBenchmark
 
     private static async Task RunOneAsync(DatabaseProvider provider, int expertCount, int drawCount)
     {
-        // EXPERTPOOL_BENCH_REUSE=<file>: draw against a SQLite file kept by an earlier run (EXPERTPOOL_BENCH_KEEP=1) instead
-        // of seeding a new one; the conflict data is already there. For profiling rounds, same day as the seeding.
+        // EXPERTPOOL_BENCH_REUSE=<file>: draw against a copy of a SQLite file kept by an earlier run (EXPERTPOOL_BENCH_KEEP=1)
+        // instead of seeding a new one; the conflict data is already there. Each run gets a fresh copy, so runs compare
+        // (draw records would otherwise pile up in the file). For profiling rounds, on the day of the seeding.
         var reuse = provider == DatabaseProvider.Sqlite ? Environment.GetEnvironmentVariable("EXPERTPOOL_BENCH_REUSE") : null;
-        var (connectionString, cleanup) = reuse is not null
-            ? ($"Data Source={reuse}", () => Task.CompletedTask)
-            : await BenchmarkCommands.CreateDatabaseAsync(provider);
+        var (connectionString, cleanup) = await BenchmarkCommands.CreateDatabaseAsync(provider);
+        if (reuse is not null)
+        {
+            var copy = new SqliteConnectionStringBuilder(connectionString).DataSource;
+            File.Copy(reuse, copy, overwrite: true);
+        }
         try
         {
             var clock = new SettableClock(new DateTimeOffset(DateTime.UtcNow.Date.AddHours(1), TimeSpan.Zero));
@@ -85,6 +89,8 @@ public static class DrawBenchmark
             builder.Services.AddSingleton<TimeProvider>(clock);
             builder.Services.AddExpertPoolDomain(builder.Configuration, builder.Environment);
             using var host = builder.Build();
+            // Hosted services as in the Api and Worker (on SQLite: the background WAL checkpointer).
+            await host.StartAsync();
 
             await using (var scope = host.Services.CreateAsyncScope())
                 await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();

@@ -254,10 +254,18 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 return [];
             if (_partyRelations is null)
             {
-                var orgIds = _partyOrgs.Keys.ToList();
-                var rows = await db.ExpertRelations.Where(r => orgIds.Contains(r.OrganisationId))
-                    .Select(r => new RelationRow(r.ExpertId, r.OrganisationId, r.Kind, r.From, r.To)).ToListAsync(ct);
-                _partyRelations = rows.Where(r => IsCandidate(r.ExpertId)).ToList();
+                // Thousands of rows for a big party, so through IdRowReader: the other columns are read for candidates only.
+                var orgIds = _partyOrgs.Keys.Cast<object>().ToList();
+                var rows = new List<RelationRow>();
+                await IdRowReader.ReadAsync(db, $"""
+                    SELECT "ExpertId", "OrganisationId", "Kind", "From", "To" FROM "expert_relations"
+                    WHERE "OrganisationId" IN ({IdRowReader.Parameters(0, orgIds.Count)})
+                    """, orgIds, (id, row) =>
+                {
+                    if (IsCandidate(id))
+                        rows.Add(new RelationRow(id, row.Guid(1), Enum.Parse<RelationKind>(row.String(2)!), row.Date(3), row.Date(4)));
+                }, ct);
+                _partyRelations = rows;
             }
             return _partyRelations
                 .Where(r => kinds.Contains(r.Kind) && (r.To is null || (endedOnOrAfter is { } cutoff && r.To >= cutoff)))
@@ -409,7 +417,13 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 }
             }
             // The (TermEnd) and (TermStart) indexes answer this; dates are converted for candidates only.
-            await IdRowReader.ReadAsync(db, """SELECT "Id", "TermStart", "TermEnd" FROM "experts" WHERE "TermEnd" < @p0 OR "TermStart" > @p0""", [day], (id, row) =>
+            // Two disjoint index ranges rather than one OR (SQLite's multi-index OR plan keeps a rowid set to drop
+            // duplicates; at 100,000 experts the rule took 21 ms with it, 14 ms without).
+            await IdRowReader.ReadAsync(db, """
+                SELECT "Id", "TermStart", "TermEnd" FROM "experts" WHERE "TermEnd" < @p0
+                UNION ALL
+                SELECT "Id", "TermStart", "TermEnd" FROM "experts" WHERE "TermStart" > @p0 AND ("TermEnd" IS NULL OR "TermEnd" >= @p0)
+                """, [day], (id, row) =>
             {
                 if (!IsCandidate(id))
                     return;

@@ -30,6 +30,11 @@ public static class PersistenceServiceCollectionExtensions
             default:
                 var cs = SqliteConnectionString(options.ConnectionString, environment.ContentRootPath);
                 services.AddDbContext<ExpertPoolDbContext, SqliteExpertPoolDbContext>(o => ConfigureSqlite(o, cs));
+                if (!IsInMemory(new SqliteConnectionStringBuilder(cs)))
+                {
+                    services.AddHostedService(sp => new SqliteCheckpointer(cs, sp.GetRequiredService<TimeProvider>(),
+                        sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SqliteCheckpointer>>()));
+                }
                 break;
         }
         services.AddScoped<DatabaseMigrator>();
@@ -47,11 +52,13 @@ public static class PersistenceServiceCollectionExtensions
     public static string SqliteConnectionString(string? configured, string contentRoot)
     {
         var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? "Data Source=data/expertpool.db" : configured);
-        if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory && !Path.IsPathRooted(builder.DataSource))
+        if (!IsInMemory(builder) && !Path.IsPathRooted(builder.DataSource))
             builder.DataSource = Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));
-        if (builder.Mode != SqliteOpenMode.Memory && builder.DataSource != ":memory:")
+        if (!IsInMemory(builder))
             Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
         builder.DefaultTimeout = 30;
         return builder.ToString();
     }
+
+    private static bool IsInMemory(SqliteConnectionStringBuilder builder) => builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory;
 }

@@ -6,13 +6,16 @@ namespace ExpertPool.Domain.Persistence;
 /// <summary>
 /// WAL journal, enforced foreign keys and a busy timeout on every SQLite connection, so the Api and an in-process worker
 /// can share the file. Reads go through a memory map (up to 256 MB) and a 32 MB page cache: eligibility probes indexes
-/// of the whole pool, and the default 2 MB cache turned those probes into read() calls.
+/// of the whole pool, and the default 2 MB cache turned those probes into read() calls. Checkpoints are left to the
+/// background (<see cref="SqliteCheckpointer"/>): SQLite's own, inside whichever commit takes the log past
+/// wal_autocheckpoint pages, is raised from 1,000 to 4,096 pages (16 MB) and is only the bound for processes that do not
+/// run the checkpointer.
 /// </summary>
 internal sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
     public static readonly SqlitePragmaInterceptor Instance = new();
 
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA mmap_size=268435456; PRAGMA cache_size=-32768;";
+    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA mmap_size=268435456; PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=4096;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

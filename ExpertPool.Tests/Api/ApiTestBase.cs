@@ -89,11 +89,13 @@ public abstract class ApiTestBase<TFactory> : IClassFixture<TFactory>
         return Guid.Parse((await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
     }
 
-    protected async Task<Guid> ActiveExpertAsync(Reference r, string name, string? specialty = null, string? region = null, string? employer = null, string? creditCode = null, string? termEnd = null, object[]? blackouts = null)
+    protected async Task<Guid> ActiveExpertAsync(Reference r, string name, string? specialty = null, string? region = null, string? employer = null, string? creditCode = null, string? termEnd = null, object[]? blackouts = null, string? termStart = null)
     {
         var body = JsonNode.Parse(JsonSerializer.Serialize(NewExpert(r, name: name, specialty: specialty, region: region, employer: employer ?? "单位" + TestData.Suffix(), creditCode: creditCode)))!.AsObject();
         if (termEnd is not null)
             body["termEnd"] = termEnd;
+        if (termStart is not null)
+            body["termStart"] = termStart;
         if (blackouts is not null)
             body["blackouts"] = JsonNode.Parse(JsonSerializer.Serialize(blackouts));
         var id = (await CreateExpertAsync(body))["id"]!.GetValue<string>();

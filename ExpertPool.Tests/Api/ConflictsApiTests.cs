@@ -50,6 +50,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var suspended = await ActiveExpertAsync(r, "暂停专家");
         await Ok(Admin.PostAsJsonAsync($"/api/experts/{suspended}/status", new { status = "Suspended", reason = "考评不合格" }));
         var expired = await ActiveExpertAsync(r, "聘期届满", termEnd: "2026-06-30");
+        var notYetAppointed = await ActiveExpertAsync(r, "聘期未开始", termStart: "2026-12-10", termEnd: "2029-12-09");
         var declared = await ActiveExpertAsync(r, "自行申报");
         var excludedByAdmin = await ActiveExpertAsync(r, "管理员排除");
         var otherSpecialty = await ActiveExpertAsync(r, "其他专业", specialty: r.Other);
@@ -89,12 +90,12 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var quota = report["quotas"]![0]!;
         var eligible = quota["eligibleExpertIds"]!.AsArray().Select(x => x!.GetValue<string>()).ToList();
         eligible.Should().Equal(new[] { control, employedFourYearsAgo, nineEngagements, awayBefore }.Select(Id).Order(StringComparer.Ordinal));
-        quota["candidateCount"]!.GetValue<int>().Should().Be(18, "every expert of the subtree but the other specialty");
+        quota["candidateCount"]!.GetValue<int>().Should().Be(19, "every expert of the subtree but the other specialty");
         quota["eligibleCount"]!.GetValue<int>().Should().Be(4);
         eligible.Should().NotContain(Id(otherSpecialty));
 
         var reasons = ReasonsByExpert(report);
-        reasons.Keys.Should().BeEquivalentTo(new[] { employedTwoYearsAgo, director, family, investor, preparer, aliasEmployee, tenEngagements, tenAcrossYears, cooling, away, suspended, expired, declared, excludedByAdmin }.Select(Id));
+        reasons.Keys.Should().BeEquivalentTo(new[] { employedTwoYearsAgo, director, family, investor, preparer, aliasEmployee, tenEngagements, tenAcrossYears, cooling, away, suspended, expired, notYetAppointed, declared, excludedByAdmin }.Select(Id));
         reasons[Id(employedTwoYearsAgo)].Should().ContainSingle().Which.Should().StartWith("labour-relation:").And.Contain(applicantName).And.Contain("2024-12-01");
         reasons[Id(director)].Should().ContainSingle().Which.Should().StartWith("governance-relation:");
         reasons[Id(family)].Should().ContainSingle().Which.Should().StartWith("family-relation:");
@@ -107,6 +108,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         reasons[Id(away)].Should().ContainSingle().Which.Should().StartWith("unavailable:").And.Contain("2026-12-01");
         reasons[Id(suspended)].Should().ContainSingle().Which.Should().StartWith("status:").And.Contain("Suspended");
         reasons[Id(expired)].Should().ContainSingle().Which.Should().StartWith("term-expired:").And.Contain("2026-06-30");
+        reasons[Id(notYetAppointed)].Should().ContainSingle().Which.Should().StartWith("term-expired:").And.Contain("2026-12-10");
         reasons[Id(declared)].Should().ContainSingle().Which.Should().StartWith("declared-conflict:").And.Contain("曾为其提供咨询");
         reasons[Id(excludedByAdmin)].Should().ContainSingle().Which.Should().StartWith("manual-exclusion:").And.Contain("近期被投诉");
         report["exclusions"]!.AsArray().Select(x => x!["expertId"]!.GetValue<string>()).Should().BeInAscendingOrder(StringComparer.Ordinal);
