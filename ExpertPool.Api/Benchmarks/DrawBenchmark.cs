@@ -128,13 +128,7 @@ public static class DrawBenchmark
             if (int.TryParse(Environment.GetEnvironmentVariable("EXPERTPOOL_BENCH_PROFILE"), CultureInfo.InvariantCulture, out var profileDraws))
             {
                 for (var i = 0; i < profileDraws; i++)
-                {
-                    await using var scope = host.Services.CreateAsyncScope();
-                    var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
-                    await using var tx = await db.Database.BeginTransactionAsync();
-                    await scope.ServiceProvider.GetRequiredService<DrawExecutor>().ExecuteAsync(standard[0], Actor, CancellationToken.None);
-                    await tx.RollbackAsync();
-                }
+                    await RolledBackDrawAsync(host.Services, standard[0]);
                 return;
             }
 
@@ -142,24 +136,9 @@ public static class DrawBenchmark
             // warm-up draws run inside a transaction that is rolled back, until tiered compilation has optimised the
             // draw's code, so the medians are the steady state of a running service. Then 2 more warm-ups and N measured
             // draws, the last one also measured for memory.
-            double firstMs;
-            await using (var scope = host.Services.CreateAsyncScope())
-            {
-                var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
-                await using var tx = await db.Database.BeginTransactionAsync();
-                var t = Stopwatch.GetTimestamp();
-                await scope.ServiceProvider.GetRequiredService<DrawExecutor>().ExecuteAsync(standard[0], Actor, CancellationToken.None);
-                firstMs = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-                await tx.RollbackAsync();
-            }
+            var firstMs = await RolledBackDrawAsync(host.Services, standard[0]);
             for (var i = 0; i < WarmUps; i++)
-            {
-                await using var scope = host.Services.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
-                await using var tx = await db.Database.BeginTransactionAsync();
-                await scope.ServiceProvider.GetRequiredService<DrawExecutor>().ExecuteAsync(standard[0], Actor, CancellationToken.None);
-                await tx.RollbackAsync();
-            }
+                await RolledBackDrawAsync(host.Services, standard[0]);
             var samples = new List<double>();
             DrawRecord? last = null;
             for (var i = 0; i < drawCount + 2; i++)
@@ -236,6 +215,19 @@ public static class DrawBenchmark
         {
             await cleanup();
         }
+    }
+
+    /// <summary>One draw inside a transaction that is rolled back (the request stays Scheduled); returns its milliseconds.</summary>
+    private static async Task<double> RolledBackDrawAsync(IServiceProvider services, Guid requestId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var t = Stopwatch.GetTimestamp();
+        await scope.ServiceProvider.GetRequiredService<DrawExecutor>().ExecuteAsync(requestId, Actor, CancellationToken.None);
+        var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+        await tx.RollbackAsync();
+        return ms;
     }
 
     /// <summary>Where the time goes (stderr): eligibility, algorithm and canonical JSON of a draw; load, parse and re-run of a verification.</summary>

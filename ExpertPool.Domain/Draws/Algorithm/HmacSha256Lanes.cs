@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
@@ -59,15 +58,27 @@ internal sealed class HmacSha256Lanes
             SHA256.HashData(key, k);
         else
             key.CopyTo(k);
-        Span<byte> pad = stackalloc byte[BlockSize];
-        for (var i = 0; i < BlockSize; i++)
-            pad[i] = (byte)(k[i] ^ 0x36);
-        InitialState.CopyTo(_inner);
-        CompressScalar(_inner, pad);
-        for (var i = 0; i < BlockSize; i++)
-            pad[i] = (byte)(k[i] ^ 0x5c);
-        InitialState.CopyTo(_outer);
-        CompressScalar(_outer, pad);
+        Midstate(k, 0x36, _inner);
+        Midstate(k, 0x5c, _outer);
+    }
+
+    /// <summary>The SHA-256 state after the key block XOR <paramref name="pad"/> (the same block in every lane; lane 0 kept).</summary>
+    private static void Midstate(ReadOnlySpan<byte> key, byte pad, uint[] midstate)
+    {
+        Span<Vector256<uint>> state = stackalloc Vector256<uint>[8];
+        Span<Vector256<uint>> words = stackalloc Vector256<uint>[16];
+        for (var j = 0; j < 8; j++)
+            state[j] = Vector256.Create(InitialState[j]);
+        Span<byte> word = stackalloc byte[4];
+        for (var j = 0; j < 16; j++)
+        {
+            for (var b = 0; b < 4; b++)
+                word[b] = (byte)(key[j * 4 + b] ^ pad);
+            words[j] = Vector256.Create(BinaryPrimitives.ReadUInt32BigEndian(word));
+        }
+        Compress(state, words);
+        for (var j = 0; j < 8; j++)
+            midstate[j] = state[j].GetElement(0);
     }
 
     /// <summary>Inner blocks a message of <paramref name="length"/> bytes needs after the key block (with padding).</summary>
@@ -166,45 +177,6 @@ internal sealed class HmacSha256Lanes
         {
             var t1 = h + (Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25)) + ((e & f) ^ Vector256.AndNot(g, e)) + Vector256.Create(k[i]) + w[i];
             var t2 = (Rotr(a, 2) ^ Rotr(a, 13) ^ Rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-            h = g;
-            g = f;
-            f = e;
-            e = d + t1;
-            d = c;
-            c = b;
-            b = a;
-            a = t1 + t2;
-        }
-
-        state[0] += a;
-        state[1] += b;
-        state[2] += c;
-        state[3] += d;
-        state[4] += e;
-        state[5] += f;
-        state[6] += g;
-        state[7] += h;
-    }
-
-    /// <summary>One SHA-256 compression (for the two key blocks, once per key).</summary>
-    private static void CompressScalar(Span<uint> state, ReadOnlySpan<byte> block)
-    {
-        Span<uint> w = stackalloc uint[64];
-        for (var i = 0; i < 16; i++)
-            w[i] = BinaryPrimitives.ReadUInt32BigEndian(block[(i * 4)..]);
-        for (var i = 16; i < 64; i++)
-        {
-            uint x = w[i - 15], y = w[i - 2];
-            w[i] = w[i - 16] + (BitOperations.RotateRight(x, 7) ^ BitOperations.RotateRight(x, 18) ^ (x >> 3))
-                + w[i - 7] + (BitOperations.RotateRight(y, 17) ^ BitOperations.RotateRight(y, 19) ^ (y >> 10));
-        }
-
-        uint a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7];
-        var k = K;
-        for (var i = 0; i < 64; i++)
-        {
-            var t1 = h + (BitOperations.RotateRight(e, 6) ^ BitOperations.RotateRight(e, 11) ^ BitOperations.RotateRight(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
-            var t2 = (BitOperations.RotateRight(a, 2) ^ BitOperations.RotateRight(a, 13) ^ BitOperations.RotateRight(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
             h = g;
             g = f;
             f = e;
