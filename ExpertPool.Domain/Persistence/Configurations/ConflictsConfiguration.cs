@@ -130,8 +130,9 @@ internal sealed class ExpertEngagementConfiguration : IEntityTypeConfiguration<E
         // Workload cap: a date range grouped by expert, answered from the index alone.
         b.HasIndex(e => new { e.ReviewDate, e.ExpertId });
         b.HasIndex(e => new { e.ExpertId, e.ReviewDate });
-        // Cooldown: engagements for one applicant around a date, with their expert and project (covering).
-        b.HasIndex(e => new { e.ApplicantOrganisationId, e.ReviewDate, e.ExpertId, e.ProjectId });
+        // Cooldown: engagements for one applicant around a date, with their expert and project (covering). Named: the
+        // default name is longer than PostgreSQL's 63-character identifiers.
+        b.HasIndex(e => new { e.ApplicantOrganisationId, e.ReviewDate, e.ExpertId, e.ProjectId }).HasDatabaseName("IX_expert_engagements_Cooldown");
         b.HasIndex(e => e.ProjectId);
         b.HasIndex(e => e.PanelRequestId);
     }

@@ -16,7 +16,7 @@ public sealed class CooldownCoveringIndex : Migration
     protected override void Up(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.Sql("""
-CREATE INDEX "IX_expert_engagements_ApplicantOrganisationId_ReviewDate_ExpertId_ProjectId" ON "expert_engagements" ("ApplicantOrganisationId", "ReviewDate", "ExpertId", "ProjectId");
+CREATE INDEX "IX_expert_engagements_Cooldown" ON "expert_engagements" ("ApplicantOrganisationId", "ReviewDate", "ExpertId", "ProjectId");
 DROP INDEX "IX_expert_engagements_ApplicantOrganisationId_ReviewDate";
 """);
     }
@@ -25,7 +25,7 @@ DROP INDEX "IX_expert_engagements_ApplicantOrganisationId_ReviewDate";
     {
         migrationBuilder.Sql("""
 CREATE INDEX "IX_expert_engagements_ApplicantOrganisationId_ReviewDate" ON "expert_engagements" ("ApplicantOrganisationId", "ReviewDate");
-DROP INDEX "IX_expert_engagements_ApplicantOrganisationId_ReviewDate_ExpertId_ProjectId";
+DROP INDEX "IX_expert_engagements_Cooldown";
 """);
     }
 }
