@@ -22,20 +22,21 @@ internal static class IdRowReader
 {
     /// <summary>Calls <paramref name="onRow"/> for every row; column 0 must be a GUID. Other columns are read on demand through the row.</summary>
     public static Task ReadAsync(ExpertPoolDbContext db, string sql, IReadOnlyList<object> parameters, Action<Guid, IdRow> onRow, CancellationToken ct) =>
-        ReadAsync(db, sql, parameters, onRow, idInColumn0: true, ct);
+        ReadAsync(db, sql, parameters, row => onRow(row.Guid(0), row), ct);
 
-    private static async Task ReadAsync(ExpertPoolDbContext db, string sql, IReadOnlyList<object> parameters, Action<Guid, IdRow> onRow, bool idInColumn0, CancellationToken ct)
+    /// <summary>Calls <paramref name="onRow"/> for every row, whatever its columns.</summary>
+    private static async Task ReadAsync(ExpertPoolDbContext db, string sql, IReadOnlyList<object> parameters, Action<IdRow> onRow, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var connection = db.Database.GetDbConnection();
             if (connection is SqliteConnection sqlite)
-                ReadSqlite(sqlite, sql, parameters, onRow, idInColumn0, ct);
+                ReadSqlite(sqlite, sql, parameters, onRow, ct);
             else if (db.Database.IsSqlite())
                 throw new NotSupportedException("IdRowReader needs the SqliteConnection itself on SQLite (a wrapped connection would bind GUIDs as blobs, which match nothing).");
             else
-                await ReadGenericAsync(db, connection, sql, parameters, onRow, idInColumn0, ct);
+                await ReadGenericAsync(db, connection, sql, parameters, onRow, ct);
         }
         finally
         {
@@ -85,11 +86,7 @@ internal static class IdRowReader
         return groups;
     }
 
-    /// <summary>Calls <paramref name="onRow"/> for every row, whatever its columns.</summary>
-    private static Task ReadAsync(ExpertPoolDbContext db, string sql, IReadOnlyList<object> parameters, Action<IdRow> onRow, CancellationToken ct) =>
-        ReadAsync(db, sql, parameters, (_, row) => onRow(row), idInColumn0: false, ct);
-
-    private static void ReadSqlite(SqliteConnection connection, string sql, IReadOnlyList<object> parameters, Action<Guid, IdRow> onRow, bool idInColumn0, CancellationToken ct)
+    private static void ReadSqlite(SqliteConnection connection, string sql, IReadOnlyList<object> parameters, Action<IdRow> onRow, CancellationToken ct)
     {
         Check(connection, raw.sqlite3_prepare_v2(connection.Handle, sql, out var stmt));
         using (stmt)
@@ -122,12 +119,12 @@ internal static class IdRowReader
                     break;
                 if (rc != raw.SQLITE_ROW)
                     Check(connection, rc);
-                onRow(idInColumn0 ? row.Guid(0) : Guid.Empty, row);
+                onRow(row);
             }
         }
     }
 
-    private static async Task ReadGenericAsync(ExpertPoolDbContext db, DbConnection connection, string sql, IReadOnlyList<object> parameters, Action<Guid, IdRow> onRow, bool idInColumn0, CancellationToken ct)
+    private static async Task ReadGenericAsync(ExpertPoolDbContext db, DbConnection connection, string sql, IReadOnlyList<object> parameters, Action<IdRow> onRow, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -143,7 +140,7 @@ internal static class IdRowReader
         await using var reader = await command.ExecuteReaderAsync(ct);
         var row = new IdRow(reader);
         while (await reader.ReadAsync(ct))
-            onRow(idInColumn0 ? reader.GetGuid(0) : Guid.Empty, row);
+            onRow(row);
     }
 
     private static void Check(SqliteConnection connection, int rc)
