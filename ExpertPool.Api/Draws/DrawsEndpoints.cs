@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ExpertPool.Api.Experts;
+using ExpertPool.Api.Extensions;
 using ExpertPool.Api.Security;
 using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Draws;
@@ -100,7 +101,7 @@ public static class DrawsEndpoints
 
     public static async Task<Ok<PagedList<DrawDto>>> ListDraws(ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, Guid? projectId, int? page, int? pageSize, CancellationToken ct)
     {
-        var (_, p, size) = ExpertsEndpoints.ReadFilter(null, null, null, null, null, page, pageSize);
+        var (p, size) = Paging.Read(page, pageSize);
         var query = db.DrawRecords.AsNoTracking();
         if (projectId is { } pid)
             query = query.Where(r => r.ProjectId == pid);

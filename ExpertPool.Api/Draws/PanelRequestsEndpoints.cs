@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ExpertPool.Api.Experts;
+using ExpertPool.Api.Extensions;
 using ExpertPool.Api.Security;
 using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Conflicts;
@@ -82,7 +83,7 @@ public static class PanelRequestsEndpoints
 
     public static async Task<Ok<PagedList<PanelRequestDto>>> ListPanelRequests(ExpertPoolDbContext db, Guid? projectId, string? status, int? page, int? pageSize, CancellationToken ct)
     {
-        var (_, p, size) = ExpertsEndpoints.ReadFilter(null, null, null, null, null, page, pageSize);
+        var (p, size) = Paging.Read(page, pageSize);
         var query = db.PanelRequests.AsNoTracking();
         if (projectId is { } pid)
             query = query.Where(r => r.ProjectId == pid);

@@ -115,4 +115,3 @@ public sealed record ExpertSummary(
     string Phone,
     string Status);
 
-public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ExpertPool.Api.Extensions;
 using ExpertPool.Api.Security;
 using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Experts;
@@ -11,7 +12,6 @@ namespace ExpertPool.Api.Experts;
 
 public static class ExpertsEndpoints
 {
-    public const int MaxPageSize = 200;
 
     public static RouteGroupBuilder MapExperts(this IEndpointRouteBuilder app)
     {
@@ -86,15 +86,10 @@ public static class ExpertsEndpoints
             else
                 errors["titleGrade"] = ["must be one of FullSenior, AssociateSenior, Intermediate, Junior"];
         }
-        if (page is < 1 or > 1_000_000)
-            errors["page"] = ["must be between 1 and 1000000"];
-        if (pageSize is < 1 or > MaxPageSize)
-            errors["pageSize"] = [$"must be between 1 and {MaxPageSize}"];
-        if (q?.Length > 100)
-            errors["q"] = ["must be at most 100 characters"];
+        Paging.Check(errors, page, pageSize, q);
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
-        return (new ExpertFilter(specialty, region, st, tg, q), page ?? 1, pageSize ?? 50);
+        return (new ExpertFilter(specialty, region, st, tg, q), page ?? 1, pageSize ?? Paging.DefaultPageSize);
     }
 
     public static async Task<Results<Ok<ExpertDto>, NotFound>> GetExpert(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, HttpContext http, CancellationToken ct)

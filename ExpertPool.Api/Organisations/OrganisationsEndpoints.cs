@@ -1,4 +1,5 @@
 using ExpertPool.Api.Experts;
+using ExpertPool.Api.Extensions;
 using ExpertPool.Api.Security;
 using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Organisations;
@@ -29,7 +30,7 @@ public static class OrganisationsEndpoints
 
     public static async Task<Ok<PagedList<OrganisationDto>>> ListOrganisations(ExpertPoolDbContext db, string? q, int? page, int? pageSize, CancellationToken ct)
     {
-        var (_, p, size) = ExpertsEndpoints.ReadFilter(null, null, null, null, q, page, pageSize);
+        var (p, size) = Paging.Read(page, pageSize, q);
         var query = db.Organisations.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(q))
         {

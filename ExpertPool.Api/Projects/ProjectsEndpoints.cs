@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ExpertPool.Api.Experts;
+using ExpertPool.Api.Extensions;
 using ExpertPool.Api.Security;
 using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Draws;
@@ -57,7 +58,7 @@ public static class ProjectsEndpoints
 
     public static async Task<Ok<PagedList<ProjectDto>>> ListProjects(ExpertPoolDbContext db, string? q, int? page, int? pageSize, CancellationToken ct)
     {
-        var (_, p, size) = ExpertsEndpoints.ReadFilter(null, null, null, null, q, page, pageSize);
+        var (p, size) = Paging.Read(page, pageSize, q);
         var query = db.Projects.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(q))
         {

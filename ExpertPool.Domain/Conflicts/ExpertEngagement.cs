@@ -2,7 +2,8 @@ namespace ExpertPool.Domain.Conflicts;
 
 /// <summary>
 /// A confirmed engagement of an expert: what the workload cap and the same-applicant cooldown count.
-/// Written when an expert confirms an invitation (<see cref="Confirm"/>); never updated.
+/// Written when an expert confirms an invitation (<see cref="Confirm"/>); never updated. Removed only when the agency
+/// withdraws the draw (the review is off); the cancelled invitation keeps the history.
 /// </summary>
 public sealed class ExpertEngagement
 {

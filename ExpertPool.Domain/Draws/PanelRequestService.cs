@@ -44,7 +44,12 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
 
         var drawAt = input.ScheduledDrawAt?.ToUniversalTime();
         var deadline = input.ReplyDeadline?.ToUniversalTime();
-        if (drawAt is null)
+        if (Guard.LacksOffset(input.ScheduledDrawAt))
+        {
+            Fail("scheduledDrawAt", Guard.OffsetRequired);
+            drawAt = null;
+        }
+        else if (drawAt is null)
             Fail("scheduledDrawAt", "is required / 必填");
         else
         {
@@ -53,7 +58,9 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
             if (project is not null && drawAt >= project.ReviewStartsAt)
                 Fail("scheduledDrawAt", "must be before the review starts / 抽取时间必须早于评审开始时间");
         }
-        if (deadline is null)
+        if (Guard.LacksOffset(input.ReplyDeadline))
+            Fail("replyDeadline", Guard.OffsetRequired);
+        else if (deadline is null)
             Fail("replyDeadline", "is required / 必填");
         else
         {

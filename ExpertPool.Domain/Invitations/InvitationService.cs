@@ -134,9 +134,11 @@ public sealed class InvitationService(
             }
             catch (ReplacementRaceException)
             {
-                // A decline took the same backup at the same moment; this invitation is picked up again next run.
+                // A decline took the same backup at the same moment; this invitation is picked up again next run. Clearing
+                // the tracker detaches the rest of the batch too, and a detached invitation's expiry would not be saved
+                // while its replacement would (the seat filled twice), so the rest waits for the next run as well.
                 db.ChangeTracker.Clear();
-                continue;
+                break;
             }
             logger.LogInformation("Invitation {InvitationId} expired unanswered; seat {Quota} passed on.", invitation.Id, invitation.QuotaKey);
         }
@@ -168,7 +170,8 @@ public sealed class InvitationService(
 
     /// <summary>
     /// The review is off (cancelled or moved): every open or confirmed invitation of the draw is cancelled and each
-    /// expert gets a cancellation notice. The draw record itself is never changed.
+    /// expert gets a cancellation notice; the confirmed seats' engagements no longer count towards the workload cap
+    /// and the cooldown. The draw record itself is never changed.
     /// </summary>
     public async Task<int> WithdrawDrawAsync(Guid drawId, string? reason, string actor, CancellationToken ct)
     {
@@ -183,6 +186,16 @@ public sealed class InvitationService(
         var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == open[0].ProjectId, ct);
         var ids = open.Select(i => i.ExpertId).ToList();
         var experts = await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, ct);
+        // A confirmed seat of a review that is off is no engagement: the workload cap and the cooldown must not count it.
+        // The invitation keeps the history (confirmed at, cancelled at, by whom and why); the engagement row goes, and the
+        // triggers lower the per-year counts with it.
+        var confirmed = open.Where(i => i.Status == InvitationStatus.Confirmed).Select(i => i.ExpertId).ToList();
+        if (confirmed.Count > 0)
+        {
+            var requestId = open[0].PanelRequestId;
+            db.ExpertEngagements.RemoveRange(await db.ExpertEngagements
+                .Where(e => e.PanelRequestId == requestId && confirmed.Contains(e.ExpertId)).ToListAsync(ct));
+        }
         var now = Now;
         foreach (var invitation in open)
         {

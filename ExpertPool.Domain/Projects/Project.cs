@@ -107,6 +107,8 @@ public sealed partial class Project
         var starts = reviewStartsAt.HasValue ? reviewStartsAt.Value.ToUniversalTime() : default;
         if (reviewStartsAt is null)
             errors["reviewStartsAt"] = ["is required / 必填"];
+        else if (Guard.LacksOffset(reviewStartsAt))
+            errors["reviewStartsAt"] = [Guard.OffsetRequired];
         else if (starts <= now)
             errors["reviewStartsAt"] = ["must be in the future / 评审时间不能早于当前时间"];
         else if (starts > now.AddYears(3))

@@ -248,6 +248,37 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
     }
 
     [Fact]
+    public async Task Times_without_an_offset_are_refused_and_change_nothing_and_an_offset_is_read_as_that_instant()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var code = "XM-TZ-" + TestData.Suffix();
+        object Body(string starts) => new { code, name = "时区项目", engagementType = "ProjectReview", reviewStartsAt = starts, place = "杭州" };
+
+        var bare = await ProblemAsync(await Admin.PostAsJsonAsync("/api/projects", Body("2026-12-02T09:00:00")), HttpStatusCode.BadRequest);
+        bare["errors"]!["reviewStartsAt"]![0]!.GetValue<string>().Should().Contain("time-zone offset").And.Contain("时区");
+        await using (var db = Factory.Database.CreateContext())
+            (await db.Projects.AnyAsync(p => p.Code == code)).Should().BeFalse("a refused request stores nothing");
+
+        // 09:00 in Beijing is 01:00 UTC, whatever zone the server runs in.
+        var created = await (await Ok(Admin.PostAsJsonAsync("/api/projects", Body("2026-12-02T09:00:00+08:00")))).Content.ReadFromJsonAsync<JsonObject>();
+        created!["reviewStartsAt"]!.GetValue<DateTime>().ToUniversalTime().Should().Be(ReviewStartsAt);
+        var project = Guid.Parse(created["id"]!.GetValue<string>());
+
+        var request = new { projectId = project, quotas = new[] { new { specialtyCode = r.Leaf1, count = 1 } }, scheduledDrawAt = "2026-11-30T09:00:00", replyDeadline = "2026-12-01T09:00:00", supervisorName = "李监督" };
+        var errors = (await ProblemAsync(await Admin.PostAsJsonAsync("/api/panel-requests", request), HttpStatusCode.BadRequest))["errors"]!.AsObject();
+        errors.Select(e => e.Key).Should().BeEquivalentTo("scheduledDrawAt", "replyDeadline");
+        errors["scheduledDrawAt"]![0]!.GetValue<string>().Should().Contain("time-zone offset");
+        await using (var db = Factory.Database.CreateContext())
+            (await db.PanelRequests.AnyAsync(x => x.ProjectId == project)).Should().BeFalse();
+
+        var scheduled = await (await Ok(Admin.PostAsJsonAsync("/api/panel-requests", request with { scheduledDrawAt = "2026-11-30T09:00:00+08:00", replyDeadline = "2026-12-01T01:00:00Z" })))
+            .Content.ReadFromJsonAsync<JsonObject>();
+        scheduled!["scheduledDrawAt"]!.GetValue<DateTime>().ToUniversalTime().Should().Be(DrawAt);
+        scheduled["replyDeadline"]!.GetValue<DateTime>().ToUniversalTime().Should().Be(ReplyBy);
+    }
+
+    [Fact]
     public async Task The_nonce_never_appears_in_any_response_before_the_draw_and_is_revealed_after_it()
     {
         if (NotConfigured) return;

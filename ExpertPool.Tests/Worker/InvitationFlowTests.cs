@@ -81,6 +81,14 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         return await db.Invitations.AsNoTracking().Where(i => i.PanelRequestId == request).ToDictionaryAsync(i => i.ExpertId);
     }
 
+    /// <summary>What the workload cap and the cooldown count for the expert: engagements and the per-year counts the triggers keep.</summary>
+    private async Task<(int Engagements, int YearCount)> WorkloadOfAsync(Guid expertId)
+    {
+        await using var db = Factory.Database.CreateContext();
+        return (await db.ExpertEngagements.CountAsync(e => e.ExpertId == expertId),
+            await db.ExpertEngagementYears.Where(y => y.ExpertId == expertId).SumAsync(y => y.Count));
+    }
+
     [Fact]
     public async Task A_draw_invites_members_by_mail_and_the_links_confirm_decline_and_pass_seats_to_backups_in_rank_order()
     {
@@ -163,12 +171,16 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         expired.StatusCode.Should().Be(HttpStatusCode.Gone);
         (await expired.Content.ReadAsStringAsync()).Should().Contain("链接已过期");
 
-        // The review is called off: open and confirmed seats are cancelled and those experts told.
+        // The review is called off: open and confirmed seats are cancelled and those experts told, and the confirmed
+        // seat no longer counts towards the expert's workload or cooldown.
+        (await WorkloadOfAsync(members[0])).Should().Be((1, 1), "the confirmation recorded one engagement");
         await ProblemAsync(await Admin.PostAsJsonAsync($"/api/draws/{draw["id"]}/withdraw", new { reason = "" }), HttpStatusCode.BadRequest);
         var withdrawn = await (await Ok(Admin.PostAsJsonAsync($"/api/draws/{draw["id"]}/withdraw", new { reason = "评审会议取消 / review cancelled" }))).Content.ReadFromJsonAsync<JsonObject>();
         withdrawn!["cancelledInvitations"]!.GetValue<int>().Should().Be(3, "one confirmed and two pending seats");
         var cancellations = (await MailsAsync(9)).Where(m => m.Subject.Contains("取消", StringComparison.Ordinal) || m.Subject.Contains("Cancel", StringComparison.OrdinalIgnoreCase)).ToList();
         cancellations.Select(m => m.ToName).Should().BeEquivalentTo(new[] { members[0], backups[0], backups[1] }.Select(id => experts[id]));
+        (await WorkloadOfAsync(members[0])).Should().Be((0, 0), "a withdrawn draw's confirmed seat is no engagement");
+        (await InvitationsAsync(request))[members[0]].RespondedAt.Should().BeBefore(Factory.Clock.GetUtcNow().UtcDateTime, "the cancelled invitation keeps when it was confirmed");
     }
 
     [Fact]
