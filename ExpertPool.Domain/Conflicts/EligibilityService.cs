@@ -468,7 +468,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
 
         // ---- wording -----------------------------------------------------------------------------------------
 
-        private static string D(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "?";
+        private static string D(DateOnly? d) => d is { } day ? IsoText.Date(day) : "?";
 
         private static string PeriodZh(RelationRow r) => r.To is null ? $"{(r.From is null ? "" : D(r.From) + " 起")}至今" : $"{(r.From is null ? "" : D(r.From) + " 至 ")}{D(r.To)} 止";
 

@@ -54,6 +54,11 @@ public sealed class DrawExecutor(
     /// </summary>
     public async Task<DrawRecord> ExecuteAsync(Guid panelRequestId, string actor, CancellationToken ct)
     {
+        // One snapshot from the request's status to the commit: the pool, every rule's evidence and the record describe
+        // the same state of the database (each query on its own could see a different one). A caller's own transaction
+        // (a rolled-back benchmark draw) is used as it is.
+        var stages = new StageTimer();
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.BeginSnapshotTransactionAsync(ct) : null;
         var request = await db.PanelRequests.Include(r => r.Quotas).FirstOrDefaultAsync(r => r.Id == panelRequestId, ct)
             ?? throw new NotFoundException("PanelRequest", panelRequestId);
         if (request.Status != PanelRequestStatus.Scheduled)
@@ -73,7 +78,7 @@ public sealed class DrawExecutor(
             logger.LogWarning("Draw {PanelRequestId}: no external entropy entered; using the configured server fallback (recorded).", request.Id);
         }
 
-        var stages = new StageTimer();
+        stages.Mark("prepare");
         var report = await eligibility.EvaluateForDrawAsync(request.Id, ct);
         stages.Mark("eligibility");
         var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == request.ProjectId, ct);
@@ -108,6 +113,8 @@ public sealed class DrawExecutor(
         try
         {
             await db.SaveChangesAsync(ct);
+            if (transaction is not null)
+                await transaction.CommitAsync(ct);
             stages.Mark("save");
         }
         catch (DbUpdateException ex)
@@ -115,8 +122,9 @@ public sealed class DrawExecutor(
             // The unique index on the request caught a concurrent execution of the same draw.
             throw new DomainConflictException("This panel request was drawn at the same moment by another caller / 该申请已被抽取.", ex);
         }
-        logger.LogInformation("Draw {PanelRequestId} {Outcome}: pool hash {PoolHash}, seed {Seed}; {Stages}", request.Id, record.Outcome, record.PoolHash, record.Seed, stages);
         await kick.KickAsync(ct);
+        stages.Mark("kick");
+        logger.LogInformation("Draw {PanelRequestId} {Outcome}: pool hash {PoolHash}, seed {Seed}; {Stages}", request.Id, record.Outcome, record.PoolHash, record.Seed, stages);
         return record;
     }
 

@@ -5,7 +5,9 @@ using ExpertPool.Domain.Organisations;
 using ExpertPool.Domain.Projects;
 using ExpertPool.Domain.Regions;
 using ExpertPool.Domain.Specialties;
+using System.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace ExpertPool.Domain.Persistence;
@@ -19,6 +21,12 @@ public abstract class ExpertPoolDbContext : DbContext
     protected ExpertPoolDbContext(DbContextOptions options) : base(options)
     {
     }
+
+    /// <summary>
+    /// A transaction in which every read sees one consistent state of the database and whose writes commit with them
+    /// (a draw's eligibility, record and status change). Provider-specific, hence here.
+    /// </summary>
+    public abstract Task<IDbContextTransaction> BeginSnapshotTransactionAsync(CancellationToken ct);
 
     public DbSet<Expert> Experts => Set<Expert>();
     public DbSet<ExpertSpecialty> ExpertSpecialties => Set<ExpertSpecialty>();
@@ -60,6 +68,18 @@ public abstract class ExpertPoolDbContext : DbContext
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 }
 
-public sealed class SqliteExpertPoolDbContext(DbContextOptions<SqliteExpertPoolDbContext> options) : ExpertPoolDbContext(options);
+public sealed class SqliteExpertPoolDbContext(DbContextOptions<SqliteExpertPoolDbContext> options) : ExpertPoolDbContext(options)
+{
+    /// <summary>BEGIN IMMEDIATE: one WAL snapshot for every read, and the write lock is ours before the first read, so the
+    /// commit cannot fail on a snapshot that another writer moved on from.</summary>
+    public override Task<IDbContextTransaction> BeginSnapshotTransactionAsync(CancellationToken ct) =>
+        Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+}
 
-public sealed class PostgresExpertPoolDbContext(DbContextOptions<PostgresExpertPoolDbContext> options) : ExpertPoolDbContext(options);
+public sealed class PostgresExpertPoolDbContext(DbContextOptions<PostgresExpertPoolDbContext> options) : ExpertPoolDbContext(options)
+{
+    /// <summary>REPEATABLE READ: every statement sees the snapshot taken at the first one (READ COMMITTED, the default,
+    /// takes a new one per statement); a concurrent change to a row this transaction then writes fails the commit.</summary>
+    public override Task<IDbContextTransaction> BeginSnapshotTransactionAsync(CancellationToken ct) =>
+        Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+}

@@ -1,6 +1,6 @@
-using System.Buffers.Text;
 using System.Data.Common;
 using System.Globalization;
+using ExpertPool.Domain.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -167,7 +167,7 @@ internal sealed class IdRow
         var bytes = raw.sqlite3_column_blob(_stmt!, column);
         if (bytes.Length == 16)
             return new Guid(bytes);
-        if (!Utf8Parser.TryParse(bytes, out Guid value, out var consumed) || consumed != bytes.Length)
+        if (!IsoText.TryParseGuid(bytes, out var value))
             throw new FormatException($"Column {column} is not a GUID.");
         return value;
     }
@@ -184,7 +184,7 @@ internal sealed class IdRow
         ids.EnsureCapacity(ids.Count + bytes.Length / 36);
         for (var i = 0; i < bytes.Length; i += 36)
         {
-            if (!Utf8Parser.TryParse(bytes.Slice(i, 36), out Guid value, out var consumed, 'D') || consumed != 36)
+            if (!IsoText.TryParseGuid(bytes.Slice(i, 36), out var value))
                 throw new FormatException($"Column {column} holds something that is not a GUID at byte {i}.");
             ids.Add(value);
         }
@@ -195,7 +195,11 @@ internal sealed class IdRow
     {
         if (_reader is not null)
             return _reader.IsDBNull(column) ? null : _reader.GetFieldValue<DateOnly>(column);
-        return String(column) is { } text ? DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+        if (raw.sqlite3_column_type(_stmt!, column) == raw.SQLITE_NULL)
+            return null;
+        return IsoText.TryParseDate(raw.sqlite3_column_blob(_stmt!, column), out var date)
+            ? date
+            : throw new FormatException($"Column {column} is not a yyyy-MM-dd date.");
     }
 
     public string? String(int column)
