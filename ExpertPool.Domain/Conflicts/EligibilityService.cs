@@ -49,9 +49,11 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
     /// </summary>
     public static async Task<List<Guid>> CandidateIdsAsync(ExpertPoolDbContext db, string specialtyCode, string? regionCode, CancellationToken ct, string? quotaKey = null)
     {
-        var root = await db.Specialties.Where(s => s.Code == specialtyCode).Select(s => s.Path).FirstOrDefaultAsync(ct)
-            ?? throw new DomainConflictException($"Specialty {specialtyCode} of quota {quotaKey ?? specialtyCode} no longer exists / 专业不存在.");
-        var specialtyIds = await db.Specialties.Where(s => s.Path.StartsWith(root)).Select(s => s.Id).ToListAsync(ct);
+        // The subtree in one query: the root's own path starts with itself, so an empty result means no such specialty.
+        var root = db.Specialties.Where(s => s.Code == specialtyCode).Select(s => s.Path);
+        var specialtyIds = await db.Specialties.Where(s => root.Any(r => s.Path.StartsWith(r))).Select(s => s.Id).ToListAsync(ct);
+        if (specialtyIds.Count == 0)
+            throw new DomainConflictException($"Specialty {specialtyCode} of quota {quotaKey ?? specialtyCode} no longer exists / 专业不存在.");
         // Tens of thousands of ids: read through IdRowReader (no per-row materialisation). The specialty ids are
         // integers read from the database, so they are written into the IN list. No SQL DISTINCT: it makes SQLite
         // scan the whole (ExpertId, SpecialtyId) key instead of seeking the (SpecialtyId, ExpertId) index; an expert
@@ -133,30 +135,31 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             var keysByExpert = new Dictionary<Guid, List<string>>(_excluded.Count);
             foreach (var (quota, ids) in _candidates)
             {
-                var eligibleIds = new Guid[ids.Count];
+                var eligibleKeys = new UInt128[ids.Count];
                 var n = 0;
                 foreach (var id in ids)
                 {
                     if (!_excluded.ContainsKey(id))
                     {
-                        eligibleIds[n++] = id;
+                        eligibleKeys[n++] = IsoText.OrderKey(id);
                         continue;
                     }
                     if (!keysByExpert.TryGetValue(id, out var keys))
                         keysByExpert[id] = keys = new List<string>(1);
                     keys.Add(quota.Key);
                 }
-                // Guid order is the ordinal order of the lowercase "D" text (fields compared as unsigned numbers, then bytes),
-                // so sorting Guids gives the pool in the order the algorithm hashes it, without comparing strings.
-                Array.Sort(eligibleIds, 0, n);
+                // The pool in the order the algorithm hashes it (ordinal order of the lowercase "D" text), sorted as
+                // 128-bit keys of that same order, then written out as text.
+                Array.Sort(eligibleKeys, 0, n);
                 var eligible = new string[n];
                 for (var i = 0; i < n; i++)
-                    eligible[i] = eligibleIds[i].ToString("D");
+                    eligible[i] = IsoText.GuidText(eligibleKeys[i]);
                 quotas.Add(new QuotaEligibility(quota.Key, quota.SpecialtyCode, quota.RegionCode, quota.Count, quota.Backups, ids.Count, n, eligible));
             }
 
             var excludedIds = _excluded.Keys.ToArray();
-            Array.Sort(excludedIds);
+            var excludedKeys = Array.ConvertAll(excludedIds, IsoText.OrderKey);
+            Array.Sort(excludedKeys, excludedIds);
             var exclusions = new List<ExcludedExpert>(excludedIds.Length);
             foreach (var id in excludedIds)
             {

@@ -248,6 +248,21 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
     }
 
     [Fact]
+    public async Task Eligibility_of_a_quota_whose_specialty_was_deleted_after_scheduling_is_a_clear_conflict()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        await ActiveExpertAsync(r, "在库专家", specialty: r.Leaf1);
+        var leaf = r.Root + "09";
+        await Ok(Admin.PostAsJsonAsync("/api/specialties", new { code = leaf, nameZh = "临时专业", nameEn = "Temporary", parentCode = r.Root }));
+        var request = await ScheduleAsync(await CreateProjectAsync(), new { specialtyCode = r.Leaf1, count = 1 }, new { specialtyCode = leaf, count = 1 });
+        (await Admin.DeleteAsync($"/api/specialties/{leaf}")).StatusCode.Should().Be(HttpStatusCode.NoContent, "no expert holds the leaf");
+
+        var problem = await ProblemAsync(await Admin.GetAsync($"/api/panel-requests/{request}/eligibility"), HttpStatusCode.Conflict);
+        problem["detail"]!.GetValue<string>().Should().Contain(leaf).And.Contain("no longer exists");
+    }
+
+    [Fact]
     public async Task Times_without_an_offset_are_refused_and_change_nothing_and_an_offset_is_read_as_that_instant()
     {
         if (NotConfigured) return;

@@ -165,6 +165,25 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task Concurrent_draws_of_one_request_make_exactly_one_record_and_the_others_get_a_conflict()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync();
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "7" }));
+
+        // Each draw reads its pool and the request's status in one snapshot and commits with it: whichever commits
+        // first wins, the others see the request drawn (SQLite waits for the write lock) or fail to commit (PostgreSQL).
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Factory.Admin().PostAsync($"/api/panel-requests/{request}/draw", null))));
+        responses.Count(r => r.StatusCode == HttpStatusCode.Created).Should().Be(1, string.Join(", ", responses.Select(r => r.StatusCode)));
+        responses.Count(r => r.StatusCode == HttpStatusCode.Conflict).Should().Be(3);
+
+        await using var db = Factory.Database.CreateContext();
+        (await db.DrawRecords.CountAsync(d => d.PanelRequestId == request)).Should().Be(1);
+        (await db.Invitations.CountAsync(i => i.PanelRequestId == request)).Should().Be(5, "one panel's members, invited once");
+    }
+
+    [Fact]
     public async Task A_draw_waits_for_its_time_and_for_external_entropy_and_changes_nothing_meanwhile()
     {
         if (NotConfigured) return;

@@ -97,4 +97,39 @@ public sealed class IsoTextTests
             IsoText.TryParseGuid(copy, out _).Should().BeFalse($"byte {position} has its high bit set");
         }
     }
+
+    private static List<Guid> OrderCases()
+    {
+        var random = new Random(11);
+        var bytes = new byte[16];
+        var ids = new List<Guid>
+        {
+            Guid.Empty, Guid.AllBitsSet,
+            Guid.Parse("ffffffff-0000-0000-0000-000000000000"), Guid.Parse("7fffffff-ffff-ffff-ffff-ffffffffffff"),
+            Guid.Parse("80000000-8000-8000-8000-000000000000"), Guid.Parse("00000000-ffff-0000-0000-000000000000"),
+            Guid.Parse("00000000-0000-ffff-0000-000000000000"), Guid.Parse("00000000-0000-0000-ff00-000000000000"),
+            Guid.Parse("00000000-0000-0000-0000-0000000000ff"),
+        };
+        for (var i = 0; i < 5_000; i++)
+        {
+            random.NextBytes(bytes);
+            ids.Add(new Guid(bytes));
+        }
+        return ids;
+    }
+
+    [Fact]
+    public void GuidText_OfTheOrderKey_IsTheLowercaseDText()
+    {
+        foreach (var g in OrderCases())
+            IsoText.GuidText(IsoText.OrderKey(g)).Should().Be(g.ToString("D"));
+    }
+
+    [Fact]
+    public void OrderKey_SortsAsTheOrdinalOrderOfTheDText()
+    {
+        var ids = OrderCases();
+        var byKey = ids.OrderBy(IsoText.OrderKey).Select(g => g.ToString("D")).ToList();
+        byKey.Should().Equal(ids.Select(g => g.ToString("D")).Order(StringComparer.Ordinal));
+    }
 }
