@@ -32,6 +32,9 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
 
     private async Task<EligibilityReport> EvaluateAsync(Guid panelRequestId, bool includeNames, CancellationToken ct)
     {
+        // Every rule sees the same state of the database: a draw brings its own snapshot transaction (decision 016);
+        // the preview takes a read-only one.
+        await using var snapshot = db.Database.CurrentTransaction is null ? await db.BeginReadSnapshotAsync(ct) : null;
         var request = await db.PanelRequests.AsNoTracking().Include(r => r.Quotas).FirstOrDefaultAsync(r => r.Id == panelRequestId, ct)
             ?? throw new NotFoundException("Panel request", panelRequestId);
         var project = await db.Projects.AsNoTracking().Include(p => p.Parties).Include(p => p.Preparers).AsSplitQuery()

@@ -1,3 +1,4 @@
+using System.Data;
 using ExpertPool.Domain.Conflicts;
 using ExpertPool.Domain.Draws;
 using ExpertPool.Domain.Experts;
@@ -5,7 +6,7 @@ using ExpertPool.Domain.Organisations;
 using ExpertPool.Domain.Projects;
 using ExpertPool.Domain.Regions;
 using ExpertPool.Domain.Specialties;
-using System.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -27,6 +28,12 @@ public abstract class ExpertPoolDbContext : DbContext
     /// (a draw's eligibility, record and status change). Provider-specific, hence here.
     /// </summary>
     public abstract Task<IDbContextTransaction> BeginSnapshotTransactionAsync(CancellationToken ct);
+
+    /// <summary>
+    /// A read-only snapshot for a report made of many queries (the eligibility preview): every query sees one state of
+    /// the database, and no writer is blocked. Disposing it ends the transaction; nothing is written.
+    /// </summary>
+    public abstract Task<IAsyncDisposable> BeginReadSnapshotAsync(CancellationToken ct);
 
     public DbSet<Expert> Experts => Set<Expert>();
     public DbSet<ExpertSpecialty> ExpertSpecialties => Set<ExpertSpecialty>();
@@ -74,6 +81,26 @@ public sealed class SqliteExpertPoolDbContext(DbContextOptions<SqliteExpertPoolD
     /// commit cannot fail on a snapshot that another writer moved on from.</summary>
     public override Task<IDbContextTransaction> BeginSnapshotTransactionAsync(CancellationToken ct) =>
         Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+
+    /// <summary>A deferred BEGIN: the WAL snapshot is taken at the first read and no write lock is ever asked for.</summary>
+    public override async Task<IAsyncDisposable> BeginReadSnapshotAsync(CancellationToken ct)
+    {
+        await Database.OpenConnectionAsync(ct);
+        var transaction = ((SqliteConnection)Database.GetDbConnection()).BeginTransaction(deferred: true);
+        await Database.UseTransactionAsync(transaction, ct);
+        return new ReadSnapshot(this, transaction);
+    }
+
+    private sealed class ReadSnapshot(SqliteExpertPoolDbContext db, SqliteTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await db.Database.UseTransactionAsync(null);
+            await transaction.RollbackAsync();
+            await transaction.DisposeAsync();
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 }
 
 public sealed class PostgresExpertPoolDbContext(DbContextOptions<PostgresExpertPoolDbContext> options) : ExpertPoolDbContext(options)
@@ -82,4 +109,8 @@ public sealed class PostgresExpertPoolDbContext(DbContextOptions<PostgresExpertP
     /// takes a new one per statement); a concurrent change to a row this transaction then writes fails the commit.</summary>
     public override Task<IDbContextTransaction> BeginSnapshotTransactionAsync(CancellationToken ct) =>
         Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+
+    /// <summary>REPEATABLE READ as well; it writes nothing, so it cannot fail on a concurrent change, and disposing rolls back.</summary>
+    public override async Task<IAsyncDisposable> BeginReadSnapshotAsync(CancellationToken ct) =>
+        await Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
 }
