@@ -34,9 +34,10 @@ internal sealed class ExpertConfiguration : IEntityTypeConfiguration<Expert>
         b.HasIndex(e => e.TitleGrade);
         b.HasIndex(e => e.EmployerId);
         b.HasIndex(e => e.Name);
-        // Eligibility: experts whose term does not cover a review date (term-expired rule).
-        b.HasIndex(e => e.TermEnd);
-        b.HasIndex(e => e.TermStart);
+        // Eligibility: experts whose term does not cover a review date (term-expired rule), with both dates and the
+        // id in the index so the rule reads no expert rows.
+        b.HasIndex(e => new { e.TermEnd, e.TermStart, e.Id });
+        b.HasIndex(e => new { e.TermStart, e.TermEnd, e.Id });
         // Covering index for the status rule: ids of experts not Active without reading their rows.
         b.HasIndex(e => new { e.Status, e.Id });
 
