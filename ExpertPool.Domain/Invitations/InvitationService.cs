@@ -122,10 +122,17 @@ public sealed class InvitationService(
     {
         var now = Now;
         var due = await db.Invitations.Where(i => i.Status == InvitationStatus.Pending && i.Deadline <= now).OrderBy(i => i.Deadline).Take(100).ToListAsync(ct);
+        if (due.Count == 0)
+            return 0;
+        // The batch's projects and requests in two queries (replacement only reads them).
+        var projectIds = due.Select(i => i.ProjectId).Distinct().ToList();
+        var projects = await db.Projects.AsNoTracking().Include(p => p.Parties).Where(p => projectIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        var requestIds = due.Select(i => i.PanelRequestId).Distinct().ToList();
+        var requests = await db.PanelRequests.AsNoTracking().Where(r => requestIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+        var expired = 0;
         foreach (var invitation in due)
         {
-            var project = await db.Projects.Include(p => p.Parties).FirstAsync(p => p.Id == invitation.ProjectId, ct);
-            var request = await db.PanelRequests.FirstAsync(r => r.Id == invitation.PanelRequestId, ct);
+            var (project, request) = (projects[invitation.ProjectId], requests[invitation.PanelRequestId]);
             invitation.Expire(now);
             await ReplaceAsync(invitation, project, request, now, ct);
             try
@@ -140,9 +147,10 @@ public sealed class InvitationService(
                 db.ChangeTracker.Clear();
                 break;
             }
+            expired++;
             logger.LogInformation("Invitation {InvitationId} expired unanswered; seat {Quota} passed on.", invitation.Id, invitation.QuotaKey);
         }
-        return due.Count;
+        return expired;
     }
 
     /// <summary>Queues a reminder for each pending invitation that is within <see cref="InvitationOptions.ReminderBefore"/> of its deadline.</summary>
@@ -153,18 +161,22 @@ public sealed class InvitationService(
         var due = await db.Invitations
             .Where(i => i.Status == InvitationStatus.Pending && i.ReminderQueuedAt == null && i.Deadline <= from && i.Deadline > now)
             .OrderBy(i => i.Deadline).Take(200).ToListAsync(ct);
+        if (due.Count == 0)
+            return 0;
+        var expertIds = due.Select(i => i.ExpertId).Distinct().ToList();
+        var experts = await db.Experts.AsNoTracking().Where(e => expertIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, ct);
+        var projectIds = due.Select(i => i.ProjectId).Distinct().ToList();
+        var projects = await db.Projects.AsNoTracking().Where(p => projectIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
         foreach (var invitation in due)
         {
-            var expert = await db.Experts.AsNoTracking().FirstAsync(e => e.Id == invitation.ExpertId, ct);
-            var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == invitation.ProjectId, ct);
+            var (expert, project) = (experts[invitation.ExpertId], projects[invitation.ProjectId]);
             var (confirm, decline) = Links(invitation);
             outbox.Enqueue(db, Recipient(expert), NoticeTemplates.Reminder(new ReminderNotice(
                 expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, Utc(project.ReviewStartsAt), project.Place,
                 Utc(invitation.Deadline), confirm, decline)), invitation.Id.ToString());
             invitation.MarkReminderQueued(now);
         }
-        if (due.Count > 0)
-            await SaveAsync(ct);
+        await SaveAsync(ct);
         return due.Count;
     }
 
