@@ -49,6 +49,8 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var awayBefore = await ActiveExpertAsync(r, "之前出差", blackouts: [new { from = "2026-11-25", to = "2026-12-01", reason = "会议" }]);
         var suspended = await ActiveExpertAsync(r, "暂停专家");
         await Ok(Admin.PostAsJsonAsync($"/api/experts/{suspended}/status", new { status = "Suspended", reason = "考评不合格" }));
+        var suspendedAndEmployed = await ActiveExpertAsync(r, "暂停且曾任职");
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{suspendedAndEmployed}/status", new { status = "Suspended", reason = "本人申请暂停" }));
         var expired = await ActiveExpertAsync(r, "聘期届满", termEnd: "2026-06-30");
         var notYetAppointed = await ActiveExpertAsync(r, "聘期未开始", termStart: "2026-12-10", termEnd: "2029-12-09");
         var declared = await ActiveExpertAsync(r, "自行申报");
@@ -57,6 +59,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
 
         await AddRelationAsync(employedTwoYearsAgo, applicant, "Employment", "2015-01-01", "2024-12-01");
         await AddRelationAsync(employedFourYearsAgo, applicant, "Employment", "2015-01-01", "2022-12-01");
+        await AddRelationAsync(suspendedAndEmployed, applicant, "Employment", "2016-01-01", "2025-06-30");
         await AddRelationAsync(director, partner, "Director", "2020-01-01", null);
         await AddRelationAsync(family, applicant, "FamilyOfLegalRepresentative", null, null);
         await AddRelationAsync(investor, partner, "Investment", "2021-05-01", null);
@@ -90,12 +93,13 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var quota = report["quotas"]![0]!;
         var eligible = quota["eligibleExpertIds"]!.AsArray().Select(x => x!.GetValue<string>()).ToList();
         eligible.Should().Equal(new[] { control, employedFourYearsAgo, nineEngagements, awayBefore }.Select(Id).Order(StringComparer.Ordinal));
-        quota["candidateCount"]!.GetValue<int>().Should().Be(19, "every expert of the subtree but the other specialty");
+        quota["candidateCount"]!.GetValue<int>().Should().Be(20, "every expert of the subtree but the other specialty");
         quota["eligibleCount"]!.GetValue<int>().Should().Be(4);
         eligible.Should().NotContain(Id(otherSpecialty));
 
         var reasons = ReasonsByExpert(report);
-        reasons.Keys.Should().BeEquivalentTo(new[] { employedTwoYearsAgo, director, family, investor, preparer, aliasEmployee, tenEngagements, tenAcrossYears, cooling, away, suspended, expired, notYetAppointed, declared, excludedByAdmin }.Select(Id));
+        reasons.Keys.Should().BeEquivalentTo(new[] { employedTwoYearsAgo, director, family, investor, preparer, aliasEmployee, tenEngagements, tenAcrossYears, cooling, away, suspended, suspendedAndEmployed, expired, notYetAppointed, declared, excludedByAdmin }.Select(Id));
+        reasons[Id(suspendedAndEmployed)].Select(x => x.Split(':')[0]).Should().Equal("labour-relation", "status");
         reasons[Id(employedTwoYearsAgo)].Should().ContainSingle().Which.Should().StartWith("labour-relation:").And.Contain(applicantName).And.Contain("2024-12-01");
         reasons[Id(director)].Should().ContainSingle().Which.Should().StartWith("governance-relation:");
         reasons[Id(family)].Should().ContainSingle().Which.Should().StartWith("family-relation:");
@@ -115,6 +119,29 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         report["exclusions"]!.AsArray().Single(x => x!["expertId"]!.GetValue<string>() == Id(director))!["expertName"]!.GetValue<string>().Should().Be("董事");
         var json = report.ToJsonString();
         json.Should().NotContain("idNumber").And.NotContain("phone").And.NotContain("email");
+
+        // The draw evaluates again, inside its own snapshot transaction: what it freezes in the record is exactly what the
+        // preview (a read snapshot) showed.
+        var start = Factory.Clock.GetUtcNow();
+        JsonObject draw;
+        try
+        {
+            Factory.Clock.Set(DrawAt);
+            await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "2718" }));
+            draw = (await (await Ok(Admin.PostAsync($"/api/panel-requests/{request}/draw", null))).Content.ReadFromJsonAsync<JsonObject>())!;
+        }
+        finally
+        {
+            Factory.Clock.Set(start); // the other tests of this class expect the clock where it stood
+        }
+        var record = JsonNode.Parse(await (await Ok(Admin.GetAsync($"/api/draws/{draw["id"]}/record"))).Content.ReadAsStringAsync())!;
+        static string Canonical(JsonNode exclusion) => new JsonObject
+        {
+            ["expertId"] = exclusion["expertId"]!.DeepClone(),
+            ["quotaKeys"] = exclusion["quotaKeys"]!.DeepClone(),
+            ["reasons"] = new JsonArray(exclusion["reasons"]!.AsArray().Select(x => (JsonNode)new JsonObject { ["rule"] = x!["rule"]!.DeepClone(), ["evidence"] = x["evidence"]!.DeepClone() }).ToArray()),
+        }.ToJsonString();
+        record["context"]!["exclusions"]!.AsArray().Select(x => Canonical(x!)).Should().Equal(report["exclusions"]!.AsArray().Select(x => Canonical(x!)));
     }
 
     [Fact]
