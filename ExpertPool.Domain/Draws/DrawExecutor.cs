@@ -54,24 +54,25 @@ public sealed class DrawExecutor(
     /// </summary>
     public async Task<DrawRecord> ExecuteAsync(Guid panelRequestId, string actor, CancellationToken ct)
     {
+        // The cheap checks first, without a transaction: a draw that is not due yet (the worker asks every interval) or
+        // already done must not wait for SQLite's write lock behind a long writer.
+        var pending = await db.PanelRequests.AsNoTracking().Where(r => r.Id == panelRequestId)
+            .Select(r => new { r.Status, r.ScheduledDrawAt, HasEntropy = db.DrawEntropies.Any(e => e.PanelRequestId == r.Id) })
+            .FirstOrDefaultAsync(ct) ?? throw new NotFoundException("PanelRequest", panelRequestId);
+        CheckReady(pending.Status, pending.ScheduledDrawAt, pending.HasEntropy);
+
         // One snapshot from the request's status to the commit: the pool, every rule's evidence and the record describe
-        // the same state of the database (each query on its own could see a different one). A caller's own transaction
-        // (a rolled-back benchmark draw) is used as it is.
+        // the same state of the database (each query on its own could see a different one). The checks are made again
+        // inside it. A caller's own transaction (a rolled-back benchmark draw) is used as it is.
         var stages = new StageTimer();
         await using var transaction = db.Database.CurrentTransaction is null ? await db.BeginSnapshotTransactionAsync(ct) : null;
         var request = await db.PanelRequests.Include(r => r.Quotas).FirstOrDefaultAsync(r => r.Id == panelRequestId, ct)
             ?? throw new NotFoundException("PanelRequest", panelRequestId);
-        if (request.Status != PanelRequestStatus.Scheduled)
-            throw new DomainConflictException($"The panel request is {request.Status}: a request is drawn once; a re-draw is a new request with a reason / 每个抽取申请只能抽取一次.");
         var now = clock.GetUtcNow().UtcDateTime;
-        if (now < request.ScheduledDrawAt)
-            throw new DrawNotReadyException($"The draw is scheduled for {request.ScheduledDrawAt:yyyy-MM-dd HH:mm} UTC / 未到抽取时间.");
-
         var entropyRows = await db.DrawEntropies.Where(e => e.PanelRequestId == request.Id).OrderBy(e => e.EnteredAt).ThenBy(e => e.Id).ToListAsync(ct);
+        CheckReady(request.Status, request.ScheduledDrawAt, entropyRows.Count > 0);
         if (entropyRows.Count == 0)
         {
-            if (options.Value.EntropyFallback != EntropyFallback.ServerRandom)
-                throw new DrawNotReadyException("No external entropy has been entered for this draw (supervisor value, lottery result or beacon round) / 尚未录入外部随机数.");
             var fallback = DrawEntropy.Fallback(request, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), now);
             db.DrawEntropies.Add(fallback);
             entropyRows.Add(fallback);
@@ -113,8 +114,9 @@ public sealed class DrawExecutor(
         try
         {
             await db.SaveChangesAsync(ct);
+            // Once the rows are written the commit is not abandoned half-way for a caller who stopped waiting.
             if (transaction is not null)
-                await transaction.CommitAsync(ct);
+                await transaction.CommitAsync(CancellationToken.None);
             stages.Mark("save");
         }
         catch (DbUpdateException ex)
@@ -126,6 +128,17 @@ public sealed class DrawExecutor(
         stages.Mark("kick");
         logger.LogInformation("Draw {PanelRequestId} {Outcome}: pool hash {PoolHash}, seed {Seed}; {Stages}", request.Id, record.Outcome, record.PoolHash, record.Seed, stages);
         return record;
+    }
+
+    /// <summary>Why the request cannot be drawn now, as an exception: drawn already, not yet due, or no entropy and no fallback.</summary>
+    private void CheckReady(PanelRequestStatus status, DateTime scheduledDrawAt, bool hasEntropy)
+    {
+        if (status != PanelRequestStatus.Scheduled)
+            throw new DomainConflictException($"The panel request is {status}: a request is drawn once; a re-draw is a new request with a reason / 每个抽取申请只能抽取一次.");
+        if (clock.GetUtcNow().UtcDateTime < scheduledDrawAt)
+            throw new DrawNotReadyException($"The draw is scheduled for {scheduledDrawAt:yyyy-MM-dd HH:mm} UTC / 未到抽取时间.");
+        if (!hasEntropy && options.Value.EntropyFallback != EntropyFallback.ServerRandom)
+            throw new DrawNotReadyException("No external entropy has been entered for this draw (supervisor value, lottery result or beacon round) / 尚未录入外部随机数.");
     }
 
     /// <summary>Milliseconds per stage of a draw, for the log line (operators see where a slow draw spent its time).</summary>

@@ -86,19 +86,40 @@ public sealed class SqliteExpertPoolDbContext(DbContextOptions<SqliteExpertPoolD
     public override async Task<IAsyncDisposable> BeginReadSnapshotAsync(CancellationToken ct)
     {
         await Database.OpenConnectionAsync(ct);
-        var transaction = ((SqliteConnection)Database.GetDbConnection()).BeginTransaction(deferred: true);
-        await Database.UseTransactionAsync(transaction, ct);
-        return new ReadSnapshot(this, transaction);
+        SqliteTransaction? transaction = null;
+        try
+        {
+            transaction = ((SqliteConnection)Database.GetDbConnection()).BeginTransaction(deferred: true);
+            var wrapper = await Database.UseTransactionAsync(transaction, ct)
+                ?? throw new InvalidOperationException("EF did not take the SQLite transaction.");
+            return new ReadSnapshot(this, wrapper, transaction);
+        }
+        catch
+        {
+            if (transaction is not null)
+                await transaction.DisposeAsync();
+            await Database.CloseConnectionAsync();
+            throw;
+        }
     }
 
-    private sealed class ReadSnapshot(SqliteExpertPoolDbContext db, SqliteTransaction transaction) : IAsyncDisposable
+    /// <summary>
+    /// Ends the snapshot: EF's wrapper (which clears the context's transaction and gives back its own open of the
+    /// connection), then the SQLite transaction (rolled back: nothing was written), then this snapshot's open.
+    /// </summary>
+    private sealed class ReadSnapshot(SqliteExpertPoolDbContext db, IDbContextTransaction wrapper, SqliteTransaction transaction) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
-            await db.Database.UseTransactionAsync(null);
-            await transaction.RollbackAsync();
-            await transaction.DisposeAsync();
-            await db.Database.CloseConnectionAsync();
+            try
+            {
+                await wrapper.DisposeAsync();
+                await transaction.DisposeAsync();
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }
     }
 }

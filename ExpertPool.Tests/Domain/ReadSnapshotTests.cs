@@ -38,6 +38,7 @@ public class ReadSnapshotTests(ITestOutputHelper output)
         }
 
         reader.Database.CurrentTransaction.Should().BeNull();
+        reader.Database.GetDbConnection().State.Should().Be(System.Data.ConnectionState.Closed, "the snapshot gives back its connection");
         (await reader.Regions.CountAsync()).Should().Be(before + 1, "after the snapshot the reader sees the commit");
     }
 }
