@@ -12,7 +12,6 @@ namespace ExpertPool.Api.Experts;
 
 public static class ExpertsEndpoints
 {
-
     public static RouteGroupBuilder MapExperts(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/experts").WithTags("Experts").RequireAuthorization(Policies.Reader);

@@ -199,8 +199,8 @@ public sealed class InvitationService(
         var ids = open.Select(i => i.ExpertId).ToList();
         var experts = await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, ct);
         // A confirmed seat of a review that is off is no engagement: the workload cap and the cooldown must not count it.
-        // The invitation keeps the history (confirmed at, cancelled at, by whom and why); the engagement row goes, and the
-        // triggers lower the per-year counts with it.
+        // The invitation keeps the history (Cancelled, when it was confirmed, who cancelled it and why); the engagement row
+        // goes, and the triggers lower the per-year counts with it.
         var confirmed = open.Where(i => i.Status == InvitationStatus.Confirmed).Select(i => i.ExpertId).ToList();
         if (confirmed.Count > 0)
         {
