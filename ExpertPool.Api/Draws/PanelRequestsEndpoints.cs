@@ -30,7 +30,9 @@ public sealed record PanelQuotaDto(string Key, string SpecialtyCode, string? Reg
 
 /// <summary>
 /// A panel request as the API shows it: the commitment always, the nonce only once the draw has run
-/// (<see cref="PanelRequest.IsNonceRevealable"/>). Nothing else ever carries the nonce.
+/// (<see cref="PanelRequest.IsNonceRevealable"/>), and to non-administrators only once the review has started: with the
+/// request's entropy and the public rules, the nonce would rebuild a sealed panel (decision 005). A withheld nonce reads
+/// <c>"sealed"</c>, as on the draw.
 /// </summary>
 public sealed record PanelRequestDto(
     Guid Id,
@@ -53,13 +55,15 @@ public sealed record PanelRequestDto(
     string Commitment,
     string? RevealedNonce)
 {
-    public static PanelRequestDto From(PanelRequest r, string projectCode) => new(
+    public const string Withheld = "sealed";
+
+    public static PanelRequestDto From(PanelRequest r, string projectCode, bool sealedForCaller) => new(
         r.Id, r.ProjectId, projectCode,
         r.Quotas.OrderBy(q => q.Position).Select(q => new PanelQuotaDto(q.Key, q.SpecialtyCode, q.RegionCode, q.Count, q.Backups)).ToList(),
         r.ReplyDeadline, r.ScheduledDrawAt, r.SupervisorName, r.RequestedBy, r.CreatedAt, r.Status.ToString(),
         r.CancelReason, r.CancelledBy, r.CancelledAt, r.DrawnAt, r.FailureReason, r.SupersedesRequestId, r.RedrawReason,
         r.Commitment,
-        r.IsNonceRevealable ? Convert.ToHexStringLower(r.Nonce) : null);
+        !r.IsNonceRevealable ? null : sealedForCaller ? Withheld : Convert.ToHexStringLower(r.Nonce));
 }
 
 public sealed record ManualExclusionDto(Guid Id, Guid ExpertId, string ExpertName, string Reason, string CreatedBy, DateTime CreatedAt);
@@ -81,7 +85,7 @@ public static class PanelRequestsEndpoints
         return group;
     }
 
-    public static async Task<Ok<PagedList<PanelRequestDto>>> ListPanelRequests(ExpertPoolDbContext db, Guid? projectId, string? status, int? page, int? pageSize, CancellationToken ct)
+    public static async Task<Ok<PagedList<PanelRequestDto>>> ListPanelRequests(ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, Guid? projectId, string? status, int? page, int? pageSize, CancellationToken ct)
     {
         var (p, size) = Paging.Read(page, pageSize);
         var query = db.PanelRequests.AsNoTracking();
@@ -96,27 +100,29 @@ public static class PanelRequestsEndpoints
         var total = await query.CountAsync(ct);
         var rows = await query.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id).Skip((p - 1) * size).Take(size)
             .Include(r => r.Quotas).AsSplitQuery().ToListAsync(ct);
-        var codes = await ProjectCodesAsync(db, rows, ct);
-        return TypedResults.Ok(new PagedList<PanelRequestDto>(rows.Select(r => PanelRequestDto.From(r, codes[r.ProjectId])).ToList(), p, size, total));
+        var projects = await ProjectsAsync(db, rows.Select(r => r.ProjectId), ct);
+        var sealedProjects = SealedFor(user, clock, projects.Values);
+        return TypedResults.Ok(new PagedList<PanelRequestDto>(
+            rows.Select(r => PanelRequestDto.From(r, projects[r.ProjectId].Code, sealedProjects.Contains(r.ProjectId))).ToList(), p, size, total));
     }
 
-    public static async Task<Ok<PanelRequestDto>> GetPanelRequest(Guid id, ExpertPoolDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await LoadDtoAsync(db, id, ct));
+    public static async Task<Ok<PanelRequestDto>> GetPanelRequest(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
+        TypedResults.Ok(await LoadDtoAsync(db, id, user, clock, ct));
 
-    public static async Task<Created<PanelRequestDto>> SchedulePanelRequest(PanelRequestRequest request, PanelRequestService service, ExpertPoolDbContext db, ClaimsPrincipal user, CancellationToken ct)
+    public static async Task<Created<PanelRequestDto>> SchedulePanelRequest(PanelRequestRequest request, PanelRequestService service, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var input = new PanelRequestInput(
             request.ProjectId,
             request.Quotas?.Select(q => q is null ? null! : new PanelQuotaInput(q.SpecialtyCode, q.RegionCode, q.Count, q.Backups)).ToList(),
             request.ReplyDeadline, request.ScheduledDrawAt, request.SupervisorName, request.SupersedesRequestId, request.RedrawReason);
         var created = await service.ScheduleAsync(input, user.Actor(), ct);
-        return TypedResults.Created($"/api/panel-requests/{created.Id}", await LoadDtoAsync(db, created.Id, ct));
+        return TypedResults.Created($"/api/panel-requests/{created.Id}", await LoadDtoAsync(db, created.Id, user, clock, ct));
     }
 
-    public static async Task<Ok<PanelRequestDto>> CancelPanelRequest(Guid id, CancelRequest request, PanelRequestService service, ExpertPoolDbContext db, ClaimsPrincipal user, CancellationToken ct)
+    public static async Task<Ok<PanelRequestDto>> CancelPanelRequest(Guid id, CancelRequest request, PanelRequestService service, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         await service.CancelAsync(id, request.Reason, user.Actor(), ct);
-        return TypedResults.Ok(await LoadDtoAsync(db, id, ct));
+        return TypedResults.Ok(await LoadDtoAsync(db, id, user, clock, ct));
     }
 
     public static async Task<Ok<EligibilityReport>> GetEligibility(Guid id, EligibilityService eligibility, CancellationToken ct) =>
@@ -141,17 +147,28 @@ public static class PanelRequestsEndpoints
         return TypedResults.Created($"/api/panel-requests/{id}/exclusions", new ManualExclusionDto(x.Id, x.ExpertId, name, x.Reason, x.CreatedBy, x.CreatedAt));
     }
 
-    private static async Task<PanelRequestDto> LoadDtoAsync(ExpertPoolDbContext db, Guid id, CancellationToken ct)
+    private static async Task<PanelRequestDto> LoadDtoAsync(ExpertPoolDbContext db, Guid id, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var r = await db.PanelRequests.AsNoTracking().Include(x => x.Quotas).FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException("Panel request", id);
-        var code = await db.Projects.Where(p => p.Id == r.ProjectId).Select(p => p.Code).FirstAsync(ct);
-        return PanelRequestDto.From(r, code);
+        var project = (await ProjectsAsync(db, [r.ProjectId], ct))[r.ProjectId];
+        return PanelRequestDto.From(r, project.Code, SealedFor(user, clock, [project]).Contains(project.Id));
     }
 
-    private static async Task<Dictionary<Guid, string>> ProjectCodesAsync(ExpertPoolDbContext db, List<PanelRequest> rows, CancellationToken ct)
+    private sealed record ProjectRef(Guid Id, string Code, DateTime ReviewStartsAt);
+
+    private static async Task<Dictionary<Guid, ProjectRef>> ProjectsAsync(ExpertPoolDbContext db, IEnumerable<Guid> projectIds, CancellationToken ct)
     {
-        var ids = rows.Select(r => r.ProjectId).Distinct().ToList();
-        return await db.Projects.Where(p => ids.Contains(p.Id)).Select(p => new { p.Id, p.Code }).ToDictionaryAsync(p => p.Id, p => p.Code, ct);
+        var ids = projectIds.Distinct().ToList();
+        return await db.Projects.Where(p => ids.Contains(p.Id)).Select(p => new ProjectRef(p.Id, p.Code, p.ReviewStartsAt)).ToDictionaryAsync(p => p.Id, ct);
+    }
+
+    /// <summary>Projects whose panels are sealed for this caller: not an administrator, review not started (decision 005).</summary>
+    private static HashSet<Guid> SealedFor(ClaimsPrincipal user, TimeProvider clock, IEnumerable<ProjectRef> projects)
+    {
+        if (user.SeesPersonalData())
+            return [];
+        var now = clock.GetUtcNow().UtcDateTime;
+        return projects.Where(p => p.ReviewStartsAt > now).Select(p => p.Id).ToHashSet();
     }
 }

@@ -15,6 +15,12 @@ namespace ExpertPool.Domain.Draws;
 public sealed class DrawNotReadyException(string message) : DomainConflictException(message);
 
 /// <summary>
+/// The request can no longer be drawn: its review has started or its reply deadline has passed (it waited for entropy
+/// too long, or the project was moved). The scheduler cancels such a request with this message as the reason.
+/// </summary>
+public sealed class DrawTooLateException(string message) : DomainConflictException(message);
+
+/// <summary>
 /// Runs a scheduled draw: freezes the eligible pool, takes the external entropy, derives the seed, ranks, and writes the
 /// append-only record, all in one transaction with the request's status change. The arithmetic is
 /// <see cref="DrawAlgorithm"/>; this class only gathers inputs and stores what came out.
@@ -57,9 +63,16 @@ public sealed class DrawExecutor(
         // The cheap checks first, without a transaction: a draw that is not due yet (the worker asks every interval) or
         // already done must not wait for SQLite's write lock behind a long writer.
         var pending = await db.PanelRequests.AsNoTracking().Where(r => r.Id == panelRequestId)
-            .Select(r => new { r.Status, r.ScheduledDrawAt, HasEntropy = db.DrawEntropies.Any(e => e.PanelRequestId == r.Id) })
+            .Select(r => new
+            {
+                r.Status,
+                r.ScheduledDrawAt,
+                r.ReplyDeadline,
+                ReviewStartsAt = db.Projects.Where(p => p.Id == r.ProjectId).Select(p => p.ReviewStartsAt).First(),
+                HasEntropy = db.DrawEntropies.Any(e => e.PanelRequestId == r.Id),
+            })
             .FirstOrDefaultAsync(ct) ?? throw new NotFoundException("PanelRequest", panelRequestId);
-        CheckReady(pending.Status, pending.ScheduledDrawAt, pending.HasEntropy);
+        CheckReady(pending.Status, pending.ScheduledDrawAt, pending.ReplyDeadline, pending.ReviewStartsAt, pending.HasEntropy);
 
         // One snapshot from the request's status to the commit: the pool, every rule's evidence and the record describe
         // the same state of the database (each query on its own could see a different one). The checks are made again
@@ -70,7 +83,8 @@ public sealed class DrawExecutor(
             ?? throw new NotFoundException("PanelRequest", panelRequestId);
         var now = clock.GetUtcNow().UtcDateTime;
         var entropyRows = await db.DrawEntropies.Where(e => e.PanelRequestId == request.Id).OrderBy(e => e.EnteredAt).ThenBy(e => e.Id).ToListAsync(ct);
-        CheckReady(request.Status, request.ScheduledDrawAt, entropyRows.Count > 0);
+        var reviewStartsAt = await db.Projects.Where(p => p.Id == request.ProjectId).Select(p => p.ReviewStartsAt).FirstAsync(ct);
+        CheckReady(request.Status, request.ScheduledDrawAt, request.ReplyDeadline, reviewStartsAt, entropyRows.Count > 0);
         if (entropyRows.Count == 0)
         {
             var fallback = DrawEntropy.Fallback(request, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), now);
@@ -130,13 +144,21 @@ public sealed class DrawExecutor(
         return record;
     }
 
-    /// <summary>Why the request cannot be drawn now, as an exception: drawn already, not yet due, or no entropy and no fallback.</summary>
-    private void CheckReady(PanelRequestStatus status, DateTime scheduledDrawAt, bool hasEntropy)
+    /// <summary>
+    /// Why the request cannot be drawn now, as an exception: drawn already, not yet due, too late (the review has started
+    /// or the reply deadline has passed: invitations could not be answered in time), or no entropy and no fallback.
+    /// </summary>
+    private void CheckReady(PanelRequestStatus status, DateTime scheduledDrawAt, DateTime replyDeadline, DateTime reviewStartsAt, bool hasEntropy)
     {
         if (status != PanelRequestStatus.Scheduled)
             throw new DomainConflictException($"The panel request is {status}: a request is drawn once; a re-draw is a new request with a reason / 每个抽取申请只能抽取一次.");
-        if (clock.GetUtcNow().UtcDateTime < scheduledDrawAt)
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (now < scheduledDrawAt)
             throw new DrawNotReadyException($"The draw is scheduled for {scheduledDrawAt:yyyy-MM-dd HH:mm} UTC / 未到抽取时间.");
+        if (now >= reviewStartsAt)
+            throw new DrawTooLateException($"评审已于 {reviewStartsAt:yyyy-MM-dd HH:mm} UTC 开始，不能再抽取；请重新提出抽取申请 / The review started at {reviewStartsAt:yyyy-MM-dd HH:mm} UTC: this request can no longer be drawn; schedule a new one.");
+        if (now >= replyDeadline)
+            throw new DrawTooLateException($"答复截止时间 {replyDeadline:yyyy-MM-dd HH:mm} UTC 已过，受邀专家无法按时答复；请重新提出抽取申请 / The reply deadline {replyDeadline:yyyy-MM-dd HH:mm} UTC has passed, so invited experts could not answer in time; schedule a new request.");
         if (!hasEntropy && options.Value.EntropyFallback != EntropyFallback.ServerRandom)
             throw new DrawNotReadyException("No external entropy has been entered for this draw (supervisor value, lottery result or beacon round) / 尚未录入外部随机数.");
     }

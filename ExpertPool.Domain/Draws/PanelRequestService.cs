@@ -208,6 +208,10 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         if (!await db.Experts.AnyAsync(e => e.Id == expertId, ct))
             throw new DomainValidationException("expertId", $"unknown expert '{expertId}' / 专家不存在");
         var exclusion = ManualExclusion.Create(request, expertId.Value, reason, actor, clock.GetUtcNow().UtcDateTime);
+        // Once the entropy is known (or the draw is due and may take the fallback), whoever can read the nonce can compute
+        // the panel: an exclusion added then could steer it. The pool is frozen from that moment (decision 017).
+        if (exclusion.CreatedAt >= request.ScheduledDrawAt || await db.DrawEntropies.AnyAsync(e => e.PanelRequestId == id, ct))
+            throw new DomainConflictException("External entropy has been entered or the draw is due: the pool is frozen and no exclusion can be added; cancel the request with a reason and schedule a new one / 已录入外部随机数或已到抽取时间，候选范围已冻结，不能再添加回避.");
         if (await db.ManualExclusions.AnyAsync(x => x.PanelRequestId == id && x.ExpertId == expertId, ct))
             throw new DomainConflictException("The expert is already excluded from this panel request / 该专家已被排除.");
         db.ManualExclusions.Add(exclusion);

@@ -44,6 +44,14 @@ public sealed class ScheduledDrawRunner(IServiceScopeFactory scopes, TimeProvide
                 var request = await db.PanelRequests.AsNoTracking().FirstAsync(r => r.Id == id, ct);
                 await notify.ServiceProvider.GetRequiredService<InvitationService>().NotifyWaitingForEntropyAsync(request, ct);
             }
+            catch (DrawTooLateException ex)
+            {
+                // Waited too long (for entropy, usually): the request is cancelled with the reason, so it stops being due
+                // and the administrator sees why; a new request gets a new nonce and a new draw time.
+                logger.LogWarning("Scheduled draw {PanelRequestId} cancelled: {Reason}", id, ex.Message);
+                await using var cancel = scopes.CreateAsyncScope();
+                await cancel.ServiceProvider.GetRequiredService<PanelRequestService>().CancelAsync(id, ex.Message, Actor, ct);
+            }
             catch (Common.DomainConflictException ex)
             {
                 // Drawn meanwhile by an administrator or another worker: nothing to do.

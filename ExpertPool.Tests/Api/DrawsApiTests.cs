@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ExpertPool.Domain.Draws;
 using ExpertPool.Domain.Draws.Algorithm;
@@ -275,6 +276,69 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task Once_entropy_is_in_the_pool_is_frozen_no_exclusion_and_no_project_change_is_accepted()
+    {
+        if (NotConfigured) return;
+        var (_, request, experts) = await ScheduledPanelAsync();
+        var projectId = (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["projectId"]!.GetValue<string>();
+        var project = await Admin.GetFromJsonAsync<JsonObject>($"/api/projects/{projectId}");
+        var edited = JsonNode.Parse(JsonSerializer.Serialize(ProjectBody(project!["code"]!.GetValue<string>())))!.AsObject();
+        edited["place"] = "杭州市上城区 2 号";
+
+        // Before the draw time and without entropy, both are still accepted.
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = experts[0], reason = "近亲属在申请单位任职" }));
+        await Ok(Admin.PutAsJsonAsync($"/api/projects/{projectId}", edited));
+
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "271828" }));
+        var exclusion = await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = experts[1], reason = "临时排除" }), HttpStatusCode.Conflict);
+        exclusion["detail"]!.GetValue<string>().Should().Contain("候选范围已冻结");
+        edited["place"] = "宁波市海曙区 3 号";
+        (await ProblemAsync(await Admin.PutAsJsonAsync($"/api/projects/{projectId}", edited), HttpStatusCode.Conflict))["detail"]!.GetValue<string>().Should().Contain("项目已冻结");
+
+        var stored = await Admin.GetFromJsonAsync<JsonArray>($"/api/panel-requests/{request}/exclusions");
+        stored!.Select(x => Guid.Parse(x!["expertId"]!.GetValue<string>())).Should().Equal(experts[0]);
+        (await Admin.GetFromJsonAsync<JsonObject>($"/api/projects/{projectId}"))!["place"]!.GetValue<string>().Should().Be("杭州市上城区 2 号");
+    }
+
+    [Fact]
+    public async Task A_project_with_a_scheduled_draw_cannot_move_its_review_before_the_reply_deadline()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync();
+        var projectId = (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["projectId"]!.GetValue<string>();
+        var project = await Admin.GetFromJsonAsync<JsonObject>($"/api/projects/{projectId}");
+        var moved = JsonNode.Parse(JsonSerializer.Serialize(ProjectBody(project!["code"]!.GetValue<string>())))!.AsObject();
+        moved["reviewStartsAt"] = ReplyBy.AddHours(-1);
+
+        var problem = await ProblemAsync(await Admin.PutAsJsonAsync($"/api/projects/{projectId}", moved), HttpStatusCode.BadRequest);
+        problem["errors"]!["reviewStartsAt"]![0]!.GetValue<string>().Should().Contain(request.ToString());
+        (await Admin.GetFromJsonAsync<JsonObject>($"/api/projects/{projectId}"))!["reviewStartsAt"]!.GetValue<DateTime>().Should().Be(ReviewStartsAt);
+
+        moved["reviewStartsAt"] = ReplyBy;
+        await Ok(Admin.PutAsJsonAsync($"/api/projects/{projectId}", moved));
+    }
+
+    [Fact]
+    public async Task A_draw_is_refused_once_the_reply_deadline_has_passed_and_nothing_is_recorded()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync();
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "9" }));
+        Factory.Clock.Set(ReplyBy);
+
+        var problem = await ProblemAsync(await Admin.PostAsync($"/api/panel-requests/{request}/draw", null), HttpStatusCode.Conflict);
+        problem["detail"]!.GetValue<string>().Should().Contain("答复截止时间").And.Contain("reply deadline");
+        Factory.Clock.Set(ReviewStartsAt);
+        (await ProblemAsync(await Admin.PostAsync($"/api/panel-requests/{request}/draw", null), HttpStatusCode.Conflict))["detail"]!.GetValue<string>()
+            .Should().Contain("评审已于");
+        await using var db = Factory.Database.CreateContext();
+        (await db.DrawRecords.CountAsync(d => d.PanelRequestId == request)).Should().Be(0);
+        (await db.PanelRequests.SingleAsync(r => r.Id == request)).Status.Should().Be(PanelRequestStatus.Scheduled);
+    }
+
+    [Fact]
     public async Task Auditors_see_the_panel_sealed_until_the_review_starts_and_statistics_count_what_is_visible()
     {
         if (NotConfigured) return;
@@ -289,6 +353,12 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         sealedView["selections"]!.AsArray().Should().BeEmpty();
         sealedView["seed"]!.GetValue<string>().Should().Be("sealed", "the seed and the public ranking would rebuild the panel");
         sealedView["nonce"]!.GetValue<string>().Should().Be("sealed");
+        var sealedRequest = await Auditor.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}");
+        sealedRequest!["revealedNonce"]!.GetValue<string>().Should().Be("sealed", "the request's nonce with its entropy would rebuild the panel as well");
+        var listed = await Auditor.GetFromJsonAsync<JsonObject>($"/api/panel-requests?projectId={draw["projectId"]!.GetValue<string>()}");
+        listed!["items"]!.AsArray().Should().OnlyContain(r => r!["revealedNonce"] == null || r["revealedNonce"]!.GetValue<string>() == "sealed");
+        var adminRequest = await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}");
+        adminRequest!["revealedNonce"]!.GetValue<string>().Should().MatchRegex("^[0-9a-f]{64}$");
         (await Auditor.GetAsync($"/api/panel-requests/{request}/eligibility")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await Auditor.GetAsync($"/api/draws/{id}/record")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         var before = await Auditor.GetFromJsonAsync<JsonObject>("/api/audit/selection-counts");
@@ -298,6 +368,8 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var open = await Auditor.GetFromJsonAsync<JsonObject>($"/api/draws/{id}");
         open!["sealed"]!.GetValue<bool>().Should().BeFalse();
         open["seed"]!.GetValue<string>().Should().Be(draw["seed"]!.GetValue<string>());
+        (await Auditor.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["revealedNonce"]!.GetValue<string>()
+            .Should().Be(adminRequest["revealedNonce"]!.GetValue<string>());
         open["selections"]!.AsArray().Should().HaveCount(7);
         (await Auditor.GetAsync($"/api/draws/{id}/record")).StatusCode.Should().Be(HttpStatusCode.OK);
         var after = await Auditor.GetFromJsonAsync<JsonObject>("/api/audit/selection-counts");

@@ -305,6 +305,32 @@ public sealed class ScheduledWorkTests(SmtpApiFactory factory, ITestOutputHelper
     }
 
     [Fact]
+    public async Task A_draw_still_waiting_for_entropy_at_its_reply_deadline_is_cancelled_with_the_reason()
+    {
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i < 3; i++)
+            await ActiveExpertAsync(r, $"逾期专家{i}");
+        var project = await CreateProjectAsync();
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 2, backups = 0 });
+        var runner = Factory.Services.GetRequiredService<ExpertPool.Domain.Jobs.ScheduledDrawRunner>();
+        Factory.Clock.Set(DrawAt);
+        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0, "no external entropy yet");
+
+        Factory.Clock.Set(ReplyBy);
+        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0);
+
+        await using var db = Factory.Database.CreateContext();
+        var cancelled = await db.PanelRequests.AsNoTracking().SingleAsync(p => p.Id == request);
+        cancelled.Status.Should().Be(ExpertPool.Domain.Draws.PanelRequestStatus.Cancelled, "invited experts could no longer answer in time");
+        cancelled.CancelReason.Should().Contain("答复截止时间").And.Contain("reply deadline");
+        cancelled.CancelledBy.Should().Be(ExpertPool.Domain.Jobs.ScheduledDrawRunner.Actor);
+        (await db.DrawRecords.CountAsync(d => d.PanelRequestId == request)).Should().Be(0);
+        (await db.Invitations.CountAsync(i => i.PanelRequestId == request)).Should().Be(0);
+        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0, "a cancelled request is no longer due");
+    }
+
+    [Fact]
     public async Task A_reminder_is_queued_once_within_the_lead_time_before_the_deadline()
     {
         Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
