@@ -44,6 +44,18 @@ public sealed record ConflictRuleSettings
 
     public static ConflictRuleSettings Default { get; } = new();
 
+    /// <summary>The rules no version may turn off, by their JSON field names.</summary>
+    private IEnumerable<(string Field, bool On)> Mandatory() =>
+    [
+        ("disputeOrInvestment", DisputeOrInvestment),
+        ("familyRelation", FamilyRelation),
+        ("priorInvolvement", PriorInvolvement),
+        ("sameOrganisation", SameOrganisation),
+        ("statusAndTerm", StatusAndTerm),
+        ("declaredConflicts", DeclaredConflicts),
+        ("manualExclusions", ManualExclusions),
+    ];
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
@@ -64,6 +76,13 @@ public sealed record ConflictRuleSettings
         Range("disputeOrInvestmentYears", DisputeOrInvestmentYears, 1, 20);
         Range("workloadCapPer12Months", WorkloadCapPer12Months, 0, 366);
         Range("cooldownMonthsSameApplicant", CooldownMonthsSameApplicant, 0, 120);
+        // The statutory 回避 grounds, the registry's own state, the experts' declarations and the administrators' recorded
+        // exclusions always apply: a rule set may tune windows and practice rules, never switch these off (decision 010).
+        foreach (var (field, on) in Mandatory())
+        {
+            if (!on)
+                errors[$"settings.{field}"] = ["is a mandatory 回避 rule and cannot be switched off / 法定回避规则，不能关闭"];
+        }
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
     }

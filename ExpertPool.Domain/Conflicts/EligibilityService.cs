@@ -359,14 +359,24 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             // the few projects' codes are read afterwards, and text is made for candidates only.
             var placeholders = IdRowReader.Parameters(2, applicants.Count);
             var hits = new List<(Guid ExpertId, Guid ApplicantId, DateOnly? Day, Guid ProjectId)>();
-            await IdRowReader.ReadAsync(db, $"""
-                SELECT "ExpertId", "ApplicantOrganisationId", "ReviewDate", "ProjectId" FROM "expert_engagements"
-                WHERE "ApplicantOrganisationId" IN ({placeholders}) AND "ReviewDate" > @p0 AND "ReviewDate" < @p1
-                """, [since, until, .. applicants.Cast<object>()], (id, row) =>
+            void Hit(Guid id, IdRow row)
             {
                 if (IsCandidate(id))
                     hits.Add((id, row.Guid(1), row.Date(2), row.Guid(3)));
-            }, ct);
+            }
+            // The engagement keeps the applicant of its project from the covering index; a project with several
+            // applicants is found through its parties as well (the same engagement from both reads gives one reason).
+            await IdRowReader.ReadAsync(db, $"""
+                SELECT "ExpertId", "ApplicantOrganisationId", "ReviewDate", "ProjectId" FROM "expert_engagements"
+                WHERE "ApplicantOrganisationId" IN ({placeholders}) AND "ReviewDate" > @p0 AND "ReviewDate" < @p1
+                """, [since, until, .. applicants.Cast<object>()], Hit, ct);
+            await IdRowReader.ReadAsync(db, $"""
+                SELECT e."ExpertId", pp."OrganisationId", e."ReviewDate", e."ProjectId"
+                FROM "project_parties" pp JOIN "expert_engagements" e ON e."ProjectId" = pp."ProjectId"
+                WHERE pp."OrganisationId" IN ({placeholders}) AND pp."Role" = '{nameof(PartyRole.Applicant)}'
+                  AND (e."ApplicantOrganisationId" IS NULL OR e."ApplicantOrganisationId" <> pp."OrganisationId")
+                  AND e."ReviewDate" > @p0 AND e."ReviewDate" < @p1
+                """, [since, until, .. applicants.Cast<object>()], Hit, ct);
             if (hits.Count == 0)
                 return;
             var projectIds = hits.Select(h => h.ProjectId).Distinct().ToList();

@@ -67,18 +67,20 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
 
         var project = await CreateProjectAsync(parties: [new { organisationId = applicant, role = "Applicant" }, new { organisationId = partner, role = "Partner" }],
             preparers: [new { expertId = preparer, note = "编写申报书" }]);
+        // The workload experts' engagements belong to another project with no parties, so only the cap applies to them.
+        var elsewhere = await CreateProjectAsync();
         await using (var db = Factory.Database.CreateContext())
         {
             for (var i = 0; i < 10; i++)
-                db.ExpertEngagements.Add(ExpertEngagement.Confirm(tenEngagements, project, null, null, new DateOnly(2026, 1 + i, 10), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
+                db.ExpertEngagements.Add(ExpertEngagement.Confirm(tenEngagements, elsewhere, null, null, new DateOnly(2026, 1 + i, 10), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
             for (var i = 0; i < 9; i++)
-                db.ExpertEngagements.Add(ExpertEngagement.Confirm(nineEngagements, project, null, null, new DateOnly(2026, 1 + i, 10), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
-            db.ExpertEngagements.Add(ExpertEngagement.Confirm(nineEngagements, project, null, null, new DateOnly(2025, 11, 30), new DateTime(2025, 11, 1, 0, 0, 0, DateTimeKind.Utc)));
+                db.ExpertEngagements.Add(ExpertEngagement.Confirm(nineEngagements, elsewhere, null, null, new DateOnly(2026, 1 + i, 10), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
+            db.ExpertEngagements.Add(ExpertEngagement.Confirm(nineEngagements, elsewhere, null, null, new DateOnly(2025, 11, 30), new DateTime(2025, 11, 1, 0, 0, 0, DateTimeKind.Utc)));
             // Five in December 2025 and five in 2026, all inside the 12 months before the review on 2026-12-02.
             for (var i = 0; i < 5; i++)
             {
-                db.ExpertEngagements.Add(ExpertEngagement.Confirm(tenAcrossYears, project, null, null, new DateOnly(2025, 12, 10 + i), new DateTime(2025, 11, 1, 0, 0, 0, DateTimeKind.Utc)));
-                db.ExpertEngagements.Add(ExpertEngagement.Confirm(tenAcrossYears, project, null, null, new DateOnly(2026, 2 + i, 1), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
+                db.ExpertEngagements.Add(ExpertEngagement.Confirm(tenAcrossYears, elsewhere, null, null, new DateOnly(2025, 12, 10 + i), new DateTime(2025, 11, 1, 0, 0, 0, DateTimeKind.Utc)));
+                db.ExpertEngagements.Add(ExpertEngagement.Confirm(tenAcrossYears, elsewhere, null, null, new DateOnly(2026, 2 + i, 1), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
             }
             db.ExpertEngagements.Add(ExpertEngagement.Confirm(cooling, project, null, applicant, new DateOnly(2026, 8, 1), new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc)));
             await db.SaveChangesAsync();
@@ -161,6 +163,10 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         (await ProblemAsync(missingReason, HttpStatusCode.BadRequest))["errors"]!["changeReason"].Should().NotBeNull();
         var badValue = await Admin.PutAsJsonAsync("/api/conflict-rules/AwardEvaluation", new { changeReason = "x", settings = new { labourRelationYears = 0 } });
         (await ProblemAsync(badValue, HttpStatusCode.BadRequest))["errors"]!["settings.labourRelationYears"].Should().NotBeNull();
+        var switchedOff = await Admin.PutAsJsonAsync("/api/conflict-rules/AwardEvaluation", new { changeReason = "x", settings = new { statusAndTerm = false, manualExclusions = false, familyRelation = false, availability = false } });
+        var offErrors = (await ProblemAsync(switchedOff, HttpStatusCode.BadRequest))["errors"]!.AsObject();
+        offErrors.Select(e => e.Key).Should().BeEquivalentTo(["settings.statusAndTerm", "settings.manualExclusions", "settings.familyRelation"], "availability is a practice rule a scope may turn off");
+        offErrors["settings.statusAndTerm"]![0]!.GetValue<string>().Should().Contain("法定回避规则");
 
         var changed = await Ok(Admin.PutAsJsonAsync("/api/conflict-rules/AwardEvaluation", new { changeReason = "评优项目回避期延长至5年，启用地域回避", settings = new { labourRelationYears = 5, regionAvoidance = true } }));
         changed.StatusCode.Should().Be(HttpStatusCode.Created);
@@ -480,6 +486,34 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var u = (await updated.Content.ReadFromJsonAsync<JsonObject>())!;
         u["parties"]![0]!["role"]!.GetValue<string>().Should().Be("Partner");
         u["preparers"]!.AsArray().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_cooldown_follows_every_applicant_of_an_earlier_project_not_only_the_first()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var first = await CreateOrganisationAsync("联合申请甲" + TestData.Suffix());
+        var second = await CreateOrganisationAsync("联合申请乙" + TestData.Suffix());
+        var reviewer = await ActiveExpertAsync(r, "评过联合项目");
+        var control = await ActiveExpertAsync(r, "对照");
+        var joint = await CreateProjectAsync(parties: [new { organisationId = first, role = "Applicant" }, new { organisationId = second, role = "Applicant" }]);
+        await using (var db = Factory.Database.CreateContext())
+        {
+            // What a confirmation stores: one engagement, with one applicant of the project.
+            db.ExpertEngagements.Add(ExpertEngagement.Confirm(reviewer, joint, null, first, new DateOnly(2026, 8, 1), new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc)));
+            await db.SaveChangesAsync();
+        }
+
+        foreach (var applicant in new[] { second, first })
+        {
+            var later = await CreateProjectAsync(parties: [new { organisationId = applicant, role = "Applicant" }]);
+            var request = await ScheduleAsync(later, new { specialtyCode = r.Leaf1, count = 1, backups = 0 });
+            var reasons = ReasonsByExpert(await EligibilityAsync(request));
+            reasons.Should().ContainKey(Id(reviewer));
+            reasons[Id(reviewer)].Should().ContainSingle().Which.Should().StartWith("cooldown:").And.Contain("2026-08-01");
+            reasons.Should().NotContainKey(Id(control));
+        }
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------
