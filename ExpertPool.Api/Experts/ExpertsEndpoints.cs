@@ -117,10 +117,10 @@ public static class ExpertsEndpoints
     }
 
     public static async Task<Results<Ok<ExpertDto>, ProblemHttpResult>> UpdateExpert(
-        Guid id, ExpertRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, ExpertRegistry registry, HttpContext http, CancellationToken ct)
+        Guid id, ExpertRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, ExpertRegistry registry, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
         var expected = await ExpectedVersionAsync(ifMatch, id, registry, required: true, ct);
-        var expert = await registry.UpdateAsync(id, expected!.Value, request.ToInput(), ct);
+        var expert = await registry.UpdateAsync(id, expected!.Value, request.ToInput(), user.Actor(), ct);
         http.Response.Headers.ETag = ETag(expert.Version);
         return TypedResults.Ok(ExpertDto.From(expert, personalData: true));
     }

@@ -28,7 +28,7 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
         return expert;
     }
 
-    public async Task<Expert> UpdateAsync(Guid id, int expectedVersion, ExpertInput input, CancellationToken ct)
+    public async Task<Expert> UpdateAsync(Guid id, int expectedVersion, ExpertInput input, string actor, CancellationToken ct)
     {
         var expert = await LoadAsync(id, ct);
         if (expert.Version != expectedVersion)
@@ -41,9 +41,30 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
         await EnsureUniqueAsync(draft, id, ct);
         if (db.Entry(employer!).State == EntityState.Detached)
             db.Organisations.Add(employer!);
-        expert.Update(draft, employer!, specialties, clock.GetUtcNow().UtcDateTime);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var previousEmployer = expert.EmployerId;
+        expert.Update(draft, employer!, specialties, now);
+        if (previousEmployer != expert.EmployerId)
+            await KeepEmploymentHistoryAsync(expert, previousEmployer, actor, now, ct);
         await SaveAsync(ct);
         return expert;
+    }
+
+    /// <summary>
+    /// A change of employer must not erase the labour look-back (回避 within N years of leaving): the employment with the
+    /// previous employer is kept as a relation that ended today. An ongoing employment relation with that employer is
+    /// ended; otherwise one is recorded, start unknown. Today is the latest the employment can have ended, so the
+    /// look-back is never shorter than the truth; an administrator who knows the real dates records them.
+    /// </summary>
+    private async Task KeepEmploymentHistoryAsync(Expert expert, Guid previousEmployer, string actor, DateTime now, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(now);
+        var note = $"工作单位变更，自动记录 / employer changed, recorded automatically by {actor}";
+        var ongoing = await db.ExpertRelations.Where(r => r.ExpertId == expert.Id && r.OrganisationId == previousEmployer && r.Kind == RelationKind.Employment && r.To == null).ToListAsync(ct);
+        foreach (var relation in ongoing)
+            relation.End(relation.From is { } from && from > today ? from : today, note, now);
+        if (ongoing.Count == 0)
+            db.ExpertRelations.Add(ExpertRelation.Create(expert.Id, previousEmployer, RelationKind.Employment, null, today, note, actor, now));
     }
 
     public async Task<Expert> ChangeStatusAsync(Guid id, int? expectedVersion, ExpertStatus target, string? reason, string actor, CancellationToken ct)

@@ -516,6 +516,36 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         }
     }
 
+    [Fact]
+    public async Task Changing_an_experts_employer_keeps_the_old_employment_for_the_labour_look_back()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var oldName = "老东家检测公司" + TestData.Suffix();
+        var oldCode = TestData.CreditCode();
+        var oldEmployer = await CreateOrganisationAsync(oldName, creditCode: oldCode);
+        var mover = await ActiveExpertAsync(r, "昨日跳槽", employer: oldName, creditCode: oldCode);
+
+        var current = await Admin.GetAsync($"/api/experts/{mover}");
+        var body = (await current.Content.ReadFromJsonAsync<JsonObject>())!;
+        var update = JsonNode.Parse(JsonSerializer.Serialize(NewExpert(r, name: "昨日跳槽", employer: "新单位" + TestData.Suffix())))!.AsObject();
+        foreach (var field in new[] { "idNumber", "email", "phone", "gender", "birthYear" })
+            update[field] = body[field]?.DeepClone();
+        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/experts/{mover}") { Content = JsonContent.Create(update) };
+        put.Headers.IfMatch.Add(current.Headers.ETag!);
+        await Ok(Admin.SendAsync(put));
+
+        var relations = await Admin.GetFromJsonAsync<JsonArray>($"/api/experts/{mover}/relations");
+        var kept = relations!.Single(x => x!["organisationId"]!.GetValue<string>() == oldEmployer.ToString());
+        kept!["kind"]!.GetValue<string>().Should().Be("Employment");
+        kept["to"]!.GetValue<string>().Should().Be(DateOnly.FromDateTime(Factory.Clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd"));
+
+        var project = await CreateProjectAsync(parties: [new { organisationId = oldEmployer, role = "Applicant" }]);
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Leaf1, count = 1, backups = 0 });
+        var reasons = ReasonsByExpert(await EligibilityAsync(request));
+        reasons[Id(mover)].Should().ContainSingle().Which.Should().StartWith("labour-relation:", "they left the applicant today, well within 3 years");
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------
 
     private static string Id(Guid id) => id.ToString("D");
