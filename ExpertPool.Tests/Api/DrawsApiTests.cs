@@ -141,7 +141,8 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     public async Task A_request_is_drawn_once_and_draw_rows_cannot_be_updated_or_deleted()
     {
         if (NotConfigured) return;
-        var (_, request, _) = await ScheduledPanelAsync();
+        var (_, request, experts) = await ScheduledPanelAsync();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = experts[^1], reason = "与申请单位有未登记的合作" }));
         AtDrawTime();
         await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "42" }));
         var draw = await DrawAsync(request);
@@ -163,6 +164,41 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         (await deleteSelections.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("append-only");
         (await updateEntropy.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("append-only");
         (await db.DrawSelections.CountAsync(s => s.DrawRecordId == id)).Should().Be(7);
+
+        // The attempt itself: the drawn request, its quotas and its exclusions cannot be changed or removed either.
+        var key = Factory.Database.Provider == ExpertPool.Domain.Persistence.DatabaseProvider.Sqlite ? request.ToString().ToUpperInvariant() : request.ToString();
+        var attempts = new List<string>
+        {
+            $"UPDATE {q}panel_requests{q} SET \"Status\" = 'Scheduled' WHERE \"Id\" = '{key}'",
+            $"DELETE FROM {q}panel_requests{q} WHERE \"Id\" = '{key}'",
+            $"UPDATE {q}panel_quotas{q} SET \"Count\" = 1",
+            $"DELETE FROM {q}manual_exclusions{q} WHERE \"PanelRequestId\" = '{key}'",
+            $"UPDATE {q}conflict_rule_sets{q} SET \"ChangeReason\" = 'x'",
+        };
+        if (Factory.Database.Provider == ExpertPool.Domain.Persistence.DatabaseProvider.Postgres)
+            attempts.AddRange(["TRUNCATE draw_records, draw_selections, draw_entropy CASCADE", "TRUNCATE panel_requests CASCADE"]);
+        foreach (var sql in attempts)
+        {
+            var run = () => db.Database.ExecuteSqlRawAsync(sql);
+            (await run.Should().ThrowAsync<Exception>(sql)).Which.Message.Should().Contain("append-only", sql);
+        }
+        (await db.PanelRequests.AsNoTracking().SingleAsync(r => r.Id == request)).Status.Should().Be(PanelRequestStatus.Drawn);
+        (await db.DrawRecords.CountAsync(d => d.Id == id)).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_scheduled_request_can_still_be_cancelled_but_its_commitment_cannot_be_rewritten()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync();
+        await using var db = Factory.Database.CreateContext();
+        var q = Factory.Database.Provider == ExpertPool.Domain.Persistence.DatabaseProvider.Sqlite ? "\"" : "";
+        var key = Factory.Database.Provider == ExpertPool.Domain.Persistence.DatabaseProvider.Sqlite ? request.ToString().ToUpperInvariant() : request.ToString();
+        var sql = $"UPDATE {q}panel_requests{q} SET \"Commitment\" = '00' WHERE \"Id\" = '{key}'";
+        var rewrite = () => db.Database.ExecuteSqlRawAsync(sql);
+        (await rewrite.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("append-only");
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/cancel", new { reason = "项目延期" }));
+        (await db.PanelRequests.AsNoTracking().SingleAsync(r => r.Id == request)).Status.Should().Be(PanelRequestStatus.Cancelled);
     }
 
     [Fact]
