@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
@@ -24,11 +25,15 @@ public static class DrawRecordVerification
         var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).AsSplitQuery().FirstOrDefaultAsync(r => r.Id == drawId, ct)
             ?? throw new NotFoundException("Draw", drawId);
         var published = await db.PanelRequests.AsNoTracking().Where(r => r.Id == record.PanelRequestId).Select(r => r.Commitment).FirstAsync(ct);
-        return Verify(record, published);
+        var entropyTimes = await db.DrawEntropies.AsNoTracking().Where(e => e.PanelRequestId == record.PanelRequestId).Select(e => e.EnteredAt).ToListAsync(ct);
+        return Verify(record, published, entropyTimes);
     }
 
+    /// <param name="record">The stored draw.</param>
     /// <param name="publishedCommitment">The commitment shown when the draw was scheduled.</param>
-    public static DrawVerificationResult Verify(DrawRecord record, string publishedCommitment)
+    /// <param name="entropyEnteredAt">When each external entropy value of the request was entered, when known: commit-then-reveal
+    /// holds only if every value came after the commitment and no later than the draw.</param>
+    public static DrawVerificationResult Verify(DrawRecord record, string publishedCommitment, IReadOnlyList<DateTime>? entropyEnteredAt = null)
     {
         var checks = new List<VerificationCheck>();
         var doc = ReadDocument(record, checks);
@@ -52,8 +57,42 @@ public static class DrawRecordVerification
                 same ? null : firstDiff.Second ?? (stored.Count > documented.Count ? stored[documented.Count] : "(none)")));
         }
 
+        if (doc is not null)
+        {
+            // The row's own columns (shown by the API) must say what the document says.
+            Same("storedCommitment", record.Commitment, doc.Commitment);
+            Same("storedNonce", record.Nonce, doc.Nonce);
+            Same("storedPoolHash", record.PoolHash, doc.PoolHash);
+            Same("storedSeed", record.Seed, doc.Seed);
+            Same("storedRuleSetVersion", record.RuleSetVersion.ToString(CultureInfo.InvariantCulture), doc.RuleSetVersion.ToString(CultureInfo.InvariantCulture));
+            Same("storedOutcome", record.Outcome == DrawRecordOutcome.Succeeded ? "succeeded" : "failed", doc.Succeeded ? "succeeded" : "failed");
+        }
+        checks.Add(Timeline(record, entropyEnteredAt ?? []));
+
         var failed = checks.FirstOrDefault(c => !c.Passed);
         return new DrawVerificationResult(record.Id, failed is null, failed?.Name, checks);
+
+        void Same(string name, string stored, string documented) =>
+            checks.Add(new(name, string.Equals(stored, documented, StringComparison.Ordinal), documented, stored));
+    }
+
+    /// <summary>
+    /// Commit, then reveal, in time: committed ≤ scheduled ≤ executed, and every entropy value entered after the commitment
+    /// and no later than the draw. Expected and actual name the first step out of order.
+    /// </summary>
+    private static VerificationCheck Timeline(DrawRecord record, IReadOnlyList<DateTime> entropyEnteredAt)
+    {
+        static string Iso(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        if (record.ScheduledDrawAt < record.CommittedAt)
+            return new("timeline", false, $"committedAt {Iso(record.CommittedAt)} <= scheduledDrawAt", $"scheduledDrawAt {Iso(record.ScheduledDrawAt)}");
+        if (record.ExecutedAt < record.ScheduledDrawAt)
+            return new("timeline", false, $"scheduledDrawAt {Iso(record.ScheduledDrawAt)} <= executedAt", $"executedAt {Iso(record.ExecutedAt)}");
+        foreach (var at in entropyEnteredAt.Order())
+        {
+            if (at <= record.CommittedAt || at > record.ExecutedAt)
+                return new("timeline", false, $"entropy entered after committedAt {Iso(record.CommittedAt)} and by executedAt {Iso(record.ExecutedAt)}", $"entropy enteredAt {Iso(at)}");
+        }
+        return new("timeline", true, null, null);
     }
 
     /// <summary>

@@ -187,6 +187,37 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task Verification_checks_the_rows_own_columns_and_that_the_entropy_came_after_the_commitment()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync();
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "1618" }));
+        var draw = await DrawAsync(request);
+        var result = await (await Ok(Auditor.PostAsync($"/api/draws/{draw["id"]}/verify", null))).Content.ReadFromJsonAsync<JsonObject>();
+        result!["checks"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).Should().Contain(["storedNonce", "storedSeed", "storedPoolHash", "timeline"]);
+        result["matches"]!.GetValue<bool>().Should().BeTrue(result.ToJsonString());
+
+        await using var db = Factory.Database.CreateContext();
+        var id = Guid.Parse(draw["id"]!.GetValue<string>());
+        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).SingleAsync(r => r.Id == id);
+        var commitment = record.Commitment;
+        DrawRecordVerification.Verify(record, commitment, [DrawAt]).Matches.Should().BeTrue();
+
+        // Entropy that existed before the commitment could have been known when the nonce was chosen.
+        var early = DrawRecordVerification.Verify(record, commitment, [record.CommittedAt.AddMinutes(-1)]);
+        early.FirstDivergence.Should().Be("timeline");
+        early.Checks.Single(c => c.Name == "timeline").Actual.Should().StartWith("entropy enteredAt");
+        DrawRecordVerification.Verify(record, commitment, [record.ExecutedAt.AddSeconds(1)]).FirstDivergence.Should().Be("timeline");
+
+        // A row whose seed column disagrees with its document (the API shows the column).
+        typeof(DrawRecord).GetProperty(nameof(DrawRecord.Seed))!.SetValue(record, new string('0', 64));
+        var tampered = DrawRecordVerification.Verify(record, commitment, [DrawAt]);
+        tampered.FirstDivergence.Should().Be("storedSeed");
+        tampered.Checks.Single(c => c.Name == "storedSeed").Actual.Should().Be(new string('0', 64));
+    }
+
+    [Fact]
     public async Task A_scheduled_request_can_still_be_cancelled_but_its_commitment_cannot_be_rewritten()
     {
         if (NotConfigured) return;
