@@ -207,12 +207,21 @@ def run(inp):
 
 
 def parse_nonce(text):
-    if not isinstance(text, str) or len(text) != 2 * NONCE_LENGTH:
+    # Exactly 64 lowercase hex digits, as the record writes them: bytes.fromhex alone would accept spaces and capitals.
+    if not isinstance(text, str) or len(text) != 2 * NONCE_LENGTH or any(c not in "0123456789abcdef" for c in text):
         return None
-    try:
-        return bytes.fromhex(text)
-    except ValueError:
-        return None
+    return bytes.fromhex(text)
+
+
+def same(a, b):
+    """Equal and of the same JSON type: in Python True == 1 and 1 == 1.0, in the record they are different values."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return a == b
 
 
 # ---------------------------------------------------------------- comparison
@@ -231,12 +240,14 @@ def expert_text(e):
 
 
 def shortfall_text(s):
-    return "null" if s is None else f"needed {s['needed']} available {s['available']}"
+    if not isinstance(s, dict):
+        return json.dumps(s)
+    return f"needed {s.get('needed')} available {s.get('available')}"
 
 
 def compare_experts(label, expected, actual):
     for i, (e, a) in enumerate(zip(expected, actual)):
-        if (e["rank"], e["expertId"], e["score"]) != (a.get("rank"), a.get("expertId"), a.get("score")):
+        if not same([e["rank"], e["expertId"], e["score"]], [a.get("rank"), a.get("expertId"), a.get("score")]):
             raise Divergence(f"{label} rank {i + 1}", expert_text(e), expert_text(a))
     if len(expected) != len(actual):
         raise Divergence(f"{label} count", len(expected), len(actual))
@@ -245,21 +256,21 @@ def compare_experts(label, expected, actual):
 def compare_selection(derived, recorded, check_entropy):
     """Same order of checks as DrawVerifier.Verify in C#."""
     for key in ("poolHash", "seed", "succeeded"):
-        if derived[key] != recorded[key]:
+        if not same(derived[key], recorded[key]):
             raise Divergence(key, json.dumps(derived[key]), json.dumps(recorded[key]))
     if len(derived["selection"]) != len(recorded["selection"]):
         raise Divergence("selection count", len(derived["selection"]), len(recorded["selection"]))
     for d, r in zip(derived["selection"], recorded["selection"]):
         label = f"quota {d['quotaKey']}"
-        if d["quotaKey"] != r["quotaKey"]:
+        if not same(d["quotaKey"], r["quotaKey"]):
             raise Divergence(f"{label} key", d["quotaKey"], r["quotaKey"])
         for key in ("eligibleCount", "availableCount"):
-            if d[key] != r[key]:
+            if not same(d[key], r[key]):
                 raise Divergence(f"{label} {key}", d[key], r[key])
         compare_experts(f"{label} member", d["members"], r["members"])
         compare_experts(f"{label} backup", d["backups"], r["backups"])
         for key in ("shortfall", "backupShortfall"):
-            if d[key] != r[key]:
+            if not same(d[key], r[key]):
                 raise Divergence(f"{label} {key}", shortfall_text(d[key]), shortfall_text(r[key]))
         if check_entropy and abs(round(d["entropyBits"], 6) - r["entropyBits"]) > 1e-6:
             raise Divergence(f"{label} entropyBits", round(d["entropyBits"], 6), r["entropyBits"])

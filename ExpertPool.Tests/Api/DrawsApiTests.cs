@@ -96,6 +96,23 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             node["externalEntropy"]![0]!["value"] = "5 8 2";
             await File.WriteAllTextAsync(file, node.ToJsonString());
             PythonVerifierTests.RunVerifier("--record", file).ExitCode.Should().Be(1, "changed entropy must not verify");
+
+            // Values Python would call equal but the record's JSON types tell apart: 1 for true, 1.0 for 1, a spaced nonce.
+            var wrongTypes = new (string Where, Action<JsonObject> Change)[]
+            {
+                ("succeeded", n => n["succeeded"] = 1),
+                ("member rank 1", n => n["selection"]![0]!["members"]![0]!["rank"] = JsonNode.Parse("1.0")),
+                ("nonce", n => n["nonce"] = n["nonce"]!.GetValue<string>()[..62].ToUpperInvariant() + " 0"),
+            };
+            foreach (var (where, change) in wrongTypes)
+            {
+                var changed = JsonNode.Parse(json)!.AsObject();
+                change(changed);
+                await File.WriteAllTextAsync(file, changed.ToJsonString());
+                var (code, text) = PythonVerifierTests.RunVerifier("--record", file);
+                code.Should().Be(1, where);
+                text.Should().Contain(where);
+            }
         }
         finally
         {
