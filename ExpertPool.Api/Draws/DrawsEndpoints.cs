@@ -122,7 +122,7 @@ public static class DrawsEndpoints
         var record = await db.DrawRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Draw", id);
         if (await IsSealedAsync(db, record, user, clock, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Sealed until the review starts / 评审开始前名单保密",
-                detail: "The panel list is visible only to administrators until the review starts.");
+                detail: "评审开始前，抽取名单仅管理员可见 / The panel list is visible only to administrators until the review starts.");
         return TypedResults.Content(record.Document, "application/json; charset=utf-8");
     }
 

@@ -94,7 +94,7 @@ public static class PanelRequestsEndpoints
         if (!string.IsNullOrWhiteSpace(status))
         {
             if (!Enum.TryParse<PanelRequestStatus>(status.Trim(), ignoreCase: true, out var st) || int.TryParse(status, out _))
-                throw new DomainValidationException("status", "must be one of Scheduled, Drawn, Failed, Cancelled");
+                throw new DomainValidationException("status", "must be one of Scheduled, Drawn, Failed, Cancelled / 状态不正确");
             query = query.Where(r => r.Status == st);
         }
         var total = await query.CountAsync(ct);

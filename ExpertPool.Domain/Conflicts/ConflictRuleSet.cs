@@ -69,7 +69,7 @@ public sealed record ConflictRuleSettings
         void Range(string field, int value, int min, int max)
         {
             if (value < min || value > max)
-                errors[$"settings.{field}"] = [$"must be between {min} and {max}"];
+                errors[$"settings.{field}"] = [$"must be between {min} and {max} / 取值须在 {min} 至 {max} 之间"];
         }
         Range("labourRelationYears", LabourRelationYears, 1, 20);
         Range("governanceRelationYears", GovernanceRelationYears, 1, 20);

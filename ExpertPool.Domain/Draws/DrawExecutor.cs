@@ -193,8 +193,12 @@ public sealed class DrawExecutor(
                 .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
                 .Take(3)
                 .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} ×{g.Count()}"));
+            // Experts eligible for this quota but already drawn for an earlier, overlapping one are not available to it.
+            var eligible = report.Quotas.FirstOrDefault(x => x.Key == q.Key)?.EligibleCount ?? q.Shortfall!.Available;
+            var takenEarlier = eligible - q.Shortfall!.Available;
+            var overlap = takenEarlier > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {takenEarlier} drawn for earlier overlapping quotas / {takenEarlier} 人已被前序配额抽中") : "";
             parts.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{q.Key}: needs {q.Shortfall!.Needed}, {q.Shortfall.Available} available (excluded most by: {string.Join(", ", top)})"));
+                $"{q.Key}: 需要 {q.Shortfall.Needed} 人，可用 {q.Shortfall.Available} 人 / needs {q.Shortfall.Needed}, {q.Shortfall.Available} available (excluded most by / 主要回避规则: {string.Join(", ", top)}{overlap})"));
         }
         return "Not enough eligible experts / 符合条件的专家不足 — " + string.Join("; ", parts);
     }

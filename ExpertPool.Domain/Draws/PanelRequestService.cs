@@ -40,7 +40,7 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         if (supervisor.Length == 0)
             Fail("supervisorName", "is required: a supervisor witnesses the draw / 必须指定监督人");
         else if (supervisor.Length > PanelRequest.SupervisorMax)
-            Fail("supervisorName", $"must be at most {PanelRequest.SupervisorMax} characters");
+            Fail("supervisorName", $"must be at most {PanelRequest.SupervisorMax} characters / 不能超过 {PanelRequest.SupervisorMax} 个字符");
 
         var drawAt = input.ScheduledDrawAt?.ToUniversalTime();
         var deadline = input.ReplyDeadline?.ToUniversalTime();
@@ -81,7 +81,7 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
             if (string.IsNullOrEmpty(redrawReason))
                 Fail("redrawReason", "is required for a re-draw / 重新抽取必须说明理由");
             else if (redrawReason.Length > PanelRequest.ReasonMax)
-                Fail("redrawReason", $"must be at most {PanelRequest.ReasonMax} characters");
+                Fail("redrawReason", $"must be at most {PanelRequest.ReasonMax} characters / 不能超过 {PanelRequest.ReasonMax} 个字符");
             if (superseded is null)
                 Fail("supersedesRequestId", $"unknown panel request '{oldId}' / 原抽取申请不存在");
             else if (project is not null && superseded.ProjectId != project.Id)

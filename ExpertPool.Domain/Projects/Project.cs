@@ -103,7 +103,7 @@ public sealed partial class Project
             errors["name"] = [$"is required, at most {NameMax} characters / 必填"];
         EngagementType type = default;
         if (!TryParseEngagementType(engagementType, out type))
-            errors["engagementType"] = [$"must be one of {string.Join(", ", Enum.GetNames<EngagementType>())}"];
+            errors["engagementType"] = [$"must be one of {string.Join(", ", Enum.GetNames<EngagementType>())} / 业务类型不正确"];
         var starts = reviewStartsAt.HasValue ? reviewStartsAt.Value.ToUniversalTime() : default;
         if (reviewStartsAt is null)
             errors["reviewStartsAt"] = ["is required / 必填"];
@@ -123,7 +123,7 @@ public sealed partial class Project
         for (var i = 0; i < partyList.Count; i++)
         {
             if (!Enum.IsDefined(partyList[i].Role))
-                errors[$"parties[{i}].role"] = ["must be one of Applicant, Partner, Supplier, Other"];
+                errors[$"parties[{i}].role"] = ["must be one of Applicant, Partner, Supplier, Other / 参与方角色不正确"];
             if (partyList.Take(i).Any(x => x.OrganisationId == partyList[i].OrganisationId))
                 errors[$"parties[{i}].organisationId"] = ["is listed twice / 重复"];
         }

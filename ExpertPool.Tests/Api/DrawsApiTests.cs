@@ -324,7 +324,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var draw = await DrawAsync(request);
 
         draw["outcome"]!.GetValue<string>().Should().Be("Failed");
-        draw["failureReason"]!.GetValue<string>().Should().Contain("Q1: needs 5, 3 available").And.Contain("manual-exclusion");
+        draw["failureReason"]!.GetValue<string>().Should().Contain("Q1: 需要 5 人，可用 3 人 / needs 5, 3 available").And.Contain("manual-exclusion");
         draw["selections"]!.AsArray().Should().BeEmpty();
         (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["status"]!.GetValue<string>().Should().Be("Failed");
         var verify = await (await Ok(Auditor.PostAsync($"/api/draws/{draw["id"]}/verify", null))).Content.ReadFromJsonAsync<JsonObject>();
@@ -420,6 +420,25 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         await using var db = Factory.Database.CreateContext();
         (await db.DrawRecords.CountAsync(d => d.PanelRequestId == request)).Should().Be(0);
         (await db.PanelRequests.SingleAsync(r => r.Id == request)).Status.Should().Be(PanelRequestStatus.Scheduled);
+    }
+
+    [Fact]
+    public async Task A_quota_left_short_by_an_earlier_overlapping_quota_says_so_in_both_languages()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i < 3; i++)
+            await ActiveExpertAsync(r, $"重叠专家{i}");
+        var project = await CreateProjectAsync();
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 3, backups = 0 }, new { specialtyCode = r.Leaf1, count = 1, backups = 0 });
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "11" }));
+
+        var draw = await DrawAsync(request);
+
+        draw["outcome"]!.GetValue<string>().Should().Be("Failed");
+        draw["failureReason"]!.GetValue<string>().Should().Contain("Q2: 需要 1 人，可用 0 人 / needs 1, 0 available")
+            .And.Contain("3 drawn for earlier overlapping quotas / 3 人已被前序配额抽中");
     }
 
     [Fact]
