@@ -48,16 +48,23 @@ public static class ConflictRulesEndpoints
         return TypedResults.Ok(rows.Select(RuleSetDto.From).ToList());
     }
 
-    /// <summary>Creates the next version of the scope; the change reason is mandatory. Existing versions never change.</summary>
+    /// <summary>
+    /// Creates the scope's next version; the change reason is mandatory and existing versions never change. Version numbers
+    /// run across all scopes (the highest of any scope, plus one), so the number a draw record hashes names one rule set.
+    /// </summary>
     public static async Task<Created<RuleSetDto>> ChangeRuleSet(string scope, RuleSetChangeRequest request, ExpertPoolDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
     {
         var type = ConflictRuleSet.ParseScope(scope);
-        var current = await ConflictRuleSets.CurrentOfScopeAsync(db, ConflictRuleSet.ScopeOf(type), ct);
-        var next = ConflictRuleSet.NewVersion(type, current?.Version ?? 0, request.Settings, request.ChangeReason, user.Actor(), clock.GetUtcNow().UtcDateTime);
+        // Checked before the lock, so bad input never waits for it.
+        ConflictRuleSet.NewVersion(type, 0, request.Settings, request.ChangeReason, user.Actor(), clock.GetUtcNow().UtcDateTime);
+        await using var transaction = await db.BeginRuleSetChangeAsync(ct);
+        var highest = await db.ConflictRuleSets.MaxAsync(r => (int?)r.Version, ct) ?? 0;
+        var next = ConflictRuleSet.NewVersion(type, highest, request.Settings, request.ChangeReason, user.Actor(), clock.GetUtcNow().UtcDateTime);
         db.ConflictRuleSets.Add(next);
         try
         {
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(CancellationToken.None);
         }
         catch (DbUpdateException ex)
         {

@@ -106,7 +106,7 @@ public sealed class ConflictRuleSet
 
     public Guid Id { get; private set; }
 
-    /// <summary>"default" or the engagement type's name; versions increase per scope.</summary>
+    /// <summary>"default" or the engagement type's name. The current version of a scope is its highest.</summary>
     public string Scope { get; private set; } = DefaultScope;
 
     public int Version { get; private set; }
@@ -128,7 +128,7 @@ public sealed class ConflictRuleSet
         throw new DomainValidationException("scope", $"must be 'default' or one of {string.Join(", ", Enum.GetNames<EngagementType>())}");
     }
 
-    /// <summary>The next version for a scope. <paramref name="previousVersion"/> is the scope's current version, 0 when none.</summary>
+    /// <summary>The next version. <paramref name="previousVersion"/> is the highest version of any scope (versions are numbered across scopes), 0 when none.</summary>
     public static ConflictRuleSet NewVersion(EngagementType? type, int previousVersion, ConflictRuleSettings? settings, string? changeReason, string actor, DateTime now)
     {
         var s = settings ?? throw new DomainValidationException("settings", "is required / 必填");

@@ -35,6 +35,12 @@ public abstract class ExpertPoolDbContext : DbContext
     /// </summary>
     public abstract Task<IAsyncDisposable> BeginReadSnapshotAsync(CancellationToken ct);
 
+    /// <summary>
+    /// A write transaction in which no other rule-set version can be created: rule-set versions are numbered across all
+    /// scopes, so the next number is read and written under one lock (decision 010).
+    /// </summary>
+    public abstract Task<IDbContextTransaction> BeginRuleSetChangeAsync(CancellationToken ct);
+
     public DbSet<Expert> Experts => Set<Expert>();
     public DbSet<ExpertSpecialty> ExpertSpecialties => Set<ExpertSpecialty>();
     public DbSet<ExpertStatusChange> ExpertStatusChanges => Set<ExpertStatusChange>();
@@ -80,6 +86,10 @@ public sealed class SqliteExpertPoolDbContext(DbContextOptions<SqliteExpertPoolD
     /// <summary>BEGIN IMMEDIATE: one WAL snapshot for every read, and the write lock is ours before the first read, so the
     /// commit cannot fail on a snapshot that another writer moved on from.</summary>
     public override Task<IDbContextTransaction> BeginSnapshotTransactionAsync(CancellationToken ct) =>
+        Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+
+    /// <summary>SQLite has one writer at a time: the immediate write lock covers reading the next version number.</summary>
+    public override Task<IDbContextTransaction> BeginRuleSetChangeAsync(CancellationToken ct) =>
         Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
 
     /// <summary>A deferred BEGIN: the WAL snapshot is taken at the first read and no write lock is ever asked for.</summary>
@@ -134,4 +144,12 @@ public sealed class PostgresExpertPoolDbContext(DbContextOptions<PostgresExpertP
     /// <summary>REPEATABLE READ as well; it writes nothing, so it cannot fail on a concurrent change, and disposing rolls back.</summary>
     public override async Task<IAsyncDisposable> BeginReadSnapshotAsync(CancellationToken ct) =>
         await Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+
+    /// <summary>READ COMMITTED plus a lock that only other rule-set changes wait for (readers are never blocked).</summary>
+    public override async Task<IDbContextTransaction> BeginRuleSetChangeAsync(CancellationToken ct)
+    {
+        var transaction = await Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        await Database.ExecuteSqlRawAsync("LOCK TABLE conflict_rule_sets IN SHARE ROW EXCLUSIVE MODE", ct);
+        return transaction;
+    }
 }

@@ -159,6 +159,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var request = await ScheduleAsync(project, new { specialtyCode = r.Leaf1, count = 1, backups = 0 });
         (await EligibilityAsync(request))["quotas"]![0]!["eligibleCount"]!.GetValue<int>().Should().Be(2);
 
+        var highestBefore = (await Admin.GetFromJsonAsync<JsonArray>("/api/conflict-rules"))!.Max(x => x!["version"]!.GetValue<int>());
         var missingReason = await Admin.PutAsJsonAsync("/api/conflict-rules/AwardEvaluation", new { settings = new { labourRelationYears = 5 } });
         (await ProblemAsync(missingReason, HttpStatusCode.BadRequest))["errors"]!["changeReason"].Should().NotBeNull();
         var badValue = await Admin.PutAsJsonAsync("/api/conflict-rules/AwardEvaluation", new { changeReason = "x", settings = new { labourRelationYears = 0 } });
@@ -171,7 +172,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var changed = await Ok(Admin.PutAsJsonAsync("/api/conflict-rules/AwardEvaluation", new { changeReason = "评优项目回避期延长至5年，启用地域回避", settings = new { labourRelationYears = 5, regionAvoidance = true } }));
         changed.StatusCode.Should().Be(HttpStatusCode.Created);
         var version = (await changed.Content.ReadFromJsonAsync<JsonObject>())!;
-        version["version"]!.GetValue<int>().Should().Be(1, "the first version of this scope");
+        version["version"]!.GetValue<int>().Should().Be(highestBefore + 1, "versions are numbered across scopes, so a number names one rule set");
 
         var report = await EligibilityAsync(request);
         report["ruleSetId"]!.GetValue<string>().Should().Be(version["id"]!.GetValue<string>());
@@ -181,14 +182,27 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         reasons.Should().NotContainKey(Id(other), "the region rule only covers the project's city");
 
         var second = await Ok(Admin.PutAsJsonAsync("/api/conflict-rules/awardevaluation", new { changeReason = "恢复", settings = new { } }));
-        (await second.Content.ReadFromJsonAsync<JsonObject>())!["version"]!.GetValue<int>().Should().Be(2);
-        (await EligibilityAsync(request))["ruleSetVersion"]!.GetValue<int>().Should().Be(2);
+        (await second.Content.ReadFromJsonAsync<JsonObject>())!["version"]!.GetValue<int>().Should().Be(highestBefore + 2);
+        (await EligibilityAsync(request))["ruleSetVersion"]!.GetValue<int>().Should().Be(highestBefore + 2);
         var current = await Admin.GetFromJsonAsync<JsonArray>("/api/conflict-rules");
-        current!.Select(x => (x!["scope"]!.GetValue<string>(), x["version"]!.GetValue<int>())).Should().Contain([("default", 1), ("AwardEvaluation", 2)]);
+        current!.Select(x => (x!["scope"]!.GetValue<string>(), x["version"]!.GetValue<int>())).Should().Contain([("default", 1), ("AwardEvaluation", highestBefore + 2)]);
         var old = await Admin.GetFromJsonAsync<JsonObject>($"/api/conflict-rules/{version["id"]}");
         old!["settings"]!["labourRelationYears"]!.GetValue<int>().Should().Be(5, "old versions never change");
         var seeded = current!.Single(x => x!["scope"]!.GetValue<string>() == "default")!;
         seeded["settings"].Deserialize<ConflictRuleSettings>(WebJson).Should().Be(ConflictRuleSettings.Default);
+    }
+
+    [Fact]
+    public async Task Concurrent_rule_changes_in_different_scopes_get_different_version_numbers()
+    {
+        if (NotConfigured) return;
+        string[] scopes = ["Planning", "PolicyResearch", "TechnicalConsulting", "StandardDrafting"];
+        var responses = await Task.WhenAll(scopes.Select(scope =>
+            Admin.PutAsJsonAsync($"/api/conflict-rules/{scope}", new { changeReason = "并发修改 " + scope, settings = new { cooldownMonthsSameApplicant = 6 } })));
+        var versions = new List<int>();
+        foreach (var response in responses)
+            versions.Add((await (await Ok(Task.FromResult(response))).Content.ReadFromJsonAsync<JsonObject>())!["version"]!.GetValue<int>());
+        versions.Should().OnlyHaveUniqueItems("a version number must name one rule set");
     }
 
     [Fact]
