@@ -126,8 +126,15 @@ public static class DrawsEndpoints
         return TypedResults.Content(record.Document, "application/json; charset=utf-8");
     }
 
-    public static async Task<Ok<DrawVerificationResult>> VerifyDraw(Guid id, ExpertPoolDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await DrawRecordVerification.VerifyAsync(db, id, ct));
+    /// <summary>Anyone entitled may verify at any time; until the review starts, non-administrators see which checks passed, not their values.</summary>
+    public static async Task<Ok<DrawVerificationResult>> VerifyDraw(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        var result = await DrawRecordVerification.VerifyAsync(db, id, ct);
+        var projectId = await db.DrawRecords.Where(r => r.Id == id).Select(r => r.ProjectId).FirstAsync(ct);
+        var sealedForCaller = !user.SeesPersonalData()
+            && await db.Projects.AnyAsync(p => p.Id == projectId && p.ReviewStartsAt > clock.GetUtcNow().UtcDateTime, ct);
+        return TypedResults.Ok(sealedForCaller ? DrawRecordVerification.Sealed(result) : result);
+    }
 
     /// <summary>Every seat's invitation, in the order they went out: who confirmed, declined or let the deadline pass, and who replaced whom.</summary>
     public static async Task<Ok<List<InvitationDto>>> ListInvitations(Guid id, ExpertPoolDbContext db, CancellationToken ct)

@@ -364,19 +364,30 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 if (IsCandidate(id))
                     hits.Add((id, row.Guid(1), row.Date(2), row.Guid(3)));
             }
-            // The engagement keeps the applicant of its project from the covering index; a project with several
-            // applicants is found through its parties as well (the same engagement from both reads gives one reason).
+            // The engagement stores one applicant of its project (the covering index answers that). A project with
+            // several applicants is also found through its parties: only such projects are joined (few, and their
+            // engagements only), and only engagements the first read did not return.
             await IdRowReader.ReadAsync(db, $"""
                 SELECT "ExpertId", "ApplicantOrganisationId", "ReviewDate", "ProjectId" FROM "expert_engagements"
                 WHERE "ApplicantOrganisationId" IN ({placeholders}) AND "ReviewDate" > @p0 AND "ReviewDate" < @p1
                 """, [since, until, .. applicants.Cast<object>()], Hit, ct);
+            var firstRead = hits.Count;
+            const string applicantRole = nameof(PartyRole.Applicant);
             await IdRowReader.ReadAsync(db, $"""
                 SELECT e."ExpertId", pp."OrganisationId", e."ReviewDate", e."ProjectId"
                 FROM "project_parties" pp JOIN "expert_engagements" e ON e."ProjectId" = pp."ProjectId"
-                WHERE pp."OrganisationId" IN ({placeholders}) AND pp."Role" = '{nameof(PartyRole.Applicant)}'
-                  AND (e."ApplicantOrganisationId" IS NULL OR e."ApplicantOrganisationId" <> pp."OrganisationId")
+                WHERE pp."OrganisationId" IN ({placeholders}) AND pp."Role" = '{applicantRole}'
+                  AND EXISTS (SELECT 1 FROM "project_parties" other WHERE other."ProjectId" = pp."ProjectId"
+                              AND other."Role" = '{applicantRole}' AND other."OrganisationId" <> pp."OrganisationId")
+                  AND (e."ApplicantOrganisationId" IS NULL OR e."ApplicantOrganisationId" NOT IN ({placeholders}))
                   AND e."ReviewDate" > @p0 AND e."ReviewDate" < @p1
                 """, [since, until, .. applicants.Cast<object>()], Hit, ct);
+            // One reason per engagement: an engagement whose project had two of these applicants came back twice.
+            if (hits.Count > firstRead + 1)
+            {
+                var seen = hits.Take(firstRead).Select(h => (h.ExpertId, h.ProjectId, h.Day)).ToHashSet();
+                hits = [.. hits.Take(firstRead), .. hits.Skip(firstRead).Where(h => seen.Add((h.ExpertId, h.ProjectId, h.Day)))];
+            }
             if (hits.Count == 0)
                 return;
             var projectIds = hits.Select(h => h.ProjectId).Distinct().ToList();

@@ -34,9 +34,15 @@ public sealed class DrawExecutor(
     IOptions<DrawOptions> options,
     ILogger<DrawExecutor> logger)
 {
-    /// <summary>Adds external entropy to a scheduled request; accepted only within the window before the draw time.</summary>
+    /// <summary>
+    /// Adds the external entropy of a scheduled request: one value, accepted only within the window before the draw time.
+    /// One, because whoever can read the nonce could compute the panel from a first value and then pick a second that gives
+    /// the panel they want (decision 017). A value made of several public sources is entered as one text.
+    /// </summary>
     public async Task<DrawEntropy> AddEntropyAsync(Guid panelRequestId, string? source, string? value, string actor, CancellationToken ct)
     {
+        // Checked and written under the draw's own lock, so a value cannot arrive while a draw is being made.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.BeginSnapshotTransactionAsync(ct) : null;
         var request = await db.PanelRequests.FirstOrDefaultAsync(r => r.Id == panelRequestId, ct) ?? throw new NotFoundException("PanelRequest", panelRequestId);
         if (request.Status != PanelRequestStatus.Scheduled)
             throw new DomainConflictException($"The panel request is {request.Status}; entropy can only be added before the draw / 抽取已结束，不能再录入随机数.");
@@ -48,8 +54,22 @@ public sealed class DrawExecutor(
                 $"External entropy is accepted from {opensAt:yyyy-MM-dd HH:mm} UTC, shortly before the draw, so that it did not exist when the commitment was made / 外部随机数须在抽取前 {options.Value.EntropyWindow.TotalMinutes:0} 分钟内录入.");
         }
         var entropy = DrawEntropy.Create(request, source, value, actor, now);
+        if (await db.DrawEntropies.AnyAsync(e => e.PanelRequestId == request.Id, ct))
+            throw new DomainConflictException("External entropy has already been entered for this draw; a request takes one value. To use another, cancel the request with a reason and schedule a new one / 外部随机数已录入，每次抽取只能录入一次.");
         db.DrawEntropies.Add(entropy);
-        await db.SaveChangesAsync(ct);
+        // The request row is written too (unchanged): on PostgreSQL a draw that changed it meanwhile then fails this
+        // transaction, and a draw that began before this value committed fails its own; on SQLite the lock orders them.
+        db.Entry(request).Property(r => r.SupervisorName).IsModified = true;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            if (transaction is not null)
+                await transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (DbUpdateException ex)
+        {
+            throw new DomainConflictException("The request was drawn or changed while the entropy was being entered / 录入随机数时抽取申请已变化，请刷新.", ex);
+        }
         return entropy;
     }
 

@@ -13,27 +13,45 @@ namespace ExpertPool.Domain.Draws;
 /// <summary>One check of a stored draw against itself and against what was published before it.</summary>
 public sealed record VerificationCheck(string Name, bool Passed, string? Expected, string? Actual);
 
+/// <summary>A stored external entropy value of a request and when it was entered.</summary>
+public sealed record EnteredEntropy(string Source, string Value, DateTime EnteredAt);
+
 /// <summary>The outcome of re-deriving a stored draw: <see cref="FirstDivergence"/> names where it first differs.</summary>
 public sealed record DrawVerificationResult(Guid DrawId, bool Matches, string? FirstDivergence, IReadOnlyList<VerificationCheck> Checks);
 
 /// <summary>Re-derives a stored draw from its record alone and compares it with what was stored and published.</summary>
 public static class DrawRecordVerification
 {
+    /// <summary>
+    /// The result as a caller who may not yet see the panel gets it: which checks passed or failed, without their values
+    /// (a value can be the nonce, the seed or the pool hash, and with the public ranking they rebuild the panel).
+    /// </summary>
+    public static DrawVerificationResult Sealed(DrawVerificationResult result) => result with
+    {
+        Checks = result.Checks.Select(c => c with
+        {
+            Expected = c.Expected is null ? null : "sealed",
+            Actual = c.Actual is null ? null : "sealed",
+        }).ToList(),
+    };
+
     public static async Task<DrawVerificationResult> VerifyAsync(ExpertPoolDbContext db, Guid drawId, CancellationToken ct)
     {
         // Split query: a single query would repeat the multi-megabyte document on every selection row.
         var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).AsSplitQuery().FirstOrDefaultAsync(r => r.Id == drawId, ct)
             ?? throw new NotFoundException("Draw", drawId);
         var published = await db.PanelRequests.AsNoTracking().Where(r => r.Id == record.PanelRequestId).Select(r => r.Commitment).FirstAsync(ct);
-        var entropyTimes = await db.DrawEntropies.AsNoTracking().Where(e => e.PanelRequestId == record.PanelRequestId).Select(e => e.EnteredAt).ToListAsync(ct);
-        return Verify(record, published, entropyTimes);
+        var entropy = await db.DrawEntropies.AsNoTracking().Where(e => e.PanelRequestId == record.PanelRequestId)
+            .OrderBy(e => e.EnteredAt).ThenBy(e => e.Id).Select(e => new EnteredEntropy(e.Source, e.Value, e.EnteredAt)).ToListAsync(ct);
+        return Verify(record, published, entropy);
     }
 
     /// <param name="record">The stored draw.</param>
     /// <param name="publishedCommitment">The commitment shown when the draw was scheduled.</param>
-    /// <param name="entropyEnteredAt">When each external entropy value of the request was entered, when known: commit-then-reveal
-    /// holds only if every value came after the commitment and no later than the draw.</param>
-    public static DrawVerificationResult Verify(DrawRecord record, string publishedCommitment, IReadOnlyList<DateTime>? entropyEnteredAt = null)
+    /// <param name="entered">The request's stored entropy rows with their entry times, when known. Commit-then-reveal holds
+    /// only if every value the record used came after the commitment and no later than the draw; a row the record does
+    /// not use (entered as the draw committed) is not its concern.</param>
+    public static DrawVerificationResult Verify(DrawRecord record, string publishedCommitment, IReadOnlyList<EnteredEntropy>? entered = null)
     {
         var checks = new List<VerificationCheck>();
         var doc = ReadDocument(record, checks);
@@ -67,13 +85,35 @@ public static class DrawRecordVerification
             Same("storedRuleSetVersion", record.RuleSetVersion.ToString(CultureInfo.InvariantCulture), doc.RuleSetVersion.ToString(CultureInfo.InvariantCulture));
             Same("storedOutcome", record.Outcome == DrawRecordOutcome.Succeeded ? "succeeded" : "failed", doc.Succeeded ? "succeeded" : "failed");
         }
-        checks.Add(Timeline(record, entropyEnteredAt ?? []));
+        checks.Add(Timeline(record, UsedEntryTimes(doc, entered ?? [])));
 
         var failed = checks.FirstOrDefault(c => !c.Passed);
         return new DrawVerificationResult(record.Id, failed is null, failed?.Name, checks);
 
-        void Same(string name, string stored, string documented) =>
-            checks.Add(new(name, string.Equals(stored, documented, StringComparison.Ordinal), documented, stored));
+        // A passing check carries no values: they include the nonce and seed, which stay sealed until the review.
+        void Same(string name, string stored, string documented)
+        {
+            var same = string.Equals(stored, documented, StringComparison.Ordinal);
+            checks.Add(new(name, same, same ? null : documented, same ? null : stored));
+        }
+    }
+
+    /// <summary>Entry times of the stored rows the record used: for each of its entropy values, the first unused row with that source and value.</summary>
+    private static List<DateTime> UsedEntryTimes(DrawRecordDocument? doc, IReadOnlyList<EnteredEntropy> entered)
+    {
+        var times = new List<DateTime>();
+        if (doc is null)
+            return times;
+        var left = entered.ToList();
+        foreach (var e in doc.ExternalEntropy)
+        {
+            var i = left.FindIndex(x => x.Source == e.Source && x.Value == e.Value);
+            if (i < 0)
+                continue;
+            times.Add(left[i].EnteredAt);
+            left.RemoveAt(i);
+        }
+        return times;
     }
 
     /// <summary>

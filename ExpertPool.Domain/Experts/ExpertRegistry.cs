@@ -58,7 +58,8 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
     /// </summary>
     private async Task KeepEmploymentHistoryAsync(Expert expert, Guid previousEmployer, string actor, DateTime now, CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(now);
+        // The date in China, as review dates are: the UTC date would be a day early before 08:00 China time.
+        var today = Projects.Project.ReviewDateOf(now);
         var note = $"工作单位变更，自动记录 / employer changed, recorded automatically by {actor}";
         var ongoing = await db.ExpertRelations.Where(r => r.ExpertId == expert.Id && r.OrganisationId == previousEmployer && r.Kind == RelationKind.Employment && r.To == null).ToListAsync(ct);
         foreach (var relation in ongoing)

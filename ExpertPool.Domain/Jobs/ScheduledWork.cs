@@ -48,9 +48,17 @@ public sealed class ScheduledDrawRunner(IServiceScopeFactory scopes, TimeProvide
             {
                 // Waited too long (for entropy, usually): the request is cancelled with the reason, so it stops being due
                 // and the administrator sees why; a new request gets a new nonce and a new draw time.
-                logger.LogWarning("Scheduled draw {PanelRequestId} cancelled: {Reason}", id, ex.Message);
-                await using var cancel = scopes.CreateAsyncScope();
-                await cancel.ServiceProvider.GetRequiredService<PanelRequestService>().CancelAsync(id, ex.Message, Actor, ct);
+                try
+                {
+                    await using var cancel = scopes.CreateAsyncScope();
+                    await cancel.ServiceProvider.GetRequiredService<PanelRequestService>().CancelAsync(id, ex.Message, Actor, ct);
+                    logger.LogWarning("Scheduled draw {PanelRequestId} cancelled: {Reason}", id, ex.Message);
+                }
+                catch (Exception cancelFailed) when (cancelFailed is not OperationCanceledException)
+                {
+                    // Cancelled by an administrator or another worker at the same moment; the other draws go on.
+                    logger.LogInformation(cancelFailed, "Scheduled draw {PanelRequestId} could not be cancelled by the scheduler.", id);
+                }
             }
             catch (Common.DomainConflictException ex)
             {

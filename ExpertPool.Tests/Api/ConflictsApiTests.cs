@@ -519,13 +519,13 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
             await db.SaveChangesAsync();
         }
 
-        foreach (var applicant in new[] { second, first })
+        foreach (var applicants in new[] { new[] { second }, new[] { first }, new[] { first, second } })
         {
-            var later = await CreateProjectAsync(parties: [new { organisationId = applicant, role = "Applicant" }]);
+            var later = await CreateProjectAsync(parties: applicants.Select(a => (object)new { organisationId = a, role = "Applicant" }).ToArray());
             var request = await ScheduleAsync(later, new { specialtyCode = r.Leaf1, count = 1, backups = 0 });
             var reasons = ReasonsByExpert(await EligibilityAsync(request));
             reasons.Should().ContainKey(Id(reviewer));
-            reasons[Id(reviewer)].Should().ContainSingle().Which.Should().StartWith("cooldown:").And.Contain("2026-08-01");
+            reasons[Id(reviewer)].Should().ContainSingle("one engagement gives one reason").Which.Should().StartWith("cooldown:").And.Contain("2026-08-01");
             reasons.Should().NotContainKey(Id(control));
         }
     }
@@ -552,7 +552,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var relations = await Admin.GetFromJsonAsync<JsonArray>($"/api/experts/{mover}/relations");
         var kept = relations!.Single(x => x!["organisationId"]!.GetValue<string>() == oldEmployer.ToString());
         kept!["kind"]!.GetValue<string>().Should().Be("Employment");
-        kept["to"]!.GetValue<string>().Should().Be(DateOnly.FromDateTime(Factory.Clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd"));
+        kept["to"]!.GetValue<string>().Should().Be(Project.ReviewDateOf(Factory.Clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd"), "the date in China");
 
         var project = await CreateProjectAsync(parties: [new { organisationId = oldEmployer, role = "Applicant" }]);
         var request = await ScheduleAsync(project, new { specialtyCode = r.Leaf1, count = 1, backups = 0 });

@@ -219,17 +219,20 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var id = Guid.Parse(draw["id"]!.GetValue<string>());
         var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).SingleAsync(r => r.Id == id);
         var commitment = record.Commitment;
-        DrawRecordVerification.Verify(record, commitment, [DrawAt]).Matches.Should().BeTrue();
+        EnteredEntropy At(DateTime t) => new("supervisor", "1618", t);
+        DrawRecordVerification.Verify(record, commitment, [At(DrawAt)]).Matches.Should().BeTrue();
+        DrawRecordVerification.Verify(record, commitment, [At(DrawAt), new("supervisor", "entered as the draw committed", DrawAt.AddSeconds(5))])
+            .Matches.Should().BeTrue("a row the record did not use is not part of its timeline");
 
         // Entropy that existed before the commitment could have been known when the nonce was chosen.
-        var early = DrawRecordVerification.Verify(record, commitment, [record.CommittedAt.AddMinutes(-1)]);
+        var early = DrawRecordVerification.Verify(record, commitment, [At(record.CommittedAt.AddMinutes(-1))]);
         early.FirstDivergence.Should().Be("timeline");
         early.Checks.Single(c => c.Name == "timeline").Actual.Should().StartWith("entropy enteredAt");
-        DrawRecordVerification.Verify(record, commitment, [record.ExecutedAt.AddSeconds(1)]).FirstDivergence.Should().Be("timeline");
+        DrawRecordVerification.Verify(record, commitment, [At(record.ExecutedAt.AddSeconds(1))]).FirstDivergence.Should().Be("timeline");
 
         // A row whose seed column disagrees with its document (the API shows the column).
         typeof(DrawRecord).GetProperty(nameof(DrawRecord.Seed))!.SetValue(record, new string('0', 64));
-        var tampered = DrawRecordVerification.Verify(record, commitment, [DrawAt]);
+        var tampered = DrawRecordVerification.Verify(record, commitment, [At(DrawAt)]);
         tampered.FirstDivergence.Should().Be("storedSeed");
         tampered.Checks.Single(c => c.Name == "storedSeed").Actual.Should().Be(new string('0', 64));
     }
@@ -386,6 +389,21 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task A_request_takes_one_external_entropy_value()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync();
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "福彩3D 2026330期", value = "4 0 9" }));
+        var second = await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "77" }), HttpStatusCode.Conflict);
+        second["detail"]!.GetValue<string>().Should().Contain("只能录入一次");
+
+        var draw = await DrawAsync(request);
+        var record = JsonNode.Parse(await (await Ok(Admin.GetAsync($"/api/draws/{draw["id"]}/record"))).Content.ReadAsStringAsync())!;
+        record["externalEntropy"]!.AsArray().Select(e => e!["value"]!.GetValue<string>()).Should().Equal("4 0 9");
+    }
+
+    [Fact]
     public async Task A_project_with_a_scheduled_draw_cannot_move_its_review_before_the_reply_deadline()
     {
         if (NotConfigured) return;
@@ -462,6 +480,10 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         listed!["items"]!.AsArray().Should().OnlyContain(r => r!["revealedNonce"] == null || r["revealedNonce"]!.GetValue<string>() == "sealed");
         var adminRequest = await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}");
         adminRequest!["revealedNonce"]!.GetValue<string>().Should().MatchRegex("^[0-9a-f]{64}$");
+        var sealedVerify = await (await Ok(Auditor.PostAsync($"/api/draws/{id}/verify", null))).Content.ReadAsStringAsync();
+        sealedVerify.Should().Contain("\"matches\":true").And.NotContain(draw["nonce"]!.GetValue<string>()).And.NotContain(draw["seed"]!.GetValue<string>())
+            .And.NotContain(draw["poolHash"]!.GetValue<string>(), "verification must not hand out what the draw view withholds");
+        (await (await Ok(Admin.PostAsync($"/api/draws/{id}/verify", null))).Content.ReadAsStringAsync()).Should().Contain(draw["commitment"]!.GetValue<string>());
         (await Auditor.GetAsync($"/api/panel-requests/{request}/eligibility")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await Auditor.GetAsync($"/api/draws/{id}/record")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         var before = await Auditor.GetFromJsonAsync<JsonObject>("/api/audit/selection-counts");
