@@ -160,6 +160,9 @@ internal sealed class IdRow
 
     internal IdRow(DbDataReader reader) => _reader = reader;
 
+    public bool IsNull(int column) =>
+        _reader is not null ? _reader.IsDBNull(column) : raw.sqlite3_column_type(_stmt!, column) == raw.SQLITE_NULL;
+
     public Guid Guid(int column)
     {
         if (_reader is not null)
