@@ -64,7 +64,8 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
         var ongoing = await db.ExpertRelations.Where(r => r.ExpertId == expert.Id && r.OrganisationId == previousEmployer && r.Kind == RelationKind.Employment && r.To == null).ToListAsync(ct);
         foreach (var relation in ongoing)
             relation.End(relation.From is { } from && from > today ? from : today, note, now);
-        if (ongoing.Count == 0)
+        // Moved back and away again on the same day: the employment that ended today is already recorded.
+        if (ongoing.Count == 0 && !await db.ExpertRelations.AnyAsync(r => r.ExpertId == expert.Id && r.OrganisationId == previousEmployer && r.Kind == RelationKind.Employment && r.To == today, ct))
             db.ExpertRelations.Add(ExpertRelation.Create(expert.Id, previousEmployer, RelationKind.Employment, null, today, note, actor, now));
     }
 

@@ -554,6 +554,19 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         kept!["kind"]!.GetValue<string>().Should().Be("Employment");
         kept["to"]!.GetValue<string>().Should().Be(Project.ReviewDateOf(Factory.Clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd"), "the date in China");
 
+        // Back to the old employer and away again the same day: still one record of that employment.
+        foreach (var (employerName, code) in new[] { (oldName, oldCode), ("又一新单位" + TestData.Suffix(), TestData.CreditCode()) })
+        {
+            var now = await Admin.GetAsync($"/api/experts/{mover}");
+            update["employerName"] = employerName;
+            update["employerCreditCode"] = code;
+            var again = new HttpRequestMessage(HttpMethod.Put, $"/api/experts/{mover}") { Content = JsonContent.Create(update) };
+            again.Headers.IfMatch.Add(now.Headers.ETag!);
+            await Ok(Admin.SendAsync(again));
+        }
+        (await Admin.GetFromJsonAsync<JsonArray>($"/api/experts/{mover}/relations"))!
+            .Count(x => x!["organisationId"]!.GetValue<string>() == oldEmployer.ToString()).Should().Be(1);
+
         var project = await CreateProjectAsync(parties: [new { organisationId = oldEmployer, role = "Applicant" }]);
         var request = await ScheduleAsync(project, new { specialtyCode = r.Leaf1, count = 1, backups = 0 });
         var reasons = ReasonsByExpert(await EligibilityAsync(request));
