@@ -90,6 +90,9 @@ public static class ProjectsEndpoints
     /// <summary>Replaces the project's data while no draw has happened for it; afterwards the project is part of a draw record.</summary>
     public static async Task<Ok<ProjectDto>> UpdateProject(Guid id, ProjectRequest request, ExpertPoolDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        // Under the same lock as entering entropy and drawing (SQLite), and writing the scheduled requests' rows
+        // (PostgreSQL), so an edit cannot slip in beside the entropy of one of its draws.
+        await using var transaction = await db.BeginSnapshotTransactionAsync(ct);
         var project = await db.Projects.Include(x => x.Parties).Include(x => x.Preparers).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException("Project", id);
         if (await db.PanelRequests.AnyAsync(r => r.ProjectId == id && (r.Status == PanelRequestStatus.Drawn || r.Status == PanelRequestStatus.Failed), ct))
@@ -107,7 +110,10 @@ public static class ProjectsEndpoints
         if (scheduled.Where(r => r.ReplyDeadline > draft.ReviewStartsAt).OrderBy(r => r.ReplyDeadline).LastOrDefault() is { } blocking)
             throw new DomainValidationException("reviewStartsAt", $"must not be before the reply deadline {blocking.ReplyDeadline:yyyy-MM-dd HH:mm} UTC of scheduled panel request {blocking.Id}; cancel that request first / 评审开始时间不能早于已安排抽取的答复截止时间");
         project.Update(draft, now);
+        foreach (var pending in await db.PanelRequests.Where(r => r.ProjectId == id && r.Status == PanelRequestStatus.Scheduled).ToListAsync(ct))
+            db.Entry(pending).Property(r => r.SupervisorName).IsModified = true;
         await SaveAsync(db, ct);
+        await transaction.CommitAsync(CancellationToken.None);
         return TypedResults.Ok(await LoadDtoAsync(db, id, ct));
     }
 
@@ -153,7 +159,7 @@ public static class ProjectsEndpoints
         }
         catch (DbUpdateException ex)
         {
-            throw new DomainConflictException("Another project with this code was saved at the same time / 项目编号已存在.", ex);
+            throw new DomainConflictException("Another project with this code was saved, or this project or one of its draws changed, at the same time / 项目编号已存在或项目已被同时修改，请刷新.", ex);
         }
     }
 

@@ -202,7 +202,9 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
 
     public async Task<ManualExclusion> ExcludeAsync(Guid id, Guid? expertId, string? reason, string actor, CancellationToken ct)
     {
-        var request = await db.PanelRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Panel request", id);
+        // Under the same lock as entering entropy (and the draw), so an exclusion cannot slip in beside the entropy.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.BeginSnapshotTransactionAsync(ct) : null;
+        var request = await db.PanelRequests.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Panel request", id);
         if (expertId is null)
             throw new DomainValidationException("expertId", "is required / 必填");
         if (!await db.Experts.AnyAsync(e => e.Id == expertId, ct))
@@ -215,13 +217,17 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         if (await db.ManualExclusions.AnyAsync(x => x.PanelRequestId == id && x.ExpertId == expertId, ct))
             throw new DomainConflictException("The expert is already excluded from this panel request / 该专家已被排除.");
         db.ManualExclusions.Add(exclusion);
+        // The request row is written too (unchanged): on PostgreSQL, entropy entered or a draw made meanwhile fails this.
+        db.Entry(request).Property(r => r.SupervisorName).IsModified = true;
         try
         {
             await db.SaveChangesAsync(ct);
+            if (transaction is not null)
+                await transaction.CommitAsync(CancellationToken.None);
         }
         catch (DbUpdateException ex)
         {
-            throw new DomainConflictException("The expert is already excluded from this panel request / 该专家已被排除.", ex);
+            throw new DomainConflictException("The expert is already excluded, or the request changed at the same moment / 该专家已被排除或抽取申请已变化，请刷新.", ex);
         }
         return exclusion;
     }
