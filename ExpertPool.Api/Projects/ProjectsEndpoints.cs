@@ -111,7 +111,7 @@ public static class ProjectsEndpoints
             throw new DomainValidationException("reviewStartsAt", $"must not be before the reply deadline {blocking.ReplyDeadline:yyyy-MM-dd HH:mm} UTC of scheduled panel request {blocking.Id}; cancel that request first / 评审开始时间不能早于已安排抽取的答复截止时间");
         project.Update(draft, now);
         foreach (var pending in await db.PanelRequests.Where(r => r.ProjectId == id && r.Status == PanelRequestStatus.Scheduled).ToListAsync(ct))
-            db.Entry(pending).Property(r => r.SupervisorName).IsModified = true;
+            db.RewriteRequestRow(pending);
         await SaveAsync(db, ct);
         await transaction.CommitAsync(CancellationToken.None);
         return TypedResults.Ok(await LoadDtoAsync(db, id, ct));

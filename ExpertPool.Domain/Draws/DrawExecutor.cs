@@ -57,9 +57,8 @@ public sealed class DrawExecutor(
         if (await db.DrawEntropies.AnyAsync(e => e.PanelRequestId == request.Id, ct))
             throw new DomainConflictException("External entropy has already been entered for this draw; a request takes one value. To use another, cancel the request with a reason and schedule a new one / 外部随机数已录入，每次抽取只能录入一次.");
         db.DrawEntropies.Add(entropy);
-        // The request row is written too (unchanged): on PostgreSQL a draw that changed it meanwhile then fails this
-        // transaction, and a draw that began before this value committed fails its own; on SQLite the lock orders them.
-        db.Entry(request).Property(r => r.SupervisorName).IsModified = true;
+        // A draw that changed the request meanwhile fails this transaction, and one that began before it fails its own.
+        db.RewriteRequestRow(request);
         try
         {
             await db.SaveChangesAsync(ct);

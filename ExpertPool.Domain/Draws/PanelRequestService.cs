@@ -217,8 +217,7 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         if (await db.ManualExclusions.AnyAsync(x => x.PanelRequestId == id && x.ExpertId == expertId, ct))
             throw new DomainConflictException("The expert is already excluded from this panel request / 该专家已被排除.");
         db.ManualExclusions.Add(exclusion);
-        // The request row is written too (unchanged): on PostgreSQL, entropy entered or a draw made meanwhile fails this.
-        db.Entry(request).Property(r => r.SupervisorName).IsModified = true;
+        db.RewriteRequestRow(request);
         try
         {
             await db.SaveChangesAsync(ct);

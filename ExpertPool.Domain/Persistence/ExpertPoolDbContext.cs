@@ -41,6 +41,14 @@ public abstract class ExpertPoolDbContext : DbContext
     /// </summary>
     public abstract Task<IDbContextTransaction> BeginRuleSetChangeAsync(CancellationToken ct);
 
+    /// <summary>
+    /// Writes a Scheduled request's row again, unchanged, with the next save. Whatever changes a draw's inputs (its
+    /// entropy, an exclusion, its project) does this inside <see cref="BeginSnapshotTransactionAsync"/>: on PostgreSQL two
+    /// such transactions, or one and a draw, then cannot both commit; on SQLite the write lock already orders them.
+    /// </summary>
+    public void RewriteRequestRow(Draws.PanelRequest request) =>
+        Entry(request).Property(r => r.SupervisorName).IsModified = true;
+
     public DbSet<Expert> Experts => Set<Expert>();
     public DbSet<ExpertSpecialty> ExpertSpecialties => Set<ExpertSpecialty>();
     public DbSet<ExpertStatusChange> ExpertStatusChanges => Set<ExpertStatusChange>();
