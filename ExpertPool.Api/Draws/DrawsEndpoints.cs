@@ -120,7 +120,7 @@ public static class DrawsEndpoints
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetDrawRecord(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var record = await db.DrawRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Draw", id);
-        if (await IsSealedAsync(db, record, user, clock, ct))
+        if (await IsSealedAsync(db, record.ProjectId, user, clock, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Sealed until the review starts / 评审开始前名单保密",
                 detail: "评审开始前，抽取名单仅管理员可见 / The panel list is visible only to administrators until the review starts.");
         return TypedResults.Content(record.Document, "application/json; charset=utf-8");
@@ -131,9 +131,7 @@ public static class DrawsEndpoints
     {
         var result = await DrawRecordVerification.VerifyAsync(db, id, ct);
         var projectId = await db.DrawRecords.Where(r => r.Id == id).Select(r => r.ProjectId).FirstAsync(ct);
-        var sealedForCaller = !user.SeesPersonalData()
-            && await db.Projects.AnyAsync(p => p.Id == projectId && p.ReviewStartsAt > clock.GetUtcNow().UtcDateTime, ct);
-        return TypedResults.Ok(sealedForCaller ? DrawRecordVerification.Sealed(result) : result);
+        return TypedResults.Ok(await IsSealedAsync(db, projectId, user, clock, ct) ? DrawRecordVerification.Sealed(result) : result);
     }
 
     /// <summary>Every seat's invitation, in the order they went out: who confirmed, declined or let the deadline pass, and who replaced whom.</summary>
@@ -156,18 +154,8 @@ public static class DrawsEndpoints
         return TypedResults.Ok(new WithdrawResponse(count));
     }
 
-    private static async Task<bool> IsSealedAsync(ExpertPoolDbContext db, DrawRecord record, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
-        (await SealedProjectsAsync(db, [record], user, clock, ct)).Contains(record.ProjectId);
-
-    /// <summary>Projects whose draws are sealed for this caller: review not started yet, caller not an administrator.</summary>
-    private static async Task<HashSet<Guid>> SealedProjectsAsync(ExpertPoolDbContext db, IReadOnlyCollection<DrawRecord> records, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
-    {
-        if (user.SeesPersonalData() || records.Count == 0)
-            return [];
-        var now = clock.GetUtcNow().UtcDateTime;
-        var projectIds = records.Select(r => r.ProjectId).Distinct().ToList();
-        return (await db.Projects.AsNoTracking().Where(p => projectIds.Contains(p.Id) && p.ReviewStartsAt > now).Select(p => p.Id).ToListAsync(ct)).ToHashSet();
-    }
+    private static async Task<bool> IsSealedAsync(ExpertPoolDbContext db, Guid projectId, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
+        (await PanelSealing.SealedAsync(db, [projectId], user, clock, ct)).Contains(projectId);
 
     private static async Task<DrawDto> ToDtoAsync(ExpertPoolDbContext db, DrawRecord r, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
         (await ToDtosAsync(db, [r], user, clock, ct))[0];
@@ -175,7 +163,7 @@ public static class DrawsEndpoints
     /// <summary>Draws as the caller may see them: one query for sealing and one for the drawn experts' names, whatever the count.</summary>
     private static async Task<List<DrawDto>> ToDtosAsync(ExpertPoolDbContext db, IReadOnlyList<DrawRecord> records, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var sealedProjects = await SealedProjectsAsync(db, records, user, clock, ct);
+        var sealedProjects = await PanelSealing.SealedAsync(db, records.Select(r => r.ProjectId), user, clock, ct);
         var ids = records.Where(r => !sealedProjects.Contains(r.ProjectId)).SelectMany(r => r.Selections).Select(s => s.ExpertId).Distinct().ToList();
         var names = ids.Count == 0 ? [] : await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
         // While sealed, the nonce, seed and pool hash are withheld too: with the public ranking they would rebuild the panel.

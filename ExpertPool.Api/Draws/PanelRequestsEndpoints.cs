@@ -101,7 +101,7 @@ public static class PanelRequestsEndpoints
         var rows = await query.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id).Skip((p - 1) * size).Take(size)
             .Include(r => r.Quotas).AsSplitQuery().ToListAsync(ct);
         var projects = await ProjectsAsync(db, rows.Select(r => r.ProjectId), ct);
-        var sealedProjects = SealedFor(user, clock, projects.Values);
+        var sealedProjects = PanelSealing.Sealed(user, clock, projects.Values.Select(x => (x.Id, x.ReviewStartsAt)));
         return TypedResults.Ok(new PagedList<PanelRequestDto>(
             rows.Select(r => PanelRequestDto.From(r, projects[r.ProjectId].Code, sealedProjects.Contains(r.ProjectId))).ToList(), p, size, total));
     }
@@ -152,7 +152,7 @@ public static class PanelRequestsEndpoints
         var r = await db.PanelRequests.AsNoTracking().Include(x => x.Quotas).FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException("Panel request", id);
         var project = (await ProjectsAsync(db, [r.ProjectId], ct))[r.ProjectId];
-        return PanelRequestDto.From(r, project.Code, SealedFor(user, clock, [project]).Contains(project.Id));
+        return PanelRequestDto.From(r, project.Code, PanelSealing.Sealed(user, clock, [(project.Id, project.ReviewStartsAt)]).Contains(project.Id));
     }
 
     private sealed record ProjectRef(Guid Id, string Code, DateTime ReviewStartsAt);
@@ -163,12 +163,4 @@ public static class PanelRequestsEndpoints
         return await db.Projects.Where(p => ids.Contains(p.Id)).Select(p => new ProjectRef(p.Id, p.Code, p.ReviewStartsAt)).ToDictionaryAsync(p => p.Id, ct);
     }
 
-    /// <summary>Projects whose panels are sealed for this caller: not an administrator, review not started (decision 005).</summary>
-    private static HashSet<Guid> SealedFor(ClaimsPrincipal user, TimeProvider clock, IEnumerable<ProjectRef> projects)
-    {
-        if (user.SeesPersonalData())
-            return [];
-        var now = clock.GetUtcNow().UtcDateTime;
-        return projects.Where(p => p.ReviewStartsAt > now).Select(p => p.Id).ToHashSet();
-    }
 }

@@ -100,17 +100,17 @@ public static class ProjectsEndpoints
         var now = clock.GetUtcNow().UtcDateTime;
         // A scheduled draw whose entropy is in, or whose time has come, has a pool anyone with the nonce could compute:
         // changing its parties or dates then could steer it (decision 017).
-        var scheduled = await db.PanelRequests.AsNoTracking().Where(r => r.ProjectId == id && r.Status == PanelRequestStatus.Scheduled)
-            .Select(r => new { r.Id, r.ScheduledDrawAt, r.ReplyDeadline, HasEntropy = db.DrawEntropies.Any(e => e.PanelRequestId == r.Id) })
-            .ToListAsync(ct);
-        if (scheduled.Any(r => r.HasEntropy || r.ScheduledDrawAt <= now))
+        var scheduled = await db.PanelRequests.Where(r => r.ProjectId == id && r.Status == PanelRequestStatus.Scheduled).ToListAsync(ct);
+        var scheduledIds = scheduled.Select(r => r.Id).ToList();
+        var withEntropy = scheduledIds.Count > 0 && await db.DrawEntropies.AnyAsync(e => scheduledIds.Contains(e.PanelRequestId), ct);
+        if (withEntropy || scheduled.Any(r => r.ScheduledDrawAt <= now))
             throw new DomainConflictException("A draw of this project has its external entropy or is due: the project is frozen until it is drawn or cancelled / 该项目的抽取已录入外部随机数或已到抽取时间，项目已冻结.");
         var draft = await CheckAsync(request, db, id, now, ct);
         // The review must still start after every scheduled draw's reply deadline (which is after its draw time).
         if (scheduled.Where(r => r.ReplyDeadline > draft.ReviewStartsAt).OrderBy(r => r.ReplyDeadline).LastOrDefault() is { } blocking)
             throw new DomainValidationException("reviewStartsAt", $"must not be before the reply deadline {blocking.ReplyDeadline:yyyy-MM-dd HH:mm} UTC of scheduled panel request {blocking.Id}; cancel that request first / 评审开始时间不能早于已安排抽取的答复截止时间");
         project.Update(draft, now);
-        foreach (var pending in await db.PanelRequests.Where(r => r.ProjectId == id && r.Status == PanelRequestStatus.Scheduled).ToListAsync(ct))
+        foreach (var pending in scheduled)
             db.RewriteRequestRow(pending);
         await SaveAsync(db, ct);
         await transaction.CommitAsync(CancellationToken.None);

@@ -102,8 +102,8 @@ public sealed class DrawExecutor(
             ?? throw new NotFoundException("PanelRequest", panelRequestId);
         var now = clock.GetUtcNow().UtcDateTime;
         var entropyRows = await db.DrawEntropies.Where(e => e.PanelRequestId == request.Id).OrderBy(e => e.EnteredAt).ThenBy(e => e.Id).ToListAsync(ct);
-        var reviewStartsAt = await db.Projects.Where(p => p.Id == request.ProjectId).Select(p => p.ReviewStartsAt).FirstAsync(ct);
-        CheckReady(request.Status, request.ScheduledDrawAt, request.ReplyDeadline, reviewStartsAt, entropyRows.Count > 0);
+        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == request.ProjectId, ct);
+        CheckReady(request.Status, request.ScheduledDrawAt, request.ReplyDeadline, project.ReviewStartsAt, entropyRows.Count > 0);
         if (entropyRows.Count == 0)
         {
             var fallback = DrawEntropy.Fallback(request, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), now);
@@ -115,7 +115,6 @@ public sealed class DrawExecutor(
         stages.Mark("prepare");
         var report = await eligibility.EvaluateForDrawAsync(request.Id, ct);
         stages.Mark("eligibility");
-        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == request.ProjectId, ct);
         var input = new DrawInput(
             request.Id.ToString("D"),
             request.Nonce,
