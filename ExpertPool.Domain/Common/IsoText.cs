@@ -10,6 +10,9 @@ namespace ExpertPool.Domain.Common;
 /// </summary>
 public static class IsoText
 {
+    /// <summary>A UTC instant as the draw record writes it: "yyyy-MM-ddTHH:mm:ss.fffZ".</summary>
+    public static string Instant(DateTime utc) => utc.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>"yyyy-MM-dd" with invariant digits, as <c>d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)</c>.</summary>
     public static string Date(DateOnly d) => string.Create(10, d, static (span, value) =>
     {

@@ -227,7 +227,7 @@ public sealed class DrawExecutor(
     /// </summary>
     private static Action<CanonicalJsonWriter> Context(PanelRequest request, Projects.Project project, EligibilityReport report, List<DrawEntropy> entropy, string actor, DateTime now, string? failure)
     {
-        static string Iso(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        static string Iso(DateTime t) => IsoText.Instant(t);
         (string Name, string? Value)[] head =
         [
             ("panelRequestId", request.Id.ToString("D")),

@@ -73,10 +73,7 @@ public static class DrawRecordVerification
             checks.Add(new("storedSelections", same,
                 same ? null : firstDiff.First ?? (documented.Count > stored.Count ? documented[stored.Count] : "(none)"),
                 same ? null : firstDiff.Second ?? (stored.Count > documented.Count ? stored[documented.Count] : "(none)")));
-        }
 
-        if (doc is not null)
-        {
             // The row's own columns (shown by the API) must say what the document says.
             Same("storedCommitment", record.Commitment, doc.Commitment);
             Same("storedNonce", record.Nonce, doc.Nonce);
@@ -122,7 +119,7 @@ public static class DrawRecordVerification
     /// </summary>
     private static VerificationCheck Timeline(DrawRecord record, IReadOnlyList<DateTime> entropyEnteredAt)
     {
-        static string Iso(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        static string Iso(DateTime t) => IsoText.Instant(t);
         if (record.ScheduledDrawAt < record.CommittedAt)
             return new("timeline", false, $"committedAt {Iso(record.CommittedAt)} <= scheduledDrawAt", $"scheduledDrawAt {Iso(record.ScheduledDrawAt)}");
         if (record.ExecutedAt < record.ScheduledDrawAt)
