@@ -19,6 +19,11 @@ public sealed class SqliteCheckpointerTests
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.ConnectionString).DataSource;
+        // SQLite checkpoints when the last connection to the file closes. Other tests clear the connection pools while
+        // this one runs, which closes the pooled connections; this unpooled one stays open so none of them is the last.
+        await using var holder = new Microsoft.Data.Sqlite.SqliteConnection(
+            new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.ConnectionString) { Pooling = false }.ToString());
+        await holder.OpenAsync();
         await using (var ctx = db.CreateContext())
             await ctx.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)");
         var before = new FileInfo(file).Length;
