@@ -12,7 +12,8 @@ namespace ExpertPool.Api.Draws;
 
 public sealed record EntropyRequest(string? Source, string? Value);
 
-public sealed record EntropyDto(Guid Id, string Source, string Value, string EnteredBy, DateTime EnteredAt);
+/// <summary>An entropy value. <see cref="RuleSetId"/>: the rule-set version it pinned for the draw (null on rows from before pinning).</summary>
+public sealed record EntropyDto(Guid Id, string Source, string Value, string EnteredBy, DateTime EnteredAt, Guid? RuleSetId);
 
 public sealed record DrawSelectionDto(string QuotaKey, string Role, int Rank, Guid ExpertId, string ExpertName, string Score);
 
@@ -183,5 +184,5 @@ public static class DrawsEndpoints
         }).ToList();
     }
 
-    private static EntropyDto ToDto(DrawEntropy e) => new(e.Id, e.Source, e.Value, e.EnteredBy, e.EnteredAt);
+    private static EntropyDto ToDto(DrawEntropy e) => new(e.Id, e.Source, e.Value, e.EnteredBy, e.EnteredAt, e.RuleSetId);
 }

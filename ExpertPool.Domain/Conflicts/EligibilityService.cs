@@ -12,8 +12,9 @@ namespace ExpertPool.Domain.Conflicts;
 /// Evaluates who may be drawn for a panel request. Everything is decided in the database: one query per quota returns
 /// the candidates' ids, and one query per rule returns that rule's violators with its evidence, computed once for the
 /// union of the quotas' candidates. Rule queries read only the rule's own table (or a covering index), never the expert
-/// rows; the names of the excluded candidates are read once at the end. The rule set is the current version for the
-/// project's engagement type, else the current default.
+/// rows; the names of the excluded candidates are read once at the end. The rule set is the one pinned when the request's
+/// external entropy was entered; before that, the current version for the project's engagement type, else the current
+/// default.
 /// </summary>
 public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider clock)
 {
@@ -22,15 +23,20 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
     private static readonly RelationKind[] OngoingSameOrganisation = [RelationKind.Employment, RelationKind.Other];
 
     /// <summary>The full report, with the names of the excluded experts (for administrators).</summary>
-    public Task<EligibilityReport> EvaluateAsync(Guid panelRequestId, CancellationToken ct) => EvaluateAsync(panelRequestId, includeNames: true, ct);
+    public Task<EligibilityReport> EvaluateAsync(Guid panelRequestId, CancellationToken ct) => EvaluateAsync(panelRequestId, includeNames: true, pinned: null, ct);
 
     /// <summary>
     /// The report a draw freezes: the same pools and exclusions with their evidence, without reading the excluded experts'
     /// names (the draw record identifies experts by id; <see cref="ExcludedExpert.ExpertName"/> is then null).
     /// </summary>
-    public Task<EligibilityReport> EvaluateForDrawAsync(Guid panelRequestId, CancellationToken ct) => EvaluateAsync(panelRequestId, includeNames: false, ct);
+    /// <param name="panelRequestId">The request being drawn.</param>
+    /// <param name="ruleSetId">The rule set its entropy pinned (<see cref="ConflictRuleSets.PinnedBy"/>); null for the current one.</param>
+    /// <param name="ct">Cancels the evaluation.</param>
+    public Task<EligibilityReport> EvaluateForDrawAsync(Guid panelRequestId, Guid? ruleSetId, CancellationToken ct) =>
+        EvaluateAsync(panelRequestId, includeNames: false, pinned: ruleSetId ?? Guid.Empty, ct);
 
-    private async Task<EligibilityReport> EvaluateAsync(Guid panelRequestId, bool includeNames, CancellationToken ct)
+    /// <param name="pinned">The rule set to apply; <see cref="Guid.Empty"/> for the current one; null to read the request's pinned one.</param>
+    private async Task<EligibilityReport> EvaluateAsync(Guid panelRequestId, bool includeNames, Guid? pinned, CancellationToken ct)
     {
         // Every rule sees the same state of the database: a draw brings its own snapshot transaction (decision 016);
         // the preview takes a read-only one.
@@ -39,7 +45,11 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             ?? throw new NotFoundException("Panel request", panelRequestId);
         var project = await db.Projects.AsNoTracking().Include(p => p.Parties).Include(p => p.Preparers).AsSplitQuery()
             .FirstAsync(p => p.Id == request.ProjectId, ct);
-        var ruleSet = await ConflictRuleSets.CurrentAsync(db, project.EngagementType, ct);
+        pinned ??= await db.DrawEntropies.AsNoTracking().Where(e => e.PanelRequestId == panelRequestId && e.RuleSetId != null)
+            .OrderBy(e => e.EnteredAt).ThenBy(e => e.Id).Select(e => e.RuleSetId).FirstOrDefaultAsync(ct);
+        var ruleSet = pinned is { } id && id != Guid.Empty
+            ? await db.ConflictRuleSets.AsNoTracking().FirstAsync(r => r.Id == id, ct)
+            : await ConflictRuleSets.CurrentAsync(db, project.EngagementType, ct);
         var evaluation = new Evaluation(db, request, project, ruleSet, includeNames);
         await evaluation.RunAsync(ct);
         return evaluation.Report(clock.GetUtcNow().UtcDateTime);
@@ -543,6 +553,12 @@ public static class ConflictRuleSets
             ?? await CurrentOfScopeAsync(db, ConflictRuleSet.DefaultScope, ct)
             ?? throw new InvalidOperationException("No default conflict rule set: the database was not migrated (the migration seeds version 1).");
     }
+
+    /// <summary>
+    /// The rule set a request's entropy rows pinned: the first row's (entry order) that has one. Null when none has (rows
+    /// entered before rule sets were pinned), and the current version applies.
+    /// </summary>
+    public static Guid? PinnedBy(IEnumerable<Draws.DrawEntropy> entropyRows) => entropyRows.Select(e => e.RuleSetId).FirstOrDefault(id => id is not null);
 
     public static Task<ConflictRuleSet?> CurrentOfScopeAsync(ExpertPoolDbContext db, string scope, CancellationToken ct) =>
         db.ConflictRuleSets.AsNoTracking().Where(r => r.Scope == scope).OrderByDescending(r => r.Version).FirstOrDefaultAsync(ct);

@@ -53,7 +53,11 @@ public sealed class DrawExecutor(
             throw new DomainConflictException(
                 $"External entropy is accepted from {opensAt:yyyy-MM-dd HH:mm} UTC, shortly before the draw, so that it did not exist when the commitment was made / 外部随机数须在抽取前 {options.Value.EntropyWindow.TotalMinutes:0} 分钟内录入.");
         }
-        var entropy = DrawEntropy.Create(request, source, value, actor, now);
+        // The rules are pinned with the randomness: once the value is known, whoever can read the nonce can compute the
+        // panel, so a rule change after it must not apply to this draw (decision 017).
+        var engagementType = await db.Projects.Where(p => p.Id == request.ProjectId).Select(p => p.EngagementType).FirstAsync(ct);
+        var ruleSet = await ConflictRuleSets.CurrentAsync(db, engagementType, ct);
+        var entropy = DrawEntropy.Create(request, source, value, ruleSet.Id, actor, now);
         if (await db.DrawEntropies.AnyAsync(e => e.PanelRequestId == request.Id, ct))
             throw new DomainConflictException("External entropy has already been entered for this draw; a request takes one value. To use another, cancel the request with a reason and schedule a new one / 外部随机数已录入，每次抽取只能录入一次.");
         db.DrawEntropies.Add(entropy);
@@ -106,14 +110,15 @@ public sealed class DrawExecutor(
         CheckReady(request.Status, request.ScheduledDrawAt, request.ReplyDeadline, project.ReviewStartsAt, entropyRows.Count > 0);
         if (entropyRows.Count == 0)
         {
-            var fallback = DrawEntropy.Fallback(request, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), now);
+            var current = await ConflictRuleSets.CurrentAsync(db, project.EngagementType, ct);
+            var fallback = DrawEntropy.Fallback(request, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), current.Id, now);
             db.DrawEntropies.Add(fallback);
             entropyRows.Add(fallback);
             logger.LogWarning("Draw {PanelRequestId}: no external entropy entered; using the configured server fallback (recorded).", request.Id);
         }
 
         stages.Mark("prepare");
-        var report = await eligibility.EvaluateForDrawAsync(request.Id, ct);
+        var report = await eligibility.EvaluateForDrawAsync(request.Id, ConflictRuleSets.PinnedBy(entropyRows), ct);
         stages.Mark("eligibility");
         var input = new DrawInput(
             request.Id.ToString("D"),

@@ -145,7 +145,13 @@ public sealed class DrawEntropy
     public string EnteredBy { get; private set; } = "";
     public DateTime EnteredAt { get; private set; }
 
-    internal static DrawEntropy Create(PanelRequest request, string? source, string? value, string actor, DateTime now)
+    /// <summary>
+    /// The rule-set version in force for the request when this value was entered; the draw applies it, whatever version
+    /// is current by then (decision 017). Null on rows entered before rule sets were pinned.
+    /// </summary>
+    public Guid? RuleSetId { get; private set; }
+
+    internal static DrawEntropy Create(PanelRequest request, string? source, string? value, Guid ruleSetId, string actor, DateTime now)
     {
         var errors = new Dictionary<string, string[]>();
         var s = source?.Trim() ?? "";
@@ -158,9 +164,9 @@ public sealed class DrawEntropy
             errors["value"] = [$"is required, at most {ValueMax} characters / 必填"];
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
-        return new DrawEntropy { Id = Guid.CreateVersion7(), PanelRequestId = request.Id, Source = s, Value = v, EnteredBy = actor, EnteredAt = now };
+        return new DrawEntropy { Id = Guid.CreateVersion7(), PanelRequestId = request.Id, Source = s, Value = v, EnteredBy = actor, EnteredAt = now, RuleSetId = ruleSetId };
     }
 
-    internal static DrawEntropy Fallback(PanelRequest request, string value, DateTime now) =>
-        new() { Id = Guid.CreateVersion7(), PanelRequestId = request.Id, Source = DrawOptions.FallbackSource, Value = value, EnteredBy = "system", EnteredAt = now };
+    internal static DrawEntropy Fallback(PanelRequest request, string value, Guid ruleSetId, DateTime now) =>
+        new() { Id = Guid.CreateVersion7(), PanelRequestId = request.Id, Source = DrawOptions.FallbackSource, Value = value, EnteredBy = "system", EnteredAt = now, RuleSetId = ruleSetId };
 }

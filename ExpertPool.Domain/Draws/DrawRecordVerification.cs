@@ -13,8 +13,8 @@ namespace ExpertPool.Domain.Draws;
 /// <summary>One check of a stored draw against itself and against what was published before it.</summary>
 public sealed record VerificationCheck(string Name, bool Passed, string? Expected, string? Actual);
 
-/// <summary>A stored external entropy value of a request and when it was entered.</summary>
-public sealed record EnteredEntropy(string Source, string Value, DateTime EnteredAt);
+/// <summary>A stored external entropy value of a request, when it was entered, and the rule set it pinned (null on older rows).</summary>
+public sealed record EnteredEntropy(string Source, string Value, DateTime EnteredAt, Guid? RuleSetId = null);
 
 /// <summary>The outcome of re-deriving a stored draw: <see cref="FirstDivergence"/> names where it first differs.</summary>
 public sealed record DrawVerificationResult(Guid DrawId, bool Matches, string? FirstDivergence, IReadOnlyList<VerificationCheck> Checks);
@@ -42,7 +42,7 @@ public static class DrawRecordVerification
             ?? throw new NotFoundException("Draw", drawId);
         var published = await db.PanelRequests.AsNoTracking().Where(r => r.Id == record.PanelRequestId).Select(r => r.Commitment).FirstAsync(ct);
         var entropy = await db.DrawEntropies.AsNoTracking().Where(e => e.PanelRequestId == record.PanelRequestId)
-            .OrderBy(e => e.EnteredAt).ThenBy(e => e.Id).Select(e => new EnteredEntropy(e.Source, e.Value, e.EnteredAt)).ToListAsync(ct);
+            .OrderBy(e => e.EnteredAt).ThenBy(e => e.Id).Select(e => new EnteredEntropy(e.Source, e.Value, e.EnteredAt, e.RuleSetId)).ToListAsync(ct);
         return Verify(record, published, entropy);
     }
 
@@ -82,7 +82,11 @@ public static class DrawRecordVerification
             Same("storedRuleSetVersion", record.RuleSetVersion.ToString(CultureInfo.InvariantCulture), doc.RuleSetVersion.ToString(CultureInfo.InvariantCulture));
             Same("storedOutcome", record.Outcome == DrawRecordOutcome.Succeeded ? "succeeded" : "failed", doc.Succeeded ? "succeeded" : "failed");
         }
-        checks.Add(Timeline(record, UsedEntryTimes(doc, entered ?? [])));
+        var used = UsedEntropy(doc, entered ?? []);
+        checks.Add(Timeline(record, used.Select(e => e.EnteredAt).ToList()));
+        // The rules were pinned with the first value entered: the draw must have applied that version, not a later one.
+        if (used.Select(e => e.RuleSetId).FirstOrDefault(id => id is not null) is { } pinned)
+            Same("ruleSetPinned", record.RuleSetId.ToString("D"), pinned.ToString("D"));
 
         var failed = checks.FirstOrDefault(c => !c.Passed);
         return new DrawVerificationResult(record.Id, failed is null, failed?.Name, checks);
@@ -95,22 +99,22 @@ public static class DrawRecordVerification
         }
     }
 
-    /// <summary>Entry times of the stored rows the record used: for each of its entropy values, the first unused row with that source and value.</summary>
-    private static List<DateTime> UsedEntryTimes(DrawRecordDocument? doc, IReadOnlyList<EnteredEntropy> entered)
+    /// <summary>The stored rows the record used, in its order: for each of its entropy values, the first unused row with that source and value.</summary>
+    private static List<EnteredEntropy> UsedEntropy(DrawRecordDocument? doc, IReadOnlyList<EnteredEntropy> entered)
     {
-        var times = new List<DateTime>();
+        var rows = new List<EnteredEntropy>();
         if (doc is null)
-            return times;
+            return rows;
         var left = entered.ToList();
         foreach (var e in doc.ExternalEntropy)
         {
             var i = left.FindIndex(x => x.Source == e.Source && x.Value == e.Value);
             if (i < 0)
                 continue;
-            times.Add(left[i].EnteredAt);
+            rows.Add(left[i]);
             left.RemoveAt(i);
         }
-        return times;
+        return rows;
     }
 
     /// <summary>

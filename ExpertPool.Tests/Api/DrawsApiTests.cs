@@ -238,6 +238,50 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task Entering_the_entropy_pins_the_rule_set_so_a_later_rule_change_does_not_apply_to_the_draw()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync();
+        async Task<JsonObject> ChangeRulesAsync(string reason) =>
+            (await (await Ok(Admin.PutAsJsonAsync("/api/conflict-rules/ProjectReview", new { changeReason = reason, settings = new { cooldownMonthsSameApplicant = 6 } })))
+                .Content.ReadFromJsonAsync<JsonObject>())!;
+
+        // Before the entropy, a change applies to the coming draw.
+        var before = await ChangeRulesAsync("抽取前修改规则");
+        (await EligibilityAsync(request))["ruleSetId"]!.GetValue<string>().Should().Be(before["id"]!.GetValue<string>());
+
+        AtDrawTime();
+        var entropy = await (await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "2718" })))
+            .Content.ReadFromJsonAsync<JsonObject>();
+        entropy!["ruleSetId"]!.GetValue<string>().Should().Be(before["id"]!.GetValue<string>(), "the entropy names the rule set it pinned");
+
+        // After it, whoever can read the nonce could compute the panel: a change then is a new version for later draws only.
+        var after = await ChangeRulesAsync("录入随机数后修改规则");
+        after["version"]!.GetValue<int>().Should().BeGreaterThan(before["version"]!.GetValue<int>());
+        var preview = await EligibilityAsync(request);
+        preview["ruleSetId"]!.GetValue<string>().Should().Be(before["id"]!.GetValue<string>(), "the preview shows the rules the draw will apply");
+
+        var draw = await DrawAsync(request);
+        draw["ruleSetVersion"]!.GetValue<int>().Should().Be(before["version"]!.GetValue<int>());
+        var exported = JsonNode.Parse(await (await Ok(Admin.GetAsync($"/api/draws/{draw["id"]}/record"))).Content.ReadAsStringAsync())!;
+        exported["context"]!["ruleSetId"]!.GetValue<string>().Should().Be(before["id"]!.GetValue<string>());
+        var result = await (await Ok(Auditor.PostAsync($"/api/draws/{draw["id"]}/verify", null))).Content.ReadFromJsonAsync<JsonObject>();
+        result!["matches"]!.GetValue<bool>().Should().BeTrue(result.ToJsonString());
+        result["checks"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).Should().Contain("ruleSetPinned");
+
+        // A record that applied another version than the one pinned does not verify.
+        await using var db = Factory.Database.CreateContext();
+        var id = Guid.Parse(draw["id"]!.GetValue<string>());
+        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).SingleAsync(r => r.Id == id);
+        var later = Guid.Parse(after["id"]!.GetValue<string>());
+        var pinnedLater = DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt, later)]);
+        pinnedLater.FirstDivergence.Should().Be("ruleSetPinned");
+        pinnedLater.Checks.Single(c => c.Name == "ruleSetPinned").Expected.Should().Be(later.ToString("D"));
+        DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt)]).Matches
+            .Should().BeTrue("rows entered before rule sets were pinned carry none, and the record's own version stands");
+    }
+
+    [Fact]
     public async Task A_scheduled_request_can_still_be_cancelled_but_its_commitment_cannot_be_rewritten()
     {
         if (NotConfigured) return;
@@ -313,6 +357,9 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var record = JsonNode.Parse(await (await Ok(Admin.GetAsync($"/api/draws/{draw["id"]}/record"))).Content.ReadAsStringAsync())!;
         record["externalEntropy"]![0]!["source"]!.GetValue<string>().Should().Be(DrawOptions.FallbackSource);
         record["externalEntropy"]![0]!["value"]!.GetValue<string>().Should().MatchRegex("^[0-9a-f]{64}$");
+        var rows = await Admin.GetFromJsonAsync<JsonArray>($"/api/panel-requests/{request}/entropy");
+        rows!.Should().ContainSingle().Which!["ruleSetId"]!.GetValue<string>().Should().Be(record["context"]!["ruleSetId"]!.GetValue<string>(),
+            "the fallback row pins the rule set current at the draw");
     }
 
     [Fact]

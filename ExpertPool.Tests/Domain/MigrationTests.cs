@@ -147,6 +147,29 @@ public class MigrationTests(ITestOutputHelper output)
             (await c.ExpertEngagements.AsNoTracking().ToListAsync()).GroupBy(e => (e.ExpertId, e.ReviewDate.Year)).Select(g => (g.Key.ExpertId, g.Key.Year, g.Count())).ToList();
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task RuleSetPinnedByEntropy_RolledBack_LeavesThePreviousSchemaAndItsTriggers(DatabaseProvider provider)
+    {
+        if (provider == DatabaseProvider.Postgres && !PostgresRequirement.IsAvailable(output)) return;
+        await using var rolledBack = await TestDatabase.CreateAsync(provider, migrate: true);
+        await using var previous = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var a = rolledBack.CreateContext();
+        await using var b = previous.CreateContext();
+        var all = a.Database.GetMigrations().ToList();
+        var before = all[all.IndexOf("20261202000200_RuleSetPinnedByEntropy") - 1];
+        await a.GetService<IMigrator>().MigrateAsync(before);
+        await b.GetService<IMigrator>().MigrateAsync(before);
+
+        (await SchemaSnapshot.TakeAsync(a)).Should().Equal(await SchemaSnapshot.TakeAsync(b));
+        var triggers = provider == DatabaseProvider.Sqlite
+            ? "SELECT name || ' ' || sql AS \"Value\" FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+            : "SELECT tgname || ' ' || tgrelid::regclass::text AS \"Value\" FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname";
+        var kept = await a.Database.SqlQueryRaw<string>(triggers).ToListAsync();
+        kept.Should().Equal(await b.Database.SqlQueryRaw<string>(triggers).ToListAsync());
+        kept.Should().Contain(t => t.StartsWith("draw_entropy_no_update", StringComparison.Ordinal), "the rebuilt table is still append-only");
+    }
+
     [Fact]
     public async Task Postgres_DrawDocuments_AreCompressedWithLz4()
     {

@@ -73,5 +73,6 @@ internal sealed class DrawEntropyConfiguration : IEntityTypeConfiguration<DrawEn
         b.Property(e => e.EnteredBy).HasMaxLength(100).IsRequired();
         b.HasIndex(e => new { e.PanelRequestId, e.EnteredAt });
         b.HasOne<PanelRequest>().WithMany().HasForeignKey(e => e.PanelRequestId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Conflicts.ConflictRuleSet>().WithMany().HasForeignKey(e => e.RuleSetId).OnDelete(DeleteBehavior.Restrict);
     }
 }
