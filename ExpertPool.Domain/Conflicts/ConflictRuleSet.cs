@@ -56,6 +56,9 @@ public sealed record ConflictRuleSettings
         ("manualExclusions", ManualExclusions),
     ];
 
+    /// <summary>The JSON names of the mandatory rules this version switches off (none for any version validated on creation).</summary>
+    public IReadOnlyList<string> MandatoryOff() => Mandatory().Where(m => !m.On).Select(m => m.Field).ToList();
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
@@ -117,6 +120,21 @@ public sealed class ConflictRuleSet
     public ConflictRuleSettings Settings { get; private set; } = ConflictRuleSettings.Default;
 
     public static string ScopeOf(EngagementType? type) => type?.ToString() ?? DefaultScope;
+
+    /// <summary>
+    /// Refuses to apply a version that switches a mandatory rule off. New versions cannot (<see cref="ConflictRuleSettings.Validate"/>);
+    /// a version stored before that check existed could, and is not applied as if the rule were on: its scope needs a new version.
+    /// </summary>
+    public void EnsureApplicable()
+    {
+        var off = Settings.MandatoryOff();
+        if (off.Count > 0)
+        {
+            throw new DomainConflictException(
+                $"Rule-set version {Version} ({Scope}) switches off mandatory 回避 rules ({string.Join(", ", off)}); publish a new version of the {Scope} rules first / 规则版本 {Version} 关闭了法定回避规则，请先发布新版本.",
+                new Dictionary<string, object?> { ["ruleSetId"] = Id, ["ruleSetVersion"] = Version, ["mandatoryRulesOff"] = off });
+        }
+    }
 
     /// <summary>Parses a scope from a route ("default" or an engagement type name, any case).</summary>
     public static EngagementType? ParseScope(string? scope)

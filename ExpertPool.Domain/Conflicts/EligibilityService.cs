@@ -50,6 +50,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         var ruleSet = pinned is { } id && id != Guid.Empty
             ? await db.ConflictRuleSets.AsNoTracking().FirstAsync(r => r.Id == id, ct)
             : await ConflictRuleSets.CurrentAsync(db, project.EngagementType, ct);
+        ruleSet.EnsureApplicable();
         var evaluation = new Evaluation(db, request, project, ruleSet, includeNames);
         await evaluation.RunAsync(ct);
         return evaluation.Report(clock.GetUtcNow().UtcDateTime);

@@ -57,6 +57,7 @@ public sealed class DrawExecutor(
         // panel, so a rule change after it must not apply to this draw (decision 017).
         var engagementType = await db.Projects.Where(p => p.Id == request.ProjectId).Select(p => p.EngagementType).FirstAsync(ct);
         var ruleSet = await ConflictRuleSets.CurrentAsync(db, engagementType, ct);
+        ruleSet.EnsureApplicable();
         var entropy = DrawEntropy.Create(request, source, value, ruleSet.Id, actor, now);
         if (await db.DrawEntropies.AnyAsync(e => e.PanelRequestId == request.Id, ct))
             throw new DomainConflictException("External entropy has already been entered for this draw; a request takes one value. To use another, cancel the request with a reason and schedule a new one / 外部随机数已录入，每次抽取只能录入一次.");

@@ -238,6 +238,33 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task A_stored_rule_set_that_switches_off_a_mandatory_rule_is_not_applied_until_a_new_version_is_published()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync();
+        // Only a version stored before the validation existed can say this; the API refuses to create one.
+        await using (var db = Factory.Database.CreateContext())
+        {
+            var version = await db.ConflictRuleSets.MaxAsync(r => r.Version) + 1;
+            var json = (ExpertPool.Domain.Conflicts.ConflictRuleSettings.Default with { StatusAndTerm = false }).ToJson();
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO "conflict_rule_sets" ("Id", "Scope", "Version", "EngagementType", "CreatedAt", "CreatedBy", "ChangeReason", "SettingsJson")
+                VALUES ({Guid.CreateVersion7()}, {"ProjectReview"}, {version}, {"ProjectReview"}, {DrawAt.AddDays(-1)}, {"legacy"}, {"旧版本"}, {json})
+                """);
+        }
+
+        var preview = await ProblemAsync(await Admin.GetAsync($"/api/panel-requests/{request}/eligibility"), HttpStatusCode.Conflict);
+        preview["detail"]!.GetValue<string>().Should().Contain("statusAndTerm");
+        AtDrawTime();
+        await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "31" }), HttpStatusCode.Conflict);
+        (await Admin.GetFromJsonAsync<JsonArray>($"/api/panel-requests/{request}/entropy"))!.Should().BeEmpty("a refused entropy stores nothing");
+
+        await Ok(Admin.PutAsJsonAsync("/api/conflict-rules/ProjectReview", new { changeReason = "恢复法定回避规则", settings = new { } }));
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "31" }));
+        (await DrawAsync(request))["outcome"]!.GetValue<string>().Should().Be("Succeeded");
+    }
+
+    [Fact]
     public async Task Entering_the_entropy_pins_the_rule_set_so_a_later_rule_change_does_not_apply_to_the_draw()
     {
         if (NotConfigured) return;
