@@ -5,6 +5,8 @@ Standard library only. Re-implements docs/draw-algorithm.md without sharing code
 
     python3 tools/verify_draw.py docs/draw-test-vectors.json   # check every test vector
     python3 tools/verify_draw.py --record record.json          # verify one exported draw record
+    python3 tools/verify_draw.py --record record.json --sha256 HEX
+        # ... and check the file is the very document the service stored (its published documentSha256)
 
 Exit code 0 when everything matches, 1 on any divergence or unreadable input.
 """
@@ -23,6 +25,10 @@ TAG_COMMITMENT = "ExpertPool/v1/commitment"
 TAG_POOL = "ExpertPool/v1/pool"
 TAG_SEED = "ExpertPool/v1/seed"
 TAG_SCORE = "ExpertPool/v1/score"
+
+# A record's top-level members, as the service writes them. Anything else was added by someone else.
+RECORD_KEYS = ("algorithmVersion", "drawId", "commitment", "nonce", "ruleSetVersion", "quotas", "pool",
+               "externalEntropy", "poolHash", "seed", "succeeded", "selection", "context")
 
 
 class InputError(ValueError):
@@ -292,6 +298,13 @@ def to_input(obj):
 
 def verify_record(record):
     """Raises Divergence at the first difference; same order as the C# DrawVerifier."""
+    if not isinstance(record, dict):
+        raise Divergence("record", "a JSON object", type(record).__name__)
+    unknown = sorted(set(record) - set(RECORD_KEYS))
+    missing = [k for k in RECORD_KEYS if k not in record]
+    if unknown or missing:
+        raise Divergence("members", "exactly " + ", ".join(RECORD_KEYS),
+                         "unknown " + ", ".join(unknown) if unknown else "missing " + ", ".join(missing))
     if record.get("algorithmVersion") != ALGORITHM_VERSION:
         raise Divergence("algorithmVersion", ALGORITHM_VERSION, record.get("algorithmVersion"))
     inp = to_input(record)
@@ -323,19 +336,29 @@ def main(argv):
     parser = argparse.ArgumentParser(description="Verify ExpertPool draw test vectors or one draw record.")
     parser.add_argument("vectors", nargs="?", help="test vector file (docs/draw-test-vectors.json)")
     parser.add_argument("--record", help="exported draw record (DrawRecordJson)")
+    parser.add_argument("--sha256", help="the record's published documentSha256 (64 hex): the file must be exactly that document")
     args = parser.parse_args(argv)
     if bool(args.vectors) == bool(args.record):
         parser.error("give either a vector file or --record FILE")
+    if args.sha256 is not None and not args.record:
+        parser.error("--sha256 goes with --record")
 
     try:
-        with open(args.vectors or args.record, encoding="utf-8") as f:
-            document = json.load(f)
+        with open(args.vectors or args.record, "rb") as f:
+            raw = f.read()
+        document = json.loads(raw.decode("utf-8"))
     except (OSError, ValueError) as ex:
         print(f"cannot read input: {ex}")
         return 1
 
     if args.record:
         try:
+            if args.sha256 is not None:
+                # The context (who, when, exclusions with reasons) is not an algorithm input: only the stored
+                # document's hash shows that it was not edited after export.
+                actual = hashlib.sha256(raw).hexdigest()
+                if actual != args.sha256.strip().lower():
+                    raise Divergence("documentSha256", args.sha256.strip().lower(), actual)
             verify_record(document)
         except Divergence as d:
             print(f"MISMATCH {d}")
@@ -343,7 +366,8 @@ def main(argv):
         except (KeyError, TypeError, AttributeError) as ex:
             print(f"MISMATCH malformed record: {ex!r}")
             return 1
-        print(f"MATCH draw {document['drawId']}: commitment, pool hash, seed and selection re-derived")
+        hashed = ", document SHA-256 as published" if args.sha256 is not None else ""
+        print(f"MATCH draw {document['drawId']}: commitment, pool hash, seed and selection re-derived{hashed}")
         return 0
 
     failures = 0

@@ -37,7 +37,8 @@ public sealed record DrawDto(
     int ExcludedTotal,
     string? FailureReason,
     bool Sealed,
-    IReadOnlyList<DrawSelectionDto> Selections);
+    IReadOnlyList<DrawSelectionDto> Selections,
+    string DocumentSha256);
 
 public sealed record InvitationDto(
     Guid Id,
@@ -118,12 +119,18 @@ public static class DrawsEndpoints
     }
 
     /// <summary>The stored record as canonical JSON, byte for byte what the verifiers (C# and tools/verify_draw.py) read.</summary>
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetDrawRecord(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// The record as stored, byte for byte. <c>Repr-Digest</c> (RFC 9530) carries its SHA-256, which the draw shows as
+    /// <c>documentSha256</c> from the start (the hash reveals nothing of a sealed panel): an export whose context was
+    /// edited no longer has it (<c>tools/verify_draw.py --sha256</c>).
+    /// </summary>
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetDrawRecord(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var record = await db.DrawRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Draw", id);
         if (await IsSealedAsync(db, record.ProjectId, user, clock, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Sealed until the review starts / 评审开始前名单保密",
                 detail: "评审开始前，抽取名单仅管理员可见 / The panel list is visible only to administrators until the review starts.");
+        http.Response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Convert.FromHexString(record.DocumentSha256))}:";
         return TypedResults.Content(record.Document, "application/json; charset=utf-8");
     }
 
@@ -180,7 +187,7 @@ public static class DrawsEndpoints
                     .ToList();
             return new DrawDto(r.Id, r.PanelRequestId, r.ProjectId, r.Outcome.ToString(), r.AlgorithmVersion, r.SupervisorName, r.ExecutedBy, r.CommittedAt, r.ExecutedAt,
                 r.RuleSetVersion, r.Commitment, sealedList ? Withheld : r.Nonce, sealedList ? Withheld : r.PoolHash, sealedList ? Withheld : r.Seed,
-                r.EligibleTotal, r.ExcludedTotal, r.FailureReason, sealedList, selections);
+                r.EligibleTotal, r.ExcludedTotal, r.FailureReason, sealedList, selections, r.DocumentSha256);
         }).ToList();
     }
 

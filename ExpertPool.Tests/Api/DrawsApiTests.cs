@@ -92,6 +92,30 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             var (exit, output) = PythonVerifierTests.RunVerifier("--record", file);
             exit.Should().Be(0, output);
 
+            // The export carries its stored SHA-256 (RFC 9530), which the draw showed from the start.
+            var sha = Convert.ToHexStringLower(SHA256.HashData(await exported.Content.ReadAsByteArrayAsync()));
+            exported.Headers.GetValues("Repr-Digest").Should().Equal($"sha-256=:{Convert.ToBase64String(Convert.FromHexString(sha))}:");
+            draw["documentSha256"]!.GetValue<string>().Should().Be(sha);
+            (exit, output) = PythonVerifierTests.RunVerifier("--record", file, "--sha256", sha);
+            exit.Should().Be(0, output);
+            output.Should().Contain("document SHA-256 as published");
+
+            // The context is not an algorithm input: an edited one still re-derives, and only the published hash shows it.
+            var edited = JsonNode.Parse(json)!.AsObject();
+            edited["context"]!["supervisor"] = "王某";
+            await File.WriteAllTextAsync(file, edited.ToJsonString());
+            PythonVerifierTests.RunVerifier("--record", file).ExitCode.Should().Be(0, "the selection is still what the inputs give");
+            (exit, output) = PythonVerifierTests.RunVerifier("--record", file, "--sha256", sha);
+            exit.Should().Be(1, output);
+            output.Should().Contain("divergence at documentSha256");
+
+            var extra = JsonNode.Parse(json)!.AsObject();
+            extra["note"] = "added later";
+            await File.WriteAllTextAsync(file, extra.ToJsonString());
+            (exit, output) = PythonVerifierTests.RunVerifier("--record", file);
+            exit.Should().Be(1, output);
+            output.Should().Contain("divergence at members").And.Contain("unknown note");
+
             var node = JsonNode.Parse(json)!.AsObject();
             node["externalEntropy"]![0]!["value"] = "5 8 2";
             await File.WriteAllTextAsync(file, node.ToJsonString());
