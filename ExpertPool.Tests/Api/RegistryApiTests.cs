@@ -166,8 +166,12 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
         var url = $"/api/experts/{expert["id"]}";
 
         await ProblemAsync(await Admin.PostAsJsonAsync($"{url}/status", new { status = "Active" }), HttpStatusCode.BadRequest);
+        // The history is in time order; the test clock is frozen, so it moves on between changes as a real one would.
+        Factory.Clock.Advance(TimeSpan.FromSeconds(1));
         await Ok(Admin.PostAsJsonAsync($"{url}/status", new { status = "Active", reason = "审核通过 approved" }));
+        Factory.Clock.Advance(TimeSpan.FromSeconds(1));
         await Ok(Admin.PostAsJsonAsync($"{url}/status", new { status = "Suspended", reason = "两年平均分低于60" }));
+        Factory.Clock.Advance(TimeSpan.FromSeconds(1));
         await Ok(Admin.PostAsJsonAsync($"{url}/status", new { status = "Removed", reason = "违规 misconduct" }));
         var backFromRemoved = await Admin.PostAsJsonAsync($"{url}/status", new { status = "Active", reason = "try" });
 

@@ -33,13 +33,20 @@ public sealed class SqlitePragmaInterceptorTests
         }
     }
 
+    /// <summary>Clears this database's pool only; clearing every pool would close other tests' idle connections.</summary>
+    private static void ClearThisPool(TestDatabase db)
+    {
+        using var connection = new SqliteConnection(db.ConnectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
     [Fact]
     public async Task Connections_HaveTheSettings_OnANewHandle_AndOnEveryReuseOfAPooledOne()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var expected = (30_000L, 1L, -32_768L, 268_435_456L, 4_096L, "wal");
 
-        SqliteConnection.ClearAllPools();
+        ClearThisPool(db);
         for (var round = 0; round < 3; round++)
         {
             // Each context opens and closes its connection around each query: the first round gets a new native handle,
@@ -48,7 +55,7 @@ public sealed class SqlitePragmaInterceptorTests
             (await SettingsAsync(ctx)).Should().Be(expected, $"round {round}");
         }
 
-        SqliteConnection.ClearAllPools();
+        ClearThisPool(db);
         await using (var fresh = db.CreateContext())
             (await SettingsAsync(fresh)).Should().Be(expected, "a handle opened after the pool was cleared");
     }

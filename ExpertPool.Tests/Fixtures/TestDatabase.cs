@@ -75,7 +75,20 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         if (_sqliteFile is not null)
         {
-            SqliteConnection.ClearAllPools();
+            // Only this database's pools: clearing every pool would close other tests' idle connections while they run
+            // (and SQLite checkpoints when a file's last connection closes). The host and the checkpointer open the same
+            // file with slightly different connection strings, each with a pool of its own.
+            foreach (var cs in new[] { ConnectionString, PersistenceServiceCollectionExtensions.SqliteConnectionString(ConnectionString, "/") })
+            {
+                foreach (var mode in new SqliteOpenMode?[] { null, SqliteOpenMode.ReadWrite })
+                {
+                    var builder = new SqliteConnectionStringBuilder(cs);
+                    if (mode is { } m)
+                        builder.Mode = m;
+                    using var connection = new SqliteConnection(builder.ToString());
+                    SqliteConnection.ClearPool(connection);
+                }
+            }
             foreach (var f in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
             {
                 try { File.Delete(f); } catch (IOException) { }

@@ -66,10 +66,22 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         await scope.ServiceProvider.GetRequiredService<OutboxSender>().SendDueAsync(CancellationToken.None);
     }
 
-    private async Task<List<ParsedMail>> MailsAsync(int atLeast)
+    /// <summary>
+    /// The mails received so far, once at least <paramref name="atLeast"/> of them are <paramref name="mine"/> (or 10 s
+    /// passed). The class shares one database and one sink, so a test counts only the mails to its own experts: notices an
+    /// earlier test left in the outbox may be sent during a later one.
+    /// </summary>
+    private async Task<List<ParsedMail>> MailsAsync(int atLeast, Func<ParsedMail, bool>? mine = null)
     {
         await SendAllAsync();
-        return await SmtpServer.ParseAsync(await Factory.Smtp.WaitForAsync(atLeast));
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var mails = (await SmtpServer.ParseAsync(await Factory.Smtp.WaitForAsync(atLeast))).Where(m => mine?.Invoke(m) ?? true).ToList();
+            if (mails.Count >= atLeast || DateTime.UtcNow > until)
+                return mails;
+            await Task.Delay(100);
+        }
     }
 
     private static string Link(ParsedMail mail, string kind) =>
@@ -110,9 +122,10 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         var members = seats.Where(s => s.Role == "Member").OrderBy(s => s.Rank).Select(s => s.Id).ToList();
         var backups = seats.Where(s => s.Role == "Backup").OrderBy(s => s.Rank).Select(s => s.Id).ToList();
         var projectCode = (await Admin.GetFromJsonAsync<JsonObject>($"/api/projects/{project}"))!["code"]!.GetValue<string>();
+        bool Mine(ParsedMail m) => experts.ContainsValue(m.ToName);
 
         // Invitations arrive, one per member, with the Chinese subject, the project code (never the name) and both links.
-        var mails = await MailsAsync(3);
+        var mails = await MailsAsync(3, Mine);
         mails.Should().HaveCount(3);
         mails.Select(m => m.ToName).Should().BeEquivalentTo(members.Select(m => experts[m]));
         foreach (var m in mails)
@@ -138,7 +151,7 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         (await confirmed.Content.ReadAsStringAsync()).Should().Contain("您已确认参加");
         (await InvitationsAsync(request))[members[0]].Status.Should().Be(InvitationStatus.Confirmed);
         (await (await anonymous.GetAsync(confirmLink)).Content.ReadAsStringAsync()).Should().Contain("您已确认参加").And.NotContain("id=\"confirm\"");
-        var receipt = (await MailsAsync(4)).Single(m => !mails.Any(x => x.MessageId == m.MessageId));
+        var receipt = (await MailsAsync(4, Mine)).Single(m => !mails.Any(x => x.MessageId == m.MessageId));
         receipt.ToName.Should().Be(experts[members[0]]);
         receipt.Parts.Should().Contain(p => p.ContentType == "text/calendar");
 
@@ -150,7 +163,7 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         var afterDecline = await InvitationsAsync(request);
         afterDecline[members[1]].Status.Should().Be(InvitationStatus.Declined);
         afterDecline[backups[0]].ReplacesInvitationId.Should().Be(afterDecline[members[1]].Id);
-        (await MailsAsync(5)).Should().Contain(m => m.ToName == experts[backups[0]]);
+        (await MailsAsync(5, Mine)).Should().Contain(m => m.ToName == experts[backups[0]]);
 
         // Letting the deadline pass expires member 3 and invites backup 2.
         Factory.Clock.Set(afterDecline[members[2]].Deadline.AddMinutes(1));
@@ -159,7 +172,7 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         var afterExpiry = await InvitationsAsync(request);
         afterExpiry[members[2]].Status.Should().Be(InvitationStatus.Expired);
         afterExpiry[backups[1]].ReplacesInvitationId.Should().Be(afterExpiry[members[2]].Id);
-        (await MailsAsync(6)).Should().Contain(m => m.ToName == experts[backups[1]]);
+        (await MailsAsync(6, Mine)).Should().Contain(m => m.ToName == experts[backups[1]]);
 
         // The administrator watches the seats: who confirmed, declined, expired, and who replaced whom.
         var seatsView = await Admin.GetFromJsonAsync<JsonArray>($"/api/draws/{draw["id"]}/invitations");
@@ -177,7 +190,7 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         await ProblemAsync(await Admin.PostAsJsonAsync($"/api/draws/{draw["id"]}/withdraw", new { reason = "" }), HttpStatusCode.BadRequest);
         var withdrawn = await (await Ok(Admin.PostAsJsonAsync($"/api/draws/{draw["id"]}/withdraw", new { reason = "评审会议取消 / review cancelled" }))).Content.ReadFromJsonAsync<JsonObject>();
         withdrawn!["cancelledInvitations"]!.GetValue<int>().Should().Be(3, "one confirmed and two pending seats");
-        var cancellations = (await MailsAsync(9)).Where(m => m.Subject.Contains("取消", StringComparison.Ordinal) || m.Subject.Contains("Cancel", StringComparison.OrdinalIgnoreCase)).ToList();
+        var cancellations = (await MailsAsync(9, Mine)).Where(m => m.Subject.Contains("取消", StringComparison.Ordinal) || m.Subject.Contains("Cancel", StringComparison.OrdinalIgnoreCase)).ToList();
         cancellations.Select(m => m.ToName).Should().BeEquivalentTo(new[] { members[0], backups[0], backups[1] }.Select(id => experts[id]));
         (await WorkloadOfAsync(members[0])).Should().Be((0, 0), "a withdrawn draw's confirmed seat is no engagement");
         (await InvitationsAsync(request))[members[0]].RespondedAt.Should().BeBefore(Factory.Clock.GetUtcNow().UtcDateTime, "the cancelled invitation keeps when it was confirmed");
@@ -297,7 +310,8 @@ public sealed class ScheduledWorkTests(SmtpApiFactory factory, ITestOutputHelper
         }
 
         await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "31415" }));
-        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(1);
+        // At least this one: the class shares a database, and the status below says which request ran.
+        (await runner.RunDueAsync(CancellationToken.None)).Should().BeGreaterThanOrEqualTo(1);
 
         await using var after = Factory.Database.CreateContext();
         (await after.PanelRequests.SingleAsync(p => p.Id == request)).Status.Should().Be(ExpertPool.Domain.Draws.PanelRequestStatus.Drawn);
