@@ -94,6 +94,8 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
             throw new DomainValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 
         await EnsureChainAsync(project!.Id, superseded, ct);
+        if (superseded is { Status: PanelRequestStatus.Drawn })
+            await EnsureVacanciesAsync(superseded, quotas, ct);
 
         var nonce = RandomNumberGenerator.GetBytes(DrawAlgorithm.NonceLength);
         var request = PanelRequest.Schedule(project.Id, quotas, deadline!.Value, drawAt!.Value, supervisor, actor, superseded?.Id, redrawReason, nonce, now);
@@ -135,6 +137,45 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
             throw new DomainConflictException(
                 $"Panel request {superseded.Id} was already superseded; a re-draw must reference the latest request / 原抽取申请已被替代.",
                 new Dictionary<string, object?> { ["supersedesRequestId"] = superseded.Id });
+    }
+
+    /// <summary>
+    /// A drawn request's panel stays in force while anyone on it is still invited or confirmed. A new request may then
+    /// only be a supplementary draw (补抽): for seats left empty because a quota's backups ran out, and for no more
+    /// experts than there are such seats. Otherwise one could draw again, and keep whichever panel suits, while the first
+    /// is being filled. Withdrawing the draw (which cancels its open seats) ends the panel, and any re-draw may follow.
+    /// </summary>
+    private async Task EnsureVacanciesAsync(PanelRequest superseded, IReadOnlyList<PanelQuota> quotas, CancellationToken ct)
+    {
+        var drawId = await db.DrawRecords.Where(d => d.PanelRequestId == superseded.Id).Select(d => d.Id).FirstAsync(ct);
+        var invitations = await db.Invitations.AsNoTracking().Where(i => i.DrawRecordId == drawId)
+            .Select(i => new { i.QuotaKey, i.ExpertId, Live = i.Status == Invitations.InvitationStatus.Pending || i.Status == Invitations.InvitationStatus.Confirmed })
+            .ToListAsync(ct);
+        if (!invitations.Exists(i => i.Live))
+            return;
+        var seats = await db.PanelQuotas.AsNoTracking().Where(q => q.PanelRequestId == superseded.Id).Select(q => new { q.Key, q.Count }).ToListAsync(ct);
+        var backups = await db.DrawSelections.AsNoTracking().Where(s => s.DrawRecordId == drawId && s.Role == SelectionRole.Backup)
+            .Select(s => new { s.QuotaKey, s.ExpertId }).ToListAsync(ct);
+        var vacant = 0;
+        foreach (var quota in seats)
+        {
+            var live = invitations.Count(i => i.QuotaKey == quota.Key && i.Live);
+            var backupsLeft = backups.Count(b => b.QuotaKey == quota.Key && !invitations.Exists(i => i.QuotaKey == quota.Key && i.ExpertId == b.ExpertId));
+            if (live < quota.Count && backupsLeft == 0)
+                vacant += quota.Count - live;
+        }
+        if (vacant == 0)
+        {
+            throw new DomainConflictException(
+                $"Panel request {superseded.Id} has a panel in force (experts invited or confirmed) and no seat left empty: a supplementary draw is for seats whose backups ran out. To draw again, withdraw the draw first (POST /api/draws/{drawId}/withdraw) / 原抽取名单仍有效且无空缺，补抽仅用于候补用尽后的空缺；如需重新抽取，请先撤回原抽取.",
+                new Dictionary<string, object?> { ["supersedesRequestId"] = superseded.Id, ["drawId"] = drawId });
+        }
+        var asked = quotas.Sum(q => q.Count);
+        if (asked > vacant)
+        {
+            throw new DomainValidationException("quotas",
+                $"a supplementary draw fills at most the {vacant} seat(s) of request {superseded.Id} whose backups ran out; {asked} asked / 补抽人数（{asked}）不能超过原抽取的空缺名额（{vacant}）");
+        }
     }
 
     private async Task<List<PanelQuota>> CheckQuotasAsync(IReadOnlyList<PanelQuotaInput>? input, Action<string, string> fail, CancellationToken ct)

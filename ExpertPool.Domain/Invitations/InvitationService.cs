@@ -194,7 +194,10 @@ public sealed class InvitationService(
             .Where(i => i.DrawRecordId == drawId && (i.Status == InvitationStatus.Pending || i.Status == InvitationStatus.Confirmed))
             .ToListAsync(ct);
         if (open.Count == 0)
-            return 0;
+        {
+            // Withdrawn before, failed (no panel), or every seat already declined or expired: a second reason would be lost.
+            throw new DomainConflictException("The draw has no pending or confirmed invitation left to withdraw / 该抽取没有待答复或已确认的邀请，无需撤回.");
+        }
         var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == open[0].ProjectId, ct);
         var ids = open.Select(i => i.ExpertId).ToList();
         var experts = await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, ct);

@@ -262,6 +262,66 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task While_a_panel_is_in_force_a_new_request_may_only_fill_seats_whose_backups_ran_out()
+    {
+        if (NotConfigured) return;
+        var (r, request, _) = await ScheduledPanelAsync(experts: 6, count: 2, backups: 1);
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "577" }));
+        var draw = await DrawAsync(request);
+        var drawId = Guid.Parse(draw["id"]!.GetValue<string>());
+        var project = (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["projectId"]!.GetValue<string>();
+        Task<HttpResponseMessage> RedrawAsync(int count) => Admin.PostAsJsonAsync("/api/panel-requests", new
+        {
+            projectId = project, quotas = new[] { new { specialtyCode = r.Root, count, backups = 0 } }, scheduledDrawAt = DrawAt.AddHours(1),
+            replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = request, redrawReason = "补抽",
+        });
+        async Task DeclineAsync(Guid expert)
+        {
+            await using var scope = Factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ExpertPool.Domain.Persistence.ExpertPoolDbContext>();
+            var invitation = await db.Invitations.AsNoTracking().SingleAsync(i => i.DrawRecordId == drawId && i.ExpertId == expert);
+            await scope.ServiceProvider.GetRequiredService<ExpertPool.Domain.Invitations.InvitationService>()
+                .DeclineAsync(invitation.Id, ExpertPool.Domain.Invitations.DeclineKind.Unavailable, "出差", null, CancellationToken.None);
+        }
+        var members = draw["selections"]!.AsArray().Where(x => x!["role"]!.GetValue<string>() == "Member").Select(x => Guid.Parse(x!["expertId"]!.GetValue<string>())).ToList();
+
+        // Both seats are being filled: drawing again now would give a second panel to choose from.
+        var second = await ProblemAsync(await RedrawAsync(2), HttpStatusCode.Conflict);
+        second["detail"]!.GetValue<string>().Should().Contain("withdraw");
+        await DeclineAsync(members[0]);
+        await ProblemAsync(await RedrawAsync(1), HttpStatusCode.Conflict); // the backup took the seat
+
+        // The second member declines with no backup left: one seat is empty, and a supplementary draw may fill it, no more.
+        await DeclineAsync(members[1]);
+        var tooMany = await ProblemAsync(await RedrawAsync(2), HttpStatusCode.BadRequest);
+        tooMany["errors"]!["quotas"]![0]!.GetValue<string>().Should().Contain("at most the 1 seat");
+        (await RedrawAsync(1)).StatusCode.Should().Be(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Withdrawing_a_draw_ends_its_panel_and_a_second_withdrawal_is_refused()
+    {
+        if (NotConfigured) return;
+        var (r, request, _) = await ScheduledPanelAsync(experts: 6, count: 2, backups: 1);
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "578" }));
+        var draw = await DrawAsync(request);
+        var project = (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["projectId"]!.GetValue<string>();
+
+        var withdrawn = await (await Ok(Admin.PostAsJsonAsync($"/api/draws/{draw["id"]}/withdraw", new { reason = "评审改期 / review moved" }))).Content.ReadFromJsonAsync<JsonObject>();
+        withdrawn!["cancelledInvitations"]!.GetValue<int>().Should().Be(2);
+        await ProblemAsync(await Admin.PostAsJsonAsync($"/api/draws/{draw["id"]}/withdraw", new { reason = "again" }), HttpStatusCode.Conflict);
+
+        var redraw = await Admin.PostAsJsonAsync("/api/panel-requests", new
+        {
+            projectId = project, quotas = new[] { new { specialtyCode = r.Root, count = 2, backups = 1 } }, scheduledDrawAt = DrawAt.AddHours(1),
+            replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = request, redrawReason = "评审改期后重新抽取",
+        });
+        redraw.StatusCode.Should().Be(HttpStatusCode.Created, await redraw.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_stored_rule_set_that_switches_off_a_mandatory_rule_is_not_applied_until_a_new_version_is_published()
     {
         if (NotConfigured) return;
