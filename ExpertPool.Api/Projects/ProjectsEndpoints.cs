@@ -11,9 +11,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ExpertPool.Api.Projects;
 
-public sealed record ProjectPartyRequest(Guid OrganisationId, PartyRole Role);
+public sealed record ProjectPartyRequest(Guid? OrganisationId, PartyRole? Role);
 
-public sealed record ProjectPreparerRequest(Guid ExpertId, string? Note);
+public sealed record ProjectPreparerRequest(Guid? ExpertId, string? Note);
 
 public sealed record ProjectRequest(
     string? Code,
@@ -123,9 +123,25 @@ public static class ProjectsEndpoints
             throw new DomainValidationException("parties", "must not contain null entries");
         if (r.Preparers?.Any(p => p is null) == true)
             throw new DomainValidationException("preparers", "must not contain null entries");
+        // A party's role decides which rules apply to it (the cooldown follows the applicant), so none is assumed.
+        var missing = new Dictionary<string, string[]>();
+        for (var i = 0; i < (r.Parties?.Count ?? 0); i++)
+        {
+            if (r.Parties![i].OrganisationId is null || r.Parties[i].OrganisationId == Guid.Empty)
+                missing[$"parties[{i}].organisationId"] = ["is required / 必填"];
+            if (r.Parties[i].Role is null)
+                missing[$"parties[{i}].role"] = ["is required: Applicant, Partner, Supplier or Other / 必填：申报单位、合作单位、供应商或其他"];
+        }
+        for (var i = 0; i < (r.Preparers?.Count ?? 0); i++)
+        {
+            if (r.Preparers![i].ExpertId is null || r.Preparers[i].ExpertId == Guid.Empty)
+                missing[$"preparers[{i}].expertId"] = ["is required / 必填"];
+        }
+        if (missing.Count > 0)
+            throw new DomainValidationException(missing);
         var draft = Project.Check(r.Code, r.Name, r.EngagementType, r.ReviewStartsAt, r.Place, r.RegionCode,
-            r.Parties?.Select(p => new ProjectPartyInput(p.OrganisationId, p.Role)).ToList(),
-            r.Preparers?.Select(p => new ProjectPreparerInput(p.ExpertId, p.Note)).ToList(),
+            r.Parties?.Select(p => new ProjectPartyInput(p.OrganisationId!.Value, p.Role!.Value)).ToList(),
+            r.Preparers?.Select(p => new ProjectPreparerInput(p.ExpertId!.Value, p.Note)).ToList(),
             now);
         var errors = new Dictionary<string, string[]>();
         if (draft.RegionCode is { } region && !await db.Regions.AnyAsync(x => x.Code == region, ct))

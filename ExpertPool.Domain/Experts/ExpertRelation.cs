@@ -63,6 +63,11 @@ public sealed class ExpertRelation
             throw new DomainValidationException("kind", "is not a known relation kind / 关系类型不正确");
         if (from is { } f && to is { } t && t < f)
             throw new DomainValidationException("to", "must not be before from / 结束日期不能早于开始日期");
+        // The registry records relations that exist or existed. One dated ahead (usually a typo) would count as ongoing
+        // for every draw from now on; a planned one is recorded when it begins.
+        var today = Projects.Project.ReviewDateOf(now);
+        if (from is { } start && start > today)
+            throw new DomainValidationException("from", $"must not be after today ({today:yyyy-MM-dd}, China time): record a relation once it has begun / 开始日期不能晚于今天");
         return new ExpertRelation
         {
             Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),

@@ -466,6 +466,10 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         (await ProblemAsync(bad, HttpStatusCode.BadRequest))["errors"]!["organisationId"].Should().NotBeNull();
         var badKind = await Admin.PostAsJsonAsync($"/api/experts/{expert}/relations", new { organisationId = org, kind = "Friend" });
         (await ProblemAsync(badKind, HttpStatusCode.BadRequest))["errors"]!.AsObject().Select(e => e.Key).Should().Contain("kind");
+        // A relation dated ahead would count as ongoing for every draw from now on.
+        var tomorrow = ExpertPool.Domain.Projects.Project.ReviewDateOf(Factory.Clock.GetUtcNow().UtcDateTime).AddDays(1);
+        var ahead = await Admin.PostAsJsonAsync($"/api/experts/{expert}/relations", new { organisationId = org, kind = "Employment", from = tomorrow.ToString("yyyy-MM-dd") });
+        (await ProblemAsync(ahead, HttpStatusCode.BadRequest))["errors"]!["from"]![0]!.GetValue<string>().Should().Contain("must not be after today");
 
         var history = await Auditor.GetFromJsonAsync<JsonArray>($"/api/experts/{expert}/relations");
         history!.Should().ContainSingle();
@@ -495,6 +499,10 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         await ProblemAsync(await Admin.PostAsJsonAsync("/api/projects", ProjectBody(code.ToLowerInvariant())), HttpStatusCode.Conflict);
         var bad = await Admin.PostAsJsonAsync("/api/projects", new { code = "x", engagementType = "Party", place = "", parties = new[] { new { organisationId = Guid.NewGuid(), role = "Applicant" } } });
         (await ProblemAsync(bad, HttpStatusCode.BadRequest))["errors"]!.AsObject().Select(e => e.Key).Should().BeEquivalentTo("code", "name", "engagementType", "reviewStartsAt", "place");
+        // A party's role decides which rules follow it (the cooldown follows the applicant): none is assumed.
+        var roleless = await Admin.PostAsJsonAsync("/api/projects", ProjectBody("XM-2026-" + TestData.Suffix(), parties: [new { organisationId = org }, new { role = "Partner" }], preparers: [new { note = "无人" }]));
+        (await ProblemAsync(roleless, HttpStatusCode.BadRequest))["errors"]!.AsObject().Select(e => e.Key)
+            .Should().BeEquivalentTo("parties[0].role", "parties[1].organisationId", "preparers[0].expertId");
 
         var updated = await Ok(Admin.PutAsJsonAsync($"/api/projects/{body["id"]}", ProjectBody(code, parties: [new { organisationId = org, role = "Partner" }])));
         var u = (await updated.Content.ReadFromJsonAsync<JsonObject>())!;
