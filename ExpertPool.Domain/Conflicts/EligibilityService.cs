@@ -370,10 +370,12 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             // the few projects' codes are read afterwards, and text is made for candidates only.
             var placeholders = IdRowReader.Parameters(2, applicants.Count);
             var hits = new List<(Guid ExpertId, Guid ApplicantId, DateOnly? Day, Guid ProjectId)>();
+            // Engagements on this same project (seats of an earlier draw of it, before a supplementary one) are not an
+            // earlier review of the applicant: those experts are excluded as already invited, with that as the reason.
             void Hit(Guid id, IdRow row)
             {
-                if (IsCandidate(id))
-                    hits.Add((id, row.Guid(1), row.Date(2), row.Guid(3)));
+                if (IsCandidate(id) && row.Guid(3) is var projectId && projectId != project.Id)
+                    hits.Add((id, row.Guid(1), row.Date(2), projectId));
             }
             // The engagement stores one applicant of its project (the covering index answers that). A project with
             // several applicants is also found through its parties, below. (One join of parties and engagements was
@@ -404,7 +406,8 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                     if (!IsCandidate(id) || (stored is { } a && storedApplicants.Contains(a)))
                         return;
                     var projectId = row.Guid(3);
-                    hits.Add((id, applicantOf[projectId].Min(), row.Date(2), projectId)); // the same one in every evaluation
+                    if (projectId != project.Id)
+                        hits.Add((id, applicantOf[projectId].Min(), row.Date(2), projectId)); // the same one in every evaluation
                 }, ct);
             }
             if (hits.Count == 0)

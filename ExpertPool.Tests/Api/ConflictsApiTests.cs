@@ -69,6 +69,8 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
             preparers: [new { expertId = preparer, note = "编写申报书" }]);
         // The workload experts' engagements belong to another project with no parties, so only the cap applies to them.
         var elsewhere = await CreateProjectAsync();
+        // The cooling expert reviewed an earlier project of the same applicant.
+        var earlier = await CreateProjectAsync(parties: [new { organisationId = applicant, role = "Applicant" }]);
         await using (var db = Factory.Database.CreateContext())
         {
             for (var i = 0; i < 10; i++)
@@ -82,7 +84,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
                 db.ExpertEngagements.Add(ExpertEngagement.Confirm(tenAcrossYears, elsewhere, null, null, new DateOnly(2025, 12, 10 + i), new DateTime(2025, 11, 1, 0, 0, 0, DateTimeKind.Utc)));
                 db.ExpertEngagements.Add(ExpertEngagement.Confirm(tenAcrossYears, elsewhere, null, null, new DateOnly(2026, 2 + i, 1), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
             }
-            db.ExpertEngagements.Add(ExpertEngagement.Confirm(cooling, project, null, applicant, new DateOnly(2026, 8, 1), new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc)));
+            db.ExpertEngagements.Add(ExpertEngagement.Confirm(cooling, earlier, null, applicant, new DateOnly(2026, 8, 1), new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc)));
             await db.SaveChangesAsync();
         }
         var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 3 });
@@ -536,6 +538,10 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
             reasons[Id(reviewer)].Should().ContainSingle("one engagement gives one reason").Which.Should().StartWith("cooldown:").And.Contain("2026-08-01");
             reasons.Should().NotContainKey(Id(control));
         }
+
+        // An engagement on the very project being drawn (a seat of its earlier draw) is no earlier review of its applicant.
+        var same = ReasonsByExpert(await EligibilityAsync(await ScheduleAsync(joint, new { specialtyCode = r.Leaf1, count = 1, backups = 0 })));
+        same.Should().NotContainKey(Id(reviewer));
     }
 
     [Fact]
