@@ -342,6 +342,8 @@ def main(argv):
         parser.error("give either a vector file or --record FILE")
     if args.sha256 is not None and not args.record:
         parser.error("--sha256 goes with --record")
+    if args.sha256 is not None and not (len(args.sha256.strip()) == 64 and all(c in "0123456789abcdefABCDEF" for c in args.sha256.strip())):
+        parser.error("--sha256 takes the 64 hexadecimal characters of the draw's documentSha256")
 
     try:
         with open(args.vectors or args.record, "rb") as f:

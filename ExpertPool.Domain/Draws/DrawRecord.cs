@@ -156,12 +156,16 @@ public sealed class DrawEntropy
         var errors = new Dictionary<string, string[]>();
         var s = source?.Trim() ?? "";
         var v = value?.Trim() ?? "";
-        if (s.Length is 0 or > SourceMax)
-            errors["source"] = [$"is required, at most {SourceMax} characters (e.g. \"supervisor\", \"福彩3D 2026322\") / 必填"];
+        if (s.Length == 0)
+            errors["source"] = ["is required (e.g. \"supervisor\", \"福彩3D 2026322\") / 必填（如“supervisor”“福彩3D 2026322”）"];
+        else if (s.Length > SourceMax)
+            errors["source"] = [$"must be at most {SourceMax} characters / 不能超过 {SourceMax} 个字符"];
         else if (s.StartsWith("fallback:", StringComparison.OrdinalIgnoreCase))
             errors["source"] = ["\"fallback:\" sources are reserved for the service / 保留前缀"];
-        if (v.Length is 0 or > ValueMax)
-            errors["value"] = [$"is required, at most {ValueMax} characters / 必填"];
+        if (v.Length == 0)
+            errors["value"] = ["is required / 必填"];
+        else if (v.Length > ValueMax)
+            errors["value"] = [$"must be at most {ValueMax} characters / 不能超过 {ValueMax} 个字符"];
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
         return new DrawEntropy { Id = Guid.CreateVersion7(), PanelRequestId = request.Id, Source = s, Value = v, EnteredBy = actor, EnteredAt = now, RuleSetId = ruleSetId };

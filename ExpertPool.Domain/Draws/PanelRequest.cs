@@ -135,6 +135,10 @@ public sealed class PanelRequest
 /// <summary>One quota of a panel request. <see cref="Key"/> is "Q1", "Q2"… in fill order.</summary>
 public sealed class PanelQuota
 {
+    /// <summary>Far above any real panel (formal reviews seat 5 to 15), low enough that a typo is caught at scheduling, not at the draw.</summary>
+    public const int MaxCount = 200;
+    public const int MaxBackups = 50;
+
     private PanelQuota()
     {
     }

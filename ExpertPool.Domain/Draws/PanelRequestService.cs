@@ -223,8 +223,12 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
                 Bad($"{f}.regionCode", $"unknown region code '{region}' / 行政区划代码不存在");
             if (q.Count is null or < 1)
                 Bad($"{f}.count", "must be at least 1 / 抽取人数至少为1");
+            else if (q.Count > PanelQuota.MaxCount)
+                Bad($"{f}.count", $"must be at most {PanelQuota.MaxCount} / 抽取人数不能超过 {PanelQuota.MaxCount}");
             if (q.Backups is < 0)
                 Bad($"{f}.backups", "must not be negative / 候补人数不能为负");
+            else if (q.Backups > PanelQuota.MaxBackups)
+                Bad($"{f}.backups", $"must be at most {PanelQuota.MaxBackups} / 候补人数不能超过 {PanelQuota.MaxBackups}");
             if (!seen.Add((code, region)))
                 Bad(f, $"repeats the specialty {code}{(region is null ? "" : " in region " + region)} of an earlier quota / 与前面的名额重复");
             if (ok)

@@ -256,6 +256,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
                 new { specialtyCode = "NOPE" + TestData.Suffix(), count = 1 },
                 new { specialtyCode = r.Leaf2, regionCode = "999998", count = 1 },
                 new { specialtyCode = r.Leaf1.ToLowerInvariant(), count = 2 },
+                new { specialtyCode = r.Root, count = int.MaxValue, backups = 51 },
             },
             scheduledDrawAt = Factory.Clock.GetUtcNow().UtcDateTime.AddHours(-1),
             replyDeadline = Factory.Clock.GetUtcNow().UtcDateTime.AddHours(-2),
@@ -264,7 +265,9 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
 
         var errors = (await ProblemAsync(response, HttpStatusCode.BadRequest))["errors"]!.AsObject();
         errors.Select(e => e.Key).Should().BeEquivalentTo(
-            "quotas[0].count", "quotas[0].backups", "quotas[1].specialtyCode", "quotas[2].regionCode", "quotas[3]", "scheduledDrawAt", "replyDeadline", "supervisorName");
+            "quotas[0].count", "quotas[0].backups", "quotas[1].specialtyCode", "quotas[2].regionCode", "quotas[3]", "quotas[4].count", "quotas[4].backups",
+            "scheduledDrawAt", "replyDeadline", "supervisorName");
+        errors["quotas[4].count"]![0]!.GetValue<string>().Should().Contain("at most 200");
 
         var late = await Admin.PostAsJsonAsync("/api/panel-requests", new
         {

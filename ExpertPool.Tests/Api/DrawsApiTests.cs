@@ -99,6 +99,9 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             (exit, output) = PythonVerifierTests.RunVerifier("--record", file, "--sha256", sha);
             exit.Should().Be(0, output);
             output.Should().Contain("document SHA-256 as published");
+            (exit, output) = PythonVerifierTests.RunVerifier("--record", file, "--sha256", "zz");
+            exit.Should().Be(2, "a malformed hash is a usage error, not a mismatch: " + output);
+            output.Should().Contain("64 hexadecimal characters");
 
             // The context is not an algorithm input: an edited one still re-derives, and only the published hash shows it.
             var edited = JsonNode.Parse(json)!.AsObject();
@@ -441,6 +444,8 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         noEntropy["detail"]!.GetValue<string>().Should().Contain("entropy");
         var bad = await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "fallback:me", value = "" }), HttpStatusCode.BadRequest);
         bad["errors"]!.AsObject().Select(e => e.Key).Should().BeEquivalentTo("source", "value");
+        var tooLong = await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = new string('7', 501) }), HttpStatusCode.BadRequest);
+        tooLong["errors"]!["value"]![0]!.GetValue<string>().Should().Be("must be at most 500 characters / 不能超过 500 个字符", "both languages say the same");
 
         (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["status"]!.GetValue<string>().Should().Be("Scheduled");
         (await Admin.GetFromJsonAsync<JsonObject>($"/api/draws?pageSize=200"))!["items"]!.AsArray()
