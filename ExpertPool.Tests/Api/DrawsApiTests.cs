@@ -651,6 +651,11 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         (await Auditor.GetAsync($"/api/draws/{id}/record")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         var before = await Auditor.GetFromJsonAsync<JsonObject>("/api/audit/selection-counts");
         before!["experts"]!.AsArray().Should().NotContain(e => draw["selections"]!.AsArray().Any(s => s!["expertId"]!.GetValue<string>() == e!["expertId"]!.GetValue<string>()));
+        var adminCounts = await Admin.GetFromJsonAsync<JsonObject>("/api/audit/selection-counts");
+        before["draws"]!.GetValue<int>().Should().Be(adminCounts!["draws"]!.GetValue<int>(), "every attempt is counted for auditors too, failed ones included");
+        before["failedDraws"]!.GetValue<int>().Should().Be(adminCounts["failedDraws"]!.GetValue<int>());
+        before["sealedDraws"]!.GetValue<int>().Should().BeGreaterThanOrEqualTo(1, "this draw's panel is sealed");
+        adminCounts["sealedDraws"]!.GetValue<int>().Should().Be(0);
 
         Factory.Clock.Set(ReviewStartsAt.AddMinutes(1));
         var open = await Auditor.GetFromJsonAsync<JsonObject>($"/api/draws/{id}");
