@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 using ExpertPool.Domain.Common;
 using Microsoft.AspNetCore.Diagnostics;
@@ -10,12 +11,35 @@ public static class ErrorHandlingExtensions
     public static IServiceCollection AddErrorHandling(this IServiceCollection services)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-            c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier));
+        {
+            c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier);
+            // Status codes the framework answers by itself (no API key, wrong role, no route, wrong body type) get a
+            // bilingual title and a reason instead of a bare English phrase.
+            if (c.Exception is null && c.ProblemDetails.Detail is null && StatusTexts.TryGetValue(c.ProblemDetails.Status ?? 0, out var text))
+            {
+                c.ProblemDetails.Title = text.Title;
+                c.ProblemDetails.Detail = text.Detail;
+            }
+        });
         services.AddExceptionHandler<DomainExceptionHandler>();
         // Malformed JSON and unbindable parameters reach the handler below instead of an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;
     }
+
+    private static readonly Dictionary<int, (string Title, string Detail)> StatusTexts = new()
+    {
+        [StatusCodes.Status401Unauthorized] = ("Unauthorized / 未认证",
+            "This needs a valid API key in the X-Api-Key header / 需要在 X-Api-Key 请求头中提供有效的 API 密钥"),
+        [StatusCodes.Status403Forbidden] = ("Forbidden / 无权访问",
+            "Your API key's role may not do this (most changes need an administrator) / 当前密钥的角色无权执行此操作（多数修改需要管理员）"),
+        [StatusCodes.Status404NotFound] = ("Not found / 未找到",
+            "No such address, or the id in it is not a valid id / 地址不存在，或其中的编号格式不正确"),
+        [StatusCodes.Status405MethodNotAllowed] = ("Method not allowed / 不支持该请求方法",
+            "This address does not take this HTTP method / 该地址不支持此 HTTP 方法"),
+        [StatusCodes.Status415UnsupportedMediaType] = ("Unsupported media type / 不支持的内容类型",
+            "Send the body as application/json (CSV imports as multipart/form-data) / 请求体请使用 application/json（CSV 导入使用 multipart/form-data）"),
+    };
 }
 
 /// <summary>Maps domain and request exceptions to RFC 9457 problem details. Anything else stays a 500 and is logged.</summary>
@@ -76,11 +100,71 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
             var m = System.Text.RegularExpressions.Regex.Match(b.Message, "parameter \"(?:[^\"]* )?([A-Za-z0-9_]+)\"");
             field = m.Success ? m.Groups[1].Value : "body";
         }
-        var reason = b.InnerException is JsonException j ? $"could not be read: {j.Message}" : b.Message;
+        var reason = b.InnerException is JsonException j ? JsonReason(j) : ParameterReason(b.Message);
         return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [reason] })
         {
             Status = b.StatusCode,
             Title = "The request could not be read / 请求无法解析",
         };
+    }
+
+    /// <summary>What was wrong with a JSON value, in the API's terms (never the server's type names).</summary>
+    private static string JsonReason(JsonException j)
+    {
+        // "The JSON value could not be converted to {type}. Path: $.parties[0].role". For a record bound through its
+        // constructor the type named is the record, so the field's own type is looked up from the path's last name.
+        var m = System.Text.RegularExpressions.Regex.Match(j.Message, @"could not be converted to (?:System\.Nullable`1\[)?([A-Za-z0-9_.`+]+)");
+        if (!m.Success)
+            return "is not valid JSON here / 不是有效的 JSON";
+        var type = FindType(m.Groups[1].Value.TrimEnd('.'));
+        var member = j.Path?.Split('.')[^1].Split('[')[0];
+        if (type is not null && !string.IsNullOrEmpty(member) && type.GetProperty(member, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is { } property)
+            type = property.PropertyType;
+        return Expected(type) ?? "has the wrong type for this field / 字段类型不正确";
+    }
+
+    /// <summary>"Failed to bind parameter "Nullable&lt;int&gt; page" from "x"." in the API's terms.</summary>
+    private static string ParameterReason(string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, "parameter \"(?:Nullable<)?([A-Za-z0-9_]+)>? [A-Za-z0-9_]+\"");
+        var type = m.Success ? m.Groups[1].Value switch
+        {
+            "int" => typeof(int),
+            "long" => typeof(long),
+            "bool" => typeof(bool),
+            "string" => typeof(string),
+            var name => FindType(name),
+        } : null;
+        return Expected(type) ?? "is not a valid value / 取值无效";
+    }
+
+    /// <summary>A type of the API or the domain (or a system type) by full or short name.</summary>
+    private static Type? FindType(string name) =>
+        Type.GetType(name) ?? Type.GetType("System." + name)
+        ?? new[] { typeof(ErrorHandlingExtensions).Assembly, typeof(ExpertPool.Domain.Projects.PartyRole).Assembly }
+            .SelectMany(a => a.GetTypes()).FirstOrDefault(t => t.FullName == name || t.Name == name);
+
+    private static string? Expected(Type? type)
+    {
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        if (type is null)
+            return null;
+        if (type.IsEnum)
+            return $"must be one of {string.Join(", ", Enum.GetNames(type))} / 须为以下取值之一：{string.Join("、", Enum.GetNames(type))}";
+        if (type == typeof(DateTime) || type == typeof(DateTimeOffset))
+            return "must be a time with its UTC offset, e.g. 2026-12-04T09:00:00+08:00 / 须为带时区偏移的时间，如 2026-12-04T09:00:00+08:00";
+        if (type == typeof(DateOnly))
+            return "must be a date, e.g. 2026-12-04 / 须为日期，如 2026-12-04";
+        if (type == typeof(Guid))
+            return "must be an id (GUID) / 须为编号（GUID）";
+        if (type == typeof(int) || type == typeof(long))
+            return "must be a whole number / 须为整数";
+        if (type == typeof(bool))
+            return "must be true or false / 须为 true 或 false";
+        if (type == typeof(string))
+            return "must be a string / 须为字符串";
+        if (type.IsArray || (type.IsGenericType && typeof(System.Collections.IEnumerable).IsAssignableFrom(type)))
+            return "must be a list / 须为数组";
+        return "must be an object / 须为对象";
     }
 }

@@ -84,9 +84,16 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
         using var wrongType = new StringContent("{\"name\": 3}", System.Text.Encoding.UTF8, "application/json");
         var problem = await ProblemAsync(await Admin.PostAsync("/api/experts", wrongType), HttpStatusCode.BadRequest);
         problem["errors"]!.AsObject().Select(e => e.Key).Should().Contain("name");
+        problem["errors"]!["name"]![0]!.GetValue<string>().Should().Be("must be a string / 须为字符串");
+
+        // An unknown enum value names the values it may take, in the API's words (no server type names).
+        var badRole = await Admin.PostAsJsonAsync("/api/projects", ProjectBody("XM-2026-" + TestData.Suffix(), parties: [new { organisationId = Guid.NewGuid(), role = "Boss" }]));
+        var roleText = (await ProblemAsync(badRole, HttpStatusCode.BadRequest))["errors"]!["parties[0].role"]![0]!.GetValue<string>();
+        roleText.Should().Be("must be one of Applicant, Partner, Supplier, Other / 须为以下取值之一：Applicant、Partner、Supplier、Other");
 
         var badQuery = await ProblemAsync(await Admin.GetAsync("/api/experts?page=x"), HttpStatusCode.BadRequest);
         badQuery["errors"]!.AsObject().Select(e => e.Key).Should().Contain("page");
+        badQuery["errors"]!["page"]![0]!.GetValue<string>().Should().Be("must be a whole number / 须为整数");
         var hugePage = await ProblemAsync(await Admin.GetAsync($"/api/experts?page={int.MaxValue}"), HttpStatusCode.BadRequest);
         hugePage["errors"]!.AsObject().Select(e => e.Key).Should().Contain("page");
 
@@ -238,8 +245,11 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
         adminSees!["idNumber"]!.GetValue<string>().Should().Be(id);
 
         (await Auditor.PostAsJsonAsync("/api/experts", NewExpert(r))).StatusCode.Should().Be(HttpStatusCode.Forbidden);
-        (await Factory.CreateClient((string?)null).GetAsync("/api/experts")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        var noKey = await ProblemAsync(await Factory.CreateClient((string?)null).GetAsync("/api/experts"), HttpStatusCode.Unauthorized);
+        noKey["detail"]!.GetValue<string>().Should().Contain("X-Api-Key").And.Contain("API 密钥");
         (await Factory.CreateClient("wrong-key").GetAsync("/api/experts")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        var forbidden = await ProblemAsync(await Auditor.PostAsJsonAsync("/api/experts", NewExpert(r)), HttpStatusCode.Forbidden);
+        forbidden["title"]!.GetValue<string>().Should().Be("Forbidden / 无权访问");
     }
 
     [Fact]
