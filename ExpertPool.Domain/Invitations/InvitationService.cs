@@ -212,12 +212,17 @@ public sealed class InvitationService(
                 .Where(e => e.PanelRequestId == requestId && confirmed.Contains(e.ExpertId)).ToListAsync(ct));
         }
         var now = Now;
+        var start = Utc(project.ReviewStartsAt);
         foreach (var invitation in open)
         {
+            // A confirmed expert got a calendar event with the receipt (same UID): this mail cancels it.
+            var calendar = invitation.Status == InvitationStatus.Confirmed
+                ? new CancelledEvent($"{invitation.Id:N}@expertpool", start + Options.ReviewDuration, new DateTimeOffset(now, TimeSpan.Zero))
+                : null;
             invitation.Cancel(why, actor, now);
             var expert = experts[invitation.ExpertId];
             outbox.Enqueue(db, Recipient(expert), NoticeTemplates.Cancellation(new CancellationNotice(
-                expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, Utc(project.ReviewStartsAt), project.Place, why)),
+                expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, start, project.Place, why, calendar)),
                 invitation.Id.ToString());
         }
         await SaveAsync(ct);

@@ -11,9 +11,22 @@ namespace ExpertPool.Domain.Notices;
 public static class IcsCalendar
 {
     public const string ContentType = "text/calendar; charset=utf-8; method=PUBLISH";
+
+    /// <summary>The content type of a cancellation (<see cref="CreateCancel"/>).</summary>
+    public const string CancelContentType = "text/calendar; charset=utf-8; method=CANCEL";
     private const int MaxLineOctets = 75;
 
-    public static string Create(string uid, DateTimeOffset stamp, DateTimeOffset start, DateTimeOffset end, string summary, string? location, string? description)
+    public static string Create(string uid, DateTimeOffset stamp, DateTimeOffset start, DateTimeOffset end, string summary, string? location, string? description) =>
+        Write(uid, stamp, start, end, summary, location, description, cancel: false);
+
+    /// <summary>
+    /// Cancels the event published earlier under the same <paramref name="uid"/> (RFC 5546 CANCEL: METHOD:CANCEL,
+    /// STATUS:CANCELLED and a higher SEQUENCE), so calendar clients remove it rather than keep a review that is off.
+    /// </summary>
+    public static string CreateCancel(string uid, DateTimeOffset stamp, DateTimeOffset start, DateTimeOffset end, string summary, string? location, string? description) =>
+        Write(uid, stamp, start, end, summary, location, description, cancel: true);
+
+    private static string Write(string uid, DateTimeOffset stamp, DateTimeOffset start, DateTimeOffset end, string summary, string? location, string? description, bool cancel)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(uid);
         if (end <= start)
@@ -23,10 +36,12 @@ public static class IcsCalendar
         Line(sb, "VERSION:2.0");
         Line(sb, "PRODID:-//ExpertPool//Notices//ZH");
         Line(sb, "CALSCALE:GREGORIAN");
-        Line(sb, "METHOD:PUBLISH");
+        Line(sb, cancel ? "METHOD:CANCEL" : "METHOD:PUBLISH");
         Line(sb, "BEGIN:VEVENT");
         Line(sb, "UID:" + Escape(uid));
         Line(sb, "DTSTAMP:" + Utc(stamp));
+        if (cancel)
+            Line(sb, "SEQUENCE:1");
         Line(sb, "DTSTART:" + Utc(start));
         Line(sb, "DTEND:" + Utc(end));
         Line(sb, "SUMMARY:" + Escape(summary));
@@ -34,7 +49,7 @@ public static class IcsCalendar
             Line(sb, "LOCATION:" + Escape(location));
         if (!string.IsNullOrEmpty(description))
             Line(sb, "DESCRIPTION:" + Escape(description));
-        Line(sb, "STATUS:CONFIRMED");
+        Line(sb, cancel ? "STATUS:CANCELLED" : "STATUS:CONFIRMED");
         Line(sb, "TRANSP:OPAQUE");
         Line(sb, "END:VEVENT");
         Line(sb, "END:VCALENDAR");

@@ -46,7 +46,10 @@ public sealed record ConfirmationNotice(
     DateTimeOffset ConfirmedAt,
     string? Contact = null);
 
-/// <summary>The engagement is off for this expert (review cancelled or moved, or the panel changed).</summary>
+/// <summary>
+/// The engagement is off for this expert (review cancelled or moved, or the panel changed). <paramref name="Calendar"/>:
+/// the event of the confirmation receipt, when the expert had confirmed, so the mail carries its cancellation.
+/// </summary>
 public sealed record CancellationNotice(
     string ExpertName,
     string Language,
@@ -54,7 +57,11 @@ public sealed record CancellationNotice(
     string ProjectCode,
     DateTimeOffset ReviewStartsAt,
     string Place,
-    string? Reason);
+    string? Reason,
+    CancelledEvent? Calendar = null);
+
+/// <summary>The calendar event a confirmation receipt published (same UID), as it is cancelled at <paramref name="CancelledAt"/>.</summary>
+public sealed record CancelledEvent(string EventUid, DateTimeOffset ReviewEndsAt, DateTimeOffset CancelledAt);
 
 public enum AdminSummaryOutcome
 {

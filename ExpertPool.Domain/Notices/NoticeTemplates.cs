@@ -160,7 +160,11 @@ public static class NoticeTemplates
         var subject = en
             ? $"[ExpertPool] Cancelled: {w.NameEn} {n.ProjectCode}"
             : $"【专家库】取消通知：{w.NameZh} {n.ProjectCode}";
-        return doc.Render(NoticeKind.Cancellation, subject);
+        if (n.Calendar is not { } e)
+            return doc.Render(NoticeKind.Cancellation, subject);
+        var summary = en ? $"{w.NameEn} {n.ProjectCode} (cancelled)" : $"{w.NameZh} {n.ProjectCode}（已取消）";
+        var ics = System.Text.Encoding.UTF8.GetBytes(IcsCalendar.CreateCancel(e.EventUid, e.CancelledAt, n.ReviewStartsAt, e.ReviewEndsAt, summary, n.Place, n.Reason));
+        return doc.Render(NoticeKind.Cancellation, subject, [new NoticeAttachment(IcsFileName(n.ProjectCode), IcsCalendar.CancelContentType, ics)]);
     }
 
     public static RenderedNotice AdminSummary(AdminSummaryNotice n)

@@ -192,6 +192,12 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         withdrawn!["cancelledInvitations"]!.GetValue<int>().Should().Be(3, "one confirmed and two pending seats");
         var cancellations = (await MailsAsync(9, Mine)).Where(m => m.Subject.Contains("取消", StringComparison.Ordinal) || m.Subject.Contains("Cancel", StringComparison.OrdinalIgnoreCase)).ToList();
         cancellations.Select(m => m.ToName).Should().BeEquivalentTo(new[] { members[0], backups[0], backups[1] }.Select(id => experts[id]));
+        // The confirmed expert's calendar entry (from the receipt) is cancelled by the same UID; the others never had one.
+        static string Uid(ParsedMail m) => m.Parts.Single(p => p.ContentType == "text/calendar").Text!.Split("\r\n").Single(l => l.StartsWith("UID:", StringComparison.Ordinal));
+        var calendarCancel = cancellations.Single(m => m.ToName == experts[members[0]]);
+        calendarCancel.Parts.Single(p => p.ContentType == "text/calendar").Text.Should().Contain("METHOD:CANCEL").And.Contain("STATUS:CANCELLED");
+        Uid(calendarCancel).Should().Be(Uid(receipt));
+        cancellations.Where(m => m.ToName != experts[members[0]]).Should().OnlyContain(m => m.Parts.All(p => p.ContentType != "text/calendar"));
         (await WorkloadOfAsync(members[0])).Should().Be((0, 0), "a withdrawn draw's confirmed seat is no engagement");
         (await InvitationsAsync(request))[members[0]].RespondedAt.Should().BeBefore(Factory.Clock.GetUtcNow().UtcDateTime, "the cancelled invitation keeps when it was confirmed");
     }
