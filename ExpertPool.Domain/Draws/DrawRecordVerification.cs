@@ -28,11 +28,17 @@ public static class DrawRecordVerification
     /// </summary>
     public static DrawVerificationResult Sealed(DrawVerificationResult result) => result with
     {
-        Checks = result.Checks.Select(c => c with
+        Checks = result.Checks.Select(c => PublicChecks.Contains(c.Name) ? c : c with
         {
             Expected = c.Expected is null ? null : "sealed",
             Actual = c.Actual is null ? null : "sealed",
         }).ToList(),
+    };
+
+    /// <summary>Checks whose values the draw view shows anyway (hashes, ids, times, the outcome): they stay readable while sealed.</summary>
+    private static readonly HashSet<string> PublicChecks = new(StringComparer.Ordinal)
+    {
+        "documentSha256", "publishedCommitment", "drawId", "storedCommitment", "storedRuleSetVersion", "storedOutcome", "timeline", "ruleSetPinned",
     };
 
     public static async Task<DrawVerificationResult> VerifyAsync(ExpertPoolDbContext db, Guid drawId, CancellationToken ct)

@@ -391,6 +391,12 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var pinnedLater = DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt, later)]);
         pinnedLater.FirstDivergence.Should().Be("ruleSetPinned");
         pinnedLater.Checks.Single(c => c.Name == "ruleSetPinned").Expected.Should().Be(later.ToString("D"));
+        // Sealed, a failing check of public values (rule-set ids) still shows them; one of sealed values does not.
+        DrawRecordVerification.Sealed(pinnedLater).Checks.Single(c => c.Name == "ruleSetPinned").Expected.Should().Be(later.ToString("D"));
+        typeof(DrawRecord).GetProperty(nameof(DrawRecord.Seed))!.SetValue(record, new string('0', 64));
+        var sealedSeed = DrawRecordVerification.Sealed(DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt)]));
+        sealedSeed.Checks.Single(c => c.Name == "storedSeed").Actual.Should().Be("sealed");
+        typeof(DrawRecord).GetProperty(nameof(DrawRecord.Seed))!.SetValue(record, draw["seed"]!.GetValue<string>());
         DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt)]).Matches
             .Should().BeTrue("rows entered before rule sets were pinned carry none, and the record's own version stands");
     }
