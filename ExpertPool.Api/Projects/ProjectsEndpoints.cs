@@ -88,7 +88,7 @@ public static class ProjectsEndpoints
     }
 
     /// <summary>Replaces the project's data while no draw has happened for it; afterwards the project is part of a draw record.</summary>
-    public static async Task<Ok<ProjectDto>> UpdateProject(Guid id, ProjectRequest request, ExpertPoolDbContext db, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<ProjectDto>> UpdateProject(Guid id, ProjectRequest request, ExpertPoolDbContext db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<DrawOptions> drawOptions, CancellationToken ct)
     {
         // Under the same lock as entering entropy and drawing (SQLite), and writing the scheduled requests' rows
         // (PostgreSQL), so an edit cannot slip in beside the entropy of one of its draws.
@@ -109,6 +109,9 @@ public static class ProjectsEndpoints
         // The review must still start after every scheduled draw's reply deadline (which is after its draw time).
         if (scheduled.Where(r => r.ReplyDeadline > draft.ReviewStartsAt).OrderBy(r => r.ReplyDeadline).LastOrDefault() is { } blocking)
             throw new DomainValidationException("reviewStartsAt", $"must not be before the reply deadline {blocking.ReplyDeadline:yyyy-MM-dd HH:mm} UTC of scheduled panel request {blocking.Id}; cancel that request first / 评审开始时间不能早于已安排抽取的答复截止时间");
+        // Nor so much later that a scheduled draw would come earlier than the lead time allows.
+        if (scheduled.FirstOrDefault(r => r.ScheduledDrawAt < PanelRequestService.EarliestDraw(draft.ReviewStartsAt, drawOptions.Value)) is { } early)
+            throw new DomainValidationException("reviewStartsAt", $"would put scheduled panel request {early.Id} (draw at {early.ScheduledDrawAt:yyyy-MM-dd HH:mm} UTC) more than {drawOptions.Value.MaxLeadTime.TotalHours:0.#} hours before the review (Draws:MaxLeadTime); cancel that request and schedule a new one / 评审时间推后后，已安排的抽取将早于允许的提前量，请取消后重新安排");
         project.Update(draft, now);
         foreach (var pending in scheduled)
             db.RewriteRequestRow(pending);

@@ -17,8 +17,15 @@ public sealed record PanelRequestInput(
     string? RedrawReason);
 
 /// <summary>Schedules, cancels and annotates panel requests. The draw itself marks them Drawn or Failed.</summary>
-public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clock)
+public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<DrawOptions> options)
 {
+    /// <summary>The earliest a draw may be scheduled for a review starting at <paramref name="reviewStartsAt"/>.</summary>
+    public static DateTime EarliestDraw(DateTime reviewStartsAt, DrawOptions options) => reviewStartsAt - options.MaxLeadTime;
+
+    private static (string En, string Zh) LeadText(TimeSpan lead) => lead.TotalHours % 24 == 0 && lead.TotalHours >= 48
+        ? ($"{lead.TotalDays:0} days", $"{lead.TotalDays:0} 天")
+        : ($"{lead.TotalHours:0.#} hours", $"{lead.TotalHours:0.#} 小时");
+
     public async Task<PanelRequest> ScheduleAsync(PanelRequestInput input, string actor, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -57,6 +64,8 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
                 Fail("scheduledDrawAt", "must be in the future / 抽取时间不能早于当前时间");
             if (project is not null && drawAt >= project.ReviewStartsAt)
                 Fail("scheduledDrawAt", "must be before the review starts / 抽取时间必须早于评审开始时间");
+            else if (project is not null && drawAt < EarliestDraw(project.ReviewStartsAt, options.Value))
+                Fail("scheduledDrawAt", $"must be no earlier than {LeadText(options.Value.MaxLeadTime).En} before the review starts, i.e. from {EarliestDraw(project.ReviewStartsAt, options.Value):yyyy-MM-dd HH:mm} UTC (Draws:MaxLeadTime) / 抽取时间不得早于评审开始前 {LeadText(options.Value.MaxLeadTime).Zh}");
         }
         if (Guard.LacksOffset(input.ReplyDeadline))
             Fail("replyDeadline", Guard.OffsetRequired);

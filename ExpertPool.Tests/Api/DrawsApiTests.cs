@@ -588,6 +588,26 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
 
         moved["reviewStartsAt"] = ReplyBy;
         await Ok(Admin.PutAsJsonAsync($"/api/projects/{projectId}", moved));
+
+        // Nor so much later that the scheduled draw would come more than 72 hours (Draws:MaxLeadTime) before it.
+        moved["reviewStartsAt"] = DrawAt.AddHours(73);
+        var late = await ProblemAsync(await Admin.PutAsJsonAsync($"/api/projects/{projectId}", moved), HttpStatusCode.BadRequest);
+        late["errors"]!["reviewStartsAt"]![0]!.GetValue<string>().Should().Contain(request.ToString()).And.Contain("MaxLeadTime");
+        moved["reviewStartsAt"] = DrawAt.AddHours(72);
+        await Ok(Admin.PutAsJsonAsync($"/api/projects/{projectId}", moved));
+    }
+
+    [Fact]
+    public async Task A_draw_cannot_be_scheduled_longer_before_the_review_than_the_lead_time()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var project = await CreateProjectAsync();
+        object Body(DateTime drawAt) => new { projectId = project, quotas = new[] { new { specialtyCode = r.Root, count = 1 } }, scheduledDrawAt = drawAt, replyDeadline = ReplyBy, supervisorName = "李监督" };
+
+        var early = await ProblemAsync(await Admin.PostAsJsonAsync("/api/panel-requests", Body(ReviewStartsAt.AddHours(-73))), HttpStatusCode.BadRequest);
+        early["errors"]!["scheduledDrawAt"]![0]!.GetValue<string>().Should().Contain("no earlier than 3 days before the review").And.Contain("评审开始前 3 天");
+        (await Admin.PostAsJsonAsync("/api/panel-requests", Body(ReviewStartsAt.AddHours(-72)))).StatusCode.Should().Be(HttpStatusCode.Created);
     }
 
     [Fact]
