@@ -73,7 +73,7 @@ public static class ExpertCsvEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Only administrators may export personal data / 仅管理员可导出完整个人信息");
         var lang = string.IsNullOrWhiteSpace(language) ? "zh" : language.Trim().ToLowerInvariant();
         if (lang is not ("zh" or "en"))
-            throw new DomainValidationException("lang", "must be zh or en");
+            throw new DomainValidationException("lang", "must be zh or en / 须为 zh 或 en");
         var (filter, _, _) = ExpertsEndpoints.ReadFilter(specialty, region, status, titleGrade, q, null, null);
         var query = await filter.ApplyAsync(db, db.Experts.AsNoTracking(), ct);
         http.Response.ContentType = "text/csv; charset=utf-8";

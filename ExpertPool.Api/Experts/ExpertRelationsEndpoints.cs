@@ -51,7 +51,7 @@ public static class ExpertRelationsEndpoints
         await EnsureExpertAsync(db, id, ct);
         var orgName = await OrganisationNameAsync(db, request.OrganisationId, ct);
         if (request.Kind is null)
-            throw new DomainValidationException("kind", $"is required: one of {string.Join(", ", Enum.GetNames<RelationKind>())}");
+            throw new DomainValidationException("kind", $"is required: one of {string.Join(", ", Enum.GetNames<RelationKind>())} / 必填，须为以下关系类型之一：{string.Join("、", Enum.GetNames<RelationKind>())}");
         var relation = ExpertRelation.Create(id, request.OrganisationId!.Value, request.Kind.Value, request.From, request.To, request.Note, user.Actor(), clock.GetUtcNow().UtcDateTime);
         db.ExpertRelations.Add(relation);
         await db.SaveChangesAsync(ct);

@@ -123,9 +123,9 @@ public static class ProjectsEndpoints
     private static async Task<ProjectDraft> CheckAsync(ProjectRequest r, ExpertPoolDbContext db, Guid? self, DateTime now, CancellationToken ct)
     {
         if (r.Parties?.Any(p => p is null) == true)
-            throw new DomainValidationException("parties", "must not contain null entries");
+            throw new DomainValidationException("parties", "must not contain null entries / 不能包含空项");
         if (r.Preparers?.Any(p => p is null) == true)
-            throw new DomainValidationException("preparers", "must not contain null entries");
+            throw new DomainValidationException("preparers", "must not contain null entries / 不能包含空项");
         // A party's role decides which rules apply to it (the cooldown follows the applicant), so none is assumed.
         var missing = new Dictionary<string, string[]>();
         for (var i = 0; i < (r.Parties?.Count ?? 0); i++)

@@ -143,7 +143,7 @@ public sealed class ConflictRuleSet
             return null;
         if (Project.TryParseEngagementType(scope, out var type))
             return type;
-        throw new DomainValidationException("scope", $"must be 'default' or one of {string.Join(", ", Enum.GetNames<EngagementType>())}");
+        throw new DomainValidationException("scope", $"must be 'default' or one of {string.Join(", ", Enum.GetNames<EngagementType>())} / 须为 default 或以下业务类型之一：{string.Join("、", Enum.GetNames<EngagementType>())}");
     }
 
     /// <summary>The next version. <paramref name="previousVersion"/> is the highest version of any scope (versions are numbered across scopes), 0 when none.</summary>

@@ -76,7 +76,7 @@ public sealed partial record ExpertDraft(
 
         var employerName = input.EmployerName?.Trim();
         if (employerName?.Length > Organisations.Organisation.NameMax)
-            Fail("employerName", $"must be at most {Organisations.Organisation.NameMax} characters");
+            Fail("employerName", $"must be at most {Organisations.Organisation.NameMax} characters / 不能超过 {Organisations.Organisation.NameMax} 个字符");
         var creditCode = "";
         if (string.IsNullOrWhiteSpace(input.EmployerCreditCode))
             Fail("employerCreditCode", "is required / 必填");
@@ -121,11 +121,11 @@ public sealed partial record ExpertDraft(
         var language = string.IsNullOrWhiteSpace(input.PreferredLanguage) ? "zh-CN" : input.PreferredLanguage.Trim();
         var knownLanguage = ExpertVocabulary.Languages.FirstOrDefault(l => string.Equals(l, language, StringComparison.OrdinalIgnoreCase));
         if (knownLanguage is null)
-            Fail("preferredLanguage", "must be zh-CN or en");
+            Fail("preferredLanguage", "must be zh-CN or en / 须为 zh-CN 或 en");
 
         var channel = JoinChannel.SelfApplication;
         if (!string.IsNullOrWhiteSpace(input.JoinChannel) && !Enum.TryParse(input.JoinChannel.Trim(), ignoreCase: true, out channel))
-            Fail("joinChannel", "must be SelfApplication or EmployerRecommendation");
+            Fail("joinChannel", "must be SelfApplication or EmployerRecommendation / 须为 SelfApplication（个人申请）或 EmployerRecommendation（单位推荐）");
 
         if (input.TermStart is { } ts && input.TermEnd is { } te && te < ts)
             Fail("termEnd", "must not be before termStart / 聘期结束不能早于开始");
@@ -135,13 +135,13 @@ public sealed partial record ExpertDraft(
         {
             if (blackouts[i] is null)
             {
-                Fail($"blackouts[{i}]", "must not be null");
+                Fail($"blackouts[{i}]", "must not be null / 不能为空");
                 continue;
             }
             if (blackouts[i].To < blackouts[i].From)
                 Fail($"blackouts[{i}].to", "must not be before from / 结束日期不能早于开始日期");
             if (blackouts[i].Reason?.Length > 200)
-                Fail($"blackouts[{i}].reason", "must be at most 200 characters");
+                Fail($"blackouts[{i}].reason", "must be at most 200 characters / 不能超过 200 个字符");
         }
 
         if (errors.Count > 0)

@@ -94,7 +94,7 @@ public sealed class Invitation
         EnsureOpen(now);
         var why = reason?.Trim();
         if (why?.Length > ReasonMax)
-            throw new DomainValidationException("reason", $"must be at most {ReasonMax} characters");
+            throw new DomainValidationException("reason", $"must be at most {ReasonMax} characters / 不能超过 {ReasonMax} 个字符");
         if (kind == Invitations.DeclineKind.Conflict && conflictOrganisationId is null)
             throw new DomainValidationException("conflictOrganisationId", "say which party you have a conflict with / 请选择存在回避情形的单位");
         if (kind == Invitations.DeclineKind.Other && string.IsNullOrEmpty(why))

@@ -49,7 +49,7 @@ public sealed class Organisation
         if (clean.Length == 0)
             errors["name"] = ["is required / 必填"];
         else if (clean.Length > NameMax)
-            errors["name"] = [$"must be at most {NameMax} characters"];
+            errors["name"] = [$"must be at most {NameMax} characters / 不能超过 {NameMax} 个字符"];
         return clean;
     }
 
@@ -57,7 +57,7 @@ public sealed class Organisation
     {
         var wanted = aliases.Select(a => a?.Trim() ?? "").Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Exists(a => a.Length > NameMax))
-            throw new DomainValidationException("aliases", $"each alias must be at most {NameMax} characters");
+            throw new DomainValidationException("aliases", $"each alias must be at most {NameMax} characters / 每个别名不能超过 {NameMax} 个字符");
         _aliases.RemoveAll(a => !wanted.Contains(a.Name));
         foreach (var a in wanted.Where(w => !_aliases.Exists(x => x.Name == w)))
             _aliases.Add(new OrganisationAlias(Id, a));

@@ -29,7 +29,7 @@ public sealed partial class Region
         if (zh.Length is 0 or > 100)
             errors["nameZh"] = ["is required, at most 100 characters / 必填"];
         if (en.Length is 0 or > 100)
-            errors["nameEn"] = ["is required, at most 100 characters"];
+            errors["nameEn"] = ["is required, at most 100 characters / 必填，不超过 100 个字符"];
         if (parent?.ParentCode is not null)
             errors["parentCode"] = ["regions have two levels: province and city / 区划只有省、市两级"];
         if (errors.Count > 0)

@@ -62,7 +62,7 @@ public sealed partial class Specialty
         if (zh.Length == 0 || zh.Length > NameMax)
             errors["nameZh"] = [$"is required, at most {NameMax} characters / 必填，不超过 {NameMax} 个字符"];
         if (en.Length == 0 || en.Length > NameMax)
-            errors["nameEn"] = [$"is required, at most {NameMax} characters"];
+            errors["nameEn"] = [$"is required, at most {NameMax} characters / 必填，不超过 {NameMax} 个字符"];
         return (zh, en);
     }
 }

@@ -49,11 +49,19 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
             regionCode = "33",
             email = "not-an-email",
             phone = "abc",
+            gender = "X",
+            preferredLanguage = "fr",
+            joinChannel = "Lottery",
+            blackouts = new[] { new { from = "2026-12-01", to = "2026-12-02", reason = new string('忙', 201) } },
         });
 
         var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
         var errors = problem["errors"]!.AsObject();
-        errors.Select(e => e.Key).Should().BeEquivalentTo("name", "idNumber", "employerCreditCode", "titleGrade", "regionCode", "email", "phone");
+        errors.Select(e => e.Key).Should().BeEquivalentTo("name", "idNumber", "employerCreditCode", "titleGrade", "regionCode", "email", "phone",
+            "gender", "preferredLanguage", "joinChannel", "blackouts[0].reason");
+        // zh-CN first: every reason says it in Chinese as well.
+        errors.SelectMany(e => e.Value!.AsArray().Select(m => m!.GetValue<string>()))
+            .Should().OnlyContain(m => m.Any(c => c >= '\u4e00' && c <= '\u9fff'), "each reason is bilingual");
         errors["idNumber"]![0]!.GetValue<string>().Should().Contain("check character");
         var after = await Admin.GetFromJsonAsync<JsonObject>("/api/experts?pageSize=1");
         after!["total"]!.GetValue<int>().Should().Be(before!["total"]!.GetValue<int>());
