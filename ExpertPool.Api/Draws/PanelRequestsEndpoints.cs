@@ -53,7 +53,8 @@ public sealed record PanelRequestDto(
     Guid? SupersedesRequestId,
     string? RedrawReason,
     string Commitment,
-    string? RevealedNonce)
+    string? RevealedNonce,
+    bool Supplementary)
 {
     public const string Withheld = "sealed";
 
@@ -63,7 +64,8 @@ public sealed record PanelRequestDto(
         r.ReplyDeadline, r.ScheduledDrawAt, r.SupervisorName, r.RequestedBy, r.CreatedAt, r.Status.ToString(),
         r.CancelReason, r.CancelledBy, r.CancelledAt, r.DrawnAt, r.FailureReason, r.SupersedesRequestId, r.RedrawReason,
         r.Commitment,
-        !r.IsNonceRevealable ? null : sealedForCaller ? Withheld : Convert.ToHexStringLower(r.Nonce));
+        !r.IsNonceRevealable ? null : sealedForCaller ? Withheld : Convert.ToHexStringLower(r.Nonce),
+        r.Supplementary);
 }
 
 public sealed record ManualExclusionDto(Guid Id, Guid ExpertId, string ExpertName, string Reason, string CreatedBy, DateTime CreatedAt);

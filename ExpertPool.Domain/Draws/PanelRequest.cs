@@ -53,6 +53,12 @@ public sealed class PanelRequest
     public Guid? SupersedesRequestId { get; private set; }
     public string? RedrawReason { get; private set; }
 
+    /// <summary>
+    /// A supplementary draw (补抽): scheduled while the project's panel was in force, only for its seats whose backups ran
+    /// out. Its seats belong to that panel; it does not start a panel of its own.
+    /// </summary>
+    public bool Supplementary { get; private set; }
+
     /// <summary>Lowercase hex SHA-256 commitment to <see cref="Nonce"/> (<see cref="DrawAlgorithm.ComputeCommitment"/>).</summary>
     public string Commitment { get; private set; } = "";
 
@@ -63,7 +69,7 @@ public sealed class PanelRequest
     public bool IsNonceRevealable => Status is PanelRequestStatus.Drawn or PanelRequestStatus.Failed;
 
     internal static PanelRequest Schedule(Guid projectId, IReadOnlyList<PanelQuota> quotas, DateTime replyDeadline, DateTime scheduledDrawAt,
-        string supervisorName, string requestedBy, Guid? supersedes, string? redrawReason, byte[] nonce, DateTime now)
+        string supervisorName, string requestedBy, Guid? supersedes, string? redrawReason, byte[] nonce, DateTime now, bool supplementary = false)
     {
         var request = new PanelRequest
         {
@@ -77,6 +83,7 @@ public sealed class PanelRequest
             Status = PanelRequestStatus.Scheduled,
             SupersedesRequestId = supersedes,
             RedrawReason = redrawReason,
+            Supplementary = supplementary,
             Nonce = nonce,
             Commitment = DrawAlgorithm.ComputeCommitment(nonce),
         };

@@ -103,11 +103,10 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
             throw new DomainValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 
         await EnsureChainAsync(project!.Id, superseded, ct);
-        if (superseded is { Status: PanelRequestStatus.Drawn })
-            await EnsureVacanciesAsync(superseded, quotas, ct);
+        var supplementary = await EnsureVacanciesAsync(project.Id, quotas, ct);
 
         var nonce = RandomNumberGenerator.GetBytes(DrawAlgorithm.NonceLength);
-        var request = PanelRequest.Schedule(project.Id, quotas, deadline!.Value, drawAt!.Value, supervisor, actor, superseded?.Id, redrawReason, nonce, now);
+        var request = PanelRequest.Schedule(project.Id, quotas, deadline!.Value, drawAt!.Value, supervisor, actor, superseded?.Id, redrawReason, nonce, now, supplementary);
         db.PanelRequests.Add(request);
         try
         {
@@ -149,42 +148,73 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
     }
 
     /// <summary>
-    /// A drawn request's panel stays in force while anyone on it is still invited or confirmed. A new request may then
-    /// only be a supplementary draw (补抽): for seats left empty because a quota's backups ran out, and for no more
-    /// experts than there are such seats. Otherwise one could draw again, and keep whichever panel suits, while the first
-    /// is being filled. Withdrawing the draw (which cancels its open seats) ends the panel, and any re-draw may follow.
+    /// The project's panel stays in force while anyone drawn for it is still invited or confirmed, whichever request they
+    /// were drawn by. A new request is then a supplementary draw (补抽) only: for seats of that panel left empty because
+    /// their quota's backups ran out, quota by quota (same specialty and region), and for no more experts than there are
+    /// such seats. Otherwise one could draw a second panel while the first is being filled, and keep whichever suits; going
+    /// through a cancelled or failed request in between changes nothing. Withdrawing the draws (which cancels their open
+    /// seats) ends the panel, and any re-draw may follow. Returns whether the new request is supplementary.
     /// </summary>
-    private async Task EnsureVacanciesAsync(PanelRequest superseded, IReadOnlyList<PanelQuota> quotas, CancellationToken ct)
+    private async Task<bool> EnsureVacanciesAsync(Guid projectId, List<PanelQuota> quotas, CancellationToken ct)
     {
-        var drawId = await db.DrawRecords.Where(d => d.PanelRequestId == superseded.Id).Select(d => d.Id).FirstAsync(ct);
-        var invitations = await db.Invitations.AsNoTracking().Where(i => i.DrawRecordId == drawId)
-            .Select(i => new { i.QuotaKey, i.ExpertId, Live = i.Status == Invitations.InvitationStatus.Pending || i.Status == Invitations.InvitationStatus.Confirmed })
+        var draws = await db.DrawRecords.AsNoTracking().Where(d => d.ProjectId == projectId)
+            .Select(d => new { d.Id, d.PanelRequestId }).ToListAsync(ct);
+        if (draws.Count == 0)
+            return false;
+        var drawIds = draws.Select(d => d.Id).ToList();
+        var invitations = await db.Invitations.AsNoTracking().Where(i => drawIds.Contains(i.DrawRecordId))
+            .Select(i => new { i.DrawRecordId, i.QuotaKey, i.ExpertId, Live = i.Status == Invitations.InvitationStatus.Pending || i.Status == Invitations.InvitationStatus.Confirmed })
             .ToListAsync(ct);
         if (!invitations.Exists(i => i.Live))
-            return;
-        var seats = await db.PanelQuotas.AsNoTracking().Where(q => q.PanelRequestId == superseded.Id).Select(q => new { q.Key, q.Count }).ToListAsync(ct);
-        var backups = await db.DrawSelections.AsNoTracking().Where(s => s.DrawRecordId == drawId && s.Role == SelectionRole.Backup)
-            .Select(s => new { s.QuotaKey, s.ExpertId }).ToListAsync(ct);
-        var vacant = 0;
-        foreach (var quota in seats)
+            return false;
+
+        // Each draw's quotas by (specialty, region): the seats of the panel are those of the latest drawn request that was
+        // not itself supplementary; supplementary draws fill them.
+        var requestIds = draws.Select(d => d.PanelRequestId).ToList();
+        var requests = await db.PanelRequests.AsNoTracking().Include(r => r.Quotas).Where(r => requestIds.Contains(r.Id) && r.Status == PanelRequestStatus.Drawn)
+            .ToListAsync(ct);
+        var root = requests.Where(r => !r.Supplementary).OrderBy(r => r.CreatedAt).LastOrDefault();
+        if (root is null)
+            return false;
+        var drawOfRequest = draws.ToDictionary(d => d.PanelRequestId, d => d.Id);
+        var keyOf = new Dictionary<(Guid DrawId, string QuotaKey), (string, string?)>();
+        foreach (var r in requests)
         {
-            var live = invitations.Count(i => i.QuotaKey == quota.Key && i.Live);
-            var backupsLeft = backups.Count(b => b.QuotaKey == quota.Key && !invitations.Exists(i => i.QuotaKey == quota.Key && i.ExpertId == b.ExpertId));
-            if (live < quota.Count && backupsLeft == 0)
-                vacant += quota.Count - live;
+            foreach (var q in r.Quotas)
+                keyOf[(drawOfRequest[r.Id], q.Key)] = (q.SpecialtyCode, q.RegionCode);
         }
-        if (vacant == 0)
+        var backups = await db.DrawSelections.AsNoTracking().Where(s => drawIds.Contains(s.DrawRecordId) && s.Role == SelectionRole.Backup)
+            .Select(s => new { s.DrawRecordId, s.QuotaKey, s.ExpertId }).ToListAsync(ct);
+        var vacant = new Dictionary<(string, string?), int>();
+        foreach (var seat in root.Quotas)
+        {
+            var key = (seat.SpecialtyCode, seat.RegionCode);
+            var live = invitations.Count(i => i.Live && keyOf.GetValueOrDefault((i.DrawRecordId, i.QuotaKey)) == key);
+            var backupsLeft = backups.Count(b => keyOf.GetValueOrDefault((b.DrawRecordId, b.QuotaKey)) == key
+                && !invitations.Exists(i => i.DrawRecordId == b.DrawRecordId && i.ExpertId == b.ExpertId));
+            if (live < seat.Count && backupsLeft == 0)
+                vacant[key] = seat.Count - live;
+        }
+        var rootDraw = drawOfRequest[root.Id];
+        if (vacant.Count == 0)
         {
             throw new DomainConflictException(
-                $"Panel request {superseded.Id} has a panel in force (experts invited or confirmed) and no seat left empty: a supplementary draw is for seats whose backups ran out. To draw again, withdraw the draw first (POST /api/draws/{drawId}/withdraw) / 原抽取名单仍有效且无空缺，补抽仅用于候补用尽后的空缺；如需重新抽取，请先撤回原抽取.",
-                new Dictionary<string, object?> { ["supersedesRequestId"] = superseded.Id, ["drawId"] = drawId });
+                $"The project's panel (drawn by request {root.Id}) is in force, with experts invited or confirmed, and no seat is left empty: a supplementary draw is for seats whose backups ran out. To draw again, withdraw the draw first (POST /api/draws/{rootDraw}/withdraw) / 原抽取名单仍有效且无空缺，补抽仅用于候补用尽后的空缺；如需重新抽取，请先撤回原抽取.",
+                new Dictionary<string, object?> { ["panelRequestId"] = root.Id, ["drawId"] = rootDraw });
         }
-        var asked = quotas.Sum(q => q.Count);
-        if (asked > vacant)
+        var errors = new Dictionary<string, List<string>>();
+        var open = string.Join(", ", vacant.Select(v => $"{v.Key.Item1}{(v.Key.Item2 is null ? "" : "@" + v.Key.Item2)} ×{v.Value}"));
+        for (var i = 0; i < quotas.Count; i++)
         {
-            throw new DomainValidationException("quotas",
-                $"a supplementary draw fills at most the {vacant} seat(s) of request {superseded.Id} whose backups ran out; {asked} asked / 补抽人数（{asked}）不能超过原抽取的空缺名额（{vacant}）");
+            var key = (quotas[i].SpecialtyCode, quotas[i].RegionCode);
+            if (!vacant.TryGetValue(key, out var seats))
+                errors.AddError($"quotas[{i}]", $"the panel in force has no empty seat for {key.SpecialtyCode}{(key.RegionCode is null ? "" : " in region " + key.RegionCode)}; empty seats: {open} / 原名单该专业（地区）没有空缺，空缺为：{open}");
+            else if (quotas[i].Count > seats)
+                errors.AddError($"quotas[{i}].count", $"a supplementary draw fills at most the {seats} empty seat(s) of {key.SpecialtyCode} / 补抽人数不能超过该专业的空缺名额（{seats}）");
         }
+        if (errors.Count > 0)
+            throw new DomainValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        return true;
     }
 
     private async Task<List<PanelQuota>> CheckQuotasAsync(IReadOnlyList<PanelQuotaInput>? input, Action<string, string> fail, CancellationToken ct)

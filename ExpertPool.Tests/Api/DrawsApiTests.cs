@@ -274,10 +274,10 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var draw = await DrawAsync(request);
         var drawId = Guid.Parse(draw["id"]!.GetValue<string>());
         var project = (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["projectId"]!.GetValue<string>();
-        Task<HttpResponseMessage> RedrawAsync(int count) => Admin.PostAsJsonAsync("/api/panel-requests", new
+        Task<HttpResponseMessage> RedrawAsync(int count, Guid? supersedes = null, string? specialty = null) => Admin.PostAsJsonAsync("/api/panel-requests", new
         {
-            projectId = project, quotas = new[] { new { specialtyCode = r.Root, count, backups = 0 } }, scheduledDrawAt = DrawAt.AddHours(1),
-            replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = request, redrawReason = "补抽",
+            projectId = project, quotas = new[] { new { specialtyCode = specialty ?? r.Root, count, backups = 0 } }, scheduledDrawAt = DrawAt.AddHours(1),
+            replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = supersedes ?? request, redrawReason = "补抽",
         });
         async Task DeclineAsync(Guid expert)
         {
@@ -298,8 +298,18 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         // The second member declines with no backup left: one seat is empty, and a supplementary draw may fill it, no more.
         await DeclineAsync(members[1]);
         var tooMany = await ProblemAsync(await RedrawAsync(2), HttpStatusCode.BadRequest);
-        tooMany["errors"]!["quotas"]![0]!.GetValue<string>().Should().Contain("at most the 1 seat");
-        (await RedrawAsync(1)).StatusCode.Should().Be(HttpStatusCode.Created);
+        tooMany["errors"]!["quotas[0].count"]![0]!.GetValue<string>().Should().Contain("at most the 1 empty seat");
+        var otherSpecialty = await ProblemAsync(await RedrawAsync(1, specialty: r.Leaf1), HttpStatusCode.BadRequest);
+        otherSpecialty["errors"]!["quotas[0]"]![0]!.GetValue<string>().Should().Contain("no empty seat for " + r.Leaf1);
+        var supplementary = await Ok(RedrawAsync(1));
+        var first = (await supplementary.Content.ReadFromJsonAsync<JsonObject>())!;
+        first["supplementary"]!.GetValue<bool>().Should().BeTrue();
+
+        // Cancelling the supplementary request and superseding the cancelled one still meets the panel in force.
+        var firstId = Guid.Parse(first["id"]!.GetValue<string>());
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{firstId}/cancel", new { reason = "改期" }));
+        await ProblemAsync(await RedrawAsync(2, supersedes: firstId), HttpStatusCode.BadRequest);
+        (await RedrawAsync(1, supersedes: firstId)).StatusCode.Should().Be(HttpStatusCode.Created);
     }
 
     [Fact]

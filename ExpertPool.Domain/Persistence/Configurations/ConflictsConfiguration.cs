@@ -167,6 +167,7 @@ internal sealed class PanelRequestConfiguration : IEntityTypeConfiguration<Panel
         b.Property(e => e.RedrawReason).HasMaxLength(PanelRequest.ReasonMax);
         b.Property(e => e.Commitment).HasMaxLength(64).IsRequired();
         b.Property(e => e.Nonce).IsRequired();
+        b.Property(e => e.Supplementary).HasDefaultValue(false);
         b.Ignore(e => e.IsNonceRevealable);
         b.Ignore(e => e.IsFinished);
         b.HasOne<Project>().WithMany().HasForeignKey(e => e.ProjectId).OnDelete(DeleteBehavior.Restrict);
