@@ -14,7 +14,7 @@ namespace ExpertPool.Domain.Draws;
 public sealed record VerificationCheck(string Name, bool Passed, string? Expected, string? Actual);
 
 /// <summary>A stored external entropy value of a request, when it was entered, and the rule set it pinned (null on older rows).</summary>
-public sealed record EnteredEntropy(string Source, string Value, DateTime EnteredAt, Guid? RuleSetId = null);
+public sealed record EnteredEntropy(string Source, string Value, DateTime EnteredAt, Guid? RuleSetId = null, long? RuleSetVersion = null);
 
 /// <summary>The outcome of re-deriving a stored draw: <see cref="FirstDivergence"/> names where it first differs.</summary>
 public sealed record DrawVerificationResult(Guid DrawId, bool Matches, string? FirstDivergence, IReadOnlyList<VerificationCheck> Checks);
@@ -48,7 +48,8 @@ public static class DrawRecordVerification
             ?? throw new NotFoundException("Draw", drawId);
         var published = await db.PanelRequests.AsNoTracking().Where(r => r.Id == record.PanelRequestId).Select(r => r.Commitment).FirstAsync(ct);
         var entropy = await db.DrawEntropies.AsNoTracking().Where(e => e.PanelRequestId == record.PanelRequestId)
-            .OrderBy(e => e.EnteredAt).ThenBy(e => e.Id).Select(e => new EnteredEntropy(e.Source, e.Value, e.EnteredAt, e.RuleSetId)).ToListAsync(ct);
+            .OrderBy(e => e.EnteredAt).ThenBy(e => e.Id).Select(e => new EnteredEntropy(e.Source, e.Value, e.EnteredAt, e.RuleSetId,
+                db.ConflictRuleSets.Where(r => r.Id == e.RuleSetId).Select(r => (long?)r.Version).FirstOrDefault())).ToListAsync(ct);
         return Verify(record, published, entropy);
     }
 
@@ -90,9 +91,14 @@ public static class DrawRecordVerification
         }
         var used = UsedEntropy(doc, entered ?? []);
         checks.Add(Timeline(record, used.Select(e => e.EnteredAt).ToList()));
-        // The rules were pinned with the first value entered: the draw must have applied that version, not a later one.
-        if (used.Select(e => e.RuleSetId).FirstOrDefault(id => id is not null) is { } pinned)
-            Same("ruleSetPinned", record.RuleSetId.ToString("D"), pinned.ToString("D"));
+        // The rules were pinned with the first value entered (as the draw picks it): the draw must have applied that
+        // version, both in its row and in the hashed document.
+        if (used.OrderBy(e => e.EnteredAt).FirstOrDefault(e => e.RuleSetId is not null) is { RuleSetId: { } pinned } row)
+        {
+            var documented = doc?.RuleSetVersion.ToString(CultureInfo.InvariantCulture) ?? "?";
+            var pinnedText = $"{pinned:D} v{row.RuleSetVersion?.ToString(CultureInfo.InvariantCulture) ?? "?"}";
+            Same("ruleSetPinned", $"{record.RuleSetId:D} v{documented}", pinnedText);
+        }
 
         var failed = checks.FirstOrDefault(c => !c.Passed);
         return new DrawVerificationResult(record.Id, failed is null, failed?.Name, checks);

@@ -365,13 +365,19 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     public async Task Entering_the_entropy_pins_the_rule_set_so_a_later_rule_change_does_not_apply_to_the_draw()
     {
         if (NotConfigured) return;
-        var (_, request, _) = await ScheduledPanelAsync();
-        async Task<JsonObject> ChangeRulesAsync(string reason) =>
-            (await (await Ok(Admin.PutAsJsonAsync("/api/conflict-rules/ProjectReview", new { changeReason = reason, settings = new { cooldownMonthsSameApplicant = 6 } })))
+        // One expert is away on the review date: the pinned version ignores availability, the later one applies it.
+        var r = await CreateReferenceAsync();
+        var experts = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+            experts.Add(await ActiveExpertAsync(r, $"固定规则{i}"));
+        var away = await ActiveExpertAsync(r, "评审日出差", blackouts: [new { from = "2026-12-01", to = "2026-12-03", reason = "出差" }]);
+        var request = await ScheduleAsync(await CreateProjectAsync(), new { specialtyCode = r.Root, count = 5, backups = 2 });
+        async Task<JsonObject> ChangeRulesAsync(string reason, bool availability) =>
+            (await (await Ok(Admin.PutAsJsonAsync("/api/conflict-rules/ProjectReview", new { changeReason = reason, settings = new { availability } })))
                 .Content.ReadFromJsonAsync<JsonObject>())!;
 
         // Before the entropy, a change applies to the coming draw.
-        var before = await ChangeRulesAsync("抽取前修改规则");
+        var before = await ChangeRulesAsync("抽取前修改规则：不查档期", availability: false);
         (await EligibilityAsync(request))["ruleSetId"]!.GetValue<string>().Should().Be(before["id"]!.GetValue<string>());
 
         AtDrawTime();
@@ -380,15 +386,17 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         entropy!["ruleSetId"]!.GetValue<string>().Should().Be(before["id"]!.GetValue<string>(), "the entropy names the rule set it pinned");
 
         // After it, whoever can read the nonce could compute the panel: a change then is a new version for later draws only.
-        var after = await ChangeRulesAsync("录入随机数后修改规则");
+        var after = await ChangeRulesAsync("录入随机数后修改规则：恢复档期", availability: true);
         after["version"]!.GetValue<int>().Should().BeGreaterThan(before["version"]!.GetValue<int>());
         var preview = await EligibilityAsync(request);
         preview["ruleSetId"]!.GetValue<string>().Should().Be(before["id"]!.GetValue<string>(), "the preview shows the rules the draw will apply");
+        preview["quotas"]![0]!["eligibleExpertIds"]!.AsArray().Select(x => x!.GetValue<string>()).Should().Contain(away.ToString("D"), "the pinned version does not check availability");
 
         var draw = await DrawAsync(request);
         draw["ruleSetVersion"]!.GetValue<int>().Should().Be(before["version"]!.GetValue<int>());
         var exported = JsonNode.Parse(await (await Ok(Admin.GetAsync($"/api/draws/{draw["id"]}/record"))).Content.ReadAsStringAsync())!;
         exported["context"]!["ruleSetId"]!.GetValue<string>().Should().Be(before["id"]!.GetValue<string>());
+        exported["pool"]![0]!["expertIds"]!.AsArray().Select(x => x!.GetValue<string>()).Should().Contain(away.ToString("D"), "the draw applied the pinned rules");
         var result = await (await Ok(Auditor.PostAsync($"/api/draws/{draw["id"]}/verify", null))).Content.ReadFromJsonAsync<JsonObject>();
         result!["matches"]!.GetValue<bool>().Should().BeTrue(result.ToJsonString());
         result["checks"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).Should().Contain("ruleSetPinned");
@@ -398,17 +406,25 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var id = Guid.Parse(draw["id"]!.GetValue<string>());
         var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).SingleAsync(r => r.Id == id);
         var later = Guid.Parse(after["id"]!.GetValue<string>());
-        var pinnedLater = DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt, later)]);
+        var laterVersion = after["version"]!.GetValue<int>();
+        var pinnedLater = DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt, later, laterVersion)]);
         pinnedLater.FirstDivergence.Should().Be("ruleSetPinned");
-        pinnedLater.Checks.Single(c => c.Name == "ruleSetPinned").Expected.Should().Be(later.ToString("D"));
+        pinnedLater.Checks.Single(c => c.Name == "ruleSetPinned").Expected.Should().Be($"{later:D} v{laterVersion}");
+        // The hashed version is checked too: a row naming the pinned id over a document drawn with another version fails.
+        var pinnedId = Guid.Parse(before["id"]!.GetValue<string>());
+        DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt, pinnedId, laterVersion)]).FirstDivergence.Should().Be("ruleSetPinned");
+        DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt, pinnedId, before["version"]!.GetValue<int>())]).Matches.Should().BeTrue();
         // Sealed, a failing check of public values (rule-set ids) still shows them; one of sealed values does not.
-        DrawRecordVerification.Sealed(pinnedLater).Checks.Single(c => c.Name == "ruleSetPinned").Expected.Should().Be(later.ToString("D"));
+        DrawRecordVerification.Sealed(pinnedLater).Checks.Single(c => c.Name == "ruleSetPinned").Expected.Should().Be($"{later:D} v{laterVersion}");
         typeof(DrawRecord).GetProperty(nameof(DrawRecord.Seed))!.SetValue(record, new string('0', 64));
         var sealedSeed = DrawRecordVerification.Sealed(DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt)]));
         sealedSeed.Checks.Single(c => c.Name == "storedSeed").Actual.Should().Be("sealed");
         typeof(DrawRecord).GetProperty(nameof(DrawRecord.Seed))!.SetValue(record, draw["seed"]!.GetValue<string>());
         DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt)]).Matches
             .Should().BeTrue("rows entered before rule sets were pinned carry none, and the record's own version stands");
+
+        // The class shares its database: the ProjectReview rules go back to the defaults for the tests after this one.
+        await Ok(Admin.PutAsJsonAsync("/api/conflict-rules/ProjectReview", new { changeReason = "恢复默认规则", settings = new { } }));
     }
 
     [Fact]
