@@ -26,9 +26,11 @@ TAG_POOL = "ExpertPool/v1/pool"
 TAG_SEED = "ExpertPool/v1/seed"
 TAG_SCORE = "ExpertPool/v1/score"
 
-# A record's top-level members, as the service writes them. Anything else was added by someone else.
+# A record's top-level members, as the service writes them. Anything else was added by someone else. "context" (the
+# host's data, not hashed) may be absent, as the service's own reader allows.
 RECORD_KEYS = ("algorithmVersion", "drawId", "commitment", "nonce", "ruleSetVersion", "quotas", "pool",
                "externalEntropy", "poolHash", "seed", "succeeded", "selection", "context")
+OPTIONAL_KEYS = ("context",)
 
 
 class InputError(ValueError):
@@ -301,7 +303,7 @@ def verify_record(record):
     if not isinstance(record, dict):
         raise Divergence("record", "a JSON object", type(record).__name__)
     unknown = sorted(set(record) - set(RECORD_KEYS))
-    missing = [k for k in RECORD_KEYS if k not in record]
+    missing = [k for k in RECORD_KEYS if k not in record and k not in OPTIONAL_KEYS]
     if unknown or missing:
         raise Divergence("members", "exactly " + ", ".join(RECORD_KEYS),
                          "unknown " + ", ".join(unknown) if unknown else "missing " + ", ".join(missing))

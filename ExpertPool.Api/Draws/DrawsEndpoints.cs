@@ -130,7 +130,9 @@ public static class DrawsEndpoints
         if (await IsSealedAsync(db, record.ProjectId, user, clock, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Sealed until the review starts / 评审开始前名单保密",
                 detail: "评审开始前，抽取名单仅管理员可见 / The panel list is visible only to administrators until the review starts.");
-        http.Response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Convert.FromHexString(record.DocumentSha256))}:";
+        // A stored hash that is not 64 hex digits (a damaged row) gets no header; verification reports the mismatch.
+        if (record.DocumentSha256.Length == 64 && record.DocumentSha256.All(char.IsAsciiHexDigit))
+            http.Response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Convert.FromHexString(record.DocumentSha256))}:";
         return TypedResults.Content(record.Document, "application/json; charset=utf-8");
     }
 

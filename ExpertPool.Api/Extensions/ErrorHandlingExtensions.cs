@@ -15,7 +15,9 @@ public static class ErrorHandlingExtensions
             c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier);
             // Status codes the framework answers by itself (no API key, wrong role, no route, wrong body type) get a
             // bilingual title and a reason instead of a bare English phrase.
-            if (c.Exception is null && c.ProblemDetails.Detail is null && StatusTexts.TryGetValue(c.ProblemDetails.Status ?? 0, out var text))
+            var status = c.ProblemDetails.Status ?? 0;
+            if (c.Exception is null && c.ProblemDetails.Detail is null && StatusTexts.TryGetValue(status, out var text)
+                && (c.ProblemDetails.Title is null || c.ProblemDetails.Title == Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status)))
             {
                 c.ProblemDetails.Title = text.Title;
                 c.ProblemDetails.Detail = text.Detail;
@@ -90,8 +92,17 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
         return p;
     }
 
-    private static HttpValidationProblemDetails BadRequest(BadHttpRequestException b)
+    private static ProblemDetails BadRequest(BadHttpRequestException b)
     {
+        if (b.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            return new ProblemDetails
+            {
+                Status = b.StatusCode,
+                Title = "Unsupported media type / 不支持的内容类型",
+                Detail = "Send the body as application/json (CSV imports as multipart/form-data) / 请求体请使用 application/json（CSV 导入使用 multipart/form-data）",
+            };
+        }
         // Name the field when the JSON reader says where it stopped.
         var field = b.InnerException is JsonException { Path: { Length: > 0 } path } ? path.TrimStart('$', '.') : "";
         if (string.IsNullOrEmpty(field))
@@ -100,7 +111,18 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
             var m = System.Text.RegularExpressions.Regex.Match(b.Message, "parameter \"(?:[^\"]* )?([A-Za-z0-9_]+)\"");
             field = m.Success ? m.Groups[1].Value : "body";
         }
-        var reason = b.InnerException is JsonException j ? JsonReason(j) : ParameterReason(b.Message);
+        string reason;
+        try
+        {
+            reason = b.InnerException is JsonException j ? JsonReason(j)
+                : b.Message.Contains("was not provided", StringComparison.Ordinal) ? "is required / 必填"
+                : ParameterReason(b.Message);
+        }
+        catch (Exception ex) when (ex is AmbiguousMatchException or ReflectionTypeLoadException or ArgumentException)
+        {
+            // Naming the expected type is a courtesy: the request still gets its 400.
+            reason = "is not valid here / 取值无效";
+        }
         return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [reason] })
         {
             Status = b.StatusCode,
@@ -140,9 +162,18 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
 
     /// <summary>A type of the API or the domain (or a system type) by full or short name.</summary>
     private static Type? FindType(string name) =>
-        Type.GetType(name) ?? Type.GetType("System." + name)
-        ?? new[] { typeof(ErrorHandlingExtensions).Assembly, typeof(ExpertPool.Domain.Projects.PartyRole).Assembly }
-            .SelectMany(a => a.GetTypes()).FirstOrDefault(t => t.FullName == name || t.Name == name);
+        Type.GetType(name) ?? Type.GetType("System." + name) ?? (KnownTypes.Value.TryGetValue(name, out var t) ? t : null);
+
+    /// <summary>The API's and the domain's public types by full and by short name (a short name two types share is left out).</summary>
+    private static readonly Lazy<Dictionary<string, Type>> KnownTypes = new(() =>
+    {
+        var types = new[] { typeof(ErrorHandlingExtensions).Assembly, typeof(ExpertPool.Domain.Projects.PartyRole).Assembly }
+            .SelectMany(a => a.GetExportedTypes()).ToList();
+        var byName = types.GroupBy(t => t.Name).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.Single(), StringComparer.Ordinal);
+        foreach (var t in types.Where(t => t.FullName is not null))
+            byName[t.FullName!] = t;
+        return byName;
+    });
 
     private static string? Expected(Type? type)
     {

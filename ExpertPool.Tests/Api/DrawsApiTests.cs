@@ -118,6 +118,10 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             (exit, output) = PythonVerifierTests.RunVerifier("--record", file);
             exit.Should().Be(1, output);
             output.Should().Contain("divergence at members").And.Contain("unknown note");
+            var bare = JsonNode.Parse(json)!.AsObject();
+            bare.Remove("context");
+            await File.WriteAllTextAsync(file, bare.ToJsonString());
+            PythonVerifierTests.RunVerifier("--record", file).ExitCode.Should().Be(0, "a record may carry no host data, as the service's reader allows");
 
             var node = JsonNode.Parse(json)!.AsObject();
             node["externalEntropy"]![0]!["value"] = "5 8 2";

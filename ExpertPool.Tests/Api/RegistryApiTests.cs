@@ -105,6 +105,10 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
         var hugePage = await ProblemAsync(await Admin.GetAsync($"/api/experts?page={int.MaxValue}"), HttpStatusCode.BadRequest);
         hugePage["errors"]!.AsObject().Select(e => e.Key).Should().Contain("page");
 
+        using var plain = new StringContent("name=张三", System.Text.Encoding.UTF8, "text/plain");
+        var unsupported = await ProblemAsync(await Admin.PostAsync("/api/experts", plain), HttpStatusCode.UnsupportedMediaType);
+        unsupported["detail"]!.GetValue<string>().Should().Contain("application/json").And.Contain("请求体");
+
         using var nullBlackout = new StringContent("{\"name\":\"张三\",\"blackouts\":[null]}", System.Text.Encoding.UTF8, "application/json");
         var nullProblem = await ProblemAsync(await Admin.PostAsync("/api/experts", nullBlackout), HttpStatusCode.BadRequest);
         nullProblem["errors"]!.AsObject().Select(e => e.Key).Should().Contain("blackouts[0]");
