@@ -216,11 +216,11 @@ public sealed class InvitationService(
         foreach (var invitation in open)
         {
             // A confirmed expert got a calendar event with the receipt (same UID): this mail cancels it.
+            var expert = experts[invitation.ExpertId];
             var calendar = invitation.Status == InvitationStatus.Confirmed
-                ? new CancelledEvent($"{invitation.Id:N}@expertpool", start + Options.ReviewDuration, new DateTimeOffset(now, TimeSpan.Zero))
+                ? new CancelledEvent($"{invitation.Id:N}@expertpool", start + Options.ReviewDuration, new DateTimeOffset(now, TimeSpan.Zero), Options.AdministratorEmail, expert.Email)
                 : null;
             invitation.Cancel(why, actor, now);
-            var expert = experts[invitation.ExpertId];
             outbox.Enqueue(db, Recipient(expert), NoticeTemplates.Cancellation(new CancellationNotice(
                 expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, start, project.Place, why, calendar)),
                 invitation.Id.ToString());

@@ -17,16 +17,19 @@ public static class IcsCalendar
     private const int MaxLineOctets = 75;
 
     public static string Create(string uid, DateTimeOffset stamp, DateTimeOffset start, DateTimeOffset end, string summary, string? location, string? description) =>
-        Write(uid, stamp, start, end, summary, location, description, cancel: false);
+        Write(uid, stamp, start, end, summary, location, description, cancel: false, null, null);
 
     /// <summary>
     /// Cancels the event published earlier under the same <paramref name="uid"/> (RFC 5546 CANCEL: METHOD:CANCEL,
     /// STATUS:CANCELLED and a higher SEQUENCE), so calendar clients remove it rather than keep a review that is off.
+    /// RFC 5546 wants the organizer and the attendee on a CANCEL: the agency's address and the expert's.
     /// </summary>
-    public static string CreateCancel(string uid, DateTimeOffset stamp, DateTimeOffset start, DateTimeOffset end, string summary, string? location, string? description) =>
-        Write(uid, stamp, start, end, summary, location, description, cancel: true);
+    public static string CreateCancel(string uid, DateTimeOffset stamp, DateTimeOffset start, DateTimeOffset end, string summary, string? location, string? description,
+        string organizerEmail, string attendeeEmail) =>
+        Write(uid, stamp, start, end, summary, location, description, cancel: true, organizerEmail, attendeeEmail);
 
-    private static string Write(string uid, DateTimeOffset stamp, DateTimeOffset start, DateTimeOffset end, string summary, string? location, string? description, bool cancel)
+    private static string Write(string uid, DateTimeOffset stamp, DateTimeOffset start, DateTimeOffset end, string summary, string? location, string? description, bool cancel,
+        string? organizerEmail, string? attendeeEmail)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(uid);
         if (end <= start)
@@ -41,7 +44,13 @@ public static class IcsCalendar
         Line(sb, "UID:" + Escape(uid));
         Line(sb, "DTSTAMP:" + Utc(stamp));
         if (cancel)
+        {
             Line(sb, "SEQUENCE:1");
+            if (!string.IsNullOrWhiteSpace(organizerEmail))
+                Line(sb, "ORGANIZER:mailto:" + organizerEmail.Trim());
+            if (!string.IsNullOrWhiteSpace(attendeeEmail))
+                Line(sb, "ATTENDEE:mailto:" + attendeeEmail.Trim());
+        }
         Line(sb, "DTSTART:" + Utc(start));
         Line(sb, "DTEND:" + Utc(end));
         Line(sb, "SUMMARY:" + Escape(summary));

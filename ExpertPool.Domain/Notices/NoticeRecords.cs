@@ -61,7 +61,7 @@ public sealed record CancellationNotice(
     CancelledEvent? Calendar = null);
 
 /// <summary>The calendar event a confirmation receipt published (same UID), as it is cancelled at <paramref name="CancelledAt"/>.</summary>
-public sealed record CancelledEvent(string EventUid, DateTimeOffset ReviewEndsAt, DateTimeOffset CancelledAt);
+public sealed record CancelledEvent(string EventUid, DateTimeOffset ReviewEndsAt, DateTimeOffset CancelledAt, string OrganizerEmail, string AttendeeEmail);
 
 public enum AdminSummaryOutcome
 {

@@ -163,7 +163,7 @@ public static class NoticeTemplates
         if (n.Calendar is not { } e)
             return doc.Render(NoticeKind.Cancellation, subject);
         var summary = en ? $"{w.NameEn} {n.ProjectCode} (cancelled)" : $"{w.NameZh} {n.ProjectCode}（已取消）";
-        var ics = System.Text.Encoding.UTF8.GetBytes(IcsCalendar.CreateCancel(e.EventUid, e.CancelledAt, n.ReviewStartsAt, e.ReviewEndsAt, summary, n.Place, n.Reason));
+        var ics = System.Text.Encoding.UTF8.GetBytes(IcsCalendar.CreateCancel(e.EventUid, e.CancelledAt, n.ReviewStartsAt, e.ReviewEndsAt, summary, n.Place, n.Reason, e.OrganizerEmail, e.AttendeeEmail));
         return doc.Render(NoticeKind.Cancellation, subject, [new NoticeAttachment(IcsFileName(n.ProjectCode), IcsCalendar.CancelContentType, ics)]);
     }
 

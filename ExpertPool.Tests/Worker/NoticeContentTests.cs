@@ -31,11 +31,12 @@ public class NoticeContentTests
     {
         var start = new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.FromHours(8));
         var published = IcsCalendar.Create("u2@expertpool", start.AddDays(-1), start, start.AddHours(3), "项目评审 XM-2", "杭州", null);
-        var cancel = IcsCalendar.CreateCancel("u2@expertpool", start.AddHours(-2), start, start.AddHours(3), "项目评审 XM-2（已取消）", "杭州", "评审延期");
+        var cancel = IcsCalendar.CreateCancel("u2@expertpool", start.AddHours(-2), start, start.AddHours(3), "项目评审 XM-2（已取消）", "杭州", "评审延期", "admin@agency.example", "li@example.cn");
 
         published.Should().Contain("METHOD:PUBLISH\r\n").And.Contain("STATUS:CONFIRMED\r\n").And.NotContain("SEQUENCE");
         cancel.Should().Contain("METHOD:CANCEL\r\n").And.Contain("STATUS:CANCELLED\r\n").And.Contain("SEQUENCE:1\r\n")
-            .And.Contain("UID:u2@expertpool\r\n").And.Contain("DTSTART:20261125T013000Z\r\n");
+            .And.Contain("UID:u2@expertpool\r\n").And.Contain("DTSTART:20261125T013000Z\r\n")
+            .And.Contain("ORGANIZER:mailto:admin@agency.example\r\n").And.Contain("ATTENDEE:mailto:li@example.cn\r\n");
     }
 
     [Fact]
