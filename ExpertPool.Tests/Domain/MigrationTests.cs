@@ -158,6 +158,20 @@ public class MigrationTests(ITestOutputHelper output)
         await using var b = previous.CreateContext();
         var all = a.Database.GetMigrations().ToList();
         var before = all[all.IndexOf("20261202000200_RuleSetPinnedByEntropy") - 1];
+
+        // One entropy row that pinned a rule set: the rollback (a table rebuild on SQLite) must keep it.
+        var now = new DateTime(2026, 11, 20, 1, 0, 0, DateTimeKind.Utc);
+        var draft = ExpertPool.Domain.Projects.Project.Check("MIG-" + TestData.Suffix(), "回滚项目", "ProjectReview", now.AddDays(5), "杭州", null, [], [], now);
+        var project = ExpertPool.Domain.Projects.Project.Create(draft, "test", now);
+        a.Projects.Add(project);
+        var request = ExpertPool.Domain.Draws.PanelRequest.Schedule(project.Id, [new ExpertPool.Domain.Draws.PanelQuota(1, "QM", null, 1, 0)], now.AddDays(3), now.AddDays(2),
+            "监督人", "test", null, null, new byte[32], now);
+        a.PanelRequests.Add(request);
+        var entropy = ExpertPool.Domain.Draws.DrawEntropy.Create(request, "supervisor", "42", ExpertPool.Domain.Conflicts.ConflictRuleSet.SeedId, "test", now.AddDays(2));
+        a.DrawEntropies.Add(entropy);
+        await a.SaveChangesAsync();
+        a.ChangeTracker.Clear();
+
         await a.GetService<IMigrator>().MigrateAsync(before);
         await b.GetService<IMigrator>().MigrateAsync(before);
 
@@ -168,6 +182,8 @@ public class MigrationTests(ITestOutputHelper output)
         var kept = await a.Database.SqlQueryRaw<string>(triggers).ToListAsync();
         kept.Should().Equal(await b.Database.SqlQueryRaw<string>(triggers).ToListAsync());
         kept.Should().Contain(t => t.StartsWith("draw_entropy_no_update", StringComparison.Ordinal), "the rebuilt table is still append-only");
+        var rows = await a.Database.SqlQueryRaw<string>("SELECT \"Value\" AS \"Value\" FROM \"draw_entropy\"").ToListAsync();
+        rows.Should().Equal(["42"], "the rollback keeps every entropy row");
     }
 
     [Fact]
