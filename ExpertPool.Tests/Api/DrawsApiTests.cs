@@ -268,16 +268,23 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         tampered.Checks.Single(c => c.Name == "storedSeed").Actual.Should().Be(new string('0', 64));
     }
 
+    /// <summary>A drawn panel of two members and one backup from six experts; returns the project id as text.</summary>
+    private async Task<(Reference R, Guid Request, JsonObject Draw, string Project)> DrawnPanelOfTwoAsync(string entropy)
+    {
+        var (r, request, _) = await ScheduledPanelAsync(experts: 6, count: 2, backups: 1);
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = entropy }));
+        var draw = await DrawAsync(request);
+        var project = (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["projectId"]!.GetValue<string>();
+        return (r, request, draw, project);
+    }
+
     [Fact]
     public async Task While_a_panel_is_in_force_a_new_request_may_only_fill_seats_whose_backups_ran_out()
     {
         if (NotConfigured) return;
-        var (r, request, _) = await ScheduledPanelAsync(experts: 6, count: 2, backups: 1);
-        AtDrawTime();
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "577" }));
-        var draw = await DrawAsync(request);
+        var (r, request, draw, project) = await DrawnPanelOfTwoAsync("577");
         var drawId = Guid.Parse(draw["id"]!.GetValue<string>());
-        var project = (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["projectId"]!.GetValue<string>();
         Task<HttpResponseMessage> RedrawAsync(int count, Guid? supersedes = null, string? specialty = null) => Admin.PostAsJsonAsync("/api/panel-requests", new
         {
             projectId = project, quotas = new[] { new { specialtyCode = specialty ?? r.Root, count, backups = 0 } }, scheduledDrawAt = DrawAt.AddHours(1),
@@ -320,11 +327,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     public async Task Withdrawing_a_draw_ends_its_panel_and_a_second_withdrawal_is_refused()
     {
         if (NotConfigured) return;
-        var (r, request, _) = await ScheduledPanelAsync(experts: 6, count: 2, backups: 1);
-        AtDrawTime();
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "578" }));
-        var draw = await DrawAsync(request);
-        var project = (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["projectId"]!.GetValue<string>();
+        var (r, request, draw, project) = await DrawnPanelOfTwoAsync("578");
 
         var withdrawn = await (await Ok(Admin.PostAsJsonAsync($"/api/draws/{draw["id"]}/withdraw", new { reason = "评审改期 / review moved" }))).Content.ReadFromJsonAsync<JsonObject>();
         withdrawn!["cancelledInvitations"]!.GetValue<int>().Should().Be(2);
