@@ -34,7 +34,7 @@ public static class ErrorHandlingExtensions
         [StatusCodes.Status401Unauthorized] = ("Unauthorized / 未认证",
             "This needs a valid API key in the X-Api-Key header / 需要在 X-Api-Key 请求头中提供有效的 API 密钥"),
         [StatusCodes.Status403Forbidden] = ("Forbidden / 无权访问",
-            "Your API key's role may not do this (most changes need an administrator) / 当前密钥的角色无权执行此操作（多数修改需要管理员）"),
+            "The role of this API key may not do this (most changes need an administrator) / 当前密钥的角色无权执行此操作（多数修改需要管理员）"),
         [StatusCodes.Status404NotFound] = ("Not found / 未找到",
             "No such address, or the id in it is not a valid id / 地址不存在，或其中的编号格式不正确"),
         [StatusCodes.Status405MethodNotAllowed] = ("Method not allowed / 不支持该请求方法",
