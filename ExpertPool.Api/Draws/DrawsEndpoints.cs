@@ -118,9 +118,8 @@ public static class DrawsEndpoints
         return TypedResults.Ok(await ToDtoAsync(db, record, user, clock, ct));
     }
 
-    /// <summary>The stored record as canonical JSON, byte for byte what the verifiers (C# and tools/verify_draw.py) read.</summary>
     /// <summary>
-    /// The record as stored, byte for byte. <c>Repr-Digest</c> (RFC 9530) carries its SHA-256, which the draw shows as
+    /// The record as stored, canonical JSON byte for byte, which is what the verifiers (C# and tools/verify_draw.py) read. <c>Repr-Digest</c> (RFC 9530) carries its SHA-256, which the draw shows as
     /// <c>documentSha256</c> from the start (the hash reveals nothing of a sealed panel): an export whose context was
     /// edited no longer has it (<c>tools/verify_draw.py --sha256</c>).
     /// </summary>
