@@ -29,7 +29,7 @@ public static class ErrorHandlingExtensions
         return services;
     }
 
-    private static readonly Dictionary<int, (string Title, string Detail)> StatusTexts = new()
+    internal static readonly Dictionary<int, (string Title, string Detail)> StatusTexts = new()
     {
         [StatusCodes.Status401Unauthorized] = ("Unauthorized / 未认证",
             "This needs a valid API key in the X-Api-Key header / 需要在 X-Api-Key 请求头中提供有效的 API 密钥"),
@@ -96,12 +96,8 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
     {
         if (b.StatusCode == StatusCodes.Status415UnsupportedMediaType)
         {
-            return new ProblemDetails
-            {
-                Status = b.StatusCode,
-                Title = "Unsupported media type / 不支持的内容类型",
-                Detail = "Send the body as application/json (CSV imports as multipart/form-data) / 请求体请使用 application/json（CSV 导入使用 multipart/form-data）",
-            };
+            var (title, detail) = ErrorHandlingExtensions.StatusTexts[StatusCodes.Status415UnsupportedMediaType];
+            return new ProblemDetails { Status = b.StatusCode, Title = title, Detail = detail };
         }
         // Name the field when the JSON reader says where it stopped.
         var field = b.InnerException is JsonException { Path: { Length: > 0 } path } ? path.TrimStart('$', '.') : "";

@@ -79,7 +79,7 @@ public sealed class InvitationService(
         var start = Utc(project.ReviewStartsAt);
         outbox.Enqueue(db, Recipient(expert), NoticeTemplates.Confirmation(new ConfirmationNotice(
             expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, start, start + Options.ReviewDuration, project.Place,
-            $"{invitation.Id:N}@expertpool", new DateTimeOffset(now, TimeSpan.Zero))), invitation.Id.ToString());
+            EventUid(invitation), new DateTimeOffset(now, TimeSpan.Zero))), invitation.Id.ToString());
         await NotifyIfCompleteAsync(invitation, project, request, ct);
         await SaveAsync(ct);
         return invitation;
@@ -218,7 +218,7 @@ public sealed class InvitationService(
             // A confirmed expert got a calendar event with the receipt (same UID): this mail cancels it.
             var expert = experts[invitation.ExpertId];
             var calendar = invitation.Status == InvitationStatus.Confirmed
-                ? new CancelledEvent($"{invitation.Id:N}@expertpool", start + Options.ReviewDuration, new DateTimeOffset(now, TimeSpan.Zero), Options.AdministratorEmail, expert.Email)
+                ? new CancelledEvent(EventUid(invitation), start + Options.ReviewDuration, new DateTimeOffset(now, TimeSpan.Zero), Options.AdministratorEmail, expert.Email)
                 : null;
             invitation.Cancel(why, actor, now);
             outbox.Enqueue(db, Recipient(expert), NoticeTemplates.Cancellation(new CancellationNotice(
@@ -344,6 +344,9 @@ public sealed class InvitationService(
             deadline = project.ReviewStartsAt;
         return deadline < now.AddMinutes(5) ? now.AddMinutes(5) : deadline;
     }
+
+    /// <summary>The calendar UID of an engagement: the receipt publishes the event under it, a cancellation cancels it.</summary>
+    private static string EventUid(Invitation invitation) => $"{invitation.Id:N}@expertpool";
 
     public (Uri Confirm, Uri Decline) Links(Invitation invitation) => (
         new Uri(Options.PublicBaseUrl, $"invitations/confirm?t={tokens.Create(invitation.Id, TokenPurpose.Confirm, invitation.Deadline)}"),
