@@ -82,21 +82,16 @@ public static class IsoText
         return BinaryPrimitives.ReadUInt128BigEndian(bytes);
     }
 
-    /// <summary>The lowercase "D" text of the GUID with this <see cref="OrderKey"/>, as <c>Guid.ToString("D")</c>.</summary>
-    public static string GuidText(UInt128 key) => string.Create(36, key, static (span, k) =>
+    /// <summary>
+    /// The lowercase "D" text of the GUID with this <see cref="OrderKey"/>, as <c>Guid.ToString("D")</c>, which it is:
+    /// the runtime's formatter is vectorised, several times faster than a nibble loop at tens of thousands of ids.
+    /// </summary>
+    public static string GuidText(UInt128 key)
     {
-        var hi = (ulong)(k >> 64);
-        var lo = (ulong)k;
-        var c = 0;
-        for (var nibble = 0; nibble < 32; nibble++)
-        {
-            if (nibble is 8 or 12 or 16 or 20)
-                span[c++] = '-';
-            var word = nibble < 16 ? hi : lo;
-            var digit = (int)(word >> (60 - 4 * (nibble & 15))) & 0xF;
-            span[c++] = (char)(digit < 10 ? '0' + digit : 'a' - 10 + digit);
-        }
-    });
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(bytes, key);
+        return new Guid(bytes, bigEndian: true).ToString("D");
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Digits(ReadOnlySpan<byte> text, out int value)
