@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Draws;
 using ExpertPool.Domain.Experts;
@@ -61,7 +62,14 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
     /// living in <paramref name="regionCode"/> or one of its cities when given; distinct, unordered. The draw benchmark
     /// times this same query as its "bare query".
     /// </summary>
-    public static async Task<List<Guid>> CandidateIdsAsync(ExpertPoolDbContext db, string specialtyCode, string? regionCode, CancellationToken ct, string? quotaKey = null)
+    public static async Task<List<Guid>> CandidateIdsAsync(ExpertPoolDbContext db, string specialtyCode, string? regionCode, CancellationToken ct, string? quotaKey = null) =>
+        (await CandidateRowsAsync(db, specialtyCode, regionCode, quotaKey, ct)).Distinct().ToList();
+
+    /// <summary>
+    /// <see cref="CandidateIdsAsync"/> before de-duplication: an expert with two specialties in the subtree comes twice.
+    /// (The evaluation de-duplicates while it gives each candidate its slot, with no set of its own per quota.)
+    /// </summary>
+    private static async Task<List<Guid>> CandidateRowsAsync(ExpertPoolDbContext db, string specialtyCode, string? regionCode, string? quotaKey, CancellationToken ct)
     {
         // The subtree in one query: the root's own path starts with itself, so an empty result means no such specialty.
         var root = db.Specialties.Where(s => s.Code == specialtyCode).Select(s => s.Path);
@@ -73,7 +81,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         // scan the whole (ExpertId, SpecialtyId) key instead of seeking the (SpecialtyId, ExpertId) index; an expert
         // with two specialties in the subtree is de-duplicated here.
         var inList = string.Join(", ", specialtyIds.Select(id => id.ToString(CultureInfo.InvariantCulture)));
-        var ids = regionCode is { } region
+        return regionCode is { } region
             // expert_specialties carries the expert's region: a province (with its cities) is a handful of seeks in the
             // (SpecialtyId, RegionCode, ExpertId) index per specialty, with no probe of the experts table.
             ? await IdRowReader.ReadIdsAsync(db, "\"ExpertId\"", $"""
@@ -81,28 +89,29 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 WHERE "SpecialtyId" IN ({inList}) AND "RegionCode" IN (SELECT "Code" FROM "regions" WHERE "Code" = @p0 OR "ParentCode" = @p0)
                 """, [region], ct)
             : await IdRowReader.ReadIdsAsync(db, "\"ExpertId\"", $"""FROM "expert_specialties" WHERE "SpecialtyId" IN ({inList})""", [], ct);
-        return ids.Distinct().ToList();
     }
 
     private sealed class Evaluation(ExpertPoolDbContext db, PanelRequest request, Project project, ConflictRuleSet ruleSet, bool includeNames)
     {
         private readonly ConflictRuleSettings _s = ruleSet.Settings;
         private readonly DateOnly _day = project.ReviewDate;
-        private readonly List<(PanelQuota Quota, List<Guid> Ids)> _candidates = [];
-        private readonly Dictionary<Guid, List<ExclusionReason>> _excluded = [];
+        // Every candidate of any quota has a slot: its id, its reasons (null while eligible) and its quota keys are kept by
+        // slot, so a candidate's id is looked up once per rule hit, not again per quota and per report step.
+        private Dictionary<Guid, int> _slots = [];
+        private readonly List<Guid> _ids = [];
+        private List<ExclusionReason>?[] _reasons = [];
+        private int _excludedCount;
+        private readonly List<(PanelQuota Quota, int[] Slots)> _candidates = [];
         private Dictionary<Guid, string>? _names;
-        private readonly HashSet<Guid> _allCandidates = [];
         private Dictionary<Guid, PartyMatch> _partyOrgs = [];
 
         public async Task RunAsync(CancellationToken ct)
         {
+            var rows = new List<(PanelQuota Quota, List<Guid> Ids)>();
             foreach (var quota in request.Quotas.OrderBy(q => q.Position))
-            {
-                var ids = await CandidatesAsync(quota, ct);
-                _candidates.Add((quota, ids));
-                _allCandidates.UnionWith(ids);
-            }
-            if (_allCandidates.Count == 0)
+                rows.Add((quota, await CandidateRowsAsync(db, quota.SpecialtyCode, quota.RegionCode, quota.Key, ct)));
+            AssignSlots(rows);
+            if (_ids.Count == 0)
                 return;
             _partyOrgs = await PartyOrganisationsAsync(ct);
 
@@ -131,14 +140,56 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         }
 
         /// <summary>
+        /// Gives every distinct candidate a slot and each quota its distinct candidates' slots, in one dictionary step per
+        /// row read (a row seen twice in one quota, for two specialties of the subtree, is dropped here).
+        /// </summary>
+        private void AssignSlots(List<(PanelQuota Quota, List<Guid> Ids)> rows)
+        {
+            var total = rows.Sum(r => r.Ids.Count);
+            _slots = new Dictionary<Guid, int>(total);
+            var lastQuota = new int[total];
+            for (var q = 0; q < rows.Count; q++)
+            {
+                var (quota, ids) = rows[q];
+                var slots = new int[ids.Count];
+                var n = 0;
+                foreach (var id in ids)
+                {
+                    ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, id, out var known);
+                    if (!known)
+                    {
+                        slot = _ids.Count;
+                        _ids.Add(id);
+                    }
+                    if (lastQuota[slot] == q + 1)
+                        continue;
+                    lastQuota[slot] = q + 1;
+                    slots[n++] = slot;
+                }
+                Array.Resize(ref slots, n);
+                _candidates.Add((quota, slots));
+            }
+            _reasons = new List<ExclusionReason>?[_ids.Count];
+        }
+
+        private IEnumerable<int> ExcludedSlots()
+        {
+            for (var slot = 0; slot < _reasons.Length; slot++)
+            {
+                if (_reasons[slot] is not null)
+                    yield return slot;
+            }
+        }
+
+        /// <summary>
         /// Names of the excluded candidates only, in one query whose id list is a single JSON array parameter
         /// (json_each on SQLite, unnest on PostgreSQL), so its size meets no parameter limit.
         /// </summary>
         private async Task<Dictionary<Guid, string>> NamesAsync(CancellationToken ct)
         {
-            if (_excluded.Count == 0)
+            if (_excludedCount == 0)
                 return [];
-            var ids = _excluded.Keys.ToArray();
+            var ids = ExcludedSlots().Select(slot => _ids[slot]).ToArray();
             return await db.Experts.Where(e => EF.Parameter(ids).Contains(e.Id)).Select(e => new { e.Id, e.Name })
                 .ToDictionaryAsync(e => e.Id, e => e.Name, ct);
         }
@@ -146,41 +197,41 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         public EligibilityReport Report(DateTime now)
         {
             var quotas = new List<QuotaEligibility>(_candidates.Count);
-            var keysByExpert = new Dictionary<Guid, List<string>>(_excluded.Count);
-            foreach (var (quota, ids) in _candidates)
+            // 128-bit keys in the order the algorithm hashes the pool (ordinal order of the lowercase "D" text), one per slot.
+            var orderKeys = new UInt128[_ids.Count];
+            for (var slot = 0; slot < orderKeys.Length; slot++)
+                orderKeys[slot] = IsoText.OrderKey(_ids[slot]);
+            var quotaKeys = new List<string>?[_ids.Count];
+            foreach (var (quota, slots) in _candidates)
             {
-                var eligibleKeys = new UInt128[ids.Count];
+                var eligibleKeys = new UInt128[slots.Length];
                 var n = 0;
-                foreach (var id in ids)
+                foreach (var slot in slots)
                 {
-                    if (!_excluded.ContainsKey(id))
-                    {
-                        eligibleKeys[n++] = IsoText.OrderKey(id);
-                        continue;
-                    }
-                    if (!keysByExpert.TryGetValue(id, out var keys))
-                        keysByExpert[id] = keys = new List<string>(1);
-                    keys.Add(quota.Key);
+                    if (_reasons[slot] is null)
+                        eligibleKeys[n++] = orderKeys[slot];
+                    else
+                        (quotaKeys[slot] ??= new List<string>(1)).Add(quota.Key);
                 }
-                // The pool in the order the algorithm hashes it (ordinal order of the lowercase "D" text), sorted as
-                // 128-bit keys of that same order, then written out as text.
+                // The pool sorted as keys, then written out as text.
                 Array.Sort(eligibleKeys, 0, n);
                 var eligible = new string[n];
                 for (var i = 0; i < n; i++)
                     eligible[i] = IsoText.GuidText(eligibleKeys[i]);
-                quotas.Add(new QuotaEligibility(quota.Key, quota.SpecialtyCode, quota.RegionCode, quota.Count, quota.Backups, ids.Count, n, eligible));
+                quotas.Add(new QuotaEligibility(quota.Key, quota.SpecialtyCode, quota.RegionCode, quota.Count, quota.Backups, slots.Length, n, eligible));
             }
 
-            var excludedIds = _excluded.Keys.ToArray();
-            var excludedKeys = Array.ConvertAll(excludedIds, IsoText.OrderKey);
-            Array.Sort(excludedKeys, excludedIds);
-            var exclusions = new List<ExcludedExpert>(excludedIds.Length);
-            foreach (var id in excludedIds)
+            var excludedSlots = ExcludedSlots().ToArray();
+            var excludedKeys = Array.ConvertAll(excludedSlots, slot => orderKeys[slot]);
+            Array.Sort(excludedKeys, excludedSlots);
+            var exclusions = new List<ExcludedExpert>(excludedSlots.Length);
+            foreach (var slot in excludedSlots)
             {
-                var reasons = _excluded[id];
+                var reasons = _reasons[slot]!;
                 if (reasons.Count > 1)
                     reasons.Sort(ReasonOrder);
-                exclusions.Add(new ExcludedExpert(id, _names?[id], keysByExpert[id], reasons));
+                var id = _ids[slot];
+                exclusions.Add(new ExcludedExpert(id, _names?[id], quotaKeys[slot]!, reasons));
             }
             return new EligibilityReport(request.Id, ruleSet.Id, ruleSet.Scope, ruleSet.Version, now, _day, quotas, exclusions);
         }
@@ -196,23 +247,24 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         }
 
         /// <summary>Rule queries return violators from the whole pool; only candidates are kept (check before building evidence text).</summary>
-        private bool IsCandidate(Guid expertId) => _allCandidates.Contains(expertId);
+        private bool IsCandidate(Guid expertId) => _slots.ContainsKey(expertId);
 
         private void Exclude(Guid expertId, string rule, string evidence)
         {
-            if (!IsCandidate(expertId))
+            if (!_slots.TryGetValue(expertId, out var slot))
                 return;
-            if (!_excluded.TryGetValue(expertId, out var reasons))
-                _excluded[expertId] = reasons = [];
+            var reasons = _reasons[slot];
+            if (reasons is null)
+            {
+                _reasons[slot] = reasons = new List<ExclusionReason>(1);
+                _excludedCount++;
+            }
             var reason = new ExclusionReason(rule, evidence);
             if (!reasons.Contains(reason))
                 reasons.Add(reason);
         }
 
         // ---- candidates --------------------------------------------------------------------------------------
-
-        private Task<List<Guid>> CandidatesAsync(PanelQuota quota, CancellationToken ct) =>
-            CandidateIdsAsync(db, quota.SpecialtyCode, quota.RegionCode, ct, quota.Key);
 
         private Task<List<string>> RegionWithCitiesAsync(string code, CancellationToken ct) =>
             db.Regions.Where(r => r.Code == code || r.ParentCode == code).Select(r => r.Code).ToListAsync(ct);
