@@ -222,7 +222,7 @@ public static class DrawBenchmark
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
-        await using var tx = await db.Database.BeginTransactionAsync();
+        await using var tx = await db.BeginSnapshotTransactionAsync(CancellationToken.None);
         var t = Stopwatch.GetTimestamp();
         await scope.ServiceProvider.GetRequiredService<DrawExecutor>().ExecuteAsync(requestId, Actor, CancellationToken.None);
         var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;

@@ -10,6 +10,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using SQLitePCL;
 
 namespace ExpertPool.Domain.Persistence;
 
@@ -34,6 +35,15 @@ public abstract class ExpertPoolDbContext : DbContext
     /// the database, and no writer is blocked. Disposing it ends the transaction; nothing is written.
     /// </summary>
     public abstract Task<IAsyncDisposable> BeginReadSnapshotAsync(CancellationToken ct);
+
+    /// <summary>
+    /// A second context that reads exactly the state this context's <see cref="BeginSnapshotTransactionAsync"/>
+    /// transaction reads, so that independent reads of one evaluation can run on two connections at once (the draw's
+    /// rule queries, decision 013 section 9). Null when that cannot be guaranteed: the provider has no such peer, this
+    /// context is not in its own snapshot transaction, or that transaction has already written. The caller then reads
+    /// everything on this context. The peer only reads; dispose it before the transaction ends.
+    /// </summary>
+    internal virtual Task<SnapshotPeer?> OpenSnapshotPeerAsync(CancellationToken ct) => Task.FromResult<SnapshotPeer?>(null);
 
     /// <summary>
     /// A write transaction in which no other rule-set version can be created: rule-set versions are numbered across all
@@ -91,10 +101,47 @@ public abstract class ExpertPoolDbContext : DbContext
 
 public sealed class SqliteExpertPoolDbContext(DbContextOptions<SqliteExpertPoolDbContext> options) : ExpertPoolDbContext(options)
 {
+    private readonly DbContextOptions<SqliteExpertPoolDbContext> _options = options;
+    private IDbContextTransaction? _snapshotTransaction;
+    private long _changesAtSnapshot;
+
     /// <summary>BEGIN IMMEDIATE: one WAL snapshot for every read, and the write lock is ours before the first read, so the
     /// commit cannot fail on a snapshot that another writer moved on from.</summary>
-    public override Task<IDbContextTransaction> BeginSnapshotTransactionAsync(CancellationToken ct) =>
-        Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+    public override async Task<IDbContextTransaction> BeginSnapshotTransactionAsync(CancellationToken ct)
+    {
+        var transaction = await Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+        _snapshotTransaction = transaction;
+        _changesAtSnapshot = raw.sqlite3_total_changes(((SqliteConnection)Database.GetDbConnection()).Handle);
+        return transaction;
+    }
+
+    /// <summary>
+    /// A peer on another connection of the same file, in a deferred read transaction. While this context's BEGIN IMMEDIATE
+    /// transaction is open no other connection can commit, so the peer's snapshot, taken at its first read, is the one this
+    /// transaction began with; it equals what this transaction reads as long as this transaction has written nothing
+    /// (its connection's change count is where it was at BEGIN). An in-memory database has no second connection to it.
+    /// </summary>
+    internal override async Task<SnapshotPeer?> OpenSnapshotPeerAsync(CancellationToken ct)
+    {
+        if (_snapshotTransaction is null || !ReferenceEquals(Database.CurrentTransaction, _snapshotTransaction))
+            return null;
+        var connection = (SqliteConnection)Database.GetDbConnection();
+        var builder = new SqliteConnectionStringBuilder(connection.ConnectionString);
+        if (builder.DataSource is "" or ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+            return null;
+        if (raw.sqlite3_total_changes(connection.Handle) != _changesAtSnapshot)
+            return null;
+        var peer = new SqliteExpertPoolDbContext(_options);
+        try
+        {
+            return new SnapshotPeer(peer, await peer.BeginReadSnapshotAsync(ct));
+        }
+        catch
+        {
+            await peer.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <summary>SQLite has one writer at a time: the immediate write lock covers reading the next version number.</summary>
     public override Task<IDbContextTransaction> BeginRuleSetChangeAsync(CancellationToken ct) =>
@@ -159,5 +206,23 @@ public sealed class PostgresExpertPoolDbContext(DbContextOptions<PostgresExpertP
         var transaction = await Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         await Database.ExecuteSqlRawAsync("LOCK TABLE conflict_rule_sets IN SHARE ROW EXCLUSIVE MODE", ct);
         return transaction;
+    }
+}
+
+/// <summary>A peer context in a read snapshot (<see cref="ExpertPoolDbContext.OpenSnapshotPeerAsync"/>); disposing ends both.</summary>
+internal sealed class SnapshotPeer(ExpertPoolDbContext context, IAsyncDisposable snapshot) : IAsyncDisposable
+{
+    public ExpertPoolDbContext Context { get; } = context;
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await snapshot.DisposeAsync();
+        }
+        finally
+        {
+            await Context.DisposeAsync();
+        }
     }
 }
