@@ -17,7 +17,14 @@ public sealed record EntropyDto(Guid Id, string Source, string Value, string Ent
 
 public sealed record DrawSelectionDto(string QuotaKey, string Role, int Rank, Guid ExpertId, string ExpertName, string Score);
 
-/// <summary>A draw as the API shows it. <see cref="Sealed"/>: the panel is hidden from non-administrators until the review starts.</summary>
+/// <summary>A withdrawal of a draw (the review is off): when, by whom, why, and how many invitations it cancelled.</summary>
+public sealed record DrawWithdrawalDto(DateTime WithdrawnAt, string WithdrawnBy, string Reason, int CancelledInvitations);
+
+/// <summary>
+/// A draw as the API shows it. <see cref="Sealed"/>: the panel is hidden from non-administrators until the review starts.
+/// <see cref="Withdrawal"/>: set once the draw was withdrawn (its record itself never changes); null for draws withdrawn
+/// before withdrawals were kept, whose cancelled invitations still carry the reason.
+/// </summary>
 public sealed record DrawDto(
     Guid Id,
     Guid PanelRequestId,
@@ -38,7 +45,8 @@ public sealed record DrawDto(
     string? FailureReason,
     bool Sealed,
     IReadOnlyList<DrawSelectionDto> Selections,
-    string DocumentSha256);
+    string DocumentSha256,
+    DrawWithdrawalDto? Withdrawal);
 
 public sealed record InvitationDto(
     Guid Id,
@@ -58,7 +66,7 @@ public sealed record InvitationDto(
 
 public sealed record WithdrawRequest(string? Reason);
 
-public sealed record WithdrawResponse(int CancelledInvitations);
+public sealed record WithdrawResponse(int CancelledInvitations, DrawWithdrawalDto Withdrawal);
 
 public static class DrawsEndpoints
 {
@@ -83,7 +91,7 @@ public static class DrawsEndpoints
     {
         if (!await db.PanelRequests.AnyAsync(r => r.Id == id, ct))
             throw new NotFoundException("PanelRequest", id);
-        var rows = await db.DrawEntropies.AsNoTracking().Where(e => e.PanelRequestId == id).OrderBy(e => e.EnteredAt).ThenBy(e => e.Id).ToListAsync(ct);
+        var rows = await db.DrawEntropies.AsNoTracking().InEntryOrder(id).ToListAsync(ct);
         return TypedResults.Ok(rows.Select(ToDto).ToList());
     }
 
@@ -155,12 +163,15 @@ public static class DrawsEndpoints
             i.Status.ToString(), i.InvitedAt, i.Deadline, i.RespondedAt, i.DeclineKind?.ToString(), i.DeclineReason, i.CancelReason, i.ReplacesInvitationId)).ToList());
     }
 
-    /// <summary>The review is off: cancels the draw's open and confirmed invitations and tells each expert. The record stays as it is.</summary>
+    /// <summary>
+    /// The review is off: cancels the draw's open and confirmed invitations, tells each expert and keeps the withdrawal
+    /// (shown on the draw from then on). The record stays as it is.
+    /// </summary>
     public static async Task<Ok<WithdrawResponse>> WithdrawDraw(Guid id, WithdrawRequest request, ExpertPool.Domain.Invitations.InvitationService invitations, ExpertPool.Domain.Jobs.NoticeKick kick, ClaimsPrincipal user, CancellationToken ct)
     {
-        var count = await invitations.WithdrawDrawAsync(id, request.Reason, user.Actor(), ct);
+        var withdrawal = await invitations.WithdrawDrawAsync(id, request.Reason, user.Actor(), ct);
         await kick.KickAsync(ct);
-        return TypedResults.Ok(new WithdrawResponse(count));
+        return TypedResults.Ok(new WithdrawResponse(withdrawal.CancelledInvitations, ToDto(withdrawal)));
     }
 
     private static async Task<bool> IsSealedAsync(ExpertPoolDbContext db, Guid projectId, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
@@ -175,6 +186,8 @@ public static class DrawsEndpoints
         var sealedProjects = await PanelSealing.SealedAsync(db, records.Select(r => r.ProjectId), user, clock, ct);
         var ids = records.Where(r => !sealedProjects.Contains(r.ProjectId)).SelectMany(r => r.Selections).Select(s => s.ExpertId).Distinct().ToList();
         var names = ids.Count == 0 ? [] : await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
+        var drawIds = records.Select(r => r.Id).ToList();
+        var withdrawals = await db.DrawWithdrawals.AsNoTracking().Where(w => drawIds.Contains(w.DrawRecordId)).ToDictionaryAsync(w => w.DrawRecordId, ct);
         // While sealed, the nonce, seed and pool hash are withheld too: with the public ranking they would rebuild the panel.
         const string Withheld = "sealed";
         return records.Select(r =>
@@ -188,9 +201,12 @@ public static class DrawsEndpoints
                     .ToList();
             return new DrawDto(r.Id, r.PanelRequestId, r.ProjectId, r.Outcome.ToString(), r.AlgorithmVersion, r.SupervisorName, r.ExecutedBy, r.CommittedAt, r.ExecutedAt,
                 r.RuleSetVersion, r.Commitment, sealedList ? Withheld : r.Nonce, sealedList ? Withheld : r.PoolHash, sealedList ? Withheld : r.Seed,
-                r.EligibleTotal, r.ExcludedTotal, r.FailureReason, sealedList, selections, r.DocumentSha256);
+                r.EligibleTotal, r.ExcludedTotal, r.FailureReason, sealedList, selections, r.DocumentSha256,
+                withdrawals.TryGetValue(r.Id, out var withdrawal) ? ToDto(withdrawal) : null);
         }).ToList();
     }
+
+    private static DrawWithdrawalDto ToDto(DrawWithdrawal w) => new(w.WithdrawnAt, w.WithdrawnBy, w.Reason, w.CancelledInvitations);
 
     private static EntropyDto ToDto(DrawEntropy e) => new(e.Id, e.Source, e.Value, e.EnteredBy, e.EnteredAt, e.RuleSetId);
 }

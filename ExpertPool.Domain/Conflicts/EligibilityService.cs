@@ -46,8 +46,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             ?? throw new NotFoundException("Panel request", panelRequestId);
         var project = await db.Projects.AsNoTracking().Include(p => p.Parties).Include(p => p.Preparers).AsSplitQuery()
             .FirstAsync(p => p.Id == request.ProjectId, ct);
-        pinned ??= await db.DrawEntropies.AsNoTracking().Where(e => e.PanelRequestId == panelRequestId && e.RuleSetId != null)
-            .OrderBy(e => e.EnteredAt).ThenBy(e => e.Id).Select(e => e.RuleSetId).FirstOrDefaultAsync(ct);
+        pinned ??= ConflictRuleSets.PinnedBy(await db.DrawEntropies.AsNoTracking().InEntryOrder(panelRequestId).ToListAsync(ct));
         var ruleSet = pinned is { } id && id != Guid.Empty
             ? await db.ConflictRuleSets.AsNoTracking().FirstAsync(r => r.Id == id, ct)
             : await ConflictRuleSets.CurrentAsync(db, project.EngagementType, ct);
@@ -658,10 +657,15 @@ public static class ConflictRuleSets
     }
 
     /// <summary>
-    /// The rule set a request's entropy rows pinned: the first row's (entry order) that has one. Null when none has (rows
-    /// entered before rule sets were pinned), and the current version applies.
+    /// The rule set a request's entropy rows pinned: the first row's, in entry order (<see cref="DrawEntropyQueries.InEntryOrder"/>),
+    /// that has one. Null when none has (rows entered before rule sets were pinned), and the current version applies.
+    /// The preview, the draw and the verification all decide it here.
     /// </summary>
-    public static Guid? PinnedBy(IEnumerable<Draws.DrawEntropy> entropyRows) => entropyRows.Select(e => e.RuleSetId).FirstOrDefault(id => id is not null);
+    public static Guid? PinnedBy(IEnumerable<Draws.DrawEntropy> rowsInEntryOrder) => PinningRow(rowsInEntryOrder, e => e.RuleSetId)?.RuleSetId;
+
+    /// <summary>The first of <paramref name="rowsInEntryOrder"/> that pinned a rule set, whatever form the rows take.</summary>
+    public static T? PinningRow<T>(IEnumerable<T> rowsInEntryOrder, Func<T, Guid?> ruleSetOf) where T : class =>
+        rowsInEntryOrder.FirstOrDefault(r => ruleSetOf(r) is not null);
 
     public static Task<ConflictRuleSet?> CurrentOfScopeAsync(ExpertPoolDbContext db, string scope, CancellationToken ct) =>
         db.ConflictRuleSets.AsNoTracking().Where(r => r.Scope == scope).OrderByDescending(r => r.Version).FirstOrDefaultAsync(ct);

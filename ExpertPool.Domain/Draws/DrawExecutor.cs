@@ -106,7 +106,7 @@ public sealed class DrawExecutor(
         var request = await db.PanelRequests.Include(r => r.Quotas).FirstOrDefaultAsync(r => r.Id == panelRequestId, ct)
             ?? throw new NotFoundException("PanelRequest", panelRequestId);
         var now = clock.GetUtcNow().UtcDateTime;
-        var entropyRows = await db.DrawEntropies.Where(e => e.PanelRequestId == request.Id).OrderBy(e => e.EnteredAt).ThenBy(e => e.Id).ToListAsync(ct);
+        var entropyRows = await db.DrawEntropies.InEntryOrder(request.Id).ToListAsync(ct);
         var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == request.ProjectId, ct);
         CheckReady(request.Status, request.ScheduledDrawAt, request.ReplyDeadline, project.ReviewStartsAt, entropyRows.Count > 0);
         if (entropyRows.Count == 0)

@@ -174,3 +174,13 @@ public sealed class DrawEntropy
     internal static DrawEntropy Fallback(PanelRequest request, string value, Guid ruleSetId, DateTime now) =>
         new() { Id = Guid.CreateVersion7(), PanelRequestId = request.Id, Source = DrawOptions.FallbackSource, Value = value, EnteredBy = "system", EnteredAt = now, RuleSetId = ruleSetId };
 }
+
+public static class DrawEntropyQueries
+{
+    /// <summary>
+    /// A request's entropy rows in entry order (entered time, then id): the order the draw uses them in and in which
+    /// the first one that pinned a rule set is found (<see cref="Conflicts.ConflictRuleSets.PinnedBy"/>).
+    /// </summary>
+    public static IOrderedQueryable<DrawEntropy> InEntryOrder(this IQueryable<DrawEntropy> rows, Guid panelRequestId) =>
+        rows.Where(e => e.PanelRequestId == panelRequestId).OrderBy(e => e.EnteredAt).ThenBy(e => e.Id);
+}

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
 using ExpertPool.Domain.Common;
+using ExpertPool.Domain.Conflicts;
 using ExpertPool.Domain.Draws.Algorithm;
 using ExpertPool.Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -47,8 +48,7 @@ public static class DrawRecordVerification
         var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).AsSplitQuery().FirstOrDefaultAsync(r => r.Id == drawId, ct)
             ?? throw new NotFoundException("Draw", drawId);
         var published = await db.PanelRequests.AsNoTracking().Where(r => r.Id == record.PanelRequestId).Select(r => r.Commitment).FirstAsync(ct);
-        var entropy = await db.DrawEntropies.AsNoTracking().Where(e => e.PanelRequestId == record.PanelRequestId)
-            .OrderBy(e => e.EnteredAt).ThenBy(e => e.Id).Select(e => new EnteredEntropy(e.Source, e.Value, e.EnteredAt, e.RuleSetId,
+        var entropy = await db.DrawEntropies.AsNoTracking().InEntryOrder(record.PanelRequestId).Select(e => new EnteredEntropy(e.Source, e.Value, e.EnteredAt, e.RuleSetId,
                 db.ConflictRuleSets.Where(r => r.Id == e.RuleSetId).Select(r => (long?)r.Version).FirstOrDefault())).ToListAsync(ct);
         return Verify(record, published, entropy);
     }
@@ -93,7 +93,8 @@ public static class DrawRecordVerification
         checks.Add(Timeline(record, used.Select(e => e.EnteredAt).ToList()));
         // The rules were pinned with the first value entered (as the draw picks it): the draw must have applied that
         // version, both in its row and in the hashed document.
-        if (used.OrderBy(e => e.EnteredAt).FirstOrDefault(e => e.RuleSetId is not null) is { RuleSetId: { } pinned } row)
+        // (The used rows come in the document's order; the rule is entry order.)
+        if (ConflictRuleSets.PinningRow(used.OrderBy(e => e.EnteredAt), e => e.RuleSetId) is { RuleSetId: { } pinned } row)
         {
             var documented = doc?.RuleSetVersion.ToString(CultureInfo.InvariantCulture) ?? "?";
             var pinnedText = $"{pinned:D} v{row.RuleSetVersion?.ToString(CultureInfo.InvariantCulture) ?? "?"}";

@@ -183,9 +183,10 @@ public sealed class InvitationService(
     /// <summary>
     /// The review is off (cancelled or moved): every open or confirmed invitation of the draw is cancelled and each
     /// expert gets a cancellation notice; the confirmed seats' engagements no longer count towards the workload cap
-    /// and the cooldown. The draw record itself is never changed.
+    /// and the cooldown. The draw record itself is never changed; the withdrawal is kept beside it, in the same
+    /// transaction as the cancellations.
     /// </summary>
-    public async Task<int> WithdrawDrawAsync(Guid drawId, string? reason, string actor, CancellationToken ct)
+    public async Task<DrawWithdrawal> WithdrawDrawAsync(Guid drawId, string? reason, string actor, CancellationToken ct)
     {
         var why = Guard.Required(reason, "reason", Invitation.ReasonMax);
         if (!await db.DrawRecords.AnyAsync(d => d.Id == drawId, ct))
@@ -225,9 +226,13 @@ public sealed class InvitationService(
                 expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, start, project.Place, why, calendar)),
                 invitation.Id.ToString());
         }
+        // A second withdrawal racing this one finds the same open invitations; the unique index on the draw (and the
+        // invitations' versions) let only one of them commit.
+        var withdrawal = DrawWithdrawal.Create(drawId, why, actor, now, open.Count);
+        db.DrawWithdrawals.Add(withdrawal);
         await SaveAsync(ct);
         logger.LogInformation("Draw {DrawId} withdrawn: {Count} invitation(s) cancelled.", drawId, open.Count);
-        return open.Count;
+        return withdrawal;
     }
 
     /// <summary>Tells the administrator once that a draw is waiting for external entropy.</summary>

@@ -79,6 +79,7 @@ public abstract class ExpertPoolDbContext : DbContext
     public DbSet<PanelQuota> PanelQuotas => Set<PanelQuota>();
     public DbSet<ManualExclusion> ManualExclusions => Set<ManualExclusion>();
     public DbSet<DrawRecord> DrawRecords => Set<DrawRecord>();
+    public DbSet<DrawWithdrawal> DrawWithdrawals => Set<DrawWithdrawal>();
     public DbSet<DrawSelection> DrawSelections => Set<DrawSelection>();
     public DbSet<DrawEntropy> DrawEntropies => Set<DrawEntropy>();
     public DbSet<Invitations.Invitation> Invitations => Set<Invitations.Invitation>();

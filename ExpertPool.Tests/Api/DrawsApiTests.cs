@@ -329,9 +329,27 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         if (NotConfigured) return;
         var (r, request, draw, project) = await DrawnPanelOfTwoAsync("578");
 
+        (await (await Ok(Admin.GetAsync($"/api/draws/{draw["id"]}"))).Content.ReadFromJsonAsync<JsonObject>())!["withdrawal"].Should().BeNull("not withdrawn yet");
         var withdrawn = await (await Ok(Admin.PostAsJsonAsync($"/api/draws/{draw["id"]}/withdraw", new { reason = "评审改期 / review moved" }))).Content.ReadFromJsonAsync<JsonObject>();
         withdrawn!["cancelledInvitations"]!.GetValue<int>().Should().Be(2);
         await ProblemAsync(await Admin.PostAsJsonAsync($"/api/draws/{draw["id"]}/withdraw", new { reason = "again" }), HttpStatusCode.Conflict);
+
+        // The withdrawal stays on the draw, for auditors too; the refused second one left no trace.
+        var seen = (await (await Ok(Auditor.GetAsync($"/api/draws/{draw["id"]}"))).Content.ReadFromJsonAsync<JsonObject>())!["withdrawal"]!;
+        seen["reason"]!.GetValue<string>().Should().Be("评审改期 / review moved");
+        seen["withdrawnBy"]!.GetValue<string>().Should().NotBeNullOrEmpty();
+        seen["cancelledInvitations"]!.GetValue<int>().Should().Be(2);
+        seen["withdrawnAt"]!.GetValue<DateTime>().Should().Be(withdrawn["withdrawal"]!["withdrawnAt"]!.GetValue<DateTime>());
+        await using (var db = Factory.Database.CreateContext())
+        {
+            var drawId = Guid.Parse(draw["id"]!.GetValue<string>());
+            (await db.DrawWithdrawals.CountAsync(w => w.DrawRecordId == drawId)).Should().Be(1);
+            // Append-only in the database as well: no update or delete path, and the triggers refuse one.
+            var update = () => db.Database.ExecuteSqlRawAsync("UPDATE draw_withdrawals SET \"Reason\" = 'rewritten'");
+            await update.Should().ThrowAsync<Exception>();
+            var delete = () => db.Database.ExecuteSqlRawAsync("DELETE FROM draw_withdrawals");
+            await delete.Should().ThrowAsync<Exception>();
+        }
 
         var redraw = await Admin.PostAsJsonAsync("/api/panel-requests", new
         {

@@ -76,3 +76,22 @@ internal sealed class DrawEntropyConfiguration : IEntityTypeConfiguration<DrawEn
         b.HasOne<Conflicts.ConflictRuleSet>().WithMany().HasForeignKey(e => e.RuleSetId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+/// <summary>Withdrawals of draws: append-only (triggers refuse UPDATE and DELETE), at most one per draw.</summary>
+internal sealed class DrawWithdrawalConfiguration : IEntityTypeConfiguration<DrawWithdrawal>
+{
+    public void Configure(EntityTypeBuilder<DrawWithdrawal> b)
+    {
+        b.ToTable("draw_withdrawals", t =>
+        {
+            t.HasTrigger("draw_withdrawals_no_update");
+            t.HasTrigger("draw_withdrawals_no_delete");
+        });
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Id).ValueGeneratedNever();
+        b.Property(e => e.Reason).HasMaxLength(DrawWithdrawal.ReasonMax).IsRequired();
+        b.Property(e => e.WithdrawnBy).HasMaxLength(DrawWithdrawal.ActorMax).IsRequired();
+        b.HasIndex(e => e.DrawRecordId).IsUnique();
+        b.HasOne<DrawRecord>().WithMany().HasForeignKey(e => e.DrawRecordId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

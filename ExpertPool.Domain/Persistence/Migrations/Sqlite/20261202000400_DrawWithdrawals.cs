@@ -1,0 +1,51 @@
+// Hand-written: EF design-time tools are not available here. See docs/decisions/002-hand-written-migrations.md.
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace ExpertPool.Domain.Persistence.Migrations.Sqlite;
+
+/// <summary>
+/// A withdrawn draw keeps a trace (decision 004): "draw_withdrawals", append-only, one row per withdrawn draw. Draws
+/// withdrawn before this migration have no row: their cancelled invitations still hold the reason, who and when.
+/// </summary>
+[DbContext(typeof(SqliteExpertPoolDbContext))]
+[Migration("20261202000400_DrawWithdrawals")]
+public sealed class DrawWithdrawals : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql("""
+CREATE TABLE "draw_withdrawals" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_draw_withdrawals" PRIMARY KEY,
+    "DrawRecordId" TEXT NOT NULL,
+    "Reason" TEXT NOT NULL,
+    "WithdrawnBy" TEXT NOT NULL,
+    "WithdrawnAt" TEXT NOT NULL,
+    "CancelledInvitations" INTEGER NOT NULL,
+    CONSTRAINT "FK_draw_withdrawals_draw_records_DrawRecordId" FOREIGN KEY ("DrawRecordId") REFERENCES "draw_records" ("Id") ON DELETE RESTRICT
+);
+""");
+        migrationBuilder.Sql("""
+CREATE UNIQUE INDEX "IX_draw_withdrawals_DrawRecordId" ON "draw_withdrawals" ("DrawRecordId");
+""");
+        migrationBuilder.Sql("""
+CREATE TRIGGER "draw_withdrawals_no_update" BEFORE UPDATE ON "draw_withdrawals"
+BEGIN
+    SELECT RAISE(ABORT, 'draw_withdrawals is append-only: rows are never updated or deleted');
+END;
+""");
+        migrationBuilder.Sql("""
+CREATE TRIGGER "draw_withdrawals_no_delete" BEFORE DELETE ON "draw_withdrawals"
+BEGIN
+    SELECT RAISE(ABORT, 'draw_withdrawals is append-only: rows are never updated or deleted');
+END;
+""");
+    }
+
+    protected override void Down(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql("""DROP TRIGGER "draw_withdrawals_no_update";""");
+        migrationBuilder.Sql("""DROP TRIGGER "draw_withdrawals_no_delete";""");
+        migrationBuilder.Sql("""DROP TABLE "draw_withdrawals";""");
+    }
+}
