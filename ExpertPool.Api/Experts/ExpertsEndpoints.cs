@@ -136,25 +136,8 @@ public static class ExpertsEndpoints
         return TypedResults.Ok(ExpertDto.From(expert, personalData: true));
     }
 
-    public static string ETag(int version) => $"\"v{version}\"";
+    private static string ETag(int version) => EntityTags.Of(version);
 
-    /// <summary>Reads If-Match: a missing header on an update is 428; a malformed one 400; "*" means the current version.</summary>
-    private static async Task<int?> ExpectedVersionAsync(string? ifMatch, Guid id, ExpertRegistry registry, bool required, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(ifMatch))
-        {
-            if (required)
-                throw new PreconditionRequiredException();
-            return null;
-        }
-        var tag = ifMatch.Trim();
-        if (tag == "*")
-            return (await registry.LoadAsync(id, ct)).Version;
-        if (tag.Length > 3 && tag.StartsWith("\"v", StringComparison.Ordinal) && tag.EndsWith('"') && int.TryParse(tag.AsSpan(2, tag.Length - 3), out var v))
-            return v;
-        throw new DomainValidationException("If-Match", "must be the ETag from the last read, e.g. \"v3\" / 请使用读取时返回的 ETag");
-    }
+    private static Task<int?> ExpectedVersionAsync(string? ifMatch, Guid id, ExpertRegistry registry, bool required, CancellationToken ct) =>
+        EntityTags.ExpectedVersionAsync(ifMatch, required, async () => (await registry.LoadAsync(id, ct)).Version);
 }
-
-/// <summary>An update came without If-Match: 428 Precondition Required.</summary>
-public sealed class PreconditionRequiredException() : Exception("Send If-Match with the ETag of the version you edited / 请在 If-Match 中提供 ETag.");

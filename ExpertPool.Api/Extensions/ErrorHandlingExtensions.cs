@@ -69,7 +69,7 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
                 Title = "Stale data / 数据已变更",
                 Detail = p.Message,
             },
-            Experts.PreconditionRequiredException r => new ProblemDetails
+            PreconditionRequiredException r => new ProblemDetails
             {
                 Status = StatusCodes.Status428PreconditionRequired,
                 Title = "If-Match required / 需要 If-Match",

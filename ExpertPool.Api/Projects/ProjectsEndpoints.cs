@@ -7,6 +7,7 @@ using ExpertPool.Domain.Draws;
 using ExpertPool.Domain.Persistence;
 using ExpertPool.Domain.Projects;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace ExpertPool.Api.Projects;
@@ -42,7 +43,8 @@ public sealed record ProjectDto(
     IReadOnlyList<ProjectPreparerDto> Preparers,
     string CreatedBy,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt,
+    int Version);
 
 public static class ProjectsEndpoints
 {
@@ -74,22 +76,34 @@ public static class ProjectsEndpoints
         return TypedResults.Ok(new PagedList<ProjectDto>(items, p, size, total));
     }
 
-    public static async Task<Ok<ProjectDto>> GetProject(Guid id, ExpertPoolDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await LoadDtoAsync(db, id, ct));
+    public static async Task<Ok<ProjectDto>> GetProject(Guid id, ExpertPoolDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var dto = await LoadDtoAsync(db, id, ct);
+        http.Response.Headers.ETag = EntityTags.Of(dto.Version);
+        return TypedResults.Ok(dto);
+    }
 
-    public static async Task<Created<ProjectDto>> CreateProject(ProjectRequest request, ExpertPoolDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+    public static async Task<Created<ProjectDto>> CreateProject(ProjectRequest request, ExpertPoolDbContext db, TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var draft = await CheckAsync(request, db, null, now, ct);
         var project = Project.Create(draft, user.Actor(), now);
         db.Projects.Add(project);
         await SaveAsync(db, ct);
+        http.Response.Headers.ETag = EntityTags.Of(project.Version);
         return TypedResults.Created($"/api/projects/{project.Id}", await LoadDtoAsync(db, project.Id, ct));
     }
 
-    /// <summary>Replaces the project's data while no draw has happened for it; afterwards the project is part of a draw record.</summary>
-    public static async Task<Ok<ProjectDto>> UpdateProject(Guid id, ProjectRequest request, ExpertPoolDbContext db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<DrawOptions> drawOptions, CancellationToken ct)
+    /// <summary>
+    /// Replaces the project's data while no draw has happened for it; afterwards the project is part of a draw record.
+    /// If-Match is required (the ETag of the copy that was edited): 428 without it, 412 when someone changed it since.
+    /// </summary>
+    public static async Task<Ok<ProjectDto>> UpdateProject(
+        Guid id, ProjectRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, ExpertPoolDbContext db, TimeProvider clock,
+        Microsoft.Extensions.Options.IOptions<DrawOptions> drawOptions, HttpContext http, CancellationToken ct)
     {
+        var expected = await EntityTags.ExpectedVersionAsync(ifMatch, required: true,
+            async () => await db.Projects.Where(x => x.Id == id).Select(x => (int?)x.Version).FirstOrDefaultAsync(ct) ?? throw new NotFoundException("Project", id));
         // Under the same lock as entering entropy and drawing (SQLite), and writing the scheduled requests' rows
         // (PostgreSQL), so an edit cannot slip in beside the entropy of one of its draws.
         await using var transaction = await db.BeginSnapshotTransactionAsync(ct);
@@ -113,11 +127,12 @@ public static class ProjectsEndpoints
         if (draft.ReviewStartsAt > project.ReviewStartsAt
             && scheduled.FirstOrDefault(r => r.ScheduledDrawAt < PanelRequestService.EarliestDraw(draft.ReviewStartsAt, drawOptions.Value)) is { } early)
             throw new DomainValidationException("reviewStartsAt", $"would put scheduled panel request {early.Id} (draw at {early.ScheduledDrawAt:yyyy-MM-dd HH:mm} UTC) more than {drawOptions.Value.MaxLeadTime.TotalHours:0.#} hours before the review (Draws:MaxLeadTime); cancel that request and schedule a new one / 评审时间推后后，已安排的抽取将早于允许的提前量，请取消后重新安排");
-        project.Update(draft, now);
+        project.Update(draft, expected!.Value, now);
         foreach (var pending in scheduled)
             db.RewriteRequestRow(pending);
         await SaveAsync(db, ct);
         await transaction.CommitAsync(CancellationToken.None);
+        http.Response.Headers.ETag = EntityTags.Of(project.Version);
         return TypedResults.Ok(await LoadDtoAsync(db, id, ct));
     }
 
@@ -177,6 +192,10 @@ public static class ProjectsEndpoints
         {
             await db.SaveChangesAsync(ct);
         }
+        catch (DbUpdateConcurrencyException ex)
+        {
+            throw new PreconditionFailedException("The project was changed by someone else at the same time / 项目已被他人同时修改，请刷新后重试.", ex);
+        }
         catch (DbUpdateException ex)
         {
             throw new DomainConflictException("Another project with this code was saved, or this project or one of its draws changed, at the same time / 项目编号已存在或项目已被同时修改，请刷新.", ex);
@@ -196,6 +215,6 @@ public static class ProjectsEndpoints
                 .Select(x => new ProjectPartyDto(x.OrganisationId, orgNames[x.OrganisationId], x.Role.ToString())).ToList(),
             p.Preparers.OrderBy(x => expertNames[x.ExpertId], StringComparer.Ordinal)
                 .Select(x => new ProjectPreparerDto(x.ExpertId, expertNames[x.ExpertId], x.Note)).ToList(),
-            p.CreatedBy, p.CreatedAt, p.UpdatedAt);
+            p.CreatedBy, p.CreatedAt, p.UpdatedAt, p.Version);
     }
 }

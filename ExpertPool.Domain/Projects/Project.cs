@@ -80,6 +80,10 @@ public sealed partial class Project
     public string CreatedBy { get; private set; } = "";
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
+
+    /// <summary>1 when created, one more per update; a concurrency token, shown as the ETag ("v3").</summary>
+    public int Version { get; private set; }
+
     public IReadOnlyList<ProjectParty> Parties => _parties;
     public IReadOnlyList<ProjectPreparer> Preparers => _preparers;
 
@@ -153,13 +157,23 @@ public sealed partial class Project
             Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),
             CreatedBy = actor,
             CreatedAt = now,
+            Version = 1,
         };
         project.Apply(draft, now);
         return project;
     }
 
-    /// <summary>Replaces the project's data. The caller checks that no draw has happened for it.</summary>
-    public void Update(ProjectDraft draft, DateTime now) => Apply(draft, now);
+    /// <summary>
+    /// Replaces the project's data, if the caller edited the current version (else 412: someone else changed it since
+    /// it was read). The caller checks that no draw has happened for it.
+    /// </summary>
+    public void Update(ProjectDraft draft, int expectedVersion, DateTime now)
+    {
+        if (expectedVersion != Version)
+            throw new PreconditionFailedException($"The project was changed by someone else (version {Version}, you sent {expectedVersion}) / 项目已被他人修改，请刷新后重试.");
+        Apply(draft, now);
+        Version++;
+    }
 
     private void Apply(ProjectDraft draft, DateTime now)
     {

@@ -130,6 +130,15 @@ public abstract class ApiTestBase<TFactory> : IClassFixture<TFactory>
         return Guid.Parse((await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
     }
 
+    /// <summary>Updates a project as a client would: reads it for its ETag, then sends that as If-Match with the new data.</summary>
+    protected async Task<HttpResponseMessage> PutProjectAsync(object projectId, object body)
+    {
+        var read = await Ok(Admin.GetAsync($"/api/projects/{projectId}"));
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/projects/{projectId}") { Content = JsonContent.Create(body) };
+        put.Headers.IfMatch.Add(read.Headers.ETag!);
+        return await Admin.SendAsync(put);
+    }
+
     protected async Task<JsonObject> EligibilityAsync(Guid request) =>
         (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}/eligibility"))!;
 

@@ -391,7 +391,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var after = await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{id}");
         after!["status"]!.GetValue<string>().Should().Be("Drawn");
         after["revealedNonce"]!.GetValue<string>().Should().Be(Convert.ToHexStringLower(nonce));
-        var update = await Admin.PutAsJsonAsync($"/api/projects/{project}", ProjectBody("XM-" + TestData.Suffix()));
+        var update = await PutProjectAsync(project, ProjectBody("XM-" + TestData.Suffix()));
         await ProblemAsync(update, HttpStatusCode.Conflict);
     }
 
@@ -509,10 +509,44 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         (await ProblemAsync(roleless, HttpStatusCode.BadRequest))["errors"]!.AsObject().Select(e => e.Key)
             .Should().BeEquivalentTo("parties[0].role", "parties[1].organisationId", "preparers[0].expertId");
 
-        var updated = await Ok(Admin.PutAsJsonAsync($"/api/projects/{body["id"]}", ProjectBody(code, parties: [new { organisationId = org, role = "Partner" }])));
+        var updated = await Ok(PutProjectAsync(body["id"]!, ProjectBody(code, parties: [new { organisationId = org, role = "Partner" }])));
         var u = (await updated.Content.ReadFromJsonAsync<JsonObject>())!;
         u["parties"]![0]!["role"]!.GetValue<string>().Should().Be("Partner");
         u["preparers"]!.AsArray().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Updating_a_project_needs_the_etag_of_the_copy_edited_and_a_stale_copy_changes_nothing()
+    {
+        if (NotConfigured) return;
+        var code = "XM-2026-" + TestData.Suffix();
+        var created = await Ok(Admin.PostAsJsonAsync("/api/projects", ProjectBody(code)));
+        created.Headers.ETag!.Tag.Should().Be("\"v1\"");
+        var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        var first = JsonNode.Parse(JsonSerializer.Serialize(ProjectBody(code)))!.AsObject();
+        first["place"] = "第一位管理员的修改";
+        var second = JsonNode.Parse(JsonSerializer.Serialize(ProjectBody(code)))!.AsObject();
+        second["place"] = "第二位管理员的修改";
+
+        async Task<HttpResponseMessage> PutAsync(JsonObject body, string? ifMatch)
+        {
+            using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/projects/{id}") { Content = JsonContent.Create(body) };
+            if (ifMatch is not null)
+                put.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            return await Admin.SendAsync(put);
+        }
+
+        await ProblemAsync(await PutAsync(first, null), HttpStatusCode.PreconditionRequired);
+        (await ProblemAsync(await PutAsync(first, "v1"), HttpStatusCode.BadRequest))["errors"]!["If-Match"].Should().NotBeNull();
+        var ok = await Ok(PutAsync(first, "\"v1\""));
+        ok.Headers.ETag!.Tag.Should().Be("\"v2\"");
+        (await ok.Content.ReadFromJsonAsync<JsonObject>())!["version"]!.GetValue<int>().Should().Be(2);
+
+        // The second administrator still holds version 1: refused, and the first one's edit stays.
+        await ProblemAsync(await PutAsync(second, "\"v1\""), HttpStatusCode.PreconditionFailed);
+        var read = await Ok(Admin.GetAsync($"/api/projects/{id}"));
+        read.Headers.ETag!.Tag.Should().Be("\"v2\"");
+        (await read.Content.ReadFromJsonAsync<JsonObject>())!["place"]!.GetValue<string>().Should().Be("第一位管理员的修改");
     }
 
     [Fact]

@@ -594,14 +594,14 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
 
         // Before the draw time and without entropy, both are still accepted.
         await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = experts[0], reason = "近亲属在申请单位任职" }));
-        await Ok(Admin.PutAsJsonAsync($"/api/projects/{projectId}", edited));
+        await Ok(PutProjectAsync(projectId, edited));
 
         AtDrawTime();
         await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "271828" }));
         var exclusion = await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = experts[1], reason = "临时排除" }), HttpStatusCode.Conflict);
         exclusion["detail"]!.GetValue<string>().Should().Contain("候选范围已冻结");
         edited["place"] = "宁波市海曙区 3 号";
-        (await ProblemAsync(await Admin.PutAsJsonAsync($"/api/projects/{projectId}", edited), HttpStatusCode.Conflict))["detail"]!.GetValue<string>().Should().Contain("项目已冻结");
+        (await ProblemAsync(await PutProjectAsync(projectId, edited), HttpStatusCode.Conflict))["detail"]!.GetValue<string>().Should().Contain("项目已冻结");
 
         var stored = await Admin.GetFromJsonAsync<JsonArray>($"/api/panel-requests/{request}/exclusions");
         stored!.Select(x => Guid.Parse(x!["expertId"]!.GetValue<string>())).Should().Equal(experts[0]);
@@ -633,19 +633,19 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var moved = JsonNode.Parse(JsonSerializer.Serialize(ProjectBody(project!["code"]!.GetValue<string>())))!.AsObject();
         moved["reviewStartsAt"] = ReplyBy.AddHours(-1);
 
-        var problem = await ProblemAsync(await Admin.PutAsJsonAsync($"/api/projects/{projectId}", moved), HttpStatusCode.BadRequest);
+        var problem = await ProblemAsync(await PutProjectAsync(projectId, moved), HttpStatusCode.BadRequest);
         problem["errors"]!["reviewStartsAt"]![0]!.GetValue<string>().Should().Contain(request.ToString());
         (await Admin.GetFromJsonAsync<JsonObject>($"/api/projects/{projectId}"))!["reviewStartsAt"]!.GetValue<DateTime>().Should().Be(ReviewStartsAt);
 
         moved["reviewStartsAt"] = ReplyBy;
-        await Ok(Admin.PutAsJsonAsync($"/api/projects/{projectId}", moved));
+        await Ok(PutProjectAsync(projectId, moved));
 
         // Nor so much later that the scheduled draw would come more than 72 hours (Draws:MaxLeadTime) before it.
         moved["reviewStartsAt"] = DrawAt.AddHours(73);
-        var late = await ProblemAsync(await Admin.PutAsJsonAsync($"/api/projects/{projectId}", moved), HttpStatusCode.BadRequest);
+        var late = await ProblemAsync(await PutProjectAsync(projectId, moved), HttpStatusCode.BadRequest);
         late["errors"]!["reviewStartsAt"]![0]!.GetValue<string>().Should().Contain(request.ToString()).And.Contain("MaxLeadTime");
         moved["reviewStartsAt"] = DrawAt.AddHours(72);
-        await Ok(Admin.PutAsJsonAsync($"/api/projects/{projectId}", moved));
+        await Ok(PutProjectAsync(projectId, moved));
     }
 
     [Fact]

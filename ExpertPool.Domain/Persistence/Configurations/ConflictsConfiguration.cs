@@ -61,6 +61,8 @@ internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
         b.Property(e => e.Place).HasMaxLength(Project.PlaceMax).IsRequired();
         b.Property(e => e.RegionCode).HasMaxLength(6);
         b.Property(e => e.CreatedBy).HasMaxLength(100).IsRequired();
+        // Rows from before versions were kept start at 1 (migration 20261202000500).
+        b.Property(e => e.Version).IsConcurrencyToken().HasDefaultValue(1);
         b.Ignore(e => e.ReviewDate);
         b.HasIndex(e => e.Code).IsUnique();
         b.HasIndex(e => e.ReviewStartsAt);
