@@ -52,7 +52,10 @@ public sealed class ExpertRelation
     public string RecordedBy { get; private set; } = "";
     public DateTime RecordedAt { get; private set; }
 
-    /// <summary>When someone ended the relation through <see cref="End"/> (not the same as <see cref="To"/>, the date it ended).</summary>
+    /// <summary>
+    /// When the registry learned that the relation had ended: at <see cref="RecordedAt"/> for one recorded with its end
+    /// date, else when someone ended it through <see cref="End"/>. Not the same as <see cref="To"/>, the date it ended.
+    /// </summary>
     public DateTime? EndedAt { get; private set; }
 
     public bool IsOngoing => To is null;

@@ -30,10 +30,21 @@ public sealed class SmtpServer : IAsyncDisposable
         await EnsurePythonAsync();
         var dir = Path.Combine(Path.GetTempPath(), "expertpool-tests", "smtp-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(dir);
-        var server = new SmtpServer(FreePort(), dir);
-        if (start)
-            await server.StartAsync();
-        return server;
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = new SmtpServer(FreePort(), dir);
+            if (!start)
+                return server;
+            try
+            {
+                await server.StartAsync();
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                // The free port was taken by someone else between choosing it and Python binding it: take another.
+            }
+        }
     }
 
     public async Task StartAsync()
