@@ -202,11 +202,13 @@ public static class DrawsEndpoints
             return new DrawDto(r.Id, r.PanelRequestId, r.ProjectId, r.Outcome.ToString(), r.AlgorithmVersion, r.SupervisorName, r.ExecutedBy, r.CommittedAt, r.ExecutedAt,
                 r.RuleSetVersion, r.Commitment, sealedList ? Withheld : r.Nonce, sealedList ? Withheld : r.PoolHash, sealedList ? Withheld : r.Seed,
                 r.EligibleTotal, r.ExcludedTotal, r.FailureReason, sealedList, selections, r.DocumentSha256,
-                withdrawals.TryGetValue(r.Id, out var withdrawal) ? ToDto(withdrawal) : null);
+                withdrawals.TryGetValue(r.Id, out var withdrawal) ? ToDto(withdrawal, sealedList) : null);
         }).ToList();
     }
 
-    private static DrawWithdrawalDto ToDto(DrawWithdrawal w) => new(w.WithdrawnAt, w.WithdrawnBy, w.Reason, w.CancelledInvitations);
+    /// <summary>While the panel is sealed its reason is withheld too: free text could name a member.</summary>
+    private static DrawWithdrawalDto ToDto(DrawWithdrawal w, bool sealedList = false) =>
+        new(w.WithdrawnAt, w.WithdrawnBy, sealedList ? "sealed" : w.Reason, w.CancelledInvitations);
 
     private static EntropyDto ToDto(DrawEntropy e) => new(e.Id, e.Source, e.Value, e.EnteredBy, e.EnteredAt, e.RuleSetId);
 }

@@ -138,6 +138,15 @@ public static class ExpertsEndpoints
 
     private static string ETag(int version) => EntityTags.Of(version);
 
-    private static Task<int?> ExpectedVersionAsync(string? ifMatch, Guid id, ExpertRegistry registry, bool required, CancellationToken ct) =>
-        EntityTags.ExpectedVersionAsync(ifMatch, required, async () => (await registry.LoadAsync(id, ct)).Version);
+    /// <summary>The version the update expects, for the registry's check; null for "any" (no header where none is required).</summary>
+    private static async Task<int?> ExpectedVersionAsync(string? ifMatch, Guid id, ExpertRegistry registry, bool required, CancellationToken ct)
+    {
+        if (EntityTags.Parse(ifMatch, required) is not { } tag)
+            return null;
+        if (tag.Versions is [var only])
+            return only;
+        // "*" or a list: compare with the current version here; when none matches, -1 makes the registry answer 412.
+        var current = (await registry.LoadAsync(id, ct)).Version;
+        return tag.Matches(current) ? current : -1;
+    }
 }

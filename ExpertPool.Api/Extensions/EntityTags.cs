@@ -12,25 +12,41 @@ public static class EntityTags
     public static string Of(int version) => $"\"v{version}\"";
 
     /// <summary>
-    /// The version If-Match names: a missing header is 428 when <paramref name="required"/> (else null, for "any
-    /// version"); a malformed one 400; <c>*</c> means the current version, read through <paramref name="current"/>.
+    /// Reads If-Match (RFC 9110 §13.1.1): a list of entity tags, or <c>*</c> for any current version. Null when the
+    /// header is absent and not <paramref name="required"/>; absent and required is 428; anything but <c>*</c>, strong
+    /// <c>"vN"</c> tags and weak <c>W/"…"</c> tags is 400. A weak tag never matches (If-Match compares strongly), so
+    /// a list of only weak tags matches nothing and the update gets 412.
     /// </summary>
-    public static async Task<int?> ExpectedVersionAsync(string? ifMatch, bool required, Func<Task<int>> current)
+    public static IfMatch? Parse(string? header, bool required)
     {
-        if (string.IsNullOrWhiteSpace(ifMatch))
+        if (string.IsNullOrWhiteSpace(header))
+            return required ? throw new PreconditionRequiredException() : null;
+        var versions = new List<int>();
+        foreach (var raw in header.Split(','))
         {
-            if (required)
-                throw new PreconditionRequiredException();
-            return null;
+            var tag = raw.Trim();
+            if (tag == "*")
+                return new IfMatch(null);
+            if (tag.StartsWith("W/", StringComparison.Ordinal) && IsQuoted(tag[2..]))
+                continue;
+            if (IsQuoted(tag) && tag.Length > 3 && tag[1] == 'v'
+                && int.TryParse(tag.AsSpan(2, tag.Length - 3), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v))
+            {
+                versions.Add(v);
+                continue;
+            }
+            throw new DomainValidationException("If-Match", "must be the ETag from the last read, e.g. \"v3\" / 请使用读取时返回的 ETag");
         }
-        var tag = ifMatch.Trim();
-        if (tag == "*")
-            return await current();
-        if (tag.Length > 3 && tag.StartsWith("\"v", StringComparison.Ordinal) && tag.EndsWith('"')
-            && int.TryParse(tag.AsSpan(2, tag.Length - 3), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v))
-            return v;
-        throw new DomainValidationException("If-Match", "must be the ETag from the last read, e.g. \"v3\" / 请使用读取时返回的 ETag");
+        return new IfMatch(versions);
     }
+
+    private static bool IsQuoted(string tag) => tag.Length >= 2 && tag[0] == '"' && tag[^1] == '"';
+}
+
+/// <summary>The versions an If-Match header names; <see cref="Versions"/> null for <c>*</c> (whatever is current).</summary>
+public sealed record IfMatch(IReadOnlyList<int>? Versions)
+{
+    public bool Matches(int version) => Versions is null || Versions.Contains(version);
 }
 
 /// <summary>An update came without If-Match: 428 Precondition Required.</summary>

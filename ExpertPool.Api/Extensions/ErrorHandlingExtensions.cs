@@ -42,6 +42,21 @@ public static class ErrorHandlingExtensions
         [StatusCodes.Status415UnsupportedMediaType] = ("Unsupported media type / 不支持的内容类型",
             "Send the body as application/json (CSV imports as multipart/form-data) / 请求体请使用 application/json（CSV 导入使用 multipart/form-data）"),
     };
+
+    /// <summary>
+    /// PostgreSQL refused a snapshot transaction's write because another one changed the row first (SQLSTATE 40001,
+    /// "could not serialize access"); the provider may wrap it in its execution strategy's exception. Found through
+    /// <see cref="System.Data.Common.DbException.SqlState"/>, so this stays provider-neutral.
+    /// </summary>
+    public static bool IsSerializationFailure(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Data.Common.DbException { SqlState: "40001" })
+                return true;
+        }
+        return false;
+    }
 }
 
 /// <summary>Maps domain and request exceptions to RFC 9457 problem details. Anything else stays a 500 and is logged.</summary>
@@ -76,6 +91,12 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
                 Detail = r.Message,
             },
             BadHttpRequestException b => BadRequest(b),
+            _ when ErrorHandlingExtensions.IsSerializationFailure(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Conflict / 冲突",
+                Detail = "The data was changed by someone else at the same time; nothing was saved. Read it again and retry / 数据已被他人同时修改，未保存，请刷新后重试.",
+            },
             _ => null,
         };
         if (problem is null)

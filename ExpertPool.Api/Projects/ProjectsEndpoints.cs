@@ -90,8 +90,9 @@ public static class ProjectsEndpoints
         var project = Project.Create(draft, user.Actor(), now);
         db.Projects.Add(project);
         await SaveAsync(db, ct);
-        http.Response.Headers.ETag = EntityTags.Of(project.Version);
-        return TypedResults.Created($"/api/projects/{project.Id}", await LoadDtoAsync(db, project.Id, ct));
+        var created = await LoadDtoAsync(db, project.Id, ct);
+        http.Response.Headers.ETag = EntityTags.Of(created.Version);
+        return TypedResults.Created($"/api/projects/{project.Id}", created);
     }
 
     /// <summary>
@@ -102,13 +103,15 @@ public static class ProjectsEndpoints
         Guid id, ProjectRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, ExpertPoolDbContext db, TimeProvider clock,
         Microsoft.Extensions.Options.IOptions<DrawOptions> drawOptions, HttpContext http, CancellationToken ct)
     {
-        var expected = await EntityTags.ExpectedVersionAsync(ifMatch, required: true,
-            async () => await db.Projects.Where(x => x.Id == id).Select(x => (int?)x.Version).FirstOrDefaultAsync(ct) ?? throw new NotFoundException("Project", id));
+        var expected = EntityTags.Parse(ifMatch, required: true)!;
         // Under the same lock as entering entropy and drawing (SQLite), and writing the scheduled requests' rows
         // (PostgreSQL), so an edit cannot slip in beside the entropy of one of its draws.
         await using var transaction = await db.BeginSnapshotTransactionAsync(ct);
         var project = await db.Projects.Include(x => x.Parties).Include(x => x.Preparers).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException("Project", id);
+        // The precondition first, on the version read inside the transaction ("*" is whatever that is).
+        if (!expected.Matches(project.Version))
+            throw new PreconditionFailedException($"The project was changed by someone else (now version {project.Version}) / 项目已被他人修改，请刷新后重试.");
         if (await db.PanelRequests.AnyAsync(r => r.ProjectId == id && (r.Status == PanelRequestStatus.Drawn || r.Status == PanelRequestStatus.Failed), ct))
             throw new DomainConflictException("A draw has happened for this project: it can no longer be changed / 该项目已抽取，不能再修改.");
         var now = clock.GetUtcNow().UtcDateTime;
@@ -127,13 +130,14 @@ public static class ProjectsEndpoints
         if (draft.ReviewStartsAt > project.ReviewStartsAt
             && scheduled.FirstOrDefault(r => r.ScheduledDrawAt < PanelRequestService.EarliestDraw(draft.ReviewStartsAt, drawOptions.Value)) is { } early)
             throw new DomainValidationException("reviewStartsAt", $"would put scheduled panel request {early.Id} (draw at {early.ScheduledDrawAt:yyyy-MM-dd HH:mm} UTC) more than {drawOptions.Value.MaxLeadTime.TotalHours:0.#} hours before the review (Draws:MaxLeadTime); cancel that request and schedule a new one / 评审时间推后后，已安排的抽取将早于允许的提前量，请取消后重新安排");
-        project.Update(draft, expected!.Value, now);
+        project.Update(draft, project.Version, now);
         foreach (var pending in scheduled)
             db.RewriteRequestRow(pending);
         await SaveAsync(db, ct);
         await transaction.CommitAsync(CancellationToken.None);
-        http.Response.Headers.ETag = EntityTags.Of(project.Version);
-        return TypedResults.Ok(await LoadDtoAsync(db, id, ct));
+        var updated = await LoadDtoAsync(db, id, ct);
+        http.Response.Headers.ETag = EntityTags.Of(updated.Version);
+        return TypedResults.Ok(updated);
     }
 
     private static async Task<ProjectDraft> CheckAsync(ProjectRequest r, ExpertPoolDbContext db, Guid? self, DateTime now, CancellationToken ct)

@@ -128,7 +128,9 @@ public sealed class SqliteExpertPoolDbContext(DbContextOptions<SqliteExpertPoolD
             return null;
         var connection = (SqliteConnection)Database.GetDbConnection();
         var builder = new SqliteConnectionStringBuilder(connection.ConnectionString);
-        if (builder.DataSource is "" or ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+        if (builder.DataSource is "" or ":memory:" || builder.Mode == SqliteOpenMode.Memory
+            || builder.DataSource.Contains(":memory:", StringComparison.OrdinalIgnoreCase)
+            || builder.DataSource.Contains("mode=memory", StringComparison.OrdinalIgnoreCase))
             return null;
         if (raw.sqlite3_total_changes(connection.Handle) != _changesAtSnapshot)
             return null;
@@ -136,6 +138,12 @@ public sealed class SqliteExpertPoolDbContext(DbContextOptions<SqliteExpertPoolD
         try
         {
             return new SnapshotPeer(peer, await peer.BeginReadSnapshotAsync(ct));
+        }
+        catch (SqliteException)
+        {
+            // No second connection now (the file is busy or unreadable to it): the caller reads everything itself.
+            await peer.DisposeAsync();
+            return null;
         }
         catch
         {

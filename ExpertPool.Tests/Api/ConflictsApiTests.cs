@@ -544,9 +544,13 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
 
         // The second administrator still holds version 1: refused, and the first one's edit stays.
         await ProblemAsync(await PutAsync(second, "\"v1\""), HttpStatusCode.PreconditionFailed);
+        // A weak tag never matches; a list matches if one of its tags does; "*" is whatever is current.
+        await ProblemAsync(await PutAsync(second, "W/\"v2\""), HttpStatusCode.PreconditionFailed);
         var read = await Ok(Admin.GetAsync($"/api/projects/{id}"));
         read.Headers.ETag!.Tag.Should().Be("\"v2\"");
         (await read.Content.ReadFromJsonAsync<JsonObject>())!["place"]!.GetValue<string>().Should().Be("第一位管理员的修改");
+        (await Ok(PutAsync(second, "\"v1\", \"v2\""))).Headers.ETag!.Tag.Should().Be("\"v3\"");
+        (await Ok(PutAsync(first, "*"))).Headers.ETag!.Tag.Should().Be("\"v4\"");
     }
 
     [Fact]

@@ -334,12 +334,17 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         withdrawn!["cancelledInvitations"]!.GetValue<int>().Should().Be(2);
         await ProblemAsync(await Admin.PostAsJsonAsync($"/api/draws/{draw["id"]}/withdraw", new { reason = "again" }), HttpStatusCode.Conflict);
 
-        // The withdrawal stays on the draw, for auditors too; the refused second one left no trace.
-        var seen = (await (await Ok(Auditor.GetAsync($"/api/draws/{draw["id"]}"))).Content.ReadFromJsonAsync<JsonObject>())!["withdrawal"]!;
+        // The withdrawal stays on the draw; the refused second one left no trace.
+        var seen = (await (await Ok(Admin.GetAsync($"/api/draws/{draw["id"]}"))).Content.ReadFromJsonAsync<JsonObject>())!["withdrawal"]!;
         seen["reason"]!.GetValue<string>().Should().Be("评审改期 / review moved");
         seen["withdrawnBy"]!.GetValue<string>().Should().NotBeNullOrEmpty();
         seen["cancelledInvitations"]!.GetValue<int>().Should().Be(2);
         seen["withdrawnAt"]!.GetValue<DateTime>().Should().Be(withdrawn["withdrawal"]!["withdrawnAt"]!.GetValue<DateTime>());
+        // Auditors see that and when it was withdrawn; while the panel is sealed, not the free-text reason.
+        var audited = (await (await Ok(Auditor.GetAsync($"/api/draws/{draw["id"]}"))).Content.ReadFromJsonAsync<JsonObject>())!;
+        audited["sealed"]!.GetValue<bool>().Should().BeTrue();
+        audited["withdrawal"]!["reason"]!.GetValue<string>().Should().Be("sealed");
+        audited["withdrawal"]!["withdrawnAt"]!.GetValue<DateTime>().Should().Be(seen["withdrawnAt"]!.GetValue<DateTime>());
         await using (var db = Factory.Database.CreateContext())
         {
             var drawId = Guid.Parse(draw["id"]!.GetValue<string>());
@@ -349,6 +354,12 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             await update.Should().ThrowAsync<Exception>();
             var delete = () => db.Database.ExecuteSqlRawAsync("DELETE FROM draw_withdrawals");
             await delete.Should().ThrowAsync<Exception>();
+            if (Factory.Database.Provider == ExpertPool.Domain.Persistence.DatabaseProvider.Postgres)
+            {
+                var truncate = () => db.Database.ExecuteSqlRawAsync("TRUNCATE draw_withdrawals");
+                (await truncate.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("append-only");
+            }
+            (await db.DrawWithdrawals.CountAsync(w => w.DrawRecordId == drawId)).Should().Be(1);
         }
 
         var redraw = await Admin.PostAsJsonAsync("/api/panel-requests", new

@@ -35,12 +35,17 @@ CREATE TRIGGER "draw_withdrawals_no_update" BEFORE UPDATE ON draw_withdrawals FO
         migrationBuilder.Sql("""
 CREATE TRIGGER "draw_withdrawals_no_delete" BEFORE DELETE ON draw_withdrawals FOR EACH ROW EXECUTE FUNCTION expertpool_refuse_change();
 """);
+        // Row triggers do not fire for TRUNCATE (as for the other append-only tables, migration 20261202000100).
+        migrationBuilder.Sql("""
+CREATE TRIGGER "draw_withdrawals_no_truncate" BEFORE TRUNCATE ON draw_withdrawals FOR EACH STATEMENT EXECUTE FUNCTION expertpool_refuse_change();
+""");
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.Sql("""DROP TRIGGER "draw_withdrawals_no_update" ON draw_withdrawals;""");
         migrationBuilder.Sql("""DROP TRIGGER "draw_withdrawals_no_delete" ON draw_withdrawals;""");
+        migrationBuilder.Sql("""DROP TRIGGER "draw_withdrawals_no_truncate" ON draw_withdrawals;""");
         migrationBuilder.Sql("""DROP TABLE draw_withdrawals;""");
     }
 }
