@@ -120,7 +120,7 @@ public static class ExpertsEndpoints
         Guid id, ExpertRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, ExpertRegistry registry, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
         var expected = await ExpectedVersionAsync(ifMatch, id, registry, required: true, ct);
-        var expert = await registry.UpdateAsync(id, expected!.Value, request.ToInput(), user.Actor(), ct);
+        var expert = await registry.UpdateAsync(id, expected, request.ToInput(), user.Actor(), ct);
         http.Response.Headers.ETag = ETag(expert.Version);
         return TypedResults.Ok(ExpertDto.From(expert, personalData: true));
     }
@@ -138,14 +138,17 @@ public static class ExpertsEndpoints
 
     private static string ETag(int version) => EntityTags.Of(version);
 
-    /// <summary>The version the update expects, for the registry's check; null for "any" (no header where none is required).</summary>
+    /// <summary>
+    /// The version the update expects, for the registry's check inside its own save; null for "any" (<c>*</c>, or no
+    /// header where none is required).
+    /// </summary>
     private static async Task<int?> ExpectedVersionAsync(string? ifMatch, Guid id, ExpertRegistry registry, bool required, CancellationToken ct)
     {
-        if (EntityTags.Parse(ifMatch, required) is not { } tag)
+        if (EntityTags.Parse(ifMatch, required) is not { } tag || tag.Versions is null)
             return null;
         if (tag.Versions is [var only])
             return only;
-        // "*" or a list: compare with the current version here; when none matches, -1 makes the registry answer 412.
+        // A list: compare with the current version here; when none matches, -1 makes the registry answer 412.
         var current = (await registry.LoadAsync(id, ct)).Version;
         return tag.Matches(current) ? current : -1;
     }

@@ -28,10 +28,11 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
         return expert;
     }
 
-    public async Task<Expert> UpdateAsync(Guid id, int expectedVersion, ExpertInput input, string actor, CancellationToken ct)
+    /// <param name="expectedVersion">The version the caller edited; null for whatever is current (If-Match: *).</param>
+    public async Task<Expert> UpdateAsync(Guid id, int? expectedVersion, ExpertInput input, string actor, CancellationToken ct)
     {
         var expert = await LoadAsync(id, ct);
-        if (expert.Version != expectedVersion)
+        if (expectedVersion is { } expected && expert.Version != expected)
             throw new PreconditionFailedException($"The expert was changed by someone else (version {expert.Version}, you sent {expectedVersion}) / 数据已被他人修改，请刷新后重试.");
         var draft = Check(input);
         var lookup = await RegistryLookup.LoadForAsync(db, [draft], ct);

@@ -174,6 +174,17 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
 
         var stored = await Admin.GetFromJsonAsync<JsonObject>(location);
         stored!["title"]!.GetValue<string>().Should().Be("研究员", "the stale write changed nothing");
+
+        // "*" overwrites whatever is current; a list matches through any of its tags; a weak tag never matches.
+        async Task<HttpResponseMessage> PutAsync(string ifMatch)
+        {
+            using var put = new HttpRequestMessage(HttpMethod.Put, location) { Content = JsonContent.Create(update) };
+            put.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            return await Admin.SendAsync(put);
+        }
+        (await Ok(PutAsync("*"))).Headers.ETag!.Tag.Should().Be("\"v3\"");
+        await ProblemAsync(await PutAsync("W/\"v3\""), HttpStatusCode.PreconditionFailed);
+        (await Ok(PutAsync("\"v1\", \"v3\""))).Headers.ETag!.Tag.Should().Be("\"v4\"");
     }
 
     [Fact]
