@@ -196,10 +196,6 @@ public static class ProjectsEndpoints
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateConcurrencyException ex)
-        {
-            throw new PreconditionFailedException("The project was changed by someone else at the same time / 项目已被他人同时修改，请刷新后重试.", ex);
-        }
         catch (DbUpdateException ex)
         {
             throw new DomainConflictException("Another project with this code was saved, or this project or one of its draws changed, at the same time / 项目编号已存在或项目已被同时修改，请刷新.", ex);

@@ -81,7 +81,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         // Tens of thousands of ids: read through IdRowReader (no per-row materialisation). The specialty ids are
         // integers read from the database, so they are written into the IN list. No SQL DISTINCT: it makes SQLite
         // scan the whole (ExpertId, SpecialtyId) key instead of seeking the (SpecialtyId, ExpertId) index; an expert
-        // with two specialties in the subtree is de-duplicated here.
+        // with two specialties in the subtree comes twice and is de-duplicated by the caller.
         var inList = string.Join(", ", specialtyIds.Select(id => id.ToString(CultureInfo.InvariantCulture)));
         return regionCode is { } region
             // expert_specialties carries the expert's region: a province (with its cities) is a handful of seeks in the
@@ -102,7 +102,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         private Dictionary<Guid, int> _slots = [];
         private readonly List<Guid> _ids = [];
         private List<ExclusionReason>?[] _reasons = [];
-        private int _excludedCount;
+        private readonly Lock _reasonsLock = new();
         private readonly List<(PanelQuota Quota, int[] Slots)> _candidates = [];
         private Dictionary<Guid, string>? _names;
         private Dictionary<Guid, PartyMatch> _partyOrgs = [];
@@ -229,7 +229,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         /// </summary>
         private async Task<Dictionary<Guid, string>> NamesAsync(CancellationToken ct)
         {
-            if (_excludedCount == 0)
+            if (!ExcludedSlots().Any())
                 return [];
             var ids = ExcludedSlots().Select(slot => _ids[slot]).ToArray();
             return await db.Experts.Where(e => EF.Parameter(ids).Contains(e.Id)).Select(e => new { e.Id, e.Name })
@@ -297,14 +297,9 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 return;
             var reason = new ExclusionReason(rule, evidence);
             // Two groups of rules may exclude at the same time (RunAsync); the slots themselves are only read.
-            lock (_reasons)
+            lock (_reasonsLock)
             {
-                var reasons = _reasons[slot];
-                if (reasons is null)
-                {
-                    _reasons[slot] = reasons = new List<ExclusionReason>(1);
-                    _excludedCount++;
-                }
+                var reasons = _reasons[slot] ??= new List<ExclusionReason>(1);
                 if (!reasons.Contains(reason))
                     reasons.Add(reason);
             }
