@@ -185,13 +185,14 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         }
         var backups = await db.DrawSelections.AsNoTracking().Where(s => drawIds.Contains(s.DrawRecordId) && s.Role == SelectionRole.Backup)
             .Select(s => new { s.DrawRecordId, s.QuotaKey, s.ExpertId }).ToListAsync(ct);
+        var invited = invitations.Select(i => (i.DrawRecordId, i.ExpertId)).ToHashSet();
         var vacant = new Dictionary<(string, string?), int>();
         foreach (var seat in root.Quotas)
         {
             var key = (seat.SpecialtyCode, seat.RegionCode);
             var live = invitations.Count(i => i.Live && keyOf.GetValueOrDefault((i.DrawRecordId, i.QuotaKey)) == key);
             var backupsLeft = backups.Count(b => keyOf.GetValueOrDefault((b.DrawRecordId, b.QuotaKey)) == key
-                && !invitations.Exists(i => i.DrawRecordId == b.DrawRecordId && i.ExpertId == b.ExpertId));
+                && !invited.Contains((b.DrawRecordId, b.ExpertId)));
             if (live < seat.Count && backupsLeft == 0)
                 vacant[key] = seat.Count - live;
         }
