@@ -74,7 +74,7 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
             NotFoundException n => new ProblemDetails
             {
                 Status = StatusCodes.Status404NotFound,
-                Title = "Not found / 未找到",
+                Title = ErrorHandlingExtensions.StatusTexts[StatusCodes.Status404NotFound].Title,
                 Detail = n.Message,
             },
             DomainConflictException c => Conflict(c),

@@ -47,18 +47,21 @@ public static class DrawRecordVerification
         // Split query: a single query would repeat the multi-megabyte document on every selection row.
         var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).AsSplitQuery().FirstOrDefaultAsync(r => r.Id == drawId, ct)
             ?? throw new NotFoundException("Draw", drawId);
-        var published = await db.PanelRequests.AsNoTracking().Where(r => r.Id == record.PanelRequestId).Select(r => r.Commitment).FirstAsync(ct);
+        var request = await db.PanelRequests.AsNoTracking().Include(r => r.Quotas).FirstAsync(r => r.Id == record.PanelRequestId, ct);
         var entropy = await db.DrawEntropies.AsNoTracking().InEntryOrder(record.PanelRequestId).Select(e => new EnteredEntropy(e.Source, e.Value, e.EnteredAt, e.RuleSetId,
                 db.ConflictRuleSets.Where(r => r.Id == e.RuleSetId).Select(r => (long?)r.Version).FirstOrDefault())).ToListAsync(ct);
-        return Verify(record, published, entropy);
+        return Verify(record, request.Commitment, entropy, request.ToDrawQuotas());
     }
 
     /// <param name="record">The stored draw.</param>
     /// <param name="publishedCommitment">The commitment shown when the draw was scheduled.</param>
-    /// <param name="entered">The request's stored entropy rows with their entry times, when known. Commit-then-reveal holds
-    /// only if every value the record used came after the commitment and no later than the draw; a row the record does
-    /// not use (entered as the draw committed) is not its concern.</param>
-    public static DrawVerificationResult Verify(DrawRecord record, string publishedCommitment, IReadOnlyList<EnteredEntropy>? entered = null)
+    /// <param name="entered">The request's stored entropy rows in entry order (<see cref="DrawEntropyQueries.InEntryOrder"/>),
+    /// with their entry times. The draw used every one of them, in that order (one value per request, entered under the
+    /// draw's lock, or the fallback row the draw itself stored): the record must name exactly these values, else someone
+    /// who knows the nonce could have rebuilt it from a value of their own. Commit-then-reveal holds only if each came
+    /// after the commitment and no later than the draw.</param>
+    /// <param name="storedQuotas">The request's quotas as stored, in position order: the record's must be the same.</param>
+    public static DrawVerificationResult Verify(DrawRecord record, string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas)
     {
         var checks = new List<VerificationCheck>();
         var doc = ReadDocument(record, checks);
@@ -88,13 +91,17 @@ public static class DrawRecordVerification
             Same("storedSeed", record.Seed, doc.Seed);
             Same("storedRuleSetVersion", record.RuleSetVersion.ToString(CultureInfo.InvariantCulture), doc.RuleSetVersion.ToString(CultureInfo.InvariantCulture));
             Same("storedOutcome", record.Outcome == DrawRecordOutcome.Succeeded ? "succeeded" : "failed", doc.Succeeded ? "succeeded" : "failed");
+
+            // The request's own rows (entered and scheduled before the draw) must say what the hashed document says.
+            // Compared as values (records), shown as text.
+            var storedEntropy = entered.Select(e => new EntropyInput(e.Source, e.Value)).ToList();
+            SameList("storedQuotas", storedQuotas, doc.Quotas, QuotasText);
+            SameList("storedEntropy", storedEntropy, doc.ExternalEntropy, EntropyText);
         }
-        var used = UsedEntropy(doc, entered ?? []);
-        checks.Add(Timeline(record, used.Select(e => e.EnteredAt).ToList()));
+        checks.Add(Timeline(record, entered.Select(e => e.EnteredAt).ToList()));
         // The rules were pinned with the first value entered (as the draw picks it): the draw must have applied that
         // version, both in its row and in the hashed document.
-        // (The used rows come in the document's order; the rule is entry order.)
-        if (ConflictRuleSets.PinningRow(used.OrderBy(e => e.EnteredAt), e => e.RuleSetId) is { RuleSetId: { } pinned } row)
+        if (ConflictRuleSets.PinningRow(entered, e => e.RuleSetId) is { RuleSetId: { } pinned } row)
         {
             var documented = doc?.RuleSetVersion.ToString(CultureInfo.InvariantCulture) ?? "?";
             var pinnedText = $"{pinned:D} v{row.RuleSetVersion?.ToString(CultureInfo.InvariantCulture) ?? "?"}";
@@ -110,25 +117,20 @@ public static class DrawRecordVerification
             var same = string.Equals(stored, documented, StringComparison.Ordinal);
             checks.Add(new(name, same, same ? null : documented, same ? null : stored));
         }
+
+        void SameList<T>(string name, IReadOnlyList<T> stored, IReadOnlyList<T> documented, Func<IEnumerable<T>, string> text)
+        {
+            var same = stored.SequenceEqual(documented);
+            checks.Add(new(name, same, same ? null : text(documented), same ? null : text(stored)));
+        }
     }
 
-    /// <summary>The stored rows the record used, in its order: for each of its entropy values, the first unused row with that source and value.</summary>
-    private static List<EnteredEntropy> UsedEntropy(DrawRecordDocument? doc, IReadOnlyList<EnteredEntropy> entered)
-    {
-        var rows = new List<EnteredEntropy>();
-        if (doc is null)
-            return rows;
-        var left = entered.ToList();
-        foreach (var e in doc.ExternalEntropy)
-        {
-            var i = left.FindIndex(x => x.Source == e.Source && x.Value == e.Value);
-            if (i < 0)
-                continue;
-            rows.Add(left[i]);
-            left.RemoveAt(i);
-        }
-        return rows;
-    }
+    /// <summary>Quotas as one line each: key, specialty, region (or -), count + backups.</summary>
+    private static string QuotasText(IEnumerable<DrawQuota> quotas) =>
+        string.Join("; ", quotas.Select(q => string.Create(CultureInfo.InvariantCulture, $"{q.Key} {q.SpecialtyCode} {q.RegionCode ?? "-"} {q.Count}+{q.Backups}")));
+
+    /// <summary>Entropy values in order as source=value, separated by " | ".</summary>
+    private static string EntropyText(IEnumerable<EntropyInput> entropy) => string.Join(" | ", entropy.Select(e => $"{e.Source}={e.Value}"));
 
     /// <summary>
     /// Commit, then reveal, in time: committed ≤ scheduled ≤ executed, and every entropy value entered after the commitment

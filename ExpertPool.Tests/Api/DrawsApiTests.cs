@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ExpertPool.Domain.Persistence;
 using ExpertPool.Domain.Draws;
 using ExpertPool.Domain.Draws.Algorithm;
 using ExpertPool.Tests.Domain;
@@ -249,24 +250,27 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         await using var db = Factory.Database.CreateContext();
         var id = Guid.Parse(draw["id"]!.GetValue<string>());
         var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).SingleAsync(r => r.Id == id);
+        var quotas = await StoredQuotasAsync(db, record);
         var commitment = record.Commitment;
         EnteredEntropy At(DateTime t) => new("supervisor", "1618", t);
-        DrawRecordVerification.Verify(record, commitment, [At(DrawAt)]).Matches.Should().BeTrue();
-        DrawRecordVerification.Verify(record, commitment, [At(DrawAt), new("supervisor", "entered as the draw committed", DrawAt.AddSeconds(5))])
-            .Matches.Should().BeTrue("a row the record did not use is not part of its timeline");
+        DrawRecordVerification.Verify(record, commitment, [At(DrawAt)], quotas).Matches.Should().BeTrue();
 
         // Entropy that existed before the commitment could have been known when the nonce was chosen.
-        var early = DrawRecordVerification.Verify(record, commitment, [At(record.CommittedAt.AddMinutes(-1))]);
+        var early = DrawRecordVerification.Verify(record, commitment, [At(record.CommittedAt.AddMinutes(-1))], quotas);
         early.FirstDivergence.Should().Be("timeline");
         early.Checks.Single(c => c.Name == "timeline").Actual.Should().StartWith("entropy enteredAt");
-        DrawRecordVerification.Verify(record, commitment, [At(record.ExecutedAt.AddSeconds(1))]).FirstDivergence.Should().Be("timeline");
+        DrawRecordVerification.Verify(record, commitment, [At(record.ExecutedAt.AddSeconds(1))], quotas).FirstDivergence.Should().Be("timeline");
 
         // A row whose seed column disagrees with its document (the API shows the column).
         typeof(DrawRecord).GetProperty(nameof(DrawRecord.Seed))!.SetValue(record, new string('0', 64));
-        var tampered = DrawRecordVerification.Verify(record, commitment, [At(DrawAt)]);
+        var tampered = DrawRecordVerification.Verify(record, commitment, [At(DrawAt)], quotas);
         tampered.FirstDivergence.Should().Be("storedSeed");
         tampered.Checks.Single(c => c.Name == "storedSeed").Actual.Should().Be(new string('0', 64));
     }
+
+    /// <summary>The quotas of a record's request as stored, as verification compares them.</summary>
+    private static async Task<IReadOnlyList<DrawQuota>> StoredQuotasAsync(ExpertPoolDbContext db, DrawRecord record) =>
+        (await db.PanelRequests.AsNoTracking().Include(r => r.Quotas).SingleAsync(r => r.Id == record.PanelRequestId)).ToDrawQuotas();
 
     /// <summary>A drawn panel of two members and one backup from six experts; returns the project id as text.</summary>
     private async Task<(Reference R, Guid Request, JsonObject Draw, string Project)> DrawnPanelOfTwoAsync(string entropy)
@@ -441,22 +445,23 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         await using var db = Factory.Database.CreateContext();
         var id = Guid.Parse(draw["id"]!.GetValue<string>());
         var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).SingleAsync(r => r.Id == id);
+        var quotas = await StoredQuotasAsync(db, record);
         var later = Guid.Parse(after["id"]!.GetValue<string>());
         var laterVersion = after["version"]!.GetValue<int>();
-        var pinnedLater = DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt, later, laterVersion)]);
+        var pinnedLater = DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt, later, laterVersion)], quotas);
         pinnedLater.FirstDivergence.Should().Be("ruleSetPinned");
         pinnedLater.Checks.Single(c => c.Name == "ruleSetPinned").Expected.Should().Be($"{later:D} v{laterVersion}");
         // The hashed version is checked too: a row naming the pinned id over a document drawn with another version fails.
         var pinnedId = Guid.Parse(before["id"]!.GetValue<string>());
-        DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt, pinnedId, laterVersion)]).FirstDivergence.Should().Be("ruleSetPinned");
-        DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt, pinnedId, before["version"]!.GetValue<int>())]).Matches.Should().BeTrue();
+        DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt, pinnedId, laterVersion)], quotas).FirstDivergence.Should().Be("ruleSetPinned");
+        DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt, pinnedId, before["version"]!.GetValue<int>())], quotas).Matches.Should().BeTrue();
         // Sealed, a failing check of public values (rule-set ids) still shows them; one of sealed values does not.
         DrawRecordVerification.Sealed(pinnedLater).Checks.Single(c => c.Name == "ruleSetPinned").Expected.Should().Be($"{later:D} v{laterVersion}");
         typeof(DrawRecord).GetProperty(nameof(DrawRecord.Seed))!.SetValue(record, new string('0', 64));
-        var sealedSeed = DrawRecordVerification.Sealed(DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt)]));
+        var sealedSeed = DrawRecordVerification.Sealed(DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt)], quotas));
         sealedSeed.Checks.Single(c => c.Name == "storedSeed").Actual.Should().Be("sealed");
         typeof(DrawRecord).GetProperty(nameof(DrawRecord.Seed))!.SetValue(record, draw["seed"]!.GetValue<string>());
-        DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt)]).Matches
+        DrawRecordVerification.Verify(record, record.Commitment, [new("supervisor", "2718", DrawAt)], quotas).Matches
             .Should().BeTrue("rows entered before rule sets were pinned carry none, and the record's own version stands");
 
         // The class shares its database: the ProjectReview rules go back to the defaults for the tests after this one.

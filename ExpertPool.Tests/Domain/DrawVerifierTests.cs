@@ -54,6 +54,18 @@ public sealed class DrawVerifierTests
     }
 
     [Fact]
+    public void Verify_WhenNonceInCapitals_ReportsNonceDivergence()
+    {
+        // The same 32 bytes, but not as the record writes them: the specification and the Python verifier refuse it too.
+        var record = SampleRecord();
+        var report = DrawVerifier.Verify(record with { Nonce = record.Nonce.ToUpperInvariant() });
+
+        report.FirstDivergence.Should().Be("nonce");
+        report.Actual.Should().Be(record.Nonce.ToUpperInvariant());
+        DrawVerifier.Verify(record with { Nonce = " " + record.Nonce[1..] }).FirstDivergence.Should().Be("nonce");
+    }
+
+    [Fact]
     public void Verify_WhenPoolTampered_ReportsPoolHashDivergence()
     {
         var record = SampleRecord();

@@ -45,6 +45,15 @@ public sealed class PythonVerifierTests
             (exitCode, output) = RunVerifier("--record", badNonce);
             exitCode.Should().Be(1, output);
             output.Should().Contain("commitment");
+
+            // Both verifiers refuse the nonce in capitals (the record writes lowercase hex).
+            var capitals = record with { Nonce = record.Nonce.ToUpperInvariant() };
+            DrawVerifier.Verify(capitals).FirstDivergence.Should().Be("nonce");
+            var capitalNonce = Path.Combine(directory.FullName, "capital-nonce.json");
+            File.WriteAllText(capitalNonce, DrawRecordJson.Serialize(capitals), new UTF8Encoding(false));
+            (exitCode, output) = RunVerifier("--record", capitalNonce);
+            exitCode.Should().Be(1, output);
+            output.Should().Contain("divergence at nonce");
         }
         finally
         {

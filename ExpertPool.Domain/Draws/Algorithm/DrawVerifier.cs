@@ -20,6 +20,8 @@ public sealed record VerificationReport(bool Matches, string? FirstDivergence, s
 /// <summary>Re-derives a draw from its record alone and reports the first point where the record disagrees.</summary>
 public static class DrawVerifier
 {
+    private static readonly System.Buffers.SearchValues<char> LowerHexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
+
     public static VerificationReport Verify(DrawRecordDocument record)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -28,20 +30,14 @@ public static class DrawVerifier
             return Diverge("algorithmVersion", DrawAlgorithm.Version, record.AlgorithmVersion);
         }
 
-        byte[] nonce;
-        try
+        // Exactly 64 lowercase hex digits, as the record writes them (section 4): Convert.FromHexString alone would also
+        // take capitals, which the Python verifier, following the specification, refuses.
+        var hex = record.Nonce ?? "";
+        if (hex.Length != 2 * DrawAlgorithm.NonceLength || hex.AsSpan().ContainsAnyExcept(LowerHexDigits))
         {
-            nonce = Convert.FromHexString(record.Nonce);
+            return Diverge("nonce", $"{2 * DrawAlgorithm.NonceLength} lowercase hexadecimal characters", record.Nonce);
         }
-        catch (FormatException)
-        {
-            return Diverge("nonce", "64 hexadecimal characters", record.Nonce);
-        }
-
-        if (nonce.Length != DrawAlgorithm.NonceLength)
-        {
-            return Diverge("nonce", $"{DrawAlgorithm.NonceLength} bytes", $"{nonce.Length} bytes");
-        }
+        var nonce = Convert.FromHexString(hex);
 
         var commitment = CanonicalEncoder.Hex(DrawAlgorithm.CommitmentBytes(nonce));
         if (!string.Equals(commitment, record.Commitment, StringComparison.Ordinal))
