@@ -225,7 +225,22 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             $"UPDATE {q}conflict_rule_sets{q} SET \"ChangeReason\" = 'x'",
         };
         if (Factory.Database.Provider == ExpertPool.Domain.Persistence.DatabaseProvider.Postgres)
+        {
             attempts.AddRange(["TRUNCATE draw_records, draw_selections, draw_entropy CASCADE", "TRUNCATE panel_requests CASCADE"]);
+            // An upsert or a merge that lands on a kept row is an update.
+            attempts.Add("INSERT INTO draw_entropy SELECT * FROM draw_entropy ON CONFLICT (\"Id\") DO UPDATE SET \"Value\" = '0'");
+            attempts.Add("INSERT INTO draw_records SELECT * FROM draw_records ON CONFLICT (\"Id\") DO UPDATE SET \"Seed\" = 'x'");
+            attempts.Add("MERGE INTO draw_selections s USING draw_selections o ON s.\"Id\" = o.\"Id\" WHEN MATCHED THEN UPDATE SET \"Rank\" = o.\"Rank\" + 100");
+        }
+        else
+        {
+            // INSERT OR REPLACE deletes the row holding the key without firing the delete trigger: refused on insert.
+            foreach (var table in new[] { "draw_records", "draw_selections", "draw_entropy", "panel_requests", "panel_quotas", "manual_exclusions", "conflict_rule_sets" })
+                attempts.Add($"INSERT OR REPLACE INTO \"{table}\" SELECT * FROM \"{table}\"");
+            // The same request's record under a new id: the unique key on the request would make REPLACE drop the old one.
+            var columns = string.Join(", ", await db.Database.SqlQueryRaw<string>("SELECT '\"' || name || '\"' AS \"Value\" FROM pragma_table_info('draw_records') WHERE name <> 'Id'").ToListAsync());
+            attempts.Add($"REPLACE INTO \"draw_records\" (\"Id\", {columns}) SELECT 'forged-' || \"Id\", {columns} FROM \"draw_records\" WHERE \"Id\" = '{id.ToString().ToUpperInvariant()}'");
+        }
         foreach (var sql in attempts)
         {
             var run = () => db.Database.ExecuteSqlRawAsync(sql);
@@ -233,6 +248,9 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         }
         (await db.PanelRequests.AsNoTracking().SingleAsync(r => r.Id == request)).Status.Should().Be(PanelRequestStatus.Drawn);
         (await db.DrawRecords.CountAsync(d => d.Id == id)).Should().Be(1);
+        (await db.DrawRecords.AsNoTracking().SingleAsync(d => d.PanelRequestId == request)).Seed.Should().Be(draw["seed"]!.GetValue<string>());
+        (await db.DrawSelections.CountAsync(s => s.DrawRecordId == id && s.Rank > 100)).Should().Be(0);
+        (await db.DrawEntropies.AsNoTracking().SingleAsync(e => e.PanelRequestId == request)).Value.Should().Be("42");
     }
 
     [Fact]
@@ -362,6 +380,11 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             {
                 var truncate = () => db.Database.ExecuteSqlRawAsync("TRUNCATE draw_withdrawals");
                 (await truncate.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("append-only");
+            }
+            else
+            {
+                var replace = () => db.Database.ExecuteSqlRawAsync("INSERT OR REPLACE INTO \"draw_withdrawals\" SELECT * FROM \"draw_withdrawals\"");
+                (await replace.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("append-only");
             }
             (await db.DrawWithdrawals.CountAsync(w => w.DrawRecordId == drawId)).Should().Be(1);
         }
