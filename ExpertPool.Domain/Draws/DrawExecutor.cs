@@ -164,7 +164,9 @@ public sealed class DrawExecutor(
         }
         await kick.KickAsync(ct);
         stages.Mark("kick");
-        logger.LogInformation("Draw {PanelRequestId} {Outcome}: pool hash {PoolHash}, seed {Seed}; {Stages}", request.Id, record.Outcome, record.PoolHash, record.Seed, stages);
+        // No pool hash, seed or nonce: until the review starts they are sealed (with the public ranking they give the panel
+        // away), and logs are read by more people than the record.
+        logger.LogInformation("Draw {PanelRequestId} {Outcome}: record {DrawId}; {Stages}", request.Id, record.Outcome, record.Id, stages);
         return record;
     }
 

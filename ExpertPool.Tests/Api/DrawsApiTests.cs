@@ -254,6 +254,24 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task A_draw_logs_no_value_that_is_sealed_until_the_review()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync();
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "577215" }));
+        var draw = await DrawAsync(request);
+
+        await using var db = Factory.Database.CreateContext();
+        var record = await db.DrawRecords.AsNoTracking().SingleAsync(r => r.PanelRequestId == request);
+        var logged = Factory.Logs.Messages.ToList();
+        logged.Should().Contain(m => m.Contains(request.ToString(), StringComparison.Ordinal), "the draw is logged, by its ids");
+        foreach (var secret in new[] { record.Seed, record.Nonce, record.PoolHash })
+            logged.Should().NotContain(m => m.Contains(secret, StringComparison.OrdinalIgnoreCase));
+        draw["seed"]!.GetValue<string>().Should().Be(record.Seed);
+    }
+
+    [Fact]
     public async Task Verification_checks_the_rows_own_columns_and_that_the_entropy_came_after_the_commitment()
     {
         if (NotConfigured) return;

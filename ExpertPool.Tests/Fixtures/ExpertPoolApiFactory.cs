@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ExpertPool.Tests.Fixtures;
 
@@ -27,6 +28,9 @@ public class ExpertPoolApiFactory : WebApplicationFactory<Program>, IAsyncLifeti
     }
 
     public TestClock Clock { get; } = new();
+
+    /// <summary>What the host logged, at every level (to check that no secret reaches a log).</summary>
+    public LogCapture Logs { get; } = new();
 
     public TestDatabase Database => _database ?? throw new InvalidOperationException("Not initialised.");
 
@@ -63,7 +67,12 @@ public class ExpertPoolApiFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Invitations:PublicBaseUrl", "http://localhost/");
         foreach (var (key, value) in ExtraSettings())
             builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<ILoggerProvider>(Logs);
+        });
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace));
     }
 
     /// <summary>Settings a derived factory adds (e.g. a real SMTP server).</summary>
