@@ -189,8 +189,17 @@ public sealed class InvitationService(
     public async Task<DrawWithdrawal> WithdrawDrawAsync(Guid drawId, string? reason, string actor, CancellationToken ct)
     {
         var why = Guard.Required(reason, "reason", Invitation.ReasonMax);
-        if (!await db.DrawRecords.AnyAsync(d => d.Id == drawId, ct))
-            throw new NotFoundException("Draw", drawId);
+        var requestId = await db.DrawRecords.Where(d => d.Id == drawId).Select(d => (Guid?)d.PanelRequestId).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException("Draw", drawId);
+        var reviewStartsAt = await db.PanelRequests.Where(r => r.Id == requestId)
+            .Join(db.Projects, r => r.ProjectId, p => p.Id, (_, p) => p.ReviewStartsAt).FirstAsync(ct);
+        // Once the review has started the panel sat (or is sitting): withdrawing it then would cancel seats that were
+        // served, drop their engagements from the workload cap and the cooldown, and mail "no need to attend" too late.
+        if (Now >= reviewStartsAt)
+        {
+            throw new DomainConflictException(
+                $"评审已于 {NoticeTemplates.Time(Utc(reviewStartsAt), false)} 开始，抽取结果不能再撤回 / The review started at {NoticeTemplates.Time(Utc(reviewStartsAt), true)}: its draw can no longer be withdrawn.");
+        }
         var open = await db.Invitations
             .Where(i => i.DrawRecordId == drawId && (i.Status == InvitationStatus.Pending || i.Status == InvitationStatus.Confirmed))
             .ToListAsync(ct);
@@ -208,7 +217,6 @@ public sealed class InvitationService(
         var confirmed = open.Where(i => i.Status == InvitationStatus.Confirmed).Select(i => i.ExpertId).ToList();
         if (confirmed.Count > 0)
         {
-            var requestId = open[0].PanelRequestId;
             db.ExpertEngagements.RemoveRange(await db.ExpertEngagements
                 .Where(e => e.PanelRequestId == requestId && confirmed.Contains(e.ExpertId)).ToListAsync(ct));
         }

@@ -364,6 +364,25 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task Withdrawing_a_draw_after_its_review_started_is_refused_and_changes_nothing()
+    {
+        if (NotConfigured) return;
+        var (_, _, draw, _) = await DrawnPanelOfTwoAsync("1729");
+        var drawId = Guid.Parse(draw["id"]!.GetValue<string>());
+        Factory.Clock.Set(new DateTimeOffset(ReviewStartsAt, TimeSpan.Zero));
+
+        var problem = await ProblemAsync(await Admin.PostAsJsonAsync($"/api/draws/{drawId}/withdraw", new { reason = "评审结束后撤回" }), HttpStatusCode.Conflict);
+        problem["detail"]!.GetValue<string>().Should().StartWith("评审已于").And.Contain("can no longer be withdrawn");
+
+        await using var db = Factory.Database.CreateContext();
+        (await db.DrawWithdrawals.CountAsync(w => w.DrawRecordId == drawId)).Should().Be(0);
+        (await db.Invitations.Where(i => i.DrawRecordId == drawId).Select(i => i.Status).ToListAsync())
+            .Should().HaveCount(2).And.OnlyContain(s => s == ExpertPool.Domain.Invitations.InvitationStatus.Pending);
+        (await ProblemAsync(await Admin.PostAsJsonAsync($"/api/draws/{Guid.NewGuid()}/withdraw", new { reason = "x" }), HttpStatusCode.NotFound))
+            ["status"]!.GetValue<int>().Should().Be(404);
+    }
+
+    [Fact]
     public async Task Withdrawing_a_draw_ends_its_panel_and_a_second_withdrawal_is_refused()
     {
         if (NotConfigured) return;
