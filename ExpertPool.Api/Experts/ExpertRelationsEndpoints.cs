@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ExpertPool.Api.Draws;
 using ExpertPool.Api.Security;
 using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Experts;
@@ -70,15 +71,26 @@ public static class ExpertRelationsEndpoints
         return TypedResults.Ok(ToDto(relation, orgName));
     }
 
-    public static async Task<Ok<List<DeclaredConflictDto>>> ListDeclaredConflicts(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    /// <summary>
+    /// The expert's declared conflicts. One declared by declining an invitation names that panel request: for a caller
+    /// who is not an administrator it stays out of the list while that project's panel is sealed (decision 005), or
+    /// walking the experts would show who was drawn.
+    /// </summary>
+    public static async Task<Ok<List<DeclaredConflictDto>>> ListDeclaredConflicts(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         await EnsureExpertAsync(db, id, ct);
         var rows = await (from c in db.DeclaredConflicts
                           join o in db.Organisations on c.OrganisationId equals o.Id
                           where c.ExpertId == id
                           orderby c.DeclaredAt, c.Id
-                          select new { c, o.Name }).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(x => ToDto(x.c, x.Name)).ToList());
+                          select new
+                          {
+                              c,
+                              o.Name,
+                              ProjectId = db.PanelRequests.Where(r => r.Id == c.PanelRequestId).Select(r => (Guid?)r.ProjectId).FirstOrDefault(),
+                          }).ToListAsync(ct);
+        var sealedProjects = await PanelSealing.SealedAsync(db, rows.Where(x => x.ProjectId is not null).Select(x => x.ProjectId!.Value), user, clock, ct);
+        return TypedResults.Ok(rows.Where(x => x.ProjectId is not { } project || !sealedProjects.Contains(project)).Select(x => ToDto(x.c, x.Name)).ToList());
     }
 
     public static async Task<Created<DeclaredConflictDto>> DeclareConflict(Guid id, DeclaredConflictRequest request, ExpertPoolDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)

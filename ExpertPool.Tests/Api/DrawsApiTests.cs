@@ -364,6 +364,42 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task A_conflict_declared_by_declining_an_invitation_is_hidden_from_auditors_while_the_panel_is_sealed()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var experts = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+            experts.Add(await ActiveExpertAsync(r, $"回避专家{i}号"));
+        var applicant = await CreateOrganisationAsync("申请单位" + TestData.Suffix());
+        var project = await CreateProjectAsync(parties: [new { organisationId = applicant, role = "Applicant" }]);
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 1 });
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "4669" }));
+        var draw = await DrawAsync(request);
+        var drawId = Guid.Parse(draw["id"]!.GetValue<string>());
+        var member = Guid.Parse(draw["selections"]!.AsArray().First(x => x!["role"]!.GetValue<string>() == "Member")!["expertId"]!.GetValue<string>());
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
+            var invitation = await db.Invitations.AsNoTracking().SingleAsync(i => i.DrawRecordId == drawId && i.ExpertId == member);
+            await scope.ServiceProvider.GetRequiredService<ExpertPool.Domain.Invitations.InvitationService>()
+                .DeclineAsync(invitation.Id, ExpertPool.Domain.Invitations.DeclineKind.Conflict, "三年内曾在该单位任职", applicant, CancellationToken.None);
+        }
+        // An expert's own declaration (not tied to a draw) is listed to auditors as before.
+        var other = experts.First(e => e != member);
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{other}/declared-conflicts", new { organisationId = applicant, reason = "曾为其提供咨询" }));
+        (await Auditor.GetFromJsonAsync<JsonArray>($"/api/experts/{other}/declared-conflicts"))!.Should().ContainSingle();
+
+        (await Admin.GetFromJsonAsync<JsonArray>($"/api/experts/{member}/declared-conflicts"))!.Should().ContainSingle()
+            .Which!["panelRequestId"]!.GetValue<string>().Should().Be(request.ToString());
+        (await Auditor.GetFromJsonAsync<JsonArray>($"/api/experts/{member}/declared-conflicts"))!.Should().BeEmpty("it would name the expert as drawn for a sealed panel");
+
+        Factory.Clock.Set(new DateTimeOffset(ReviewStartsAt, TimeSpan.Zero));
+        (await Auditor.GetFromJsonAsync<JsonArray>($"/api/experts/{member}/declared-conflicts"))!.Should().ContainSingle("the panel is public once the review starts");
+    }
+
+    [Fact]
     public async Task Withdrawing_a_draw_after_its_review_started_is_refused_and_changes_nothing()
     {
         if (NotConfigured) return;
