@@ -95,7 +95,7 @@ public static class PanelRequestsEndpoints
             query = query.Where(r => r.ProjectId == pid);
         if (!string.IsNullOrWhiteSpace(status))
         {
-            if (!Enum.TryParse<PanelRequestStatus>(status.Trim(), ignoreCase: true, out var st) || int.TryParse(status, out _))
+            if (!EnumNames.TryParse<PanelRequestStatus>(status, out var st))
                 throw new DomainValidationException("status", "must be one of Scheduled, Drawn, Failed, Cancelled / 状态不正确");
             query = query.Where(r => r.Status == st);
         }

@@ -11,7 +11,8 @@ public static class ApiExtensions
     {
         services.ConfigureHttpJsonOptions(o =>
         {
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            // Names only: a number would be stored as whatever value it is, defined or not.
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
             // Chinese text stays readable in responses; HTML-sensitive characters are still escaped.
             o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
         });

@@ -100,7 +100,7 @@ public static class InvitationPages
             return problem;
         if (view!.Invitation.Status != InvitationStatus.Pending)
             return Page("谢绝邀请 Decline", Details(view) + State(view.Invitation));
-        if (!Enum.TryParse<DeclineKind>(form["kind"].ToString(), out var kind) || !Enum.IsDefined(kind))
+        if (!EnumNames.TryParse<DeclineKind>(form["kind"].ToString(), out var kind))
             return Page("谢绝邀请 Decline", Details(view) + DeclineForm(t, view, "请选择谢绝原因 / Please choose a reason."), StatusCodes.Status400BadRequest);
         Guid? party = Guid.TryParse(form["party"].ToString(), out var p) ? p : null;
         try

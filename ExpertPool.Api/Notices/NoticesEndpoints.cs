@@ -33,10 +33,16 @@ public static class NoticesEndpoints
     }
 
     /// <summary>Outbox messages, newest first; by default the ones that need attention (Failed, Pending, Sending). Administrators only: recipients are personal data.</summary>
-    public static async Task<Ok<List<NoticeDto>>> ListNotices(ExpertPoolDbContext db, OutboxStatus? status, string? correlationId, int? limit, CancellationToken ct)
+    public static async Task<Ok<List<NoticeDto>>> ListNotices(ExpertPoolDbContext db, string? status, string? correlationId, int? limit, CancellationToken ct)
     {
+        OutboxStatus? wanted = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            wanted = EnumNames.TryParse<OutboxStatus>(status, out var parsed) ? parsed
+                : throw new DomainValidationException("status", $"must be one of {EnumNames.List<OutboxStatus>()} / 须为以下状态之一：{EnumNames.List<OutboxStatus>("、")}");
+        }
         var query = db.Set<OutboxMessage>().AsNoTracking();
-        query = status is { } s ? query.Where(m => m.Status == s) : query.Where(m => m.Status != OutboxStatus.Sent);
+        query = wanted is { } s ? query.Where(m => m.Status == s) : query.Where(m => m.Status != OutboxStatus.Sent);
         if (!string.IsNullOrWhiteSpace(correlationId))
             query = query.Where(m => m.CorrelationId == correlationId);
         var take = Math.Clamp(limit ?? 200, 1, 1000);

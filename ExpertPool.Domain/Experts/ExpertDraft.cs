@@ -124,7 +124,7 @@ public sealed partial record ExpertDraft(
             Fail("preferredLanguage", "must be zh-CN or en / 须为 zh-CN 或 en");
 
         var channel = JoinChannel.SelfApplication;
-        if (!string.IsNullOrWhiteSpace(input.JoinChannel) && !Enum.TryParse(input.JoinChannel.Trim(), ignoreCase: true, out channel))
+        if (!string.IsNullOrWhiteSpace(input.JoinChannel) && !EnumNames.TryParse(input.JoinChannel, out channel))
             Fail("joinChannel", "must be SelfApplication or EmployerRecommendation / 须为 SelfApplication（个人申请）或 EmployerRecommendation（单位推荐）");
 
         if (input.TermStart is { } ts && input.TermEnd is { } te && te < ts)

@@ -146,8 +146,7 @@ public sealed partial class Project
 
     public static bool TryParseEngagementType(string? value, out EngagementType type)
     {
-        type = default;
-        return !string.IsNullOrWhiteSpace(value) && !int.TryParse(value, out _) && Enum.TryParse(value.Trim(), ignoreCase: true, out type) && Enum.IsDefined(type);
+        return EnumNames.TryParse(value, out type);
     }
 
     public static Project Create(ProjectDraft draft, string actor, DateTime now)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ExpertPool.Tests.Fixtures;
 using Xunit.Abstractions;
@@ -27,6 +28,34 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
         fetched["status"]!.GetValue<string>().Should().Be("Applied");
         fetched["specialties"]![0]!["code"]!.GetValue<string>().Should().Be(r.Leaf1);
         fetched["gender"]!.GetValue<string>().Should().Be("Male", "the ID number's 17th digit is odd");
+    }
+
+    [Fact]
+    public async Task Enum_fields_take_names_only_not_numbers_or_lists()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var before = await Admin.GetFromJsonAsync<JsonObject>("/api/experts?pageSize=1");
+        foreach (var channel in new[] { "99", "0", "SelfApplication, EmployerRecommendation" })
+        {
+            var body = JsonNode.Parse(JsonSerializer.Serialize(NewExpert(r, name: "枚举测试")))!.AsObject();
+            body["joinChannel"] = channel;
+            var response = await Admin.PostAsJsonAsync("/api/experts", body);
+            var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+            problem["errors"]!.AsObject().Select(e => e.Key).Should().Equal(["joinChannel"], channel);
+        }
+        (await Admin.GetFromJsonAsync<JsonObject>("/api/experts?pageSize=1"))!["total"]!.GetValue<int>().Should().Be(before!["total"]!.GetValue<int>());
+
+        // In JSON bodies, enum values bound by the serializer: a number is refused with the names it may be.
+        var org = await CreateOrganisationAsync("枚举单位" + TestData.Suffix());
+        foreach (object role in new object[] { 99, 0, "99" })
+        {
+            var response = await Admin.PostAsJsonAsync("/api/projects", ProjectBody("XM-ENUM-" + TestData.Suffix(), parties: [new { organisationId = org, role }]));
+            var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+            var reasons = problem["errors"]!.AsObject().Single();
+            reasons.Key.Should().Contain("role", role.ToString());
+            reasons.Value![0]!.GetValue<string>().Should().Contain("Applicant", role.ToString());
+        }
     }
 
     [Fact]

@@ -48,6 +48,14 @@ public class NoticesApiTests(SqliteApiFactory factory) : IClassFixture<SqliteApi
         row["lastError"]!.GetValue<string>().Should().Contain("SmtpException");
         row["recipientName"]!.GetValue<string>().Should().Be("赵六");
 
+        // Names only: a number is no status, and neither is a list.
+        foreach (var bad in new[] { "99", "1", "Failed,Sent" })
+        {
+            var refused = await factory.Admin().GetAsync($"/api/notices?status={Uri.EscapeDataString(bad)}");
+            refused.StatusCode.Should().Be(HttpStatusCode.BadRequest, bad);
+            (await refused.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["status"]![0]!.GetValue<string>().Should().Contain("Failed").And.Contain("须为");
+        }
+        (await factory.Admin().GetFromJsonAsync<JsonArray>($"/api/notices?status=failed&correlationId={correlation}"))!.Should().ContainSingle("names are read in any case");
         (await factory.Auditor().GetAsync("/api/notices?status=Failed")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await factory.CreateClient(apiKey: null).GetAsync("/api/notices")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
 
