@@ -1,5 +1,6 @@
 using ExpertPool.Api.Security;
 using ExpertPool.Domain.Common;
+using ExpertPool.Domain.Draws;
 using ExpertPool.Domain.Persistence;
 using ExpertPool.Domain.Specialties;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -61,17 +62,22 @@ public static class SpecialtiesEndpoints
         return TypedResults.Ok(ToDto(specialty));
     }
 
-    /// <summary>Only an unused leaf can go: a specialty held by experts, or with children, is 409 with the counts.</summary>
+    /// <summary>
+    /// Only an unused leaf can go: a specialty held by experts, with children, or named by a panel request's quota is 409
+    /// with the counts. A quota keeps its code for good: a scheduled request could no longer be drawn, and a code made
+    /// again elsewhere in the tree would give a drawn request's record another meaning.
+    /// </summary>
     public static async Task<NoContent> DeleteSpecialty(string code, ExpertPoolDbContext db, CancellationToken ct)
     {
         var specialty = await FindAsync(db, code, ct);
         var experts = await db.ExpertSpecialties.CountAsync(es => es.SpecialtyId == specialty.Id, ct);
         var children = await db.Specialties.CountAsync(s => s.ParentId == specialty.Id, ct);
-        if (experts > 0 || children > 0)
+        var quotas = await db.Set<PanelQuota>().CountAsync(q => q.SpecialtyCode == specialty.Code, ct);
+        if (experts > 0 || children > 0 || quotas > 0)
         {
             throw new DomainConflictException(
-                $"Specialty '{specialty.Code}' is in use by {experts} expert(s) and has {children} child specialty(ies) / 该专业仍被 {experts} 位专家使用或含有 {children} 个下级专业，不能删除.",
-                new Dictionary<string, object?> { ["expertCount"] = experts, ["childCount"] = children });
+                $"专业 {specialty.Code} 仍被 {experts} 位专家使用、含有 {children} 个下级专业、被 {quotas} 个抽取配额引用，不能删除 / Specialty '{specialty.Code}' is in use by {experts} expert(s), has {children} child specialty(ies) and is named by {quotas} panel quota(s): it cannot be deleted.",
+                new Dictionary<string, object?> { ["expertCount"] = experts, ["childCount"] = children, ["quotaCount"] = quotas });
         }
         db.Specialties.Remove(specialty);
         await db.SaveChangesAsync(ct);

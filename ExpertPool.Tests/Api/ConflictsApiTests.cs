@@ -300,7 +300,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
     }
 
     [Fact]
-    public async Task Eligibility_of_a_quota_whose_specialty_was_deleted_after_scheduling_is_a_clear_conflict()
+    public async Task A_specialty_named_by_a_quota_cannot_be_deleted_and_one_gone_anyway_is_a_clear_conflict()
     {
         if (NotConfigured) return;
         var r = await CreateReferenceAsync();
@@ -308,8 +308,16 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var leaf = r.Root + "09";
         await Ok(Admin.PostAsJsonAsync("/api/specialties", new { code = leaf, nameZh = "临时专业", nameEn = "Temporary", parentCode = r.Root }));
         var request = await ScheduleAsync(await CreateProjectAsync(), new { specialtyCode = r.Leaf1, count = 1 }, new { specialtyCode = leaf, count = 1 });
-        (await Admin.DeleteAsync($"/api/specialties/{leaf}")).StatusCode.Should().Be(HttpStatusCode.NoContent, "no expert holds the leaf");
 
+        // No expert holds the leaf, but a scheduled request's quota names it.
+        var refused = await ProblemAsync(await Admin.DeleteAsync($"/api/specialties/{leaf}"), HttpStatusCode.Conflict);
+        refused["quotaCount"]!.GetValue<int>().Should().Be(1);
+        refused["detail"]!.GetValue<string>().Should().StartWith("专业 " + leaf);
+        (await Admin.GetAsync($"/api/panel-requests/{request}/eligibility")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // Removed all the same (a database from before this check, or by hand): the request says so instead of drawing a smaller pool.
+        await using (var db = Factory.Database.CreateContext())
+            await db.Specialties.Where(sp => sp.Code == leaf).ExecuteDeleteAsync();
         var problem = await ProblemAsync(await Admin.GetAsync($"/api/panel-requests/{request}/eligibility"), HttpStatusCode.Conflict);
         problem["detail"]!.GetValue<string>().Should().Contain(leaf).And.Contain("no longer exists");
     }
