@@ -32,6 +32,10 @@ public sealed class Organisation
         return org;
     }
 
+    /// <param name="name">The new name.</param>
+    /// <param name="aliases">The whole alias list; null (left out of the request) keeps the aliases as they are. They are
+    /// the same-organisation rule's evidence, so a rename that does not mention them must not drop them.</param>
+    /// <param name="now">When.</param>
     public void Update(string? name, IEnumerable<string>? aliases, DateTime now)
     {
         var errors = new Dictionary<string, string[]>();
@@ -39,7 +43,8 @@ public sealed class Organisation
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
         Name = cleanName;
-        ReplaceAliases(aliases ?? []);
+        if (aliases is not null)
+            ReplaceAliases(aliases);
         UpdatedAt = now;
     }
 

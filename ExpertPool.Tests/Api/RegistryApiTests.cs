@@ -31,6 +31,27 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
     }
 
     [Fact]
+    public async Task Renaming_an_organisation_without_aliases_keeps_its_aliases()
+    {
+        if (NotConfigured) return;
+        var name = "更名单位" + TestData.Suffix();
+        var org = await CreateOrganisationAsync(name, aliases: ["旧称甲", "旧称乙"]);
+
+        var renamed = await (await Ok(Admin.PutAsJsonAsync($"/api/organisations/{org}", new { name = name + "（更名）" }))).Content.ReadFromJsonAsync<JsonObject>();
+        renamed!["name"]!.GetValue<string>().Should().Be(name + "（更名）");
+        AliasesOf(renamed).Should().BeEquivalentTo("旧称甲", "旧称乙");
+
+        // An explicit list replaces them; an explicit empty list clears them.
+        var one = new List<string> { "旧称甲" };
+        AliasesOf((await (await Ok(Admin.PutAsJsonAsync($"/api/organisations/{org}", new { name, aliases = one }))).Content.ReadFromJsonAsync<JsonObject>())!)
+            .Should().Equal("旧称甲");
+        AliasesOf((await (await Ok(Admin.PutAsJsonAsync($"/api/organisations/{org}", new { name, aliases = Array.Empty<string>() }))).Content.ReadFromJsonAsync<JsonObject>())!)
+            .Should().BeEmpty();
+
+        static List<string> AliasesOf(JsonObject o) => o["aliases"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+    }
+
+    [Fact]
     public async Task Enum_fields_take_names_only_not_numbers_or_lists()
     {
         if (NotConfigured) return;
