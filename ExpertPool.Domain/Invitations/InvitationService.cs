@@ -258,7 +258,7 @@ public sealed class InvitationService(
             """;
         var html = "<p>" + System.Net.WebUtility.HtmlEncode(text).Replace("\n\n", "</p><p>", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal) + "</p>";
         outbox.Enqueue(db, new NoticeRecipient(Options.AdministratorEmail, Options.AdministratorName),
-            new RenderedNotice(NoticeKind.AdminSummary, "zh-CN", $"【待录入随机数 Entropy needed】{project.Code}", text, html), correlation);
+            new RenderedNotice(NoticeKind.AdminSummary, NoticeTemplates.Bilingual, $"【待录入随机数 Entropy needed】{project.Code}", text, html), correlation);
         await SaveAsync(ct);
     }
 

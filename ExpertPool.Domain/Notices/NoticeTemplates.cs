@@ -5,8 +5,9 @@ using System.Text;
 namespace ExpertPool.Domain.Notices;
 
 /// <summary>
-/// Renders every notice to a subject, a plain-text part and an HTML part (every value HTML-encoded). Simplified Chinese
-/// by default, English when the expert prefers it; administrator mails carry Chinese first, then English. One wording
+/// Renders every notice to a subject, a plain-text part and an HTML part (every value HTML-encoded). Every mail carries
+/// Simplified Chinese first, then English, whatever language the expert prefers (the project's rule for pages and
+/// mail); the subject too. One wording
 /// set per engagement type: project review (项目评审) and acceptance check (项目验收) have their own, the other types share
 /// a generic set naming the type. Times are shown in China Standard Time (北京时间, UTC+8). Pure: no clock, no I/O.
 /// </summary>
@@ -15,154 +16,124 @@ public static class NoticeTemplates
     /// <summary>Asia/Shanghai has been UTC+8 all year, with no daylight saving, since 1991.</summary>
     public static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
 
-    public static bool IsEnglish(string? language) => language?.StartsWith("en", StringComparison.OrdinalIgnoreCase) == true;
+    /// <summary>The Content-Language of every mail: Chinese first, then English, in one message.</summary>
+    public const string Bilingual = "zh-CN,en";
 
     public static RenderedNotice Invitation(InvitationNotice n)
     {
         ArgumentNullException.ThrowIfNull(n);
-        var en = IsEnglish(n.Language);
         var w = Wording.For(n.EngagementType);
-        var doc = new Doc(en);
-        if (en)
-        {
-            doc.Para($"Dear {n.ExpertName},");
-            doc.Para($"You have been drawn at random from the expert pool as a {w.RoleEn} for the {w.NameEn} below. Please tell us by the reply deadline whether you can take part.");
-            InvitationFields(doc, w, n.ProjectCode, n.ReviewStartsAt, n.Place, n.ReplyDeadline);
-            doc.Link("Confirm: I will attend", n.ConfirmUrl);
-            doc.Link("Decline (with a reason, including a conflict of interest)", n.DeclineUrl);
-            doc.Para("Each link opens a page that shows the invitation and asks you to confirm your choice; opening it alone changes nothing. If you do not reply by the deadline, the next ranked backup expert will be invited.");
-        }
-        else
-        {
-            doc.Para($"{n.ExpertName} 专家：您好！");
-            doc.Para($"经专家库随机抽取，您被选为以下{w.NameZh}的{w.RoleZh}。请在回复截止时间前确认是否参加。");
-            InvitationFields(doc, w, n.ProjectCode, n.ReviewStartsAt, n.Place, n.ReplyDeadline);
-            doc.Link("确认参加", n.ConfirmUrl);
-            doc.Link("谢绝（请说明原因，包括存在回避情形）", n.DeclineUrl);
-            doc.Para("点击链接后将打开邀请页面，需您再次确认后才会生效；仅打开链接不会改变任何状态。逾期未回复的，系统将按顺序递补候补专家。");
-        }
+        var doc = new Doc();
+        doc.Para($"{n.ExpertName} 专家：您好！");
+        doc.Para($"经专家库随机抽取，您被选为以下{w.NameZh}的{w.RoleZh}。请在回复截止时间前确认是否参加。");
+        InvitationFields(doc, w, n.ProjectCode, n.ReviewStartsAt, n.Place, n.ReplyDeadline);
+        doc.Link("确认参加", n.ConfirmUrl);
+        doc.Link("谢绝（请说明原因，包括存在回避情形）", n.DeclineUrl);
+        doc.Para("点击链接后将打开邀请页面，需您再次确认后才会生效；仅打开链接不会改变任何状态。逾期未回复的，系统将按顺序递补候补专家。");
+        Confidentiality(doc, w);
+        doc.StartEnglish();
+        doc.Para($"Dear {n.ExpertName},");
+        doc.Para($"You have been drawn at random from the expert pool as a {w.RoleEn} for the {w.NameEn} below. Please tell us by the reply deadline whether you can take part.");
+        InvitationFields(doc, w, n.ProjectCode, n.ReviewStartsAt, n.Place, n.ReplyDeadline);
+        doc.Link("Confirm: I will attend", n.ConfirmUrl);
+        doc.Link("Decline (with a reason, including a conflict of interest)", n.DeclineUrl);
+        doc.Para("Each link opens a page that shows the invitation and asks you to confirm your choice; opening it alone changes nothing. If you do not reply by the deadline, the next ranked backup expert will be invited.");
         Confidentiality(doc, w);
         Footer(doc);
-        var subject = en
-            ? $"[ExpertPool] Invitation to a {w.NameEn}: {n.ProjectCode} — please reply by {Time(n.ReplyDeadline, true, shortForm: true)}"
-            : $"【专家库】{w.NameZh}邀请：{n.ProjectCode}（请于{Time(n.ReplyDeadline, false, shortForm: true)}前回复）";
+        var subject = $"【专家库】{w.NameZh}邀请：{n.ProjectCode}（请于{Time(n.ReplyDeadline, false, shortForm: true)}前回复） / Invitation to a {w.NameEn}: {n.ProjectCode}, reply by {Time(n.ReplyDeadline, true, shortForm: true)}";
         return doc.Render(NoticeKind.Invitation, subject);
     }
 
     public static RenderedNotice Reminder(ReminderNotice n)
     {
         ArgumentNullException.ThrowIfNull(n);
-        var en = IsEnglish(n.Language);
         var w = Wording.For(n.EngagementType);
-        var doc = new Doc(en);
-        if (en)
-        {
-            doc.Para($"Dear {n.ExpertName},");
-            doc.Para($"We have not yet received your reply to the invitation for the {w.NameEn} below. The reply deadline is {Time(n.ReplyDeadline, true)}.");
-            InvitationFields(doc, w, n.ProjectCode, n.ReviewStartsAt, n.Place, n.ReplyDeadline);
-            doc.Link("Confirm: I will attend", n.ConfirmUrl);
-            doc.Link("Decline (with a reason, including a conflict of interest)", n.DeclineUrl);
-            doc.Para("Without a reply by the deadline the invitation lapses and the next ranked backup expert is invited.");
-        }
-        else
-        {
-            doc.Para($"{n.ExpertName} 专家：您好！");
-            doc.Para($"您尚未回复以下{w.NameZh}邀请，回复截止时间为{Time(n.ReplyDeadline, false)}。");
-            InvitationFields(doc, w, n.ProjectCode, n.ReviewStartsAt, n.Place, n.ReplyDeadline);
-            doc.Link("确认参加", n.ConfirmUrl);
-            doc.Link("谢绝（请说明原因，包括存在回避情形）", n.DeclineUrl);
-            doc.Para("逾期未回复的，邀请自动失效，系统将按顺序递补候补专家。");
-        }
+        var doc = new Doc();
+        doc.Para($"{n.ExpertName} 专家：您好！");
+        doc.Para($"您尚未回复以下{w.NameZh}邀请，回复截止时间为{Time(n.ReplyDeadline, false)}。");
+        InvitationFields(doc, w, n.ProjectCode, n.ReviewStartsAt, n.Place, n.ReplyDeadline);
+        doc.Link("确认参加", n.ConfirmUrl);
+        doc.Link("谢绝（请说明原因，包括存在回避情形）", n.DeclineUrl);
+        doc.Para("逾期未回复的，邀请自动失效，系统将按顺序递补候补专家。");
+        Confidentiality(doc, w);
+        doc.StartEnglish();
+        doc.Para($"Dear {n.ExpertName},");
+        doc.Para($"We have not yet received your reply to the invitation for the {w.NameEn} below. The reply deadline is {Time(n.ReplyDeadline, true)}.");
+        InvitationFields(doc, w, n.ProjectCode, n.ReviewStartsAt, n.Place, n.ReplyDeadline);
+        doc.Link("Confirm: I will attend", n.ConfirmUrl);
+        doc.Link("Decline (with a reason, including a conflict of interest)", n.DeclineUrl);
+        doc.Para("Without a reply by the deadline the invitation lapses and the next ranked backup expert is invited.");
         Confidentiality(doc, w);
         Footer(doc);
-        var subject = en
-            ? $"[ExpertPool] Reminder: reply by {Time(n.ReplyDeadline, true, shortForm: true)} — {w.NameEn} {n.ProjectCode}"
-            : $"【专家库】回复提醒：{w.NameZh} {n.ProjectCode}（截止{Time(n.ReplyDeadline, false, shortForm: true)}）";
+        var subject = $"【专家库】回复提醒：{w.NameZh} {n.ProjectCode}（截止{Time(n.ReplyDeadline, false, shortForm: true)}） / Reminder: reply by {Time(n.ReplyDeadline, true, shortForm: true)}, {w.NameEn} {n.ProjectCode}";
         return doc.Render(NoticeKind.Reminder, subject);
     }
 
     public static RenderedNotice Confirmation(ConfirmationNotice n)
     {
         ArgumentNullException.ThrowIfNull(n);
-        var en = IsEnglish(n.Language);
         var w = Wording.For(n.EngagementType);
-        var doc = new Doc(en);
-        if (en)
-        {
-            doc.Para($"Dear {n.ExpertName},");
-            doc.Para($"Thank you: your participation in the {w.NameEn} below is confirmed. A calendar entry is attached.");
-            doc.Field("Project code", n.ProjectCode);
-            doc.Field("Engagement", w.NameEn);
-            doc.Field("Starts", Time(n.ReviewStartsAt, true));
-            doc.Field("Ends", Time(n.ReviewEndsAt, true));
-            doc.Field("Place", n.Place);
-            if (!string.IsNullOrWhiteSpace(n.Contact))
-                doc.Field("Contact", n.Contact);
-            doc.Para(w.PrepareEn);
-            doc.Para("If you can no longer attend, tell the organising agency at once so that a backup expert can be invited in time.");
-        }
-        else
-        {
-            doc.Para($"{n.ExpertName} 专家：您好！");
-            doc.Para($"感谢您的支持，您已确认参加以下{w.NameZh}。日程文件见附件。");
-            doc.Field("项目编号", n.ProjectCode);
-            doc.Field("事项类型", w.NameZh);
-            doc.Field("开始时间", Time(n.ReviewStartsAt, false));
-            doc.Field("结束时间", Time(n.ReviewEndsAt, false));
-            doc.Field("地点", n.Place);
-            if (!string.IsNullOrWhiteSpace(n.Contact))
-                doc.Field("联系人", n.Contact);
-            doc.Para(w.PrepareZh);
-            doc.Para("如因故无法参加，请立即告知组织单位，以便及时递补候补专家。");
-        }
+        var doc = new Doc();
+        doc.Para($"{n.ExpertName} 专家：您好！");
+        doc.Para($"感谢您的支持，您已确认参加以下{w.NameZh}。日程文件见附件。");
+        doc.Field("项目编号", n.ProjectCode);
+        doc.Field("事项类型", w.NameZh);
+        doc.Field("开始时间", Time(n.ReviewStartsAt, false));
+        doc.Field("结束时间", Time(n.ReviewEndsAt, false));
+        doc.Field("地点", n.Place);
+        if (!string.IsNullOrWhiteSpace(n.Contact))
+            doc.Field("联系人", n.Contact);
+        doc.Para(w.PrepareZh);
+        doc.Para("如因故无法参加，请立即告知组织单位，以便及时递补候补专家。");
+        Confidentiality(doc, w);
+        doc.StartEnglish();
+        doc.Para($"Dear {n.ExpertName},");
+        doc.Para($"Thank you: your participation in the {w.NameEn} below is confirmed. A calendar entry is attached.");
+        doc.Field("Project code", n.ProjectCode);
+        doc.Field("Engagement", w.NameEn);
+        doc.Field("Starts", Time(n.ReviewStartsAt, true));
+        doc.Field("Ends", Time(n.ReviewEndsAt, true));
+        doc.Field("Place", n.Place);
+        if (!string.IsNullOrWhiteSpace(n.Contact))
+            doc.Field("Contact", n.Contact);
+        doc.Para(w.PrepareEn);
+        doc.Para("If you can no longer attend, tell the organising agency at once so that a backup expert can be invited in time.");
         Confidentiality(doc, w);
         Footer(doc);
-        var summary = en ? $"{w.NameEn} {n.ProjectCode}" : $"{w.NameZh} {n.ProjectCode}";
-        var description = en
-            ? $"{w.NameEn}, project code {n.ProjectCode}. Keep the date, place and project confidential until the review is over."
-            : $"{w.NameZh}，项目编号 {n.ProjectCode}。评审结束前请对时间、地点及项目信息保密。";
+        var summary = $"{w.NameZh} {n.ProjectCode} / {w.NameEn} {n.ProjectCode}";
+        var description = $"{w.NameZh}，项目编号 {n.ProjectCode}。评审结束前请对时间、地点及项目信息保密。 / {w.NameEn}, project code {n.ProjectCode}. Keep the date, place and project confidential until the review is over.";
         var ics = IcsCalendar.CreateBytes(n.EventUid, n.ConfirmedAt, n.ReviewStartsAt, n.ReviewEndsAt, summary, n.Place, description);
-        var subject = en
-            ? $"[ExpertPool] Confirmed: {w.NameEn} {n.ProjectCode} on {Time(n.ReviewStartsAt, true, shortForm: true)}"
-            : $"【专家库】参加确认回执：{w.NameZh} {n.ProjectCode}（{Time(n.ReviewStartsAt, false, shortForm: true)}）";
+        var subject = $"【专家库】参加确认回执：{w.NameZh} {n.ProjectCode}（{Time(n.ReviewStartsAt, false, shortForm: true)}） / Confirmed: {w.NameEn} {n.ProjectCode} on {Time(n.ReviewStartsAt, true, shortForm: true)}";
         return doc.Render(NoticeKind.Confirmation, subject, [new NoticeAttachment(IcsFileName(n.ProjectCode), IcsCalendar.ContentType, ics)]);
     }
 
     public static RenderedNotice Cancellation(CancellationNotice n)
     {
         ArgumentNullException.ThrowIfNull(n);
-        var en = IsEnglish(n.Language);
         var w = Wording.For(n.EngagementType);
-        var doc = new Doc(en);
-        if (en)
-        {
-            doc.Para($"Dear {n.ExpertName},");
-            doc.Para($"Your engagement in the {w.NameEn} below has been cancelled. You do not need to attend; please remove it from your calendar.");
-            doc.Field("Project code", n.ProjectCode);
-            doc.Field("Was scheduled for", Time(n.ReviewStartsAt, true));
-            doc.Field("Place", n.Place);
-            if (!string.IsNullOrWhiteSpace(n.Reason))
-                doc.Field("Reason", n.Reason);
-            doc.Para("Thank you for your support. Please keep what you learned about this engagement confidential.");
-        }
-        else
-        {
-            doc.Para($"{n.ExpertName} 专家：您好！");
-            doc.Para($"您参加的以下{w.NameZh}已取消，无需出席，请从日程中删除。");
-            doc.Field("项目编号", n.ProjectCode);
-            doc.Field("原定时间", Time(n.ReviewStartsAt, false));
-            doc.Field("地点", n.Place);
-            if (!string.IsNullOrWhiteSpace(n.Reason))
-                doc.Field("原因", n.Reason);
-            doc.Para("感谢您的支持。请继续对已知悉的相关信息保密。");
-        }
+        var doc = new Doc();
+        doc.Para($"{n.ExpertName} 专家：您好！");
+        doc.Para($"您参加的以下{w.NameZh}已取消，无需出席，请从日程中删除。");
+        doc.Field("项目编号", n.ProjectCode);
+        doc.Field("原定时间", Time(n.ReviewStartsAt, false));
+        doc.Field("地点", n.Place);
+        if (!string.IsNullOrWhiteSpace(n.Reason))
+            doc.Field("原因", n.Reason);
+        doc.Para("感谢您的支持。请继续对已知悉的相关信息保密。");
+        doc.StartEnglish();
+        doc.Para($"Dear {n.ExpertName},");
+        doc.Para($"Your engagement in the {w.NameEn} below has been cancelled. You do not need to attend; please remove it from your calendar.");
+        doc.Field("Project code", n.ProjectCode);
+        doc.Field("Was scheduled for", Time(n.ReviewStartsAt, true));
+        doc.Field("Place", n.Place);
+        if (!string.IsNullOrWhiteSpace(n.Reason))
+            doc.Field("Reason", n.Reason);
+        doc.Para("Thank you for your support. Please keep what you learned about this engagement confidential.");
         Footer(doc);
-        var subject = en
-            ? $"[ExpertPool] Cancelled: {w.NameEn} {n.ProjectCode}"
-            : $"【专家库】取消通知：{w.NameZh} {n.ProjectCode}";
+        var subject = $"【专家库】取消通知：{w.NameZh} {n.ProjectCode} / Cancelled: {w.NameEn} {n.ProjectCode}";
         if (n.Calendar is not { } e)
             return doc.Render(NoticeKind.Cancellation, subject);
-        var summary = en ? $"{w.NameEn} {n.ProjectCode} (cancelled)" : $"{w.NameZh} {n.ProjectCode}（已取消）";
+        var summary = $"{w.NameZh} {n.ProjectCode}（已取消） / {w.NameEn} {n.ProjectCode} (cancelled)";
         var ics = System.Text.Encoding.UTF8.GetBytes(IcsCalendar.CreateCancel(e.EventUid, e.CancelledAt, n.ReviewStartsAt, e.ReviewEndsAt, summary, n.Place, n.Reason, e.OrganizerEmail, e.AttendeeEmail));
         return doc.Render(NoticeKind.Cancellation, subject, [new NoticeAttachment(IcsFileName(n.ProjectCode), IcsCalendar.CancelContentType, ics)]);
     }
@@ -172,7 +143,7 @@ public static class NoticeTemplates
         ArgumentNullException.ThrowIfNull(n);
         var w = Wording.For(n.EngagementType);
         var complete = n.Outcome == AdminSummaryOutcome.PanelComplete;
-        var doc = new Doc(english: false);
+        var doc = new Doc();
         doc.Para($"{n.AdministratorName}：您好！");
         doc.Para(complete
             ? $"{w.NameZh}“{n.ProjectName}”（{n.ProjectCode}）的专家组已全部确认（{n.Confirmed}/{n.Required}）。"
@@ -184,7 +155,7 @@ public static class NoticeTemplates
             doc.Note("建议", "请尽快进行补抽：补抽是一次新的、有记录的抽取，须填写补抽原因，并按规定请监督人到场。");
         if (n.PanelUrl is not null)
             doc.Link("查看抽取记录与专家组", n.PanelUrl);
-        doc.Rule();
+        doc.StartEnglish();
         doc.Para($"Dear {n.AdministratorName},");
         doc.Para(complete
             ? $"The panel for the {w.NameEn} \"{n.ProjectName}\" ({n.ProjectCode}) is complete: {n.Confirmed} of {n.Required} experts have confirmed."
@@ -194,11 +165,11 @@ public static class NoticeTemplates
             doc.Note("Suggestion", "Make a supplementary draw (补抽) soon: it is a new, recorded draw that needs a stated reason and, by the rules, a supervisor present.");
         if (n.PanelUrl is not null)
             doc.Link("Open the draw record and panel", n.PanelUrl);
-        Footer(doc, bilingual: true);
+        Footer(doc);
         var subject = complete
             ? $"【专家库】专家组已确认 Panel complete：{n.ProjectCode}（{n.Confirmed}/{n.Required}）"
             : $"【专家库】候补已用尽，请补抽 Backups exhausted, supplementary draw needed：{n.ProjectCode}（{n.Confirmed}/{n.Required}）";
-        return doc.Render(NoticeKind.AdminSummary, subject, [], language: "zh-CN");
+        return doc.Render(NoticeKind.AdminSummary, subject);
     }
 
     /// <summary>"2026年11月25日（星期三）09:30（北京时间）" or "Wed 25 Nov 2026, 09:30 (Beijing time, UTC+8)".</summary>
@@ -249,13 +220,11 @@ public static class NoticeTemplates
             doc.Note("保密提醒", $"本通知及{w.NameZh}的时间、地点和项目信息仅限您本人知悉。在{w.NameZh}结束前，请勿向任何单位或个人透露，不得与项目申报单位及其他相关方接触。如与项目任何一方存在利害关系，请选择“谢绝”并注明“存在回避情形”。");
     }
 
-    private static void Footer(Doc doc, bool bilingual = false)
+    private static void Footer(Doc doc)
     {
         doc.Rule();
-        if (bilingual || !doc.English)
-            doc.Small("此邮件由专家库系统自动发送，请勿直接回复。");
-        if (bilingual || doc.English)
-            doc.Small("This message was sent automatically by ExpertPool; please do not reply to it.");
+        doc.Small("此邮件由专家库系统自动发送，请勿直接回复。");
+        doc.Small("This message was sent automatically by ExpertPool; please do not reply to it.", english: true);
     }
 
     private sealed record Wording(string NameZh, string NameEn, string RoleZh, string RoleEn, string PrepareZh, string PrepareEn)
@@ -288,37 +257,46 @@ public static class NoticeTemplates
         }
     }
 
-    /// <summary>One document rendered twice, as plain text and as HTML, so the two parts always say the same thing.</summary>
-    private sealed class Doc(bool english)
+    /// <summary>
+    /// One document rendered twice, as plain text and as HTML, so the two parts always say the same thing. It is written
+    /// in Chinese, then <see cref="StartEnglish"/> draws a line and every later block is English.
+    /// </summary>
+    private sealed class Doc
     {
-        private readonly List<(string Kind, string A, string? B)> _blocks = [];
+        private readonly List<(string Kind, string A, string? B, bool En)> _blocks = [];
 
-        public bool English { get; } = english;
+        public bool English { get; private set; }
 
-        public void Para(string text) => _blocks.Add(("p", text, null));
-        public void Field(string label, string value) => _blocks.Add(("field", label, value));
-        public void Link(string label, Uri url) => _blocks.Add(("link", label, url.AbsoluteUri));
-        public void Note(string title, string text) => _blocks.Add(("note", title, text));
-        public void Small(string text) => _blocks.Add(("small", text, null));
-        public void Rule() => _blocks.Add(("rule", "", null));
+        public void StartEnglish()
+        {
+            Rule();
+            English = true;
+        }
 
-        public RenderedNotice Render(NoticeKind kind, string subject, IReadOnlyList<NoticeAttachment>? attachments = null, string? language = null) =>
-            new(kind, language ?? (English ? "en" : "zh-CN"), subject, Text(), Html(subject), attachments ?? []);
+        public void Para(string text) => _blocks.Add(("p", text, null, English));
+        public void Field(string label, string value) => _blocks.Add(("field", label, value, English));
+        public void Link(string label, Uri url) => _blocks.Add(("link", label, url.AbsoluteUri, English));
+        public void Note(string title, string text) => _blocks.Add(("note", title, text, English));
+        public void Small(string text, bool english = false) => _blocks.Add(("small", text, null, english || English));
+        public void Rule() => _blocks.Add(("rule", "", null, English));
+
+        public RenderedNotice Render(NoticeKind kind, string subject, IReadOnlyList<NoticeAttachment>? attachments = null) =>
+            new(kind, Bilingual, subject, Text(), Html(subject), attachments ?? []);
 
         private string Text()
         {
             var sb = new StringBuilder();
-            var colon = English ? ": " : "：";
             string? previous = null;
-            foreach (var (kind, a, b) in _blocks)
+            foreach (var (kind, a, b, en) in _blocks)
             {
+                var colon = en ? ": " : "：";
                 if (previous is not null && !(kind == "field" && previous == "field"))
                     sb.Append('\n');
                 switch (kind)
                 {
                     case "p": sb.Append(a).Append('\n'); break;
                     case "field": sb.Append(a).Append(colon).Append(b).Append('\n'); break;
-                    case "link": sb.Append(a).Append(colon).Append('\n').Append(b).Append('\n'); break;
+                    case "link": sb.Append(a).Append(colon.TrimEnd()).Append('\n').Append(b).Append('\n'); break;
                     case "note": sb.Append('【').Append(a).Append('】').Append(b).Append('\n'); break;
                     case "small": sb.Append(a).Append('\n'); break;
                     case "rule": sb.Append("----------------------------------------\n"); break;
@@ -332,11 +310,12 @@ public static class NoticeTemplates
         {
             static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
             var sb = new StringBuilder();
-            sb.Append("<!DOCTYPE html>\n<html lang=\"").Append(English ? "en" : "zh-CN").Append("\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
+            sb.Append("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
               .Append(E(subject)).Append("</title>\n</head>\n<body style=\"font-family:'Microsoft YaHei','PingFang SC',Arial,sans-serif;font-size:15px;line-height:1.6;color:#222;max-width:640px\">\n");
             var inTable = false;
-            foreach (var (kind, a, b) in _blocks)
+            foreach (var (kind, a, b, en) in _blocks)
             {
+                var lang = en ? " lang=\"en\"" : "";
                 if (kind != "field" && inTable)
                 {
                     sb.Append("</table>\n");
@@ -344,25 +323,25 @@ public static class NoticeTemplates
                 }
                 switch (kind)
                 {
-                    case "p": sb.Append("<p>").Append(E(a)).Append("</p>\n"); break;
+                    case "p": sb.Append("<p").Append(lang).Append('>').Append(E(a)).Append("</p>\n"); break;
                     case "field":
                         if (!inTable)
                         {
                             sb.Append("<table style=\"border-collapse:collapse;margin:8px 0\">\n");
                             inTable = true;
                         }
-                        sb.Append("<tr><th style=\"text-align:left;padding:2px 12px 2px 0;white-space:nowrap;vertical-align:top\">").Append(E(a))
+                        sb.Append("<tr").Append(lang).Append("><th style=\"text-align:left;padding:2px 12px 2px 0;white-space:nowrap;vertical-align:top\">").Append(E(a))
                           .Append("</th><td style=\"padding:2px 0\">").Append(E(b)).Append("</td></tr>\n");
                         break;
                     case "link":
-                        sb.Append("<p><a href=\"").Append(E(b)).Append("\" style=\"display:inline-block;padding:8px 16px;background:#1f5faa;color:#fff;text-decoration:none;border-radius:4px\">")
+                        sb.Append("<p").Append(lang).Append("><a href=\"").Append(E(b)).Append("\" style=\"display:inline-block;padding:8px 16px;background:#1f5faa;color:#fff;text-decoration:none;border-radius:4px\">")
                           .Append(E(a)).Append("</a></p>\n");
                         break;
                     case "note":
-                        sb.Append("<div style=\"border-left:4px solid #c0392b;background:#fdf2f0;padding:8px 12px;margin:12px 0\"><strong>").Append(E(a))
+                        sb.Append("<div").Append(lang).Append(" style=\"border-left:4px solid #c0392b;background:#fdf2f0;padding:8px 12px;margin:12px 0\"><strong>").Append(E(a))
                           .Append("</strong><br>").Append(E(b)).Append("</div>\n");
                         break;
-                    case "small": sb.Append("<p style=\"font-size:12px;color:#777\">").Append(E(a)).Append("</p>\n"); break;
+                    case "small": sb.Append("<p").Append(lang).Append(" style=\"font-size:12px;color:#777\">").Append(E(a)).Append("</p>\n"); break;
                     case "rule": sb.Append("<hr style=\"border:none;border-top:1px solid #ddd\">\n"); break;
                 }
             }

@@ -55,14 +55,34 @@ public class NoticeContentTests
         r.TextBody.Should().Contain("<script>alert(1)</script>", "plain text is not HTML");
     }
 
-    [Fact]
-    public void Invitation_ForAnExpertPreferringEnglish_IsInEnglishWithBeijingTime()
+    [Theory]
+    [InlineData("zh-CN")]
+    [InlineData("en-GB")]
+    public void ExpertMails_AreChineseFirstThenEnglish_WhateverTheExpertPrefers(string language)
     {
-        var r = NoticeTemplates.Invitation(NoticeHarness.Invitation(name: "Alice", language: "en-GB"));
-
-        r.Language.Should().Be("en");
-        r.Subject.Should().StartWith("[ExpertPool] Invitation to a project review: XM-2026-0042");
-        r.TextBody.Should().Contain("Wed 25 Nov 2026, 09:30 (Beijing time, UTC+8)").And.Contain("Confidentiality").And.NotContain("保密提醒");
+        var invitation = NoticeHarness.Invitation(name: "Alice", language: language);
+        var mails = new[]
+        {
+            NoticeTemplates.Invitation(invitation),
+            NoticeTemplates.Reminder(new ReminderNotice(invitation.ExpertName, language, invitation.EngagementType, invitation.ProjectCode, invitation.ReviewStartsAt, invitation.Place, invitation.ReplyDeadline, invitation.ConfirmUrl, invitation.DeclineUrl)),
+            NoticeTemplates.Cancellation(new CancellationNotice(invitation.ExpertName, language, invitation.EngagementType, invitation.ProjectCode, invitation.ReviewStartsAt, invitation.Place, "评审改期 / review moved", null)),
+        };
+        foreach (var r in mails)
+        {
+            r.Language.Should().Be("zh-CN,en");
+            r.Subject.Should().StartWith("【专家库】").And.Contain(" / ");
+            r.Subject.IndexOf("XM-2026-0042", StringComparison.Ordinal).Should().BeLessThan(r.Subject.LastIndexOf("XM-2026-0042", StringComparison.Ordinal), "both halves name the project");
+            var zh = r.TextBody.IndexOf("专家：您好", StringComparison.Ordinal);
+            var en = r.TextBody.IndexOf("Dear Alice,", StringComparison.Ordinal);
+            zh.Should().BeGreaterThanOrEqualTo(0, r.Kind.ToString());
+            en.Should().BeGreaterThan(zh, "Chinese comes first");
+            r.HtmlBody.Should().Contain("<html lang=\"zh-CN\">").And.Contain("<p lang=\"en\">Dear Alice,</p>");
+        }
+        var mail = mails[0];
+        mail.TextBody.Should().Contain("2026年11月25日（星期三）09:30（北京时间）").And.Contain("Wed 25 Nov 2026, 09:30 (Beijing time, UTC+8)");
+        mail.TextBody.Should().Contain("保密提醒").And.Contain("Confidentiality");
+        mail.TextBody.Should().Contain("项目编号：XM-2026-0042").And.Contain("Project code: XM-2026-0042", "each half keeps its own punctuation");
+        mail.TextBody.IndexOf("请勿直接回复", StringComparison.Ordinal).Should().BeLessThan(mail.TextBody.IndexOf("please do not reply", StringComparison.Ordinal));
     }
 
     [Fact]

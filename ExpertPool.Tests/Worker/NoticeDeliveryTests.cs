@@ -68,7 +68,7 @@ public class NoticeDeliveryTests(ITestOutputHelper output)
         (await h.SendDueAsync()).Sent.Should().Be(1);
 
         var mail = (await SmtpServer.ParseAsync(await h.Smtp.WaitForAsync(1))).Single();
-        mail.Subject.Should().StartWith("[ExpertPool] Confirmed: project acceptance check YS-2026-007");
+        mail.Subject.Should().StartWith("【专家库】参加确认回执：项目验收 YS-2026-007").And.Contain(" / Confirmed: project acceptance check YS-2026-007");
         mail.ContentType.Should().Be("multipart/mixed");
         mail.Parts.Select(p => p.ContentType).Should().ContainInOrder("multipart/alternative", "text/plain", "text/html", "text/calendar");
         var ics = mail.Parts.Single(p => p.ContentType == "text/calendar");
@@ -188,7 +188,7 @@ public class NoticeDeliveryTests(ITestOutputHelper output)
 
         var files = Directory.GetFiles(pickup, "*.eml");
         var mail = (await SmtpServer.ParseAsync(files)).Single();
-        mail.Subject.Should().Be("【专家库】取消通知：项目验收 YS-9");
+        mail.Subject.Should().Be("【专家库】取消通知：项目验收 YS-9 / Cancelled: project acceptance check YS-9");
         mail.ToName.Should().Be("李四");
         mail.MessageId.Should().Be(message.MessageId);
         mail.Parts.Single(p => p.ContentType == "text/plain").Text.Should().Contain("评审延期");
