@@ -236,6 +236,10 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
 
         var noParty = await anonymous.PostAsync("/invitations/decline", new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = token, ["kind"] = "Conflict" }));
         noParty.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        // Pages put Chinese first (the API's reasons read English first).
+        var tooLong = await (await anonymous.PostAsync("/invitations/decline", new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = token, ["kind"] = "Other", ["reason"] = new string('长', 5000) }))).Content.ReadAsStringAsync();
+        tooLong.Should().Contain("不能超过 500 个字符 / must be at most 500 characters");
+        (await InvitationsAsync(request)).Values.Single().Status.Should().Be(InvitationStatus.Pending);
         var ok = await anonymous.PostAsync("/invitations/decline", new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = token, ["kind"] = "Conflict", ["party"] = applicant.ToString(), ["reason"] = "曾在该单位任职" }));
         ok.StatusCode.Should().Be(HttpStatusCode.OK);
 
