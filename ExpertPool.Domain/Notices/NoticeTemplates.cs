@@ -27,16 +27,14 @@ public static class NoticeTemplates
         doc.Para($"{n.ExpertName} 专家：您好！");
         doc.Para($"经专家库随机抽取，您被选为以下{w.NameZh}的{w.RoleZh}。请在回复截止时间前确认是否参加。");
         InvitationFields(doc, w, n.ProjectCode, n.ReviewStartsAt, n.Place, n.ReplyDeadline);
-        doc.Link("确认参加", n.ConfirmUrl);
-        doc.Link("谢绝（请说明原因，包括存在回避情形）", n.DeclineUrl);
+        ReplyLinks(doc, n.ConfirmUrl, n.DeclineUrl);
         doc.Para("点击链接后将打开邀请页面，需您再次确认后才会生效；仅打开链接不会改变任何状态。逾期未回复的，系统将按顺序递补候补专家。");
         Confidentiality(doc, w);
         doc.StartEnglish();
         doc.Para($"Dear {n.ExpertName},");
         doc.Para($"You have been drawn at random from the expert pool as a {w.RoleEn} for the {w.NameEn} below. Please tell us by the reply deadline whether you can take part.");
         InvitationFields(doc, w, n.ProjectCode, n.ReviewStartsAt, n.Place, n.ReplyDeadline);
-        doc.Link("Confirm: I will attend", n.ConfirmUrl);
-        doc.Link("Decline (with a reason, including a conflict of interest)", n.DeclineUrl);
+        ReplyLinks(doc, n.ConfirmUrl, n.DeclineUrl);
         doc.Para("Each link opens a page that shows the invitation and asks you to confirm your choice; opening it alone changes nothing. If you do not reply by the deadline, the next ranked backup expert will be invited.");
         Confidentiality(doc, w);
         Footer(doc);
@@ -52,16 +50,14 @@ public static class NoticeTemplates
         doc.Para($"{n.ExpertName} 专家：您好！");
         doc.Para($"您尚未回复以下{w.NameZh}邀请，回复截止时间为{Time(n.ReplyDeadline, false)}。");
         InvitationFields(doc, w, n.ProjectCode, n.ReviewStartsAt, n.Place, n.ReplyDeadline);
-        doc.Link("确认参加", n.ConfirmUrl);
-        doc.Link("谢绝（请说明原因，包括存在回避情形）", n.DeclineUrl);
+        ReplyLinks(doc, n.ConfirmUrl, n.DeclineUrl);
         doc.Para("逾期未回复的，邀请自动失效，系统将按顺序递补候补专家。");
         Confidentiality(doc, w);
         doc.StartEnglish();
         doc.Para($"Dear {n.ExpertName},");
         doc.Para($"We have not yet received your reply to the invitation for the {w.NameEn} below. The reply deadline is {Time(n.ReplyDeadline, true)}.");
         InvitationFields(doc, w, n.ProjectCode, n.ReviewStartsAt, n.Place, n.ReplyDeadline);
-        doc.Link("Confirm: I will attend", n.ConfirmUrl);
-        doc.Link("Decline (with a reason, including a conflict of interest)", n.DeclineUrl);
+        ReplyLinks(doc, n.ConfirmUrl, n.DeclineUrl);
         doc.Para("Without a reply by the deadline the invitation lapses and the next ranked backup expert is invited.");
         Confidentiality(doc, w);
         Footer(doc);
@@ -210,6 +206,12 @@ public static class NoticeTemplates
             doc.Field("地点", place);
             doc.Field("回复截止", Time(deadline, false));
         }
+    }
+
+    private static void ReplyLinks(Doc doc, Uri confirm, Uri decline)
+    {
+        doc.Link(doc.English ? "Confirm: I will attend" : "确认参加", confirm);
+        doc.Link(doc.English ? "Decline (with a reason, including a conflict of interest)" : "谢绝（请说明原因，包括存在回避情形）", decline);
     }
 
     private static void Confidentiality(Doc doc, Wording w)
