@@ -299,7 +299,7 @@ public static class NoticeTemplates
                     case "p": sb.Append(a).Append('\n'); break;
                     case "field": sb.Append(a).Append(colon).Append(b).Append('\n'); break;
                     case "link": sb.Append(a).Append(colon.TrimEnd()).Append('\n').Append(b).Append('\n'); break;
-                    case "note": sb.Append('【').Append(a).Append('】').Append(b).Append('\n'); break;
+                    case "note": sb.Append(en ? "[" : "【").Append(a).Append(en ? "] " : "】").Append(b).Append('\n'); break;
                     case "small": sb.Append(a).Append('\n'); break;
                     case "rule": sb.Append("----------------------------------------\n"); break;
                 }

@@ -80,7 +80,7 @@ public class NoticeContentTests
         }
         var mail = mails[0];
         mail.TextBody.Should().Contain("2026年11月25日（星期三）09:30（北京时间）").And.Contain("Wed 25 Nov 2026, 09:30 (Beijing time, UTC+8)");
-        mail.TextBody.Should().Contain("保密提醒").And.Contain("Confidentiality");
+        mail.TextBody.Should().Contain("【保密提醒】").And.Contain("[Confidentiality] This notice");
         mail.TextBody.Should().Contain("项目编号：XM-2026-0042").And.Contain("Project code: XM-2026-0042", "each half keeps its own punctuation");
         mail.TextBody.IndexOf("请勿直接回复", StringComparison.Ordinal).Should().BeLessThan(mail.TextBody.IndexOf("please do not reply", StringComparison.Ordinal));
     }
