@@ -191,14 +191,14 @@ public sealed class InvitationService(
         var why = Guard.Required(reason, "reason", Invitation.ReasonMax);
         var requestId = await db.DrawRecords.Where(d => d.Id == drawId).Select(d => (Guid?)d.PanelRequestId).FirstOrDefaultAsync(ct)
             ?? throw new NotFoundException("Draw", drawId);
-        var reviewStartsAt = await db.PanelRequests.Where(r => r.Id == requestId)
-            .Join(db.Projects, r => r.ProjectId, p => p.Id, (_, p) => p.ReviewStartsAt).FirstAsync(ct);
+        var project = await db.PanelRequests.Where(r => r.Id == requestId)
+            .Join(db.Projects.AsNoTracking(), r => r.ProjectId, p => p.Id, (_, p) => p).FirstAsync(ct);
         // Once the review has started the panel sat (or is sitting): withdrawing it then would cancel seats that were
         // served, drop their engagements from the workload cap and the cooldown, and mail "no need to attend" too late.
-        if (Now >= reviewStartsAt)
+        if (Now >= project.ReviewStartsAt)
         {
             throw new DomainConflictException(
-                $"评审已于 {NoticeTemplates.Time(Utc(reviewStartsAt), false)} 开始，抽取结果不能再撤回 / The review started at {NoticeTemplates.Time(Utc(reviewStartsAt), true)}: its draw can no longer be withdrawn.");
+                $"评审已于 {NoticeTemplates.Time(Utc(project.ReviewStartsAt), false)} 开始，抽取结果不能再撤回 / The review started at {NoticeTemplates.Time(Utc(project.ReviewStartsAt), true)}: its draw can no longer be withdrawn.");
         }
         var open = await db.Invitations
             .Where(i => i.DrawRecordId == drawId && (i.Status == InvitationStatus.Pending || i.Status == InvitationStatus.Confirmed))
@@ -208,7 +208,6 @@ public sealed class InvitationService(
             // Withdrawn before, failed (no panel), or every seat already declined or expired: a second reason would be lost.
             throw new DomainConflictException("The draw has no pending or confirmed invitation left to withdraw / 该抽取没有待答复或已确认的邀请，无需撤回.");
         }
-        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == open[0].ProjectId, ct);
         var ids = open.Select(i => i.ExpertId).ToList();
         var experts = await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, ct);
         // A confirmed seat of a review that is off is no engagement: the workload cap and the cooldown must not count it.
