@@ -5,11 +5,12 @@ using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Organisations;
 using ExpertPool.Domain.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace ExpertPool.Api.Organisations;
 
-public sealed record OrganisationDto(Guid Id, string Name, string CreditCode, IReadOnlyList<string> Aliases);
+public sealed record OrganisationDto(Guid Id, string Name, string CreditCode, IReadOnlyList<string> Aliases, int Version);
 
 public sealed record CreateOrganisationRequest(string? Name, string? CreditCode, IReadOnlyList<string>? Aliases);
 
@@ -43,10 +44,14 @@ public static class OrganisationsEndpoints
         return TypedResults.Ok(new PagedList<OrganisationDto>(rows.Select(ToDto).ToList(), p, size, total));
     }
 
-    public static async Task<Ok<OrganisationDto>> GetOrganisation(Guid id, ExpertPoolDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(ToDto(await FindAsync(db, id, ct)));
+    public static async Task<Ok<OrganisationDto>> GetOrganisation(Guid id, ExpertPoolDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var org = await FindAsync(db, id, ct);
+        http.Response.Headers.ETag = EntityTags.Of(org.Version);
+        return TypedResults.Ok(ToDto(org));
+    }
 
-    public static async Task<Created<OrganisationDto>> CreateOrganisation(CreateOrganisationRequest request, ExpertPoolDbContext db, TimeProvider clock, CancellationToken ct)
+    public static async Task<Created<OrganisationDto>> CreateOrganisation(CreateOrganisationRequest request, ExpertPoolDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var org = Organisation.Create(request.Name, request.CreditCode, request.Aliases, clock.GetUtcNow().UtcDateTime);
         if (await db.Organisations.AnyAsync(o => o.CreditCode == org.CreditCode, ct))
@@ -54,22 +59,38 @@ public static class OrganisationsEndpoints
         await EnsureAliasesFreeAsync(db, org, ct);
         db.Organisations.Add(org);
         await db.SaveChangesAsync(ct);
+        http.Response.Headers.ETag = EntityTags.Of(org.Version);
         return TypedResults.Created($"/api/organisations/{org.Id}", ToDto(org));
     }
 
-    public static async Task<Ok<OrganisationDto>> UpdateOrganisation(Guid id, UpdateOrganisationRequest request, ExpertPoolDbContext db, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// Renames the organisation and, when the request lists them, replaces its aliases. Names and aliases decide the
+    /// same-organisation rule, so If-Match is required (the ETag of the copy that was edited): 428 without it, 412 when
+    /// someone changed the organisation since. A concurrent save of the same version is caught by the version column (409).
+    /// </summary>
+    public static async Task<Ok<OrganisationDto>> UpdateOrganisation(
+        Guid id, UpdateOrganisationRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, ExpertPoolDbContext db, TimeProvider clock,
+        HttpContext http, CancellationToken ct)
     {
+        var expected = EntityTags.Parse(ifMatch, required: true)!;
         var org = await FindAsync(db, id, ct);
-        org.Update(request.Name, request.Aliases, clock.GetUtcNow().UtcDateTime);
+        org.Update(request.Name, request.Aliases, expected.Matches(org.Version) ? org.Version : -1, clock.GetUtcNow().UtcDateTime);
         await EnsureAliasesFreeAsync(db, org, ct);
         await db.SaveChangesAsync(ct);
+        http.Response.Headers.ETag = EntityTags.Of(org.Version);
         return TypedResults.Ok(ToDto(org));
     }
 
-    /// <summary>An organisation that employs experts is kept (409 with the count): experts' history points at it.</summary>
-    public static async Task<NoContent> DeleteOrganisation(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    /// <summary>
+    /// An organisation that employs experts or is named in any record is kept (409 with the counts). If-Match is optional
+    /// here (nothing is overwritten), but when sent it must name the current version.
+    /// </summary>
+    public static async Task<NoContent> DeleteOrganisation(Guid id, [FromHeader(Name = "If-Match")] string? ifMatch, ExpertPoolDbContext db, CancellationToken ct)
     {
+        var expected = EntityTags.Parse(ifMatch, required: false);
         var org = await FindAsync(db, id, ct);
+        if (expected is not null && !expected.Matches(org.Version))
+            throw new PreconditionFailedException($"单位信息已被他人修改（当前版本 {org.Version}），请刷新后重试 / The organisation was changed by someone else (now version {org.Version}).");
         var experts = await db.Experts.CountAsync(e => e.EmployerId == id, ct);
         var references = await db.ProjectParties.CountAsync(p => p.OrganisationId == id, ct)
             + await db.ExpertRelations.CountAsync(r => r.OrganisationId == id, ct)
@@ -97,5 +118,5 @@ public static class OrganisationsEndpoints
     private static async Task<Organisation> FindAsync(ExpertPoolDbContext db, Guid id, CancellationToken ct) =>
         await db.Organisations.Include(o => o.Aliases).FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new NotFoundException("Organisation", id);
 
-    private static OrganisationDto ToDto(Organisation o) => new(o.Id, o.Name, o.CreditCode, o.Aliases.Select(a => a.Name).Order(StringComparer.Ordinal).ToList());
+    private static OrganisationDto ToDto(Organisation o) => new(o.Id, o.Name, o.CreditCode, o.Aliases.Select(a => a.Name).Order(StringComparer.Ordinal).ToList(), o.Version);
 }

@@ -17,6 +17,10 @@ public sealed class Organisation
     public string CreditCode { get; private set; } = "";
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
+
+    /// <summary>Starts at 1 and grows by one with every update: the ETag an edit must send back as If-Match.</summary>
+    public int Version { get; private set; }
+
     public IReadOnlyList<OrganisationAlias> Aliases => _aliases;
 
     public static Organisation Create(string? name, string? creditCode, IEnumerable<string>? aliases, DateTime now)
@@ -27,7 +31,7 @@ public sealed class Organisation
             errors["creditCode"] = [reason];
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
-        var org = new Organisation { Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)), Name = cleanName, CreditCode = code, CreatedAt = now, UpdatedAt = now };
+        var org = new Organisation { Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)), Name = cleanName, CreditCode = code, CreatedAt = now, UpdatedAt = now, Version = 1 };
         org.ReplaceAliases(aliases ?? []);
         return org;
     }
@@ -35,9 +39,12 @@ public sealed class Organisation
     /// <param name="name">The new name.</param>
     /// <param name="aliases">The whole alias list; null (left out of the request) keeps the aliases as they are. They are
     /// the same-organisation rule's evidence, so a rename that does not mention them must not drop them.</param>
+    /// <param name="expectedVersion">The version the edit was made from; another one means someone changed it since (412).</param>
     /// <param name="now">When.</param>
-    public void Update(string? name, IEnumerable<string>? aliases, DateTime now)
+    public void Update(string? name, IEnumerable<string>? aliases, int expectedVersion, DateTime now)
     {
+        if (expectedVersion != Version)
+            throw new PreconditionFailedException($"单位信息已被他人修改（当前版本 {Version}，提交的版本 {expectedVersion}），请刷新后重试 / The organisation was changed by someone else (version {Version}, you sent {expectedVersion}).");
         var errors = new Dictionary<string, string[]>();
         var cleanName = Check(name, errors);
         if (errors.Count > 0)
@@ -46,6 +53,7 @@ public sealed class Organisation
         if (aliases is not null)
             ReplaceAliases(aliases);
         UpdatedAt = now;
+        Version++;
     }
 
     private static string Check(string? name, Dictionary<string, string[]> errors)

@@ -139,6 +139,15 @@ public abstract class ApiTestBase<TFactory> : IClassFixture<TFactory>
         return await Admin.SendAsync(put);
     }
 
+    /// <summary>Updates an organisation as a client would: reads it for its ETag, then sends that as If-Match.</summary>
+    protected async Task<HttpResponseMessage> PutOrganisationAsync(object organisationId, object body)
+    {
+        var read = await Ok(Admin.GetAsync($"/api/organisations/{organisationId}"));
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/organisations/{organisationId}") { Content = JsonContent.Create(body) };
+        put.Headers.IfMatch.Add(read.Headers.ETag!);
+        return await Admin.SendAsync(put);
+    }
+
     protected async Task<JsonObject> EligibilityAsync(Guid request) =>
         (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}/eligibility"))!;
 

@@ -37,18 +37,51 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
         var name = "更名单位" + TestData.Suffix();
         var org = await CreateOrganisationAsync(name, aliases: ["旧称甲", "旧称乙"]);
 
-        var renamed = await (await Ok(Admin.PutAsJsonAsync($"/api/organisations/{org}", new { name = name + "（更名）" }))).Content.ReadFromJsonAsync<JsonObject>();
+        var renamed = await (await Ok(PutOrganisationAsync(org, new { name = name + "（更名）" }))).Content.ReadFromJsonAsync<JsonObject>();
         renamed!["name"]!.GetValue<string>().Should().Be(name + "（更名）");
         AliasesOf(renamed).Should().BeEquivalentTo("旧称甲", "旧称乙");
 
         // An explicit list replaces them; an explicit empty list clears them.
         var one = new List<string> { "旧称甲" };
-        AliasesOf((await (await Ok(Admin.PutAsJsonAsync($"/api/organisations/{org}", new { name, aliases = one }))).Content.ReadFromJsonAsync<JsonObject>())!)
+        AliasesOf((await (await Ok(PutOrganisationAsync(org, new { name, aliases = one }))).Content.ReadFromJsonAsync<JsonObject>())!)
             .Should().Equal("旧称甲");
-        AliasesOf((await (await Ok(Admin.PutAsJsonAsync($"/api/organisations/{org}", new { name, aliases = Array.Empty<string>() }))).Content.ReadFromJsonAsync<JsonObject>())!)
+        AliasesOf((await (await Ok(PutOrganisationAsync(org, new { name, aliases = Array.Empty<string>() }))).Content.ReadFromJsonAsync<JsonObject>())!)
             .Should().BeEmpty();
 
         static List<string> AliasesOf(JsonObject o) => o["aliases"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+    }
+
+    [Fact]
+    public async Task Organisation_edits_need_the_current_etag_and_a_stale_one_changes_nothing()
+    {
+        if (NotConfigured) return;
+        var name = "版本单位" + TestData.Suffix();
+        var org = await CreateOrganisationAsync(name, aliases: ["别称一"]);
+        var read = await Ok(Admin.GetAsync($"/api/organisations/{org}"));
+        read.Headers.ETag!.Tag.Should().Be("\"v1\"");
+
+        // No If-Match: 428, and nothing changes.
+        await ProblemAsync(await Admin.PutAsJsonAsync($"/api/organisations/{org}", new { name = name + "甲", aliases = Array.Empty<string>() }), HttpStatusCode.PreconditionRequired);
+
+        // The first editor saves from v1 and gets v2 back.
+        using var first = new HttpRequestMessage(HttpMethod.Put, $"/api/organisations/{org}") { Content = JsonContent.Create(new { name = name + "乙", aliases = new List<string> { "别称一", "别称二" } }) };
+        first.Headers.IfMatch.Add(read.Headers.ETag!);
+        var saved = await Ok(Admin.SendAsync(first));
+        saved.Headers.ETag!.Tag.Should().Be("\"v2\"");
+
+        // A second editor still holding v1 would drop both aliases: 412, and the first edit stands.
+        using var stale = new HttpRequestMessage(HttpMethod.Put, $"/api/organisations/{org}") { Content = JsonContent.Create(new { name = name + "丙", aliases = Array.Empty<string>() }) };
+        stale.Headers.IfMatch.Add(read.Headers.ETag!);
+        var refused = await ProblemAsync(await Admin.SendAsync(stale), HttpStatusCode.PreconditionFailed);
+        refused["detail"]!.GetValue<string>().Should().StartWith("单位信息已被他人修改").And.Contain("version 2");
+        using var staleDelete = new HttpRequestMessage(HttpMethod.Delete, $"/api/organisations/{org}");
+        staleDelete.Headers.IfMatch.Add(read.Headers.ETag!);
+        await ProblemAsync(await Admin.SendAsync(staleDelete), HttpStatusCode.PreconditionFailed);
+
+        var now = (await Admin.GetFromJsonAsync<JsonObject>($"/api/organisations/{org}"))!;
+        now["name"]!.GetValue<string>().Should().Be(name + "乙");
+        now["version"]!.GetValue<int>().Should().Be(2);
+        now["aliases"]!.AsArray().Select(a => a!.GetValue<string>()).Should().Equal("别称一", "别称二");
     }
 
     [Fact]

@@ -104,6 +104,7 @@ internal sealed class OrganisationConfiguration : IEntityTypeConfiguration<Organ
         b.Property(e => e.Id).ValueGeneratedNever();
         b.Property(e => e.Name).HasMaxLength(Organisation.NameMax).IsRequired();
         b.Property(e => e.CreditCode).HasMaxLength(18).IsRequired();
+        b.Property(e => e.Version).IsConcurrencyToken().HasDefaultValue(1);
         b.HasIndex(e => e.CreditCode).IsUnique();
         b.HasIndex(e => e.Name);
         b.HasMany(e => e.Aliases).WithOne().HasForeignKey(a => a.OrganisationId).OnDelete(DeleteBehavior.Cascade);
