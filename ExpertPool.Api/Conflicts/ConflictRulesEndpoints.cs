@@ -68,7 +68,7 @@ public static class ConflictRulesEndpoints
         }
         catch (DbUpdateException ex)
         {
-            throw new DomainConflictException($"Version {next.Version} of {next.Scope} was created at the same time; read the current version and retry / 规则版本冲突，请重试.", ex);
+            throw new DomainConflictException($"规则版本冲突，请重试 / Version {next.Version} of {next.Scope} was created at the same time; read the current version and retry.", ex);
         }
         return TypedResults.Created($"/api/conflict-rules/{next.Id}", RuleSetDto.From(next));
     }

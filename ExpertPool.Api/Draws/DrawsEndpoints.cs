@@ -135,7 +135,7 @@ public static class DrawsEndpoints
     {
         var record = await db.DrawRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Draw", id);
         if (await IsSealedAsync(db, record.ProjectId, user, clock, ct))
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Sealed until the review starts / 评审开始前名单保密",
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "评审开始前名单保密 / Sealed until the review starts",
                 detail: "评审开始前，抽取名单仅管理员可见 / The panel list is visible only to administrators until the review starts.");
         // A stored hash that is not 64 hex digits (a damaged row) gets no header; verification reports the mismatch.
         if (record.DocumentSha256.Length == 64 && record.DocumentSha256.All(char.IsAsciiHexDigit))

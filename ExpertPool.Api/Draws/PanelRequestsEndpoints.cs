@@ -96,7 +96,7 @@ public static class PanelRequestsEndpoints
         if (!string.IsNullOrWhiteSpace(status))
         {
             if (!EnumNames.TryParse<PanelRequestStatus>(status, out var st))
-                throw new DomainValidationException("status", "must be one of Scheduled, Drawn, Failed, Cancelled / 状态不正确");
+                throw new DomainValidationException("status", "状态不正确 / must be one of Scheduled, Drawn, Failed, Cancelled");
             query = query.Where(r => r.Status == st);
         }
         var total = await query.CountAsync(ct);

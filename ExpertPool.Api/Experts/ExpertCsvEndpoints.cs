@@ -38,9 +38,9 @@ public static class ExpertCsvEndpoints
             }
             catch (Exception ex) when (ex is InvalidDataException or IOException)
             {
-                throw new DomainValidationException("file", "the multipart body could not be read / 上传内容无法解析");
+                throw new DomainValidationException("file", "上传内容无法解析 / the multipart body could not be read");
             }
-            var file = form.Files.Count == 1 ? form.Files[0] : throw new DomainValidationException("file", "send exactly one CSV file / 请上传一个CSV文件");
+            var file = form.Files.Count == 1 ? form.Files[0] : throw new DomainValidationException("file", "请上传一个CSV文件 / send exactly one CSV file");
             body = file.OpenReadStream();
         }
         else
@@ -57,7 +57,7 @@ public static class ExpertCsvEndpoints
                 .ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray());
             return TypedResults.ValidationProblem(
                 errors,
-                title: $"Nothing was imported: {result.Errors.Count} problem(s) in {result.RowCount} row(s) / 导入失败，未写入任何数据",
+                title: $"导入失败，未写入任何数据 / Nothing was imported: {result.Errors.Count} problem(s) in {result.RowCount} row(s)",
                 extensions: new Dictionary<string, object?> { ["rowErrors"] = result.Errors, ["rowCount"] = result.RowCount });
         }
     }
@@ -70,10 +70,10 @@ public static class ExpertCsvEndpoints
     {
         var full = includePersonalData == true;
         if (full && !user.SeesPersonalData())
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Only administrators may export personal data / 仅管理员可导出完整个人信息");
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "仅管理员可导出完整个人信息 / Only administrators may export personal data");
         var lang = string.IsNullOrWhiteSpace(language) ? "zh" : language.Trim().ToLowerInvariant();
         if (lang is not ("zh" or "en"))
-            throw new DomainValidationException("lang", "must be zh or en / 须为 zh 或 en");
+            throw new DomainValidationException("lang", "须为 zh 或 en / must be zh or en");
         var (filter, _, _) = ExpertsEndpoints.ReadFilter(specialty, region, status, titleGrade, q, null, null);
         var query = await filter.ApplyAsync(db, db.Experts.AsNoTracking(), ct);
         http.Response.ContentType = "text/csv; charset=utf-8";

@@ -52,7 +52,7 @@ public static class ExpertRelationsEndpoints
         await EnsureExpertAsync(db, id, ct);
         var orgName = await OrganisationNameAsync(db, request.OrganisationId, ct);
         if (request.Kind is null)
-            throw new DomainValidationException("kind", $"is required: one of {string.Join(", ", Enum.GetNames<RelationKind>())} / 必填，须为以下关系类型之一：{string.Join("、", Enum.GetNames<RelationKind>())}");
+            throw new DomainValidationException("kind", $"必填，须为以下关系类型之一：{string.Join("、", Enum.GetNames<RelationKind>())} / is required: one of {string.Join(", ", Enum.GetNames<RelationKind>())}");
         var relation = ExpertRelation.Create(id, request.OrganisationId!.Value, request.Kind.Value, request.From, request.To, request.Note, user.Actor(), clock.GetUtcNow().UtcDateTime);
         db.ExpertRelations.Add(relation);
         await db.SaveChangesAsync(ct);
@@ -64,7 +64,7 @@ public static class ExpertRelationsEndpoints
         var relation = await db.ExpertRelations.FirstOrDefaultAsync(r => r.Id == relationId && r.ExpertId == id, ct)
             ?? throw new NotFoundException("Relation", relationId);
         if (request.To is null)
-            throw new DomainValidationException("to", "is required: the last day of the relation / 必填");
+            throw new DomainValidationException("to", "必填 / is required: the last day of the relation");
         relation.End(request.To.Value, request.Note, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
         var orgName = await db.Organisations.Where(o => o.Id == relation.OrganisationId).Select(o => o.Name).FirstAsync(ct);
@@ -112,9 +112,9 @@ public static class ExpertRelationsEndpoints
     private static async Task<string> OrganisationNameAsync(ExpertPoolDbContext db, Guid? organisationId, CancellationToken ct)
     {
         if (organisationId is null)
-            throw new DomainValidationException("organisationId", "is required / 必填");
+            throw new DomainValidationException("organisationId", "必填 / is required");
         return await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).FirstOrDefaultAsync(ct)
-            ?? throw new DomainValidationException("organisationId", $"unknown organisation '{organisationId}' / 单位不存在");
+            ?? throw new DomainValidationException("organisationId", $"单位不存在 / unknown organisation '{organisationId}'");
     }
 
     private static RelationDto ToDto(ExpertRelation r, string orgName) =>

@@ -75,7 +75,7 @@ public static class ExpertsEndpoints
             if (ExpertVocabulary.StatusNames.TryGetValue(status.Trim(), out var s))
                 st = s;
             else
-                errors["status"] = ["must be one of Applied, Active, Suspended, Removed, Retired / 须为以下状态之一：Applied、Active、Suspended、Removed、Retired"];
+                errors["status"] = ["须为以下状态之一：Applied、Active、Suspended、Removed、Retired / must be one of Applied, Active, Suspended, Removed, Retired"];
         }
         TitleGrade? tg = null;
         if (!string.IsNullOrWhiteSpace(titleGrade))
@@ -83,7 +83,7 @@ public static class ExpertsEndpoints
             if (ExpertVocabulary.TitleGradeNames.TryGetValue(titleGrade.Trim(), out var g))
                 tg = g;
             else
-                errors["titleGrade"] = ["must be one of FullSenior, AssociateSenior, Intermediate, Junior / 须为以下职称级别之一：FullSenior、AssociateSenior、Intermediate、Junior"];
+                errors["titleGrade"] = ["须为以下职称级别之一：FullSenior、AssociateSenior、Intermediate、Junior / must be one of FullSenior, AssociateSenior, Intermediate, Junior"];
         }
         Paging.Check(errors, page, pageSize, q);
         if (errors.Count > 0)
@@ -129,7 +129,7 @@ public static class ExpertsEndpoints
         Guid id, StatusChangeRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, ExpertRegistry registry, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Status) || !ExpertVocabulary.StatusNames.TryGetValue(request.Status.Trim(), out var target))
-            throw new DomainValidationException("status", "must be one of Applied, Active, Suspended, Removed, Retired / 须为以下状态之一：Applied、Active、Suspended、Removed、Retired");
+            throw new DomainValidationException("status", "须为以下状态之一：Applied、Active、Suspended、Removed、Retired / must be one of Applied, Active, Suspended, Removed, Retired");
         var expected = await ExpectedVersionAsync(ifMatch, id, registry, required: false, ct);
         var expert = await registry.ChangeStatusAsync(id, expected, target, request.Reason, user.Actor(), ct);
         http.Response.Headers.ETag = ETag(expert.Version);

@@ -35,7 +35,7 @@ public static class EntityTags
                 versions.Add(v);
                 continue;
             }
-            throw new DomainValidationException("If-Match", "must be the ETag from the last read, e.g. \"v3\" / 请使用读取时返回的 ETag");
+            throw new DomainValidationException("If-Match", "请使用读取时返回的 ETag / must be the ETag from the last read, e.g. \"v3\"");
         }
         return new IfMatch(versions);
     }
@@ -50,4 +50,4 @@ public sealed record IfMatch(IReadOnlyList<int>? Versions)
 }
 
 /// <summary>An update came without If-Match: 428 Precondition Required.</summary>
-public sealed class PreconditionRequiredException() : Exception("Send If-Match with the ETag of the version you edited / 请在 If-Match 中提供 ETag.");
+public sealed class PreconditionRequiredException() : Exception("请在 If-Match 中提供 ETag / Send If-Match with the ETag of the version you edited.");

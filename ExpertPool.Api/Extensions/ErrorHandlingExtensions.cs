@@ -31,16 +31,16 @@ public static class ErrorHandlingExtensions
 
     internal static readonly Dictionary<int, (string Title, string Detail)> StatusTexts = new()
     {
-        [StatusCodes.Status401Unauthorized] = ("Unauthorized / 未认证",
-            "This needs a valid API key in the X-Api-Key header / 需要在 X-Api-Key 请求头中提供有效的 API 密钥"),
-        [StatusCodes.Status403Forbidden] = ("Forbidden / 无权访问",
-            "The role of this API key may not do this (most changes need an administrator) / 当前密钥的角色无权执行此操作（多数修改需要管理员）"),
-        [StatusCodes.Status404NotFound] = ("Not found / 未找到",
-            "No such address, or the id in it is not a valid id / 地址不存在，或其中的编号格式不正确"),
-        [StatusCodes.Status405MethodNotAllowed] = ("Method not allowed / 不支持该请求方法",
-            "This address does not take this HTTP method / 该地址不支持此 HTTP 方法"),
-        [StatusCodes.Status415UnsupportedMediaType] = ("Unsupported media type / 不支持的内容类型",
-            "Send the body as application/json (CSV imports as multipart/form-data) / 请求体请使用 application/json（CSV 导入使用 multipart/form-data）"),
+        [StatusCodes.Status401Unauthorized] = ("未认证 / Unauthorized",
+            "需要在 X-Api-Key 请求头中提供有效的 API 密钥 / This needs a valid API key in the X-Api-Key header"),
+        [StatusCodes.Status403Forbidden] = ("无权访问 / Forbidden",
+            "当前密钥的角色无权执行此操作（多数修改需要管理员） / The role of this API key may not do this (most changes need an administrator)"),
+        [StatusCodes.Status404NotFound] = ("未找到 / Not found",
+            "地址不存在，或其中的编号格式不正确 / No such address, or the id in it is not a valid id"),
+        [StatusCodes.Status405MethodNotAllowed] = ("不支持该请求方法 / Method not allowed",
+            "该地址不支持此 HTTP 方法 / This address does not take this HTTP method"),
+        [StatusCodes.Status415UnsupportedMediaType] = ("不支持的内容类型 / Unsupported media type",
+            "请求体请使用 application/json（CSV 导入使用 multipart/form-data） / Send the body as application/json (CSV imports as multipart/form-data)"),
     };
 
     /// <summary>
@@ -69,7 +69,7 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
             DomainValidationException v => new HttpValidationProblemDetails(v.Errors.ToDictionary(e => e.Key, e => e.Value))
             {
                 Status = StatusCodes.Status400BadRequest,
-                Title = "The request is not valid / 请求数据有误",
+                Title = "请求数据有误 / The request is not valid",
             },
             NotFoundException n => new ProblemDetails
             {
@@ -81,21 +81,21 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
             PreconditionFailedException p => new ProblemDetails
             {
                 Status = StatusCodes.Status412PreconditionFailed,
-                Title = "Stale data / 数据已变更",
+                Title = "数据已变更 / Stale data",
                 Detail = p.Message,
             },
             PreconditionRequiredException r => new ProblemDetails
             {
                 Status = StatusCodes.Status428PreconditionRequired,
-                Title = "If-Match required / 需要 If-Match",
+                Title = "需要 If-Match / If-Match required",
                 Detail = r.Message,
             },
             BadHttpRequestException b => BadRequest(b),
             _ when ErrorHandlingExtensions.IsSerializationFailure(exception) => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,
-                Title = "Conflict / 冲突",
-                Detail = "The data was changed by someone else at the same time; nothing was saved. Read it again and retry / 数据已被他人同时修改，未保存，请刷新后重试.",
+                Title = "冲突 / Conflict",
+                Detail = "数据已被他人同时修改，未保存，请刷新后重试 / The data was changed by someone else at the same time; nothing was saved. Read it again and retry.",
             },
             _ => null,
         };
@@ -107,7 +107,7 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
 
     private static ProblemDetails Conflict(DomainConflictException c)
     {
-        var p = new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict / 冲突", Detail = c.Message };
+        var p = new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "冲突 / Conflict", Detail = c.Message };
         foreach (var (k, v) in c.Details)
             p.Extensions[k] = v;
         return p;
@@ -132,18 +132,18 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
         try
         {
             reason = b.InnerException is JsonException j ? JsonReason(j)
-                : b.Message.Contains("was not provided", StringComparison.Ordinal) ? "is required / 必填"
+                : b.Message.Contains("was not provided", StringComparison.Ordinal) ? "必填 / is required"
                 : ParameterReason(b.Message);
         }
         catch (Exception ex) when (ex is AmbiguousMatchException or ReflectionTypeLoadException or ArgumentException)
         {
             // Naming the expected type is a courtesy: the request still gets its 400.
-            reason = "is not valid here / 取值无效";
+            reason = "取值无效 / is not valid here";
         }
         return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [reason] })
         {
             Status = b.StatusCode,
-            Title = "The request could not be read / 请求无法解析",
+            Title = "请求无法解析 / The request could not be read",
         };
     }
 
@@ -154,12 +154,12 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
         // constructor the type named is the record, so the field's own type is looked up from the path's last name.
         var m = System.Text.RegularExpressions.Regex.Match(j.Message, @"could not be converted to (?:System\.Nullable`1\[)?([A-Za-z0-9_.`+]+)");
         if (!m.Success)
-            return "is not valid JSON here / 不是有效的 JSON";
+            return "不是有效的 JSON / is not valid JSON here";
         var type = FindType(m.Groups[1].Value.TrimEnd('.'));
         var member = j.Path?.Split('.')[^1].Split('[')[0];
         if (type is not null && !string.IsNullOrEmpty(member) && type.GetProperty(member, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is { } property)
             type = property.PropertyType;
-        return Expected(type) ?? "has the wrong type for this field / 字段类型不正确";
+        return Expected(type) ?? "字段类型不正确 / has the wrong type for this field";
     }
 
     /// <summary>"Failed to bind parameter "Nullable&lt;int&gt; page" from "x"." in the API's terms.</summary>
@@ -174,7 +174,7 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
             "string" => typeof(string),
             var name => FindType(name),
         } : null;
-        return Expected(type) ?? "is not a valid value / 取值无效";
+        return Expected(type) ?? "取值无效 / is not a valid value";
     }
 
     /// <summary>A type of the API or the domain (or a system type) by full or short name.</summary>
@@ -198,21 +198,21 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
         if (type is null)
             return null;
         if (type.IsEnum)
-            return $"must be one of {string.Join(", ", Enum.GetNames(type))} / 须为以下取值之一：{string.Join("、", Enum.GetNames(type))}";
+            return $"须为以下取值之一：{string.Join("、", Enum.GetNames(type))} / must be one of {string.Join(", ", Enum.GetNames(type))}";
         if (type == typeof(DateTime) || type == typeof(DateTimeOffset))
-            return "must be a time with its UTC offset, e.g. 2026-12-04T09:00:00+08:00 / 须为带时区偏移的时间，如 2026-12-04T09:00:00+08:00";
+            return "须为带时区偏移的时间，如 2026-12-04T09:00:00+08:00 / must be a time with its UTC offset, e.g. 2026-12-04T09:00:00+08:00";
         if (type == typeof(DateOnly))
-            return "must be a date, e.g. 2026-12-04 / 须为日期，如 2026-12-04";
+            return "须为日期，如 2026-12-04 / must be a date, e.g. 2026-12-04";
         if (type == typeof(Guid))
-            return "must be an id (GUID) / 须为编号（GUID）";
+            return "须为编号（GUID） / must be an id (GUID)";
         if (type == typeof(int) || type == typeof(long))
-            return "must be a whole number / 须为整数";
+            return "须为整数 / must be a whole number";
         if (type == typeof(bool))
-            return "must be true or false / 须为 true 或 false";
+            return "须为 true 或 false / must be true or false";
         if (type == typeof(string))
-            return "must be a string / 须为字符串";
+            return "须为字符串 / must be a string";
         if (type.IsArray || (type.IsGenericType && typeof(System.Collections.IEnumerable).IsAssignableFrom(type)))
-            return "must be a list / 须为数组";
-        return "must be an object / 须为对象";
+            return "须为数组 / must be a list";
+        return "须为对象 / must be an object";
     }
 }

@@ -16,11 +16,11 @@ public static class Paging
     public static void Check(Dictionary<string, string[]> errors, int? page, int? pageSize, string? q = null)
     {
         if (page is < 1 or > 1_000_000)
-            errors["page"] = ["must be between 1 and 1000000 / 须在 1 至 1000000 之间"];
+            errors["page"] = ["须在 1 至 1000000 之间 / must be between 1 and 1000000"];
         if (pageSize is < 1 or > MaxPageSize)
-            errors["pageSize"] = [$"must be between 1 and {MaxPageSize} / 须在 1 至 {MaxPageSize} 之间"];
+            errors["pageSize"] = [$"须在 1 至 {MaxPageSize} 之间 / must be between 1 and {MaxPageSize}"];
         if (q?.Length > MaxQueryLength)
-            errors["q"] = [$"must be at most {MaxQueryLength} characters / 不能超过 {MaxQueryLength} 个字符"];
+            errors["q"] = [$"不能超过 {MaxQueryLength} 个字符 / must be at most {MaxQueryLength} characters"];
     }
 
     /// <summary>The page and its size (defaults 1 and <see cref="DefaultPageSize"/>); a bad value is a 400 naming it.</summary>

@@ -109,7 +109,7 @@ public static class InvitationPages
         }
         catch (DomainValidationException ex)
         {
-            return Page("谢绝邀请 Decline", Details(view) + DeclineForm(t, view, string.Join(" ", ex.Errors.SelectMany(e => e.Value).Select(ChineseFirst))), StatusCodes.Status400BadRequest);
+            return Page("谢绝邀请 Decline", Details(view) + DeclineForm(t, view, string.Join(" ", ex.Errors.SelectMany(e => e.Value))), StatusCodes.Status400BadRequest);
         }
         catch (DomainConflictException)
         {
@@ -118,30 +118,6 @@ public static class InvitationPages
         await kick.KickAsync(ct);
         var now = await invitations.ViewAsync(view.Invitation.Id, ct);
         return Page("已谢绝 Declined", Details(now!) + State(now!.Invitation));
-    }
-
-    /// <summary>
-    /// A domain message as a page shows it: the API's reasons read "English / 中文"; pages put Chinese first. A message
-    /// already in Chinese first, or in one language, is left as it is.
-    /// </summary>
-    internal static string ChineseFirst(string message)
-    {
-        const string separator = " / ";
-        var at = message.IndexOf(separator, StringComparison.Ordinal);
-        if (at <= 0 || HasChinese(message.AsSpan(0, at)))
-            return message;
-        var rest = message[(at + separator.Length)..];
-        return HasChinese(rest) ? rest + separator + message[..at] : message;
-
-        static bool HasChinese(ReadOnlySpan<char> text)
-        {
-            foreach (var c in text)
-            {
-                if (c is >= '\u4e00' and <= '\u9fff')
-                    return true;
-            }
-            return false;
-        }
     }
 
     /// <summary>The posted form, or null when the body is not a readable form (wrong content type, broken multipart).</summary>

@@ -39,7 +39,7 @@ public static class NoticesEndpoints
         if (!string.IsNullOrWhiteSpace(status))
         {
             wanted = EnumNames.TryParse<OutboxStatus>(status, out var parsed) ? parsed
-                : throw new DomainValidationException("status", $"must be one of {EnumNames.List<OutboxStatus>()} / 须为以下状态之一：{EnumNames.List<OutboxStatus>("、")}");
+                : throw new DomainValidationException("status", $"须为以下状态之一：{EnumNames.List<OutboxStatus>("、")} / must be one of {EnumNames.List<OutboxStatus>()}");
         }
         var query = db.Set<OutboxMessage>().AsNoTracking();
         query = wanted is { } s ? query.Where(m => m.Status == s) : query.Where(m => m.Status != OutboxStatus.Sent);

@@ -55,7 +55,7 @@ public static class OrganisationsEndpoints
     {
         var org = Organisation.Create(request.Name, request.CreditCode, request.Aliases, clock.GetUtcNow().UtcDateTime);
         if (await db.Organisations.AnyAsync(o => o.CreditCode == org.CreditCode, ct))
-            throw new DomainConflictException($"An organisation with credit code {org.CreditCode} already exists / 统一社会信用代码已存在.");
+            throw new DomainConflictException($"统一社会信用代码已存在 / An organisation with credit code {org.CreditCode} already exists.");
         await EnsureAliasesFreeAsync(db, org, ct);
         db.Organisations.Add(org);
         await db.SaveChangesAsync(ct);
@@ -99,7 +99,7 @@ public static class OrganisationsEndpoints
         if (experts > 0 || references > 0)
         {
             throw new DomainConflictException(
-                $"The organisation employs {experts} expert(s) and is named in {references} project, relation, conflict or engagement record(s); it cannot be deleted / 该单位仍被引用，不能删除.",
+                $"该单位仍被引用，不能删除 / The organisation employs {experts} expert(s) and is named in {references} project, relation, conflict or engagement record(s); it cannot be deleted.",
                 new Dictionary<string, object?> { ["expertCount"] = experts, ["referenceCount"] = references });
         }
         db.Organisations.Remove(org);
@@ -112,7 +112,7 @@ public static class OrganisationsEndpoints
         var names = org.Aliases.Select(a => a.Name).ToList();
         var taken = await db.OrganisationAliases.Where(a => a.OrganisationId != org.Id && names.Contains(a.Name)).Select(a => a.Name).FirstOrDefaultAsync(ct);
         if (taken is not null)
-            throw new DomainConflictException($"The alias '{taken}' belongs to another organisation / 别名已被其他单位使用.");
+            throw new DomainConflictException($"别名已被其他单位使用 / The alias '{taken}' belongs to another organisation.");
     }
 
     private static async Task<Organisation> FindAsync(ExpertPoolDbContext db, Guid id, CancellationToken ct) =>

@@ -111,9 +111,9 @@ public static class ProjectsEndpoints
             ?? throw new NotFoundException("Project", id);
         // The precondition first, on the version read inside the transaction ("*" is whatever that is).
         if (!expected.Matches(project.Version))
-            throw new PreconditionFailedException($"The project was changed by someone else (now version {project.Version}) / 项目已被他人修改，请刷新后重试.");
+            throw new PreconditionFailedException($"项目已被他人修改，请刷新后重试 / The project was changed by someone else (now version {project.Version}).");
         if (await db.PanelRequests.AnyAsync(r => r.ProjectId == id && (r.Status == PanelRequestStatus.Drawn || r.Status == PanelRequestStatus.Failed), ct))
-            throw new DomainConflictException("A draw has happened for this project: it can no longer be changed / 该项目已抽取，不能再修改.");
+            throw new DomainConflictException("该项目已抽取，不能再修改 / A draw has happened for this project: it can no longer be changed.");
         var now = clock.GetUtcNow().UtcDateTime;
         // A scheduled draw whose entropy is in, or whose time has come, has a pool anyone with the nonce could compute:
         // changing its parties or dates then could steer it (decision 017).
@@ -121,15 +121,15 @@ public static class ProjectsEndpoints
         var scheduledIds = scheduled.Select(r => r.Id).ToList();
         var withEntropy = scheduledIds.Count > 0 && await db.DrawEntropies.AnyAsync(e => scheduledIds.Contains(e.PanelRequestId), ct);
         if (withEntropy || scheduled.Any(r => r.ScheduledDrawAt <= now))
-            throw new DomainConflictException("A draw of this project has its external entropy or is due: the project is frozen until it is drawn or cancelled / 该项目的抽取已录入外部随机数或已到抽取时间，项目已冻结.");
+            throw new DomainConflictException("该项目的抽取已录入外部随机数或已到抽取时间，项目已冻结 / A draw of this project has its external entropy or is due: the project is frozen until it is drawn or cancelled.");
         var draft = await CheckAsync(request, db, id, now, ct);
         // The review must still start after every scheduled draw's reply deadline (which is after its draw time).
         if (scheduled.Where(r => r.ReplyDeadline > draft.ReviewStartsAt).OrderBy(r => r.ReplyDeadline).LastOrDefault() is { } blocking)
-            throw new DomainValidationException("reviewStartsAt", $"must not be before the reply deadline {blocking.ReplyDeadline:yyyy-MM-dd HH:mm} UTC of scheduled panel request {blocking.Id}; cancel that request first / 评审开始时间不能早于已安排抽取的答复截止时间");
+            throw new DomainValidationException("reviewStartsAt", $"评审开始时间不能早于已安排抽取的答复截止时间 / must not be before the reply deadline {blocking.ReplyDeadline:yyyy-MM-dd HH:mm} UTC of scheduled panel request {blocking.Id}; cancel that request first");
         // Nor so much later that a scheduled draw would come earlier than the lead time allows.
         if (draft.ReviewStartsAt > project.ReviewStartsAt
             && scheduled.FirstOrDefault(r => r.ScheduledDrawAt < PanelRequestService.EarliestDraw(draft.ReviewStartsAt, drawOptions.Value)) is { } early)
-            throw new DomainValidationException("reviewStartsAt", $"would put scheduled panel request {early.Id} (draw at {early.ScheduledDrawAt:yyyy-MM-dd HH:mm} UTC) more than {drawOptions.Value.MaxLeadTime.TotalHours:0.#} hours before the review (Draws:MaxLeadTime); cancel that request and schedule a new one / 评审时间推后后，已安排的抽取将早于允许的提前量，请取消后重新安排");
+            throw new DomainValidationException("reviewStartsAt", $"评审时间推后后，已安排的抽取将早于允许的提前量，请取消后重新安排 / would put scheduled panel request {early.Id} (draw at {early.ScheduledDrawAt:yyyy-MM-dd HH:mm} UTC) more than {drawOptions.Value.MaxLeadTime.TotalHours:0.#} hours before the review (Draws:MaxLeadTime); cancel that request and schedule a new one");
         project.Update(draft, project.Version, now);
         foreach (var pending in scheduled)
             db.RewriteRequestRow(pending);
@@ -143,22 +143,22 @@ public static class ProjectsEndpoints
     private static async Task<ProjectDraft> CheckAsync(ProjectRequest r, ExpertPoolDbContext db, Guid? self, DateTime now, CancellationToken ct)
     {
         if (r.Parties?.Any(p => p is null) == true)
-            throw new DomainValidationException("parties", "must not contain null entries / 不能包含空项");
+            throw new DomainValidationException("parties", "不能包含空项 / must not contain null entries");
         if (r.Preparers?.Any(p => p is null) == true)
-            throw new DomainValidationException("preparers", "must not contain null entries / 不能包含空项");
+            throw new DomainValidationException("preparers", "不能包含空项 / must not contain null entries");
         // A party's role decides which rules apply to it (the cooldown follows the applicant), so none is assumed.
         var missing = new Dictionary<string, string[]>();
         for (var i = 0; i < (r.Parties?.Count ?? 0); i++)
         {
             if (r.Parties![i].OrganisationId is null || r.Parties[i].OrganisationId == Guid.Empty)
-                missing[$"parties[{i}].organisationId"] = ["is required / 必填"];
+                missing[$"parties[{i}].organisationId"] = ["必填 / is required"];
             if (r.Parties[i].Role is null)
-                missing[$"parties[{i}].role"] = ["is required: Applicant, Partner, Supplier or Other / 必填：申报单位、合作单位、供应商或其他"];
+                missing[$"parties[{i}].role"] = ["必填：申报单位、合作单位、供应商或其他 / is required: Applicant, Partner, Supplier or Other"];
         }
         for (var i = 0; i < (r.Preparers?.Count ?? 0); i++)
         {
             if (r.Preparers![i].ExpertId is null || r.Preparers[i].ExpertId == Guid.Empty)
-                missing[$"preparers[{i}].expertId"] = ["is required / 必填"];
+                missing[$"preparers[{i}].expertId"] = ["必填 / is required"];
         }
         if (missing.Count > 0)
             throw new DomainValidationException(missing);
@@ -168,25 +168,25 @@ public static class ProjectsEndpoints
             now);
         var errors = new Dictionary<string, string[]>();
         if (draft.RegionCode is { } region && !await db.Regions.AnyAsync(x => x.Code == region, ct))
-            errors["regionCode"] = [$"unknown region code '{region}' / 行政区划代码不存在"];
+            errors["regionCode"] = [$"行政区划代码不存在 / unknown region code '{region}'"];
         var orgIds = draft.Parties.Select(p => p.OrganisationId).ToList();
         var knownOrgs = (await db.Organisations.Where(o => orgIds.Contains(o.Id)).Select(o => o.Id).ToListAsync(ct)).ToHashSet();
         for (var i = 0; i < draft.Parties.Count; i++)
         {
             if (!knownOrgs.Contains(draft.Parties[i].OrganisationId))
-                errors[$"parties[{i}].organisationId"] = [$"unknown organisation '{draft.Parties[i].OrganisationId}' / 单位不存在"];
+                errors[$"parties[{i}].organisationId"] = [$"单位不存在 / unknown organisation '{draft.Parties[i].OrganisationId}'"];
         }
         var expertIds = draft.Preparers.Select(p => p.ExpertId).ToList();
         var knownExperts = (await db.Experts.Where(e => expertIds.Contains(e.Id)).Select(e => e.Id).ToListAsync(ct)).ToHashSet();
         for (var i = 0; i < draft.Preparers.Count; i++)
         {
             if (!knownExperts.Contains(draft.Preparers[i].ExpertId))
-                errors[$"preparers[{i}].expertId"] = [$"unknown expert '{draft.Preparers[i].ExpertId}' / 专家不存在"];
+                errors[$"preparers[{i}].expertId"] = [$"专家不存在 / unknown expert '{draft.Preparers[i].ExpertId}'"];
         }
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
         if (await db.Projects.AnyAsync(x => x.Code == draft.Code && x.Id != self, ct))
-            throw new DomainConflictException($"Another project already has code {draft.Code} / 项目编号已存在.", new Dictionary<string, object?> { ["field"] = "code" });
+            throw new DomainConflictException($"项目编号已存在 / Another project already has code {draft.Code}.", new Dictionary<string, object?> { ["field"] = "code" });
         return draft;
     }
 
@@ -198,7 +198,7 @@ public static class ProjectsEndpoints
         }
         catch (DbUpdateException ex)
         {
-            throw new DomainConflictException("Another project with this code was saved, or this project or one of its draws changed, at the same time / 项目编号已存在或项目已被同时修改，请刷新.", ex);
+            throw new DomainConflictException("项目编号已存在或项目已被同时修改，请刷新 / Another project with this code was saved, or this project or one of its draws changed, at the same time.", ex);
         }
     }
 

@@ -30,11 +30,11 @@ public static class RegionsEndpoints
         if (!string.IsNullOrWhiteSpace(request.ParentCode))
         {
             parent = await db.Regions.FirstOrDefaultAsync(r => r.Code == request.ParentCode.Trim(), ct)
-                ?? throw new DomainValidationException("parentCode", "unknown region code / 上级区划不存在");
+                ?? throw new DomainValidationException("parentCode", "上级区划不存在 / unknown region code");
         }
         var region = Region.Create(request.Code, request.NameZh, request.NameEn, parent);
         if (await db.Regions.AnyAsync(r => r.Code == region.Code, ct))
-            throw new DomainConflictException($"Region {region.Code} already exists / 区划已存在.");
+            throw new DomainConflictException($"区划已存在 / Region {region.Code} already exists.");
         db.Regions.Add(region);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/regions/{region.Code}", new RegionDto(region.Code, region.NameZh, region.NameEn, region.ParentCode));

@@ -44,11 +44,11 @@ public static class SpecialtiesEndpoints
         {
             var parentCode = request.ParentCode.Trim().ToUpperInvariant();
             parent = await db.Specialties.FirstOrDefaultAsync(s => s.Code == parentCode, ct)
-                ?? throw new DomainValidationException("parentCode", $"unknown specialty code '{parentCode}' / 上级专业不存在");
+                ?? throw new DomainValidationException("parentCode", $"上级专业不存在 / unknown specialty code '{parentCode}'");
         }
         var specialty = Specialty.Create(request.Code, request.NameZh, request.NameEn, parent);
         if (await db.Specialties.AnyAsync(s => s.Code == specialty.Code, ct))
-            throw new DomainConflictException($"Specialty code '{specialty.Code}' already exists / 专业代码已存在.");
+            throw new DomainConflictException($"专业代码已存在 / Specialty code '{specialty.Code}' already exists.");
         db.Specialties.Add(specialty);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/specialties/{specialty.Code}", ToDto(specialty));

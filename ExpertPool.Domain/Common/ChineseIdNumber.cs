@@ -16,26 +16,26 @@ public static class ChineseIdNumber
         var v = value?.Trim().ToUpperInvariant() ?? "";
         if (v.Length != 18)
         {
-            reason = "must be 18 characters / 必须为18位";
+            reason = "必须为18位 / must be 18 characters";
             return false;
         }
         for (var i = 0; i < 17; i++)
         {
             if (!char.IsAsciiDigit(v[i]))
             {
-                reason = "the first 17 characters must be digits / 前17位必须为数字";
+                reason = "前17位必须为数字 / the first 17 characters must be digits";
                 return false;
             }
         }
         if (!DateOnly.TryParseExact(v.AsSpan(6, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out birthDate)
             || birthDate.Year < 1900)
         {
-            reason = "contains an invalid birth date / 出生日期无效";
+            reason = "出生日期无效 / contains an invalid birth date";
             return false;
         }
         if (CheckCharacter(v.AsSpan(0, 17)) != v[17])
         {
-            reason = "check character does not match / 校验码错误";
+            reason = "校验码错误 / check character does not match";
             return false;
         }
         gender = (v[16] - '0') % 2 == 1 ? Gender.Male : Gender.Female;

@@ -12,20 +12,20 @@ public static class UnifiedSocialCreditCode
         var v = value?.Trim().ToUpperInvariant() ?? "";
         if (v.Length != 18)
         {
-            reason = "must be 18 characters / 必须为18位";
+            reason = "必须为18位 / must be 18 characters";
             return false;
         }
         foreach (var c in v)
         {
             if (!Alphabet.Contains(c, StringComparison.Ordinal))
             {
-                reason = $"contains '{c}', which is not allowed (I, O, Z, S, V are never used) / 含有非法字符";
+                reason = $"含有非法字符 / contains '{c}', which is not allowed (I, O, Z, S, V are never used)";
                 return false;
             }
         }
         if (CheckCharacter(v.AsSpan(0, 17)) != v[17])
         {
-            reason = "check character does not match / 校验码错误";
+            reason = "校验码错误 / check character does not match";
             return false;
         }
         normalized = v;

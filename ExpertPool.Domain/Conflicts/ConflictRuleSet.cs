@@ -72,7 +72,7 @@ public sealed record ConflictRuleSettings
         void Range(string field, int value, int min, int max)
         {
             if (value < min || value > max)
-                errors[$"settings.{field}"] = [$"must be between {min} and {max} / 取值须在 {min} 至 {max} 之间"];
+                errors[$"settings.{field}"] = [$"取值须在 {min} 至 {max} 之间 / must be between {min} and {max}"];
         }
         Range("labourRelationYears", LabourRelationYears, 1, 20);
         Range("governanceRelationYears", GovernanceRelationYears, 1, 20);
@@ -84,7 +84,7 @@ public sealed record ConflictRuleSettings
         foreach (var (field, on) in Mandatory())
         {
             if (!on)
-                errors[$"settings.{field}"] = ["is a mandatory 回避 rule and cannot be switched off / 法定回避规则，不能关闭"];
+                errors[$"settings.{field}"] = ["法定回避规则，不能关闭 / is a mandatory 回避 rule and cannot be switched off"];
         }
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
@@ -131,7 +131,7 @@ public sealed class ConflictRuleSet
         if (off.Count > 0)
         {
             throw new DomainConflictException(
-                $"Rule-set version {Version} ({Scope}) switches off mandatory 回避 rules ({string.Join(", ", off)}); publish a new version of the {Scope} rules first / 规则版本 {Version} 关闭了法定回避规则，请先发布新版本.",
+                $"规则版本 {Version}（{Scope}）关闭了法定回避规则（{string.Join(", ", off)}），请先发布新版本 / Rule-set version {Version} ({Scope}) switches off mandatory 回避 rules ({string.Join(", ", off)}); publish a new version of the {Scope} rules first.",
                 new Dictionary<string, object?> { ["ruleSetId"] = Id, ["ruleSetVersion"] = Version, ["mandatoryRulesOff"] = off });
         }
     }
@@ -143,13 +143,13 @@ public sealed class ConflictRuleSet
             return null;
         if (Project.TryParseEngagementType(scope, out var type))
             return type;
-        throw new DomainValidationException("scope", $"must be 'default' or one of {string.Join(", ", Enum.GetNames<EngagementType>())} / 须为 default 或以下业务类型之一：{string.Join("、", Enum.GetNames<EngagementType>())}");
+        throw new DomainValidationException("scope", $"须为 default 或以下业务类型之一：{string.Join("、", Enum.GetNames<EngagementType>())} / must be 'default' or one of {string.Join(", ", Enum.GetNames<EngagementType>())}");
     }
 
     /// <summary>The next version. <paramref name="previousVersion"/> is the highest version of any scope (versions are numbered across scopes), 0 when none.</summary>
     public static ConflictRuleSet NewVersion(EngagementType? type, int previousVersion, ConflictRuleSettings? settings, string? changeReason, string actor, DateTime now)
     {
-        var s = settings ?? throw new DomainValidationException("settings", "is required / 必填");
+        var s = settings ?? throw new DomainValidationException("settings", "必填 / is required");
         s.Validate();
         return new ConflictRuleSet
         {

@@ -45,13 +45,13 @@ public sealed class DrawExecutor(
         await using var transaction = db.Database.CurrentTransaction is null ? await db.BeginSnapshotTransactionAsync(ct) : null;
         var request = await db.PanelRequests.FirstOrDefaultAsync(r => r.Id == panelRequestId, ct) ?? throw new NotFoundException("PanelRequest", panelRequestId);
         if (request.Status != PanelRequestStatus.Scheduled)
-            throw new DomainConflictException($"The panel request is {request.Status}; entropy can only be added before the draw / 抽取已结束，不能再录入随机数.");
+            throw new DomainConflictException($"抽取已结束，不能再录入随机数 / The panel request is {request.Status}; entropy can only be added before the draw.");
         var now = clock.GetUtcNow().UtcDateTime;
         var opensAt = request.ScheduledDrawAt - options.Value.EntropyWindow;
         if (now < opensAt)
         {
             throw new DomainConflictException(
-                $"External entropy is accepted from {opensAt:yyyy-MM-dd HH:mm} UTC, shortly before the draw, so that it did not exist when the commitment was made / 外部随机数须在抽取前 {options.Value.EntropyWindow.TotalMinutes:0} 分钟内录入.");
+                $"外部随机数须在抽取前 {options.Value.EntropyWindow.TotalMinutes:0} 分钟内录入 / External entropy is accepted from {opensAt:yyyy-MM-dd HH:mm} UTC, shortly before the draw, so that it did not exist when the commitment was made.");
         }
         // The rules are pinned with the randomness: once the value is known, whoever can read the nonce can compute the
         // panel, so a rule change after it must not apply to this draw (decision 017).
@@ -60,7 +60,7 @@ public sealed class DrawExecutor(
         ruleSet.EnsureApplicable();
         var entropy = DrawEntropy.Create(request, source, value, ruleSet.Id, actor, now);
         if (await db.DrawEntropies.AnyAsync(e => e.PanelRequestId == request.Id, ct))
-            throw new DomainConflictException("External entropy has already been entered for this draw; a request takes one value. To use another, cancel the request with a reason and schedule a new one / 外部随机数已录入，每次抽取只能录入一次.");
+            throw new DomainConflictException("外部随机数已录入，每次抽取只能录入一次 / External entropy has already been entered for this draw; a request takes one value. To use another, cancel the request with a reason and schedule a new one.");
         db.DrawEntropies.Add(entropy);
         // A draw that changed the request meanwhile fails this transaction, and one that began before it fails its own.
         db.RewriteRequestRow(request);
@@ -72,7 +72,7 @@ public sealed class DrawExecutor(
         }
         catch (DbUpdateException ex)
         {
-            throw new DomainConflictException("The request was drawn or changed while the entropy was being entered / 录入随机数时抽取申请已变化，请刷新.", ex);
+            throw new DomainConflictException("录入随机数时抽取申请已变化，请刷新 / The request was drawn or changed while the entropy was being entered.", ex);
         }
         return entropy;
     }
@@ -160,7 +160,7 @@ public sealed class DrawExecutor(
         catch (DbUpdateException ex)
         {
             // The unique index on the request caught a concurrent execution of the same draw.
-            throw new DomainConflictException("This panel request was drawn at the same moment by another caller / 该申请已被抽取.", ex);
+            throw new DomainConflictException("该申请已被抽取 / This panel request was drawn at the same moment by another caller.", ex);
         }
         await kick.KickAsync(ct);
         stages.Mark("kick");
@@ -177,16 +177,16 @@ public sealed class DrawExecutor(
     private void CheckReady(PanelRequestStatus status, DateTime scheduledDrawAt, DateTime replyDeadline, DateTime reviewStartsAt, bool hasEntropy)
     {
         if (status != PanelRequestStatus.Scheduled)
-            throw new DomainConflictException($"The panel request is {status}: a request is drawn once; a re-draw is a new request with a reason / 每个抽取申请只能抽取一次.");
+            throw new DomainConflictException($"每个抽取申请只能抽取一次 / The panel request is {status}: a request is drawn once; a re-draw is a new request with a reason.");
         var now = clock.GetUtcNow().UtcDateTime;
         if (now < scheduledDrawAt)
-            throw new DrawNotReadyException($"The draw is scheduled for {scheduledDrawAt:yyyy-MM-dd HH:mm} UTC / 未到抽取时间.");
+            throw new DrawNotReadyException($"未到抽取时间 / The draw is scheduled for {scheduledDrawAt:yyyy-MM-dd HH:mm} UTC.");
         if (now >= reviewStartsAt)
             throw new DrawTooLateException($"评审已于 {reviewStartsAt:yyyy-MM-dd HH:mm} UTC 开始，不能再抽取；请重新提出抽取申请 / The review started at {reviewStartsAt:yyyy-MM-dd HH:mm} UTC: this request can no longer be drawn; schedule a new one.");
         if (now >= replyDeadline)
             throw new DrawTooLateException($"答复截止时间 {replyDeadline:yyyy-MM-dd HH:mm} UTC 已过，受邀专家无法按时答复；请重新提出抽取申请 / The reply deadline {replyDeadline:yyyy-MM-dd HH:mm} UTC has passed, so invited experts could not answer in time; schedule a new request.");
         if (!hasEntropy && options.Value.EntropyFallback != EntropyFallback.ServerRandom)
-            throw new DrawNotReadyException("No external entropy has been entered for this draw (supervisor value, lottery result or beacon round) / 尚未录入外部随机数.");
+            throw new DrawNotReadyException("尚未录入外部随机数 / No external entropy has been entered for this draw (supervisor value, lottery result or beacon round).");
     }
 
     /// <summary>Milliseconds per stage of a draw, for the log line (operators see where a slow draw spent its time).</summary>
@@ -222,11 +222,11 @@ public sealed class DrawExecutor(
             // Experts eligible for this quota but already drawn for an earlier, overlapping one are not available to it.
             var eligible = report.Quotas.FirstOrDefault(x => x.Key == q.Key)?.EligibleCount ?? q.Shortfall!.Available;
             var takenEarlier = eligible - q.Shortfall!.Available;
-            var overlap = takenEarlier > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {takenEarlier} drawn for earlier overlapping quotas / {takenEarlier} 人已被前序配额抽中") : "";
+            var overlap = takenEarlier > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {takenEarlier} 人已被前序配额抽中 / {takenEarlier} drawn for earlier overlapping quotas") : "";
             parts.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{q.Key}: 需要 {q.Shortfall.Needed} 人，可用 {q.Shortfall.Available} 人 / needs {q.Shortfall.Needed}, {q.Shortfall.Available} available (excluded most by / 主要回避规则: {string.Join(", ", top)}{overlap})"));
+                $"{q.Key}: 需要 {q.Shortfall.Needed} 人，可用 {q.Shortfall.Available} 人 / needs {q.Shortfall.Needed}, {q.Shortfall.Available} available (主要回避规则 / excluded most by: {string.Join(", ", top)}{overlap})"));
         }
-        return "Not enough eligible experts / 符合条件的专家不足 — " + string.Join("; ", parts);
+        return "符合条件的专家不足 / Not enough eligible experts — " + string.Join("; ", parts);
     }
 
     /// <summary>

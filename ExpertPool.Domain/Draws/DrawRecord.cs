@@ -159,13 +159,13 @@ public sealed class DrawEntropy
         if (s.Length == 0)
             errors["source"] = ["is required (e.g. \"supervisor\", \"福彩3D 2026322\") / 必填（如“supervisor”“福彩3D 2026322”）"];
         else if (s.Length > SourceMax)
-            errors["source"] = [$"must be at most {SourceMax} characters / 不能超过 {SourceMax} 个字符"];
+            errors["source"] = [$"不能超过 {SourceMax} 个字符 / must be at most {SourceMax} characters"];
         else if (s.StartsWith("fallback:", StringComparison.OrdinalIgnoreCase))
-            errors["source"] = ["\"fallback:\" sources are reserved for the service / 保留前缀"];
+            errors["source"] = ["“fallback:” 为系统保留前缀 / \"fallback:\" sources are reserved for the service"];
         if (v.Length == 0)
-            errors["value"] = ["is required / 必填"];
+            errors["value"] = ["必填 / is required"];
         else if (v.Length > ValueMax)
-            errors["value"] = [$"must be at most {ValueMax} characters / 不能超过 {ValueMax} 个字符"];
+            errors["value"] = [$"不能超过 {ValueMax} 个字符 / must be at most {ValueMax} characters"];
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
         return new DrawEntropy { Id = Guid.CreateVersion7(), PanelRequestId = request.Id, Source = s, Value = v, EnteredBy = actor, EnteredAt = now, RuleSetId = ruleSetId };

@@ -119,7 +119,7 @@ public sealed class PanelRequest
     {
         var why = reason?.Trim() ?? "";
         if (why.Length == 0)
-            throw new DomainValidationException("reason", "is required / 必填");
+            throw new DomainValidationException("reason", "必填 / is required");
         // The full per-quota detail is in the draw record; the request keeps a readable summary.
         if (why.Length > FailureReasonMax)
             why = string.Concat(why.AsSpan(0, FailureReasonMax - 1), "…");
@@ -135,7 +135,7 @@ public sealed class PanelRequest
     private void EnsureScheduled(string verb)
     {
         if (Status != PanelRequestStatus.Scheduled)
-            throw new DomainConflictException($"The panel request is {Status} and cannot be {verb} / 该抽取申请状态为 {Status}，不能再操作.");
+            throw new DomainConflictException($"该抽取申请状态为 {Status}，不能再操作 / The panel request is {Status} and cannot be {verb}.");
     }
 }
 
@@ -189,7 +189,7 @@ public sealed class ManualExclusion
     {
         var why = Guard.Required(reason, "reason", PanelRequest.ReasonMax);
         if (request.Status != PanelRequestStatus.Scheduled)
-            throw new DomainConflictException($"The panel request is {request.Status}: exclusions can only be added before the draw / 抽取后不能再添加回避.");
+            throw new DomainConflictException($"抽取后不能再添加回避 / The panel request is {request.Status}: exclusions can only be added before the draw.");
         return new ManualExclusion
         {
             Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),

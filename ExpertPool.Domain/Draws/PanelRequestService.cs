@@ -37,17 +37,17 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
 
         var project = input.ProjectId is { } pid ? await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == pid, ct) : null;
         if (input.ProjectId is null)
-            Fail("projectId", "is required / 必填");
+            Fail("projectId", "必填 / is required");
         else if (project is null)
-            Fail("projectId", $"unknown project '{input.ProjectId}' / 项目不存在");
+            Fail("projectId", $"项目不存在 / unknown project '{input.ProjectId}'");
         else if (project.ReviewStartsAt <= now)
-            Fail("reviewStartsAt", $"the project's review started at {project.ReviewStartsAt:O}, which is in the past / 评审时间已过");
+            Fail("reviewStartsAt", $"评审时间已过 / the project's review started at {project.ReviewStartsAt:O}, which is in the past");
 
         var supervisor = input.SupervisorName?.Trim() ?? "";
         if (supervisor.Length == 0)
-            Fail("supervisorName", "is required: a supervisor witnesses the draw / 必须指定监督人");
+            Fail("supervisorName", "必须指定监督人 / is required: a supervisor witnesses the draw");
         else if (supervisor.Length > PanelRequest.SupervisorMax)
-            Fail("supervisorName", $"must be at most {PanelRequest.SupervisorMax} characters / 不能超过 {PanelRequest.SupervisorMax} 个字符");
+            Fail("supervisorName", $"不能超过 {PanelRequest.SupervisorMax} 个字符 / must be at most {PanelRequest.SupervisorMax} characters");
 
         var drawAt = input.ScheduledDrawAt?.ToUniversalTime();
         var deadline = input.ReplyDeadline?.ToUniversalTime();
@@ -57,26 +57,26 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
             drawAt = null;
         }
         else if (drawAt is null)
-            Fail("scheduledDrawAt", "is required / 必填");
+            Fail("scheduledDrawAt", "必填 / is required");
         else
         {
             if (drawAt <= now)
-                Fail("scheduledDrawAt", "must be in the future / 抽取时间不能早于当前时间");
+                Fail("scheduledDrawAt", "抽取时间不能早于当前时间 / must be in the future");
             if (project is not null && drawAt >= project.ReviewStartsAt)
-                Fail("scheduledDrawAt", "must be before the review starts / 抽取时间必须早于评审开始时间");
+                Fail("scheduledDrawAt", "抽取时间必须早于评审开始时间 / must be before the review starts");
             else if (project is not null && drawAt < EarliestDraw(project.ReviewStartsAt, options.Value))
-                Fail("scheduledDrawAt", $"must be no earlier than {LeadText(options.Value.MaxLeadTime).En} before the review starts, i.e. from {EarliestDraw(project.ReviewStartsAt, options.Value):yyyy-MM-dd HH:mm} UTC (Draws:MaxLeadTime) / 抽取时间不得早于评审开始前 {LeadText(options.Value.MaxLeadTime).Zh}");
+                Fail("scheduledDrawAt", $"抽取时间不得早于评审开始前 {LeadText(options.Value.MaxLeadTime).Zh} / must be no earlier than {LeadText(options.Value.MaxLeadTime).En} before the review starts, i.e. from {EarliestDraw(project.ReviewStartsAt, options.Value):yyyy-MM-dd HH:mm} UTC (Draws:MaxLeadTime)");
         }
         if (Guard.LacksOffset(input.ReplyDeadline))
             Fail("replyDeadline", Guard.OffsetRequired);
         else if (deadline is null)
-            Fail("replyDeadline", "is required / 必填");
+            Fail("replyDeadline", "必填 / is required");
         else
         {
             if (project is not null && deadline > project.ReviewStartsAt)
-                Fail("replyDeadline", "must not be after the review starts / 答复截止时间不能晚于评审开始时间");
+                Fail("replyDeadline", "答复截止时间不能晚于评审开始时间 / must not be after the review starts");
             if (drawAt is not null && deadline <= drawAt)
-                Fail("replyDeadline", "must be after the scheduled draw / 答复截止时间必须晚于抽取时间");
+                Fail("replyDeadline", "答复截止时间必须晚于抽取时间 / must be after the scheduled draw");
         }
 
         var quotas = await CheckQuotasAsync(input.Quotas, Fail, ct);
@@ -88,16 +88,16 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
             superseded = await db.PanelRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == oldId, ct);
             redrawReason = input.RedrawReason?.Trim();
             if (string.IsNullOrEmpty(redrawReason))
-                Fail("redrawReason", "is required for a re-draw / 重新抽取必须说明理由");
+                Fail("redrawReason", "重新抽取必须说明理由 / is required for a re-draw");
             else if (redrawReason.Length > PanelRequest.ReasonMax)
-                Fail("redrawReason", $"must be at most {PanelRequest.ReasonMax} characters / 不能超过 {PanelRequest.ReasonMax} 个字符");
+                Fail("redrawReason", $"不能超过 {PanelRequest.ReasonMax} 个字符 / must be at most {PanelRequest.ReasonMax} characters");
             if (superseded is null)
-                Fail("supersedesRequestId", $"unknown panel request '{oldId}' / 原抽取申请不存在");
+                Fail("supersedesRequestId", $"原抽取申请不存在 / unknown panel request '{oldId}'");
             else if (project is not null && superseded.ProjectId != project.Id)
-                Fail("supersedesRequestId", "belongs to another project / 原抽取申请属于其他项目");
+                Fail("supersedesRequestId", "原抽取申请属于其他项目 / belongs to another project");
         }
         else if (!string.IsNullOrWhiteSpace(input.RedrawReason))
-            Fail("supersedesRequestId", "is required when a redrawReason is given / 请指明被替代的抽取申请");
+            Fail("supersedesRequestId", "请指明被替代的抽取申请 / is required when a redrawReason is given");
 
         if (errors.Count > 0)
             throw new DomainValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
@@ -114,7 +114,7 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         }
         catch (DbUpdateException ex)
         {
-            throw new DomainConflictException("Another request superseded the same panel request at the same time / 该抽取申请已被替代.", ex);
+            throw new DomainConflictException("该抽取申请已被替代 / Another request superseded the same panel request at the same time.", ex);
         }
         return request;
     }
@@ -133,17 +133,17 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         {
             if (heads.Count > 0)
                 throw new DomainConflictException(
-                    $"The project already has panel request {heads[0].Id} ({heads[0].Status}); a new one must supersede it with a reason / 该项目已有抽取申请，重新抽取须引用原申请并说明理由.",
+                    $"该项目已有抽取申请，重新抽取须引用原申请并说明理由 / The project already has panel request {heads[0].Id} ({heads[0].Status}); a new one must supersede it with a reason.",
                     new Dictionary<string, object?> { ["existingRequestId"] = heads[0].Id });
             return;
         }
         if (!superseded.IsFinished)
             throw new DomainConflictException(
-                $"Panel request {superseded.Id} is still {superseded.Status}: cancel it or draw it before a re-draw / 原抽取申请尚未结束，不能重新抽取.",
+                $"原抽取申请尚未结束，不能重新抽取 / Panel request {superseded.Id} is still {superseded.Status}: cancel it or draw it before a re-draw.",
                 new Dictionary<string, object?> { ["supersedesRequestId"] = superseded.Id, ["status"] = superseded.Status.ToString() });
         if (!heads.Exists(h => h.Id == superseded.Id))
             throw new DomainConflictException(
-                $"Panel request {superseded.Id} was already superseded; a re-draw must reference the latest request / 原抽取申请已被替代.",
+                $"原抽取申请已被替代 / Panel request {superseded.Id} was already superseded; a re-draw must reference the latest request.",
                 new Dictionary<string, object?> { ["supersedesRequestId"] = superseded.Id });
     }
 
@@ -200,7 +200,7 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         if (vacant.Count == 0)
         {
             throw new DomainConflictException(
-                $"The project's panel (drawn by request {root.Id}) is in force, with experts invited or confirmed, and no seat is left empty: a supplementary draw is for seats whose backups ran out. To draw again, withdraw the draw first (POST /api/draws/{rootDraw}/withdraw) / 原抽取名单仍有效且无空缺，补抽仅用于候补用尽后的空缺；如需重新抽取，请先撤回原抽取.",
+                $"原抽取名单仍有效且无空缺，补抽仅用于候补用尽后的空缺；如需重新抽取，请先撤回原抽取 / The project's panel (drawn by request {root.Id}) is in force, with experts invited or confirmed, and no seat is left empty: a supplementary draw is for seats whose backups ran out. To draw again, withdraw the draw first (POST /api/draws/{rootDraw}/withdraw).",
                 new Dictionary<string, object?> { ["panelRequestId"] = root.Id, ["drawId"] = rootDraw });
         }
         var errors = new Dictionary<string, List<string>>();
@@ -209,9 +209,9 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         {
             var key = (quotas[i].SpecialtyCode, quotas[i].RegionCode);
             if (!vacant.TryGetValue(key, out var seats))
-                errors.AddError($"quotas[{i}]", $"the panel in force has no empty seat for {key.SpecialtyCode}{(key.RegionCode is null ? "" : " in region " + key.RegionCode)}; empty seats: {open} / 原名单该专业（地区）没有空缺，空缺为：{open}");
+                errors.AddError($"quotas[{i}]", $"原名单该专业（地区）没有空缺，空缺为：{open} / the panel in force has no empty seat for {key.SpecialtyCode}{(key.RegionCode is null ? "" : " in region " + key.RegionCode)}; empty seats: {open}");
             else if (quotas[i].Count > seats)
-                errors.AddError($"quotas[{i}].count", $"a supplementary draw fills at most the {seats} empty seat(s) of {key.SpecialtyCode} / 补抽人数不能超过该专业的空缺名额（{seats}）");
+                errors.AddError($"quotas[{i}].count", $"补抽人数不能超过该专业的空缺名额（{seats}） / a supplementary draw fills at most the {seats} empty seat(s) of {key.SpecialtyCode}");
         }
         if (errors.Count > 0)
             throw new DomainValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
@@ -223,12 +223,12 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         var list = input ?? [];
         if (list.Count == 0)
         {
-            fail("quotas", "at least one quota is required / 至少需要一个专业名额");
+            fail("quotas", "至少需要一个专业名额 / at least one quota is required");
             return [];
         }
         if (list.Count > PanelRequest.MaxQuotas)
         {
-            fail("quotas", $"at most {PanelRequest.MaxQuotas} quotas / 最多 {PanelRequest.MaxQuotas} 个专业名额");
+            fail("quotas", $"最多 {PanelRequest.MaxQuotas} 个专业名额 / at most {PanelRequest.MaxQuotas} quotas");
             return [];
         }
         if (list.Any(q => q is null))
@@ -256,21 +256,21 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
                 fail(field, reason);
             }
             if (code.Length == 0)
-                Bad($"{f}.specialtyCode", "is required / 必填");
+                Bad($"{f}.specialtyCode", "必填 / is required");
             else if (!knownCodes.Contains(code))
-                Bad($"{f}.specialtyCode", $"unknown specialty code '{code}' / 专业代码不存在");
+                Bad($"{f}.specialtyCode", $"专业代码不存在 / unknown specialty code '{code}'");
             if (region is not null && !knownRegions.Contains(region))
-                Bad($"{f}.regionCode", $"unknown region code '{region}' / 行政区划代码不存在");
+                Bad($"{f}.regionCode", $"行政区划代码不存在 / unknown region code '{region}'");
             if (q.Count is null or < 1)
-                Bad($"{f}.count", "must be at least 1 / 抽取人数至少为1");
+                Bad($"{f}.count", "抽取人数至少为1 / must be at least 1");
             else if (q.Count > PanelQuota.MaxCount)
-                Bad($"{f}.count", $"must be at most {PanelQuota.MaxCount} / 抽取人数不能超过 {PanelQuota.MaxCount}");
+                Bad($"{f}.count", $"抽取人数不能超过 {PanelQuota.MaxCount} / must be at most {PanelQuota.MaxCount}");
             if (q.Backups is < 0)
-                Bad($"{f}.backups", "must not be negative / 候补人数不能为负");
+                Bad($"{f}.backups", "候补人数不能为负 / must not be negative");
             else if (q.Backups > PanelQuota.MaxBackups)
-                Bad($"{f}.backups", $"must be at most {PanelQuota.MaxBackups} / 候补人数不能超过 {PanelQuota.MaxBackups}");
+                Bad($"{f}.backups", $"候补人数不能超过 {PanelQuota.MaxBackups} / must be at most {PanelQuota.MaxBackups}");
             if (!seen.Add((code, region)))
-                Bad(f, $"repeats the specialty {code}{(region is null ? "" : " in region " + region)} of an earlier quota / 与前面的名额重复");
+                Bad(f, $"与前面的名额重复（专业 {code}{(region is null ? "" : "，地区 " + region)}） / repeats the specialty {code}{(region is null ? "" : " in region " + region)} of an earlier quota");
             if (ok)
                 quotas.Add(new PanelQuota(i + 1, code, region, q.Count!.Value, q.Backups ?? PanelRequest.DefaultBackups));
         }
@@ -291,16 +291,16 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         await using var transaction = db.Database.CurrentTransaction is null ? await db.BeginSnapshotTransactionAsync(ct) : null;
         var request = await db.PanelRequests.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Panel request", id);
         if (expertId is null)
-            throw new DomainValidationException("expertId", "is required / 必填");
+            throw new DomainValidationException("expertId", "必填 / is required");
         if (!await db.Experts.AnyAsync(e => e.Id == expertId, ct))
-            throw new DomainValidationException("expertId", $"unknown expert '{expertId}' / 专家不存在");
+            throw new DomainValidationException("expertId", $"专家不存在 / unknown expert '{expertId}'");
         var exclusion = ManualExclusion.Create(request, expertId.Value, reason, actor, clock.GetUtcNow().UtcDateTime);
         // Once the entropy is known (or the draw is due and may take the fallback), whoever can read the nonce can compute
         // the panel: an exclusion added then could steer it. The pool is frozen from that moment (decision 017).
         if (exclusion.CreatedAt >= request.ScheduledDrawAt || await db.DrawEntropies.AnyAsync(e => e.PanelRequestId == id, ct))
-            throw new DomainConflictException("External entropy has been entered or the draw is due: the pool is frozen and no exclusion can be added; cancel the request with a reason and schedule a new one / 已录入外部随机数或已到抽取时间，候选范围已冻结，不能再添加回避.");
+            throw new DomainConflictException("已录入外部随机数或已到抽取时间，候选范围已冻结，不能再添加回避 / External entropy has been entered or the draw is due: the pool is frozen and no exclusion can be added; cancel the request with a reason and schedule a new one.");
         if (await db.ManualExclusions.AnyAsync(x => x.PanelRequestId == id && x.ExpertId == expertId, ct))
-            throw new DomainConflictException("The expert is already excluded from this panel request / 该专家已被排除.");
+            throw new DomainConflictException("该专家已被排除 / The expert is already excluded from this panel request.");
         db.ManualExclusions.Add(exclusion);
         db.RewriteRequestRow(request);
         try
@@ -311,7 +311,7 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         }
         catch (DbUpdateException ex)
         {
-            throw new DomainConflictException("The expert is already excluded, or the request changed at the same moment / 该专家已被排除或抽取申请已变化，请刷新.", ex);
+            throw new DomainConflictException("该专家已被排除或抽取申请已变化，请刷新 / The expert is already excluded, or the request changed at the same moment.", ex);
         }
         return exclusion;
     }

@@ -53,7 +53,7 @@ public sealed class Expert
             Version = 1,
         };
         expert.Apply(draft, employer, specialties, now);
-        expert._statusHistory.Add(new ExpertStatusChange(expert.Id, null, initialStatus, initialStatus == ExpertStatus.Applied ? "application received / 收到申请" : "registered by administrator / 管理员录入", actor, now));
+        expert._statusHistory.Add(new ExpertStatusChange(expert.Id, null, initialStatus, initialStatus == ExpertStatus.Applied ? "收到申请 / application received" : "管理员录入 / registered by administrator", actor, now));
         return expert;
     }
 
@@ -116,9 +116,9 @@ public sealed class Expert
     {
         var why = Guard.Required(reason, "reason", ExpertStatusChange.ReasonMax);
         if (target == Status)
-            throw new DomainConflictException($"The expert is already {target} / 专家已处于该状态.");
+            throw new DomainConflictException($"专家已处于该状态 / The expert is already {target}.");
         if (!CanTransition(Status, target))
-            throw new DomainConflictException($"An expert cannot go from {Status} to {target} / 不允许从「{ExpertVocabulary.Label(Status)}」变为「{ExpertVocabulary.Label(target)}」.");
+            throw new DomainConflictException($"不允许从「{ExpertVocabulary.Label(Status)}」变为「{ExpertVocabulary.Label(target)}」 / An expert cannot go from {Status} to {target}.");
         var change = new ExpertStatusChange(Id, Status, target, why, actor, now);
         _statusHistory.Add(change);
         Status = target;

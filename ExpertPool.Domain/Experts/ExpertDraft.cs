@@ -46,9 +46,9 @@ public sealed partial record ExpertDraft(
         {
             var t = v?.Trim();
             if (string.IsNullOrEmpty(t))
-                Fail(field, "is required / 必填");
+                Fail(field, "必填 / is required");
             else if (t.Length > max)
-                Fail(field, $"must be at most {max} characters / 不能超过 {max} 个字符");
+                Fail(field, $"不能超过 {max} 个字符 / must be at most {max} characters");
             return t ?? "";
         }
 
@@ -58,7 +58,7 @@ public sealed partial record ExpertDraft(
         var gender = Gender.Unspecified;
         var birthYear = 0;
         if (string.IsNullOrWhiteSpace(input.IdNumber))
-            Fail("idNumber", "is required / 必填");
+            Fail("idNumber", "必填 / is required");
         else if (!ChineseIdNumber.TryParse(input.IdNumber, out idNumber, out var birth, out gender, out var idReason))
             Fail("idNumber", idReason);
         else
@@ -67,28 +67,28 @@ public sealed partial record ExpertDraft(
         if (!string.IsNullOrWhiteSpace(input.Gender))
         {
             if (!ExpertVocabulary.GenderNames.TryGetValue(input.Gender.Trim(), out var g))
-                Fail("gender", "must be Male/男 or Female/女");
+                Fail("gender", "须为 男/Male 或 女/Female / must be Male or Female");
             else if (gender != Gender.Unspecified && g != gender)
-                Fail("gender", "does not match the ID number / 与身份证号不符");
+                Fail("gender", "与身份证号不符 / does not match the ID number");
         }
         if (input.BirthYear is { } by && birthYear != 0 && by != birthYear)
-            Fail("birthYear", "does not match the ID number / 与身份证号不符");
+            Fail("birthYear", "与身份证号不符 / does not match the ID number");
 
         var employerName = input.EmployerName?.Trim();
         if (employerName?.Length > Organisations.Organisation.NameMax)
-            Fail("employerName", $"must be at most {Organisations.Organisation.NameMax} characters / 不能超过 {Organisations.Organisation.NameMax} 个字符");
+            Fail("employerName", $"不能超过 {Organisations.Organisation.NameMax} 个字符 / must be at most {Organisations.Organisation.NameMax} characters");
         var creditCode = "";
         if (string.IsNullOrWhiteSpace(input.EmployerCreditCode))
-            Fail("employerCreditCode", "is required / 必填");
+            Fail("employerCreditCode", "必填 / is required");
         else if (!UnifiedSocialCreditCode.TryNormalize(input.EmployerCreditCode, out creditCode, out var cReason))
             Fail("employerCreditCode", cReason);
 
         var title = Req(input.Title, "title", TitleMax);
         var grade = TitleGrade.Intermediate;
         if (string.IsNullOrWhiteSpace(input.TitleGrade))
-            Fail("titleGrade", "is required / 必填");
+            Fail("titleGrade", "必填 / is required");
         else if (!ExpertVocabulary.TitleGradeNames.TryGetValue(input.TitleGrade.Trim(), out grade))
-            Fail("titleGrade", "must be one of FullSenior/正高级, AssociateSenior/副高级, Intermediate/中级, Junior/初级");
+            Fail("titleGrade", "须为 正高级/FullSenior、副高级/AssociateSenior、中级/Intermediate 或 初级/Junior / must be one of FullSenior, AssociateSenior, Intermediate, Junior");
 
         var specialties = (input.SpecialtyCodes ?? [])
             .Select(c => c?.Trim().ToUpperInvariant() ?? "")
@@ -96,52 +96,52 @@ public sealed partial record ExpertDraft(
             .Distinct(StringComparer.Ordinal)
             .ToList();
         if (specialties.Count == 0)
-            Fail("specialtyCodes", "at least one specialty is required / 至少一个专业");
+            Fail("specialtyCodes", "至少一个专业 / at least one specialty is required");
         else if (specialties.Count > 10)
-            Fail("specialtyCodes", "at most 10 specialties / 最多10个专业");
+            Fail("specialtyCodes", "最多10个专业 / at most 10 specialties");
 
         var region = input.RegionCode?.Trim() ?? "";
         if (region.Length == 0)
-            Fail("regionCode", "is required / 必填");
+            Fail("regionCode", "必填 / is required");
         else if (!RegionPattern().IsMatch(region))
-            Fail("regionCode", "must be a 6-digit administrative division code / 必须为6位行政区划代码");
+            Fail("regionCode", "必须为6位行政区划代码 / must be a 6-digit administrative division code");
 
         var email = input.Email?.Trim() ?? "";
         if (email.Length == 0)
-            Fail("email", "is required / 必填");
+            Fail("email", "必填 / is required");
         else if (email.Length > EmailMax || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email || !email.Contains('.', StringComparison.Ordinal))
-            Fail("email", "is not a valid email address / 邮箱格式不正确");
+            Fail("email", "邮箱格式不正确 / is not a valid email address");
 
         var phone = input.Phone?.Trim() ?? "";
         if (phone.Length == 0)
-            Fail("phone", "is required / 必填");
+            Fail("phone", "必填 / is required");
         else if (!PhonePattern().IsMatch(phone))
-            Fail("phone", "must be digits, optionally with +, spaces or dashes / 电话号码格式不正确");
+            Fail("phone", "电话号码格式不正确 / must be digits, optionally with +, spaces or dashes");
 
         var language = string.IsNullOrWhiteSpace(input.PreferredLanguage) ? "zh-CN" : input.PreferredLanguage.Trim();
         var knownLanguage = ExpertVocabulary.Languages.FirstOrDefault(l => string.Equals(l, language, StringComparison.OrdinalIgnoreCase));
         if (knownLanguage is null)
-            Fail("preferredLanguage", "must be zh-CN or en / 须为 zh-CN 或 en");
+            Fail("preferredLanguage", "须为 zh-CN 或 en / must be zh-CN or en");
 
         var channel = JoinChannel.SelfApplication;
         if (!string.IsNullOrWhiteSpace(input.JoinChannel) && !EnumNames.TryParse(input.JoinChannel, out channel))
-            Fail("joinChannel", "must be SelfApplication or EmployerRecommendation / 须为 SelfApplication（个人申请）或 EmployerRecommendation（单位推荐）");
+            Fail("joinChannel", "须为 SelfApplication（个人申请）或 EmployerRecommendation（单位推荐） / must be SelfApplication or EmployerRecommendation");
 
         if (input.TermStart is { } ts && input.TermEnd is { } te && te < ts)
-            Fail("termEnd", "must not be before termStart / 聘期结束不能早于开始");
+            Fail("termEnd", "聘期结束不能早于开始 / must not be before termStart");
 
         var blackouts = input.Blackouts ?? [];
         for (var i = 0; i < blackouts.Count; i++)
         {
             if (blackouts[i] is null)
             {
-                Fail($"blackouts[{i}]", "must not be null / 不能为空");
+                Fail($"blackouts[{i}]", "不能为空 / must not be null");
                 continue;
             }
             if (blackouts[i].To < blackouts[i].From)
-                Fail($"blackouts[{i}].to", "must not be before from / 结束日期不能早于开始日期");
+                Fail($"blackouts[{i}].to", "结束日期不能早于开始日期 / must not be before from");
             if (blackouts[i].Reason?.Length > 200)
-                Fail($"blackouts[{i}].reason", "must be at most 200 characters / 不能超过 200 个字符");
+                Fail($"blackouts[{i}].reason", "不能超过 200 个字符 / must be at most 200 characters");
         }
 
         if (errors.Count > 0)

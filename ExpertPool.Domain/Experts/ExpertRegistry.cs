@@ -33,7 +33,7 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
     {
         var expert = await LoadAsync(id, ct);
         if (expectedVersion is { } expected && expert.Version != expected)
-            throw new PreconditionFailedException($"The expert was changed by someone else (version {expert.Version}, you sent {expectedVersion}) / 数据已被他人修改，请刷新后重试.");
+            throw new PreconditionFailedException($"数据已被他人修改，请刷新后重试 / The expert was changed by someone else (version {expert.Version}, you sent {expectedVersion}).");
         var draft = Check(input);
         var lookup = await RegistryLookup.LoadForAsync(db, [draft], ct);
         var errors = new Dictionary<string, List<string>>();
@@ -74,7 +74,7 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
     {
         var expert = await LoadAsync(id, ct);
         if (expectedVersion is { } v && expert.Version != v)
-            throw new PreconditionFailedException($"The expert was changed by someone else (version {expert.Version}, you sent {v}) / 数据已被他人修改，请刷新后重试.");
+            throw new PreconditionFailedException($"数据已被他人修改，请刷新后重试 / The expert was changed by someone else (version {expert.Version}, you sent {v}).");
         expert.ChangeStatus(target, reason, actor, clock.GetUtcNow().UtcDateTime);
         await SaveAsync(ct);
         return expert;
@@ -117,7 +117,7 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
         {
             var field = c.IdNumber == draft.IdNumber ? "idNumber" : "email";
             throw new DomainConflictException(
-                $"Another expert ({c.Id}) already has this {(field == "idNumber" ? "ID number / 身份证号已存在" : "email / 邮箱已存在")}.",
+                $"{(field == "idNumber" ? "身份证号" : "邮箱")}已被专家 {c.Id} 使用 / Another expert ({c.Id}) already has this {(field == "idNumber" ? "ID number" : "email")}.",
                 new Dictionary<string, object?> { ["field"] = field, ["existingExpertId"] = c.Id });
         }
     }
@@ -130,12 +130,12 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
         }
         catch (DbUpdateConcurrencyException ex)
         {
-            throw new PreconditionFailedException("The expert was changed by someone else / 数据已被他人修改，请刷新后重试.", ex);
+            throw new PreconditionFailedException("数据已被他人修改，请刷新后重试 / The expert was changed by someone else.", ex);
         }
         catch (DbUpdateException ex)
         {
             // A unique index caught what the checks above could not see (a concurrent insert).
-            throw new DomainConflictException("The data clashes with a record saved at the same time (duplicate ID number, email or credit code) / 数据重复.", ex);
+            throw new DomainConflictException("数据重复 / The data clashes with a record saved at the same time (duplicate ID number, email or credit code).", ex);
         }
     }
 }
@@ -179,16 +179,16 @@ public sealed class RegistryLookup
             if (_specialties.TryGetValue(code, out var s))
                 specialties.Add(s);
             else
-                Fail("specialtyCodes", $"unknown specialty code '{code}' / 专业代码不存在");
+                Fail("specialtyCodes", $"专业代码不存在 / unknown specialty code '{code}'");
         }
         if (!_regions.Contains(draft.RegionCode))
-            Fail("regionCode", $"unknown region code '{draft.RegionCode}' / 行政区划代码不存在");
+            Fail("regionCode", $"行政区划代码不存在 / unknown region code '{draft.RegionCode}'");
 
         if (!_organisations.TryGetValue(draft.EmployerCreditCode, out var employer))
         {
             if (draft.EmployerName is null)
             {
-                Fail("employerName", "the employer is not registered yet; give its name to register it / 单位未登记，请填写单位名称");
+                Fail("employerName", "单位未登记，请填写单位名称 / the employer is not registered yet; give its name to register it");
             }
             else if (errors.Count == 0)
             {

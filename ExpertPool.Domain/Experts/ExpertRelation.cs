@@ -63,14 +63,14 @@ public sealed class ExpertRelation
     public static ExpertRelation Create(Guid expertId, Guid organisationId, RelationKind kind, DateOnly? from, DateOnly? to, string? note, string actor, DateTime now)
     {
         if (!Enum.IsDefined(kind))
-            throw new DomainValidationException("kind", "is not a known relation kind / 关系类型不正确");
+            throw new DomainValidationException("kind", "关系类型不正确 / is not a known relation kind");
         if (from is { } f && to is { } t && t < f)
-            throw new DomainValidationException("to", "must not be before from / 结束日期不能早于开始日期");
+            throw new DomainValidationException("to", "结束日期不能早于开始日期 / must not be before from");
         // The registry records relations that exist or existed. One dated ahead (usually a typo) would count as ongoing
         // for every draw from now on; a planned one is recorded when it begins.
         var today = Projects.Project.ReviewDateOf(now);
         if (from is { } start && start > today)
-            throw new DomainValidationException("from", $"must not be after today ({today:yyyy-MM-dd}, China time): record a relation once it has begun / 开始日期不能晚于今天");
+            throw new DomainValidationException("from", $"开始日期不能晚于今天 / must not be after today ({today:yyyy-MM-dd}, China time): record a relation once it has begun");
         return new ExpertRelation
         {
             Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),
@@ -90,9 +90,9 @@ public sealed class ExpertRelation
     public void End(DateOnly to, string? note, DateTime now)
     {
         if (To is not null)
-            throw new DomainConflictException($"The relation already ended on {To:yyyy-MM-dd} / 该关系已结束.");
+            throw new DomainConflictException($"该关系已结束 / The relation already ended on {To:yyyy-MM-dd}.");
         if (From is { } f && to < f)
-            throw new DomainValidationException("to", "must not be before from / 结束日期不能早于开始日期");
+            throw new DomainValidationException("to", "结束日期不能早于开始日期 / must not be before from");
         To = to;
         EndedAt = now;
         if (Guard.Optional(note, "note", NoteMax) is { } n)

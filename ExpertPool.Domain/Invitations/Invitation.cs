@@ -94,11 +94,11 @@ public sealed class Invitation
         EnsureOpen(now);
         var why = reason?.Trim();
         if (why?.Length > ReasonMax)
-            throw new DomainValidationException("reason", $"must be at most {ReasonMax} characters / 不能超过 {ReasonMax} 个字符");
+            throw new DomainValidationException("reason", $"不能超过 {ReasonMax} 个字符 / must be at most {ReasonMax} characters");
         if (kind == Invitations.DeclineKind.Conflict && conflictOrganisationId is null)
-            throw new DomainValidationException("conflictOrganisationId", "say which party you have a conflict with / 请选择存在回避情形的单位");
+            throw new DomainValidationException("conflictOrganisationId", "请选择存在回避情形的单位 / say which party you have a conflict with");
         if (kind == Invitations.DeclineKind.Other && string.IsNullOrEmpty(why))
-            throw new DomainValidationException("reason", "please give a reason / 请填写原因");
+            throw new DomainValidationException("reason", "请填写原因 / please give a reason");
         Status = InvitationStatus.Declined;
         DeclineKind = kind;
         DeclineReason = string.IsNullOrEmpty(why) ? null : why;
@@ -146,8 +146,8 @@ public sealed class Invitation
     private void EnsureOpen(DateTime now)
     {
         if (Status != InvitationStatus.Pending)
-            throw new DomainConflictException($"This invitation was already answered ({Status}) / 该邀请已处理.");
+            throw new DomainConflictException($"该邀请已处理 / This invitation was already answered ({Status}).");
         if (now >= Deadline)
-            throw new DomainConflictException("The reply deadline has passed / 已超过答复期限.");
+            throw new DomainConflictException("已超过答复期限 / The reply deadline has passed.");
     }
 }

@@ -107,11 +107,11 @@ public sealed class InvitationService(
     {
         var (invitation, expert, project, request) = await LoadAsync(invitationId, ct);
         if (kind == DeclineKind.Conflict && conflictOrganisationId is { } org && project.Parties.All(p => p.OrganisationId != org))
-            throw new DomainValidationException("conflictOrganisationId", "must be one of the project's parties / 须为项目相关单位");
+            throw new DomainValidationException("conflictOrganisationId", "须为项目相关单位 / must be one of the project's parties");
         var now = Now;
         invitation.Decline(kind, reason, conflictOrganisationId, now);
         if (kind == DeclineKind.Conflict)
-            db.DeclaredConflicts.Add(DeclaredConflict.FromDeclinedInvitation(expert.Id, conflictOrganisationId!.Value, request.Id, reason ?? "declined the invitation for a conflict of interest / 因回避谢绝邀请", $"expert:{expert.Id}", now));
+            db.DeclaredConflicts.Add(DeclaredConflict.FromDeclinedInvitation(expert.Id, conflictOrganisationId!.Value, request.Id, reason ?? "因回避谢绝邀请 / declined the invitation for a conflict of interest", $"expert:{expert.Id}", now));
         await ReplaceAsync(invitation, project, request, now, ct);
         await SaveAsync(ct);
         return invitation;
@@ -206,7 +206,7 @@ public sealed class InvitationService(
         if (open.Count == 0)
         {
             // Withdrawn before, failed (no panel), or every seat already declined or expired: a second reason would be lost.
-            throw new DomainConflictException("The draw has no pending or confirmed invitation left to withdraw / 该抽取没有待答复或已确认的邀请，无需撤回.");
+            throw new DomainConflictException("该抽取没有待答复或已确认的邀请，无需撤回 / The draw has no pending or confirmed invitation left to withdraw.");
         }
         var ids = open.Select(i => i.ExpertId).ToList();
         var experts = await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, ct);
@@ -381,7 +381,7 @@ public sealed class InvitationService(
         }
         catch (DbUpdateConcurrencyException ex)
         {
-            throw new DomainConflictException("The invitation was answered at the same moment elsewhere / 该邀请已在别处处理.", ex);
+            throw new DomainConflictException("该邀请已在别处处理 / The invitation was answered at the same moment elsewhere.", ex);
         }
         catch (DbUpdateException ex)
         {
@@ -391,7 +391,7 @@ public sealed class InvitationService(
     }
 
     private sealed class ReplacementRaceException(Exception inner)
-        : DomainConflictException("Another answer for this panel was saved at the same moment; please try again / 请稍后重试.", inner);
+        : DomainConflictException("请稍后重试 / Another answer for this panel was saved at the same moment; please try again.", inner);
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 

@@ -102,7 +102,7 @@ public sealed class OutboxMessage
     public void Requeue(DateTime now)
     {
         if (Status != OutboxStatus.Failed)
-            throw new Common.DomainConflictException($"Only a failed notice can be retried; this one is {Status} / 只有发送失败的通知可以重发.");
+            throw new Common.DomainConflictException($"只有发送失败的通知可以重发 / Only a failed notice can be retried; this one is {Status}.");
         Status = OutboxStatus.Pending;
         Attempts = 0;
         NextAttemptAt = now;

@@ -60,9 +60,9 @@ public sealed class Organisation
     {
         var clean = name?.Trim() ?? "";
         if (clean.Length == 0)
-            errors["name"] = ["is required / 必填"];
+            errors["name"] = ["必填 / is required"];
         else if (clean.Length > NameMax)
-            errors["name"] = [$"must be at most {NameMax} characters / 不能超过 {NameMax} 个字符"];
+            errors["name"] = [$"不能超过 {NameMax} 个字符 / must be at most {NameMax} characters"];
         return clean;
     }
 
@@ -70,7 +70,7 @@ public sealed class Organisation
     {
         var wanted = aliases.Select(a => a?.Trim() ?? "").Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Exists(a => a.Length > NameMax))
-            throw new DomainValidationException("aliases", $"each alias must be at most {NameMax} characters / 每个别名不能超过 {NameMax} 个字符");
+            throw new DomainValidationException("aliases", $"每个别名不能超过 {NameMax} 个字符 / each alias must be at most {NameMax} characters");
         _aliases.RemoveAll(a => !wanted.Contains(a.Name));
         foreach (var a in wanted.Where(w => !_aliases.Exists(x => x.Name == w)))
             _aliases.Add(new OrganisationAlias(Id, a));

@@ -101,41 +101,41 @@ public sealed partial class Project
         var errors = new Dictionary<string, string[]>();
         var c = code?.Trim().ToUpperInvariant() ?? "";
         if (!CodePattern().IsMatch(c))
-            errors["code"] = ["must be 2-32 characters of A-Z, 0-9 and '-', e.g. XM-2026-0012 / 项目编号格式不正确"];
+            errors["code"] = ["项目编号格式不正确 / must be 2-32 characters of A-Z, 0-9 and '-', e.g. XM-2026-0012"];
         var n = name?.Trim() ?? "";
         if (n.Length is 0 or > NameMax)
-            errors["name"] = [$"is required, at most {NameMax} characters / 必填"];
+            errors["name"] = [$"必填，不超过 {NameMax} 个字符 / is required, at most {NameMax} characters"];
         EngagementType type = default;
         if (!TryParseEngagementType(engagementType, out type))
-            errors["engagementType"] = [$"must be one of {string.Join(", ", Enum.GetNames<EngagementType>())} / 业务类型不正确"];
+            errors["engagementType"] = [$"业务类型不正确，须为以下之一：{string.Join("、", Enum.GetNames<EngagementType>())} / must be one of {string.Join(", ", Enum.GetNames<EngagementType>())}"];
         var starts = reviewStartsAt.HasValue ? reviewStartsAt.Value.ToUniversalTime() : default;
         if (reviewStartsAt is null)
-            errors["reviewStartsAt"] = ["is required / 必填"];
+            errors["reviewStartsAt"] = ["必填 / is required"];
         else if (Guard.LacksOffset(reviewStartsAt))
             errors["reviewStartsAt"] = [Guard.OffsetRequired];
         else if (starts <= now)
-            errors["reviewStartsAt"] = ["must be in the future / 评审时间不能早于当前时间"];
+            errors["reviewStartsAt"] = ["评审时间不能早于当前时间 / must be in the future"];
         else if (starts > now.AddYears(3))
-            errors["reviewStartsAt"] = ["must be within three years / 评审时间须在三年以内"];
+            errors["reviewStartsAt"] = ["评审时间须在三年以内 / must be within three years"];
         var p = place?.Trim() ?? "";
         if (p.Length is 0 or > PlaceMax)
-            errors["place"] = [$"is required, at most {PlaceMax} characters / 必填"];
+            errors["place"] = [$"必填，不超过 {PlaceMax} 个字符 / is required, at most {PlaceMax} characters"];
         var region = string.IsNullOrWhiteSpace(regionCode) ? null : regionCode.Trim();
         if (region is not null && (region.Length != 6 || !region.All(char.IsAsciiDigit)))
-            errors["regionCode"] = ["must be a 6-digit administrative division code / 必须为6位行政区划代码"];
+            errors["regionCode"] = ["必须为6位行政区划代码 / must be a 6-digit administrative division code"];
         var partyList = parties ?? [];
         for (var i = 0; i < partyList.Count; i++)
         {
             if (!Enum.IsDefined(partyList[i].Role))
-                errors[$"parties[{i}].role"] = ["must be one of Applicant, Partner, Supplier, Other / 参与方角色不正确"];
+                errors[$"parties[{i}].role"] = ["参与方角色不正确 / must be one of Applicant, Partner, Supplier, Other"];
             if (partyList.Take(i).Any(x => x.OrganisationId == partyList[i].OrganisationId))
-                errors[$"parties[{i}].organisationId"] = ["is listed twice / 重复"];
+                errors[$"parties[{i}].organisationId"] = ["重复 / is listed twice"];
         }
         var preparerList = preparers ?? [];
         for (var i = 0; i < preparerList.Count; i++)
         {
             if (preparerList.Take(i).Any(x => x.ExpertId == preparerList[i].ExpertId))
-                errors[$"preparers[{i}].expertId"] = ["is listed twice / 重复"];
+                errors[$"preparers[{i}].expertId"] = ["重复 / is listed twice"];
             if (preparerList[i].Note?.Trim().Length > NoteMax)
                 errors[$"preparers[{i}].note"] = [$"must be at most {NoteMax} characters"];
         }
@@ -169,7 +169,7 @@ public sealed partial class Project
     public void Update(ProjectDraft draft, int expectedVersion, DateTime now)
     {
         if (expectedVersion != Version)
-            throw new PreconditionFailedException($"The project was changed by someone else (version {Version}, you sent {expectedVersion}) / 项目已被他人修改，请刷新后重试.");
+            throw new PreconditionFailedException($"项目已被他人修改，请刷新后重试 / The project was changed by someone else (version {Version}, you sent {expectedVersion}).");
         Apply(draft, now);
         Version++;
     }

@@ -23,15 +23,15 @@ public sealed partial class Region
         var errors = new Dictionary<string, string[]>();
         var c = code?.Trim() ?? "";
         if (!CodePattern().IsMatch(c))
-            errors["code"] = ["must be a 6-digit administrative division code / 必须为6位行政区划代码"];
+            errors["code"] = ["必须为6位行政区划代码 / must be a 6-digit administrative division code"];
         var zh = nameZh?.Trim() ?? "";
         var en = nameEn?.Trim() ?? "";
         if (zh.Length is 0 or > 100)
-            errors["nameZh"] = ["is required, at most 100 characters / 必填"];
+            errors["nameZh"] = ["必填，不超过 100 个字符 / is required, at most 100 characters"];
         if (en.Length is 0 or > 100)
-            errors["nameEn"] = ["is required, at most 100 characters / 必填，不超过 100 个字符"];
+            errors["nameEn"] = ["必填，不超过 100 个字符 / is required, at most 100 characters"];
         if (parent?.ParentCode is not null)
-            errors["parentCode"] = ["regions have two levels: province and city / 区划只有省、市两级"];
+            errors["parentCode"] = ["区划只有省、市两级 / regions have two levels: province and city"];
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
         return new Region { Code = c, NameZh = zh, NameEn = en, ParentCode = parent?.Code };

@@ -29,10 +29,10 @@ public sealed partial class Specialty
         var errors = new Dictionary<string, string[]>();
         var c = code?.Trim().ToUpperInvariant() ?? "";
         if (!CodePattern().IsMatch(c))
-            errors["code"] = ["must be 1-32 characters of A-Z, 0-9, '.', '-' or '_' / 代码格式不正确"];
+            errors["code"] = ["代码格式不正确 / must be 1-32 characters of A-Z, 0-9, '.', '-' or '_'"];
         var (zh, en) = CheckNames(nameZh, nameEn, errors);
         if (parent is not null && parent.Depth >= 5)
-            errors["parentCode"] = ["the tree is at most 6 levels deep / 专业树最多6级"];
+            errors["parentCode"] = ["专业树最多6级 / the tree is at most 6 levels deep"];
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
         return new Specialty
@@ -60,9 +60,9 @@ public sealed partial class Specialty
         var zh = nameZh?.Trim() ?? "";
         var en = nameEn?.Trim() ?? "";
         if (zh.Length == 0 || zh.Length > NameMax)
-            errors["nameZh"] = [$"is required, at most {NameMax} characters / 必填，不超过 {NameMax} 个字符"];
+            errors["nameZh"] = [$"必填，不超过 {NameMax} 个字符 / is required, at most {NameMax} characters"];
         if (en.Length == 0 || en.Length > NameMax)
-            errors["nameEn"] = [$"is required, at most {NameMax} characters / 必填，不超过 {NameMax} 个字符"];
+            errors["nameEn"] = [$"必填，不超过 {NameMax} 个字符 / is required, at most {NameMax} characters"];
         return (zh, en);
     }
 }

@@ -614,7 +614,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var bad = await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "fallback:me", value = "" }), HttpStatusCode.BadRequest);
         bad["errors"]!.AsObject().Select(e => e.Key).Should().BeEquivalentTo("source", "value");
         var tooLong = await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = new string('7', 501) }), HttpStatusCode.BadRequest);
-        tooLong["errors"]!["value"]![0]!.GetValue<string>().Should().Be("must be at most 500 characters / 不能超过 500 个字符", "both languages say the same");
+        tooLong["errors"]!["value"]![0]!.GetValue<string>().Should().Be("不能超过 500 个字符 / must be at most 500 characters", "both languages say the same");
 
         (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["status"]!.GetValue<string>().Should().Be("Scheduled");
         (await Admin.GetFromJsonAsync<JsonObject>($"/api/draws?pageSize=200"))!["items"]!.AsArray()
@@ -808,7 +808,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
 
         draw["outcome"]!.GetValue<string>().Should().Be("Failed");
         draw["failureReason"]!.GetValue<string>().Should().Contain("Q2: 需要 1 人，可用 0 人 / needs 1, 0 available")
-            .And.Contain("3 drawn for earlier overlapping quotas / 3 人已被前序配额抽中");
+            .And.Contain("3 人已被前序配额抽中 / 3 drawn for earlier overlapping quotas");
     }
 
     [Fact]

@@ -142,9 +142,10 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
         var errors = problem["errors"]!.AsObject();
         errors.Select(e => e.Key).Should().BeEquivalentTo("name", "idNumber", "employerCreditCode", "titleGrade", "regionCode", "email", "phone",
             "gender", "preferredLanguage", "joinChannel", "blackouts[0].reason");
-        // zh-CN first: every reason says it in Chinese as well.
+        // zh-CN first, English second: every reason opens in Chinese and then says it again in English.
         errors.SelectMany(e => e.Value!.AsArray().Select(m => m!.GetValue<string>()))
-            .Should().OnlyContain(m => m.Any(c => c >= '\u4e00' && c <= '\u9fff'), "each reason is bilingual");
+            .Should().OnlyContain(m => m[0] >= '\u4e00' && m[0] <= '\u9fff' && m.Contains(" / ", StringComparison.Ordinal), "each reason is Chinese first, then English");
+        problem["title"]!.GetValue<string>().Should().StartWith("请求数据有误 / ");
         errors["idNumber"]![0]!.GetValue<string>().Should().Contain("check character");
         var after = await Admin.GetFromJsonAsync<JsonObject>("/api/experts?pageSize=1");
         after!["total"]!.GetValue<int>().Should().Be(before!["total"]!.GetValue<int>());
@@ -175,16 +176,16 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
         using var wrongType = new StringContent("{\"name\": 3}", System.Text.Encoding.UTF8, "application/json");
         var problem = await ProblemAsync(await Admin.PostAsync("/api/experts", wrongType), HttpStatusCode.BadRequest);
         problem["errors"]!.AsObject().Select(e => e.Key).Should().Contain("name");
-        problem["errors"]!["name"]![0]!.GetValue<string>().Should().Be("must be a string / 须为字符串");
+        problem["errors"]!["name"]![0]!.GetValue<string>().Should().Be("须为字符串 / must be a string");
 
         // An unknown enum value names the values it may take, in the API's words (no server type names).
         var badRole = await Admin.PostAsJsonAsync("/api/projects", ProjectBody("XM-2026-" + TestData.Suffix(), parties: [new { organisationId = Guid.NewGuid(), role = "Boss" }]));
         var roleText = (await ProblemAsync(badRole, HttpStatusCode.BadRequest))["errors"]!["parties[0].role"]![0]!.GetValue<string>();
-        roleText.Should().Be("must be one of Applicant, Partner, Supplier, Other / 须为以下取值之一：Applicant、Partner、Supplier、Other");
+        roleText.Should().Be("须为以下取值之一：Applicant、Partner、Supplier、Other / must be one of Applicant, Partner, Supplier, Other");
 
         var badQuery = await ProblemAsync(await Admin.GetAsync("/api/experts?page=x"), HttpStatusCode.BadRequest);
         badQuery["errors"]!.AsObject().Select(e => e.Key).Should().Contain("page");
-        badQuery["errors"]!["page"]![0]!.GetValue<string>().Should().Be("must be a whole number / 须为整数");
+        badQuery["errors"]!["page"]![0]!.GetValue<string>().Should().Be("须为整数 / must be a whole number");
         var hugePage = await ProblemAsync(await Admin.GetAsync($"/api/experts?page={int.MaxValue}"), HttpStatusCode.BadRequest);
         hugePage["errors"]!.AsObject().Select(e => e.Key).Should().Contain("page");
 
@@ -355,7 +356,7 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
         noKey["detail"]!.GetValue<string>().Should().Contain("X-Api-Key").And.Contain("API 密钥");
         (await Factory.CreateClient("wrong-key").GetAsync("/api/experts")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         var forbidden = await ProblemAsync(await Auditor.PostAsJsonAsync("/api/experts", NewExpert(r)), HttpStatusCode.Forbidden);
-        forbidden["title"]!.GetValue<string>().Should().Be("Forbidden / 无权访问");
+        forbidden["title"]!.GetValue<string>().Should().Be("无权访问 / Forbidden");
     }
 
     [Fact]

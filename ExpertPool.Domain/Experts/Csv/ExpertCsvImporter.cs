@@ -38,19 +38,19 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
 
         var bytes = await ReadLimitedAsync(csv, ct);
         if (bytes is null)
-            return CsvImportResult.Failed([new(null, null, $"the file is larger than {MaxBytes / 1024 / 1024} MB; split it / 文件超过 {MaxBytes / 1024 / 1024} MB，请拆分后导入")]);
+            return CsvImportResult.Failed([new(null, null, $"文件超过 {MaxBytes / 1024 / 1024} MB，请拆分后导入 / the file is larger than {MaxBytes / 1024 / 1024} MB; split it")]);
         var start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
         var content = bytes.AsMemory(start);
         if (CheckUtf8(content.Span) is { } encodingError)
             return CsvImportResult.Failed([encodingError]);
         if (content.Span.IndexOfAnyExcept(" \t\r\n"u8) < 0)
-            return CsvImportResult.Failed([new(null, null, "the file is empty / 文件为空")]);
+            return CsvImportResult.Failed([new(null, null, "文件为空 / the file is empty")]);
 
         var parsed = Parse(content);
         if (parsed.FileErrors.Count > 0)
             return CsvImportResult.Failed(parsed.FileErrors, parsed.Rows.Count);
         if (parsed.Rows.Count == 0)
-            return CsvImportResult.Failed([new(1, null, "the file has a header but no data rows / 文件只有表头，没有数据")]);
+            return CsvImportResult.Failed([new(1, null, "文件只有表头，没有数据 / the file has a header but no data rows")]);
 
         var errors = parsed.RowErrors;
         var rows = parsed.Rows.Where(r => r.Draft is not null).ToList();
@@ -101,7 +101,7 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
             var offset = FirstInvalidUtf8Offset(content);
             var line = content[..offset].Count((byte)'\n') + 1;
             return new CsvImportError(line, null,
-                "the file is not valid UTF-8 (saved as GBK/ANSI?); save it as \"CSV UTF-8\" / 文件不是 UTF-8 编码（可能是 GBK），请另存为“CSV UTF-8”格式");
+                "文件不是 UTF-8 编码（可能是 GBK），请另存为“CSV UTF-8”格式 / the file is not valid UTF-8 (saved as GBK/ANSI?); save it as \"CSV UTF-8\"");
         }
     }
 
@@ -150,7 +150,7 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
             {
                 if (file.Rows.Count == MaxRows)
                 {
-                    file.FileErrors.Add(new(null, null, $"the file has more than {MaxRows} rows; split it / 超过 {MaxRows} 行，请拆分后导入"));
+                    file.FileErrors.Add(new(null, null, $"超过 {MaxRows} 行，请拆分后导入 / the file has more than {MaxRows} rows; split it"));
                     return file;
                 }
                 var line = checked((int)reader.LineNumber);
@@ -164,7 +164,7 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
                 if (reader.FieldCount != file.Header.Count)
                 {
                     file.RowErrors.Add(new(line, null,
-                        $"has {reader.FieldCount} fields but the header has {file.Header.Count} (a stray comma or quote?) / 字段数 {reader.FieldCount} 与表头列数 {file.Header.Count} 不一致"));
+                        $"字段数 {reader.FieldCount} 与表头列数 {file.Header.Count} 不一致 / has {reader.FieldCount} fields but the header has {file.Header.Count} (a stray comma or quote?)"));
                     continue;
                 }
                 ReadRow(reader, file.Header, row, file.RowErrors);
@@ -174,7 +174,7 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
         {
             // Only the record size limit ends the parse (an unreadable line longer than MaxLineBytes).
             file.FileErrors.Add(new(ex.LineNumber > 0 ? (int)ex.LineNumber : null, null,
-                $"a line is longer than {MaxLineBytes / 1024} KB; the file is not a valid expert CSV / 行过长，文件格式不正确"));
+                $"有一行超过 {MaxLineBytes / 1024} KB，文件格式不正确 / a line is longer than {MaxLineBytes / 1024} KB; the file is not a valid expert CSV"));
             return file;
         }
         foreach (var (line, reason) in malformed)
@@ -184,8 +184,8 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
 
     private static string Describe(CsvHelper.CsvMalformedReason reason) => reason switch
     {
-        CsvHelper.CsvMalformedReason.FieldCountMismatch => "has a different number of fields than the header / 字段数与表头不一致",
-        _ => $"malformed CSV: unbalanced or stray quote ({reason}) / CSV 格式错误：引号不匹配",
+        CsvHelper.CsvMalformedReason.FieldCountMismatch => "字段数与表头不一致 / has a different number of fields than the header",
+        _ => $"CSV 格式错误：引号不匹配 / malformed CSV: unbalanced or stray quote ({reason})",
     };
 
     private static void ReadRow(CsvReader reader, CsvHeader header, CsvRow row, List<CsvImportError> errors)
@@ -208,7 +208,7 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
                 return null;
             if (DateOnly.TryParseExact(v, ["yyyy-MM-dd", "yyyy-M-d", "yyyy/M/d"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
                 return d;
-            errors.Add(new(row.Line, header.WrittenName(field), "must be a date like 2026-01-31 / 日期格式应为 yyyy-MM-dd"));
+            errors.Add(new(row.Line, header.WrittenName(field), "日期格式应为 yyyy-MM-dd / must be a date like 2026-01-31"));
             return null;
         }
 
@@ -219,7 +219,7 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
         var status = Get(ExpertCsvField.Status)?.Trim();
         row.Status = ExpertStatus.Applied;
         if (!string.IsNullOrEmpty(status) && !ExpertVocabulary.StatusNames.TryGetValue(status, out row.Status))
-            errors.Add(new(row.Line, header.WrittenName(ExpertCsvField.Status), "must be Applied/申请中, Active/在库, Suspended/暂停, Removed/出库 or Retired/退出"));
+            errors.Add(new(row.Line, header.WrittenName(ExpertCsvField.Status), "须为 申请中/Applied、在库/Active、暂停/Suspended、出库/Removed 或 退出/Retired / must be Applied, Active, Suspended, Removed or Retired"));
 
         var input = new ExpertInput
         {
@@ -258,7 +258,7 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
         if (rows.Select(r => r.Draft!.EmployerCreditCode).Distinct().Count() > MaxDistinctEmployers)
         {
             errors.Add(new(null, header.WrittenName(ExpertCsvField.EmployerCreditCode),
-                $"the file names more than {MaxDistinctEmployers} different employers; split it / 单位数量超过 {MaxDistinctEmployers}，请拆分后导入"));
+                $"单位数量超过 {MaxDistinctEmployers}，请拆分后导入 / the file names more than {MaxDistinctEmployers} different employers; split it"));
             return;
         }
         var lookup = await RegistryLookup.LoadForAsync(db, [.. rows.Select(r => r.Draft!)], ct);
@@ -283,10 +283,10 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
         foreach (var row in rows)
         {
             if (!idNumbers.TryAdd(row.Draft!.IdNumber, row.Line))
-                errors.Add(new(row.Line, header.WrittenName(ExpertCsvField.IdNumber), $"the same ID number is on line {idNumbers[row.Draft.IdNumber]} / 与第 {idNumbers[row.Draft.IdNumber]} 行身份证号重复"));
+                errors.Add(new(row.Line, header.WrittenName(ExpertCsvField.IdNumber), $"与第 {idNumbers[row.Draft.IdNumber]} 行身份证号重复 / the same ID number is on line {idNumbers[row.Draft.IdNumber]}"));
             var email = Expert.NormalizeEmail(row.Draft.Email);
             if (!emails.TryAdd(email, row.Line))
-                errors.Add(new(row.Line, header.WrittenName(ExpertCsvField.Email), $"the same email is on line {emails[email]} / 与第 {emails[email]} 行邮箱重复"));
+                errors.Add(new(row.Line, header.WrittenName(ExpertCsvField.Email), $"与第 {emails[email]} 行邮箱重复 / the same email is on line {emails[email]}"));
         }
     }
 
@@ -310,9 +310,9 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
         foreach (var row in rows)
         {
             if (byIdNumber.TryGetValue(row.Draft!.IdNumber, out var id))
-                errors.Add(new(row.Line, header.WrittenName(ExpertCsvField.IdNumber), $"expert {id} already has this ID number / 身份证号已存在（专家 {id}）"));
+                errors.Add(new(row.Line, header.WrittenName(ExpertCsvField.IdNumber), $"身份证号已存在（专家 {id}） / expert {id} already has this ID number"));
             if (byEmail.TryGetValue(Expert.NormalizeEmail(row.Draft.Email), out id))
-                errors.Add(new(row.Line, header.WrittenName(ExpertCsvField.Email), $"expert {id} already has this email / 邮箱已存在（专家 {id}）"));
+                errors.Add(new(row.Line, header.WrittenName(ExpertCsvField.Email), $"邮箱已存在（专家 {id}） / expert {id} already has this email"));
         }
     }
 
@@ -347,7 +347,7 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
         {
             db.ChangeTracker.Clear();
             // A unique index caught what the checks could not see: a record saved at the same time.
-            throw new DomainConflictException("The file clashes with records saved at the same time (duplicate ID number, email or credit code); nothing was imported / 导入期间数据发生冲突，未导入任何数据.", ex);
+            throw new DomainConflictException("导入期间数据发生冲突，未导入任何数据 / The file clashes with records saved at the same time (duplicate ID number, email or credit code); nothing was imported.", ex);
         }
         finally
         {
@@ -407,7 +407,7 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
         {
             if (headers.Count == 0 || headers.All(string.IsNullOrWhiteSpace))
             {
-                errors.Add(new(1, null, "the first line must be the header / 第一行必须是表头"));
+                errors.Add(new(1, null, "第一行必须是表头 / the first line must be the header"));
                 return Empty;
             }
             var columns = new ExpertCsvColumn[headers.Count];
@@ -420,13 +420,13 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
                 if (column is null)
                 {
                     errors.Add(new(1, written[i].Length == 0 ? $"#{i + 1}" : written[i], written[i].Length == 0
-                        ? $"column {i + 1} has no header / 第 {i + 1} 列缺少表头"
-                        : "unknown column; see docs/csv-format.md for the columns / 未知的列"));
+                        ? $"第 {i + 1} 列缺少表头 / column {i + 1} has no header"
+                        : "未知的列 / unknown column; see docs/csv-format.md for the columns"));
                     continue;
                 }
                 if (!seen.TryAdd(column.Field, written[i]))
                 {
-                    errors.Add(new(1, written[i], $"the column appears twice (also as '{seen[column.Field]}') / 列重复"));
+                    errors.Add(new(1, written[i], $"列重复 / the column appears twice (also as '{seen[column.Field]}')"));
                     continue;
                 }
                 columns[i] = column;
