@@ -68,7 +68,7 @@ public static class ConflictRulesEndpoints
         }
         catch (DbUpdateException ex)
         {
-            throw new DomainConflictException($"规则版本冲突，请重试 / Version {next.Version} of {next.Scope} was created at the same time; read the current version and retry.", ex);
+            throw new DomainConflictException($"{next.Scope} 的规则版本 {next.Version} 已被同时创建，请读取当前版本后重试 / Version {next.Version} of {next.Scope} was created at the same time; read the current version and retry.", ex);
         }
         return TypedResults.Created($"/api/conflict-rules/{next.Id}", RuleSetDto.From(next));
     }

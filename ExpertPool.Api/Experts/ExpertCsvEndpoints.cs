@@ -57,7 +57,7 @@ public static class ExpertCsvEndpoints
                 .ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray());
             return TypedResults.ValidationProblem(
                 errors,
-                title: $"导入失败，未写入任何数据 / Nothing was imported: {result.Errors.Count} problem(s) in {result.RowCount} row(s)",
+                title: $"导入失败：{result.RowCount} 行中有 {result.Errors.Count} 处问题，未写入任何数据 / Nothing was imported: {result.Errors.Count} problem(s) in {result.RowCount} row(s)",
                 extensions: new Dictionary<string, object?> { ["rowErrors"] = result.Errors, ["rowCount"] = result.RowCount });
         }
     }

@@ -114,7 +114,7 @@ public static class ExpertRelationsEndpoints
         if (organisationId is null)
             throw new DomainValidationException("organisationId", "必填 / is required");
         return await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).FirstOrDefaultAsync(ct)
-            ?? throw new DomainValidationException("organisationId", $"单位不存在 / unknown organisation '{organisationId}'");
+            ?? throw new DomainValidationException("organisationId", $"单位 {organisationId} 不存在 / unknown organisation '{organisationId}'");
     }
 
     private static RelationDto ToDto(ExpertRelation r, string orgName) =>

@@ -111,7 +111,7 @@ public static class ProjectsEndpoints
             ?? throw new NotFoundException("Project", id);
         // The precondition first, on the version read inside the transaction ("*" is whatever that is).
         if (!expected.Matches(project.Version))
-            throw new PreconditionFailedException($"项目已被他人修改，请刷新后重试 / The project was changed by someone else (now version {project.Version}).");
+            throw new PreconditionFailedException($"项目已被他人修改（当前版本 {project.Version}），请刷新后重试 / The project was changed by someone else (now version {project.Version}).");
         if (await db.PanelRequests.AnyAsync(r => r.ProjectId == id && (r.Status == PanelRequestStatus.Drawn || r.Status == PanelRequestStatus.Failed), ct))
             throw new DomainConflictException("该项目已抽取，不能再修改 / A draw has happened for this project: it can no longer be changed.");
         var now = clock.GetUtcNow().UtcDateTime;
@@ -125,11 +125,11 @@ public static class ProjectsEndpoints
         var draft = await CheckAsync(request, db, id, now, ct);
         // The review must still start after every scheduled draw's reply deadline (which is after its draw time).
         if (scheduled.Where(r => r.ReplyDeadline > draft.ReviewStartsAt).OrderBy(r => r.ReplyDeadline).LastOrDefault() is { } blocking)
-            throw new DomainValidationException("reviewStartsAt", $"评审开始时间不能早于已安排抽取的答复截止时间 / must not be before the reply deadline {blocking.ReplyDeadline:yyyy-MM-dd HH:mm} UTC of scheduled panel request {blocking.Id}; cancel that request first");
+            throw new DomainValidationException("reviewStartsAt", $"评审开始时间不能早于已安排的抽取申请 {blocking.Id} 的答复截止时间 {blocking.ReplyDeadline:yyyy-MM-dd HH:mm} UTC，请先取消该申请 / must not be before the reply deadline {blocking.ReplyDeadline:yyyy-MM-dd HH:mm} UTC of scheduled panel request {blocking.Id}; cancel that request first");
         // Nor so much later that a scheduled draw would come earlier than the lead time allows.
         if (draft.ReviewStartsAt > project.ReviewStartsAt
             && scheduled.FirstOrDefault(r => r.ScheduledDrawAt < PanelRequestService.EarliestDraw(draft.ReviewStartsAt, drawOptions.Value)) is { } early)
-            throw new DomainValidationException("reviewStartsAt", $"评审时间推后后，已安排的抽取将早于允许的提前量，请取消后重新安排 / would put scheduled panel request {early.Id} (draw at {early.ScheduledDrawAt:yyyy-MM-dd HH:mm} UTC) more than {drawOptions.Value.MaxLeadTime.TotalHours:0.#} hours before the review (Draws:MaxLeadTime); cancel that request and schedule a new one");
+            throw new DomainValidationException("reviewStartsAt", $"评审时间推后后，已安排的抽取申请 {early.Id}（抽取时间 {early.ScheduledDrawAt:yyyy-MM-dd HH:mm} UTC）将早于评审前 {drawOptions.Value.MaxLeadTime.TotalHours:0.#} 小时的允许提前量，请取消后重新安排 / would put scheduled panel request {early.Id} (draw at {early.ScheduledDrawAt:yyyy-MM-dd HH:mm} UTC) more than {drawOptions.Value.MaxLeadTime.TotalHours:0.#} hours before the review (Draws:MaxLeadTime); cancel that request and schedule a new one");
         project.Update(draft, project.Version, now);
         foreach (var pending in scheduled)
             db.RewriteRequestRow(pending);
@@ -168,20 +168,20 @@ public static class ProjectsEndpoints
             now);
         var errors = new Dictionary<string, string[]>();
         if (draft.RegionCode is { } region && !await db.Regions.AnyAsync(x => x.Code == region, ct))
-            errors["regionCode"] = [$"行政区划代码不存在 / unknown region code '{region}'"];
+            errors["regionCode"] = [$"行政区划代码 {region} 不存在 / unknown region code '{region}'"];
         var orgIds = draft.Parties.Select(p => p.OrganisationId).ToList();
         var knownOrgs = (await db.Organisations.Where(o => orgIds.Contains(o.Id)).Select(o => o.Id).ToListAsync(ct)).ToHashSet();
         for (var i = 0; i < draft.Parties.Count; i++)
         {
             if (!knownOrgs.Contains(draft.Parties[i].OrganisationId))
-                errors[$"parties[{i}].organisationId"] = [$"单位不存在 / unknown organisation '{draft.Parties[i].OrganisationId}'"];
+                errors[$"parties[{i}].organisationId"] = [$"单位 {draft.Parties[i].OrganisationId} 不存在 / unknown organisation '{draft.Parties[i].OrganisationId}'"];
         }
         var expertIds = draft.Preparers.Select(p => p.ExpertId).ToList();
         var knownExperts = (await db.Experts.Where(e => expertIds.Contains(e.Id)).Select(e => e.Id).ToListAsync(ct)).ToHashSet();
         for (var i = 0; i < draft.Preparers.Count; i++)
         {
             if (!knownExperts.Contains(draft.Preparers[i].ExpertId))
-                errors[$"preparers[{i}].expertId"] = [$"专家不存在 / unknown expert '{draft.Preparers[i].ExpertId}'"];
+                errors[$"preparers[{i}].expertId"] = [$"专家 {draft.Preparers[i].ExpertId} 不存在 / unknown expert '{draft.Preparers[i].ExpertId}'"];
         }
         if (errors.Count > 0)
             throw new DomainValidationException(errors);

@@ -44,7 +44,7 @@ public static class SpecialtiesEndpoints
         {
             var parentCode = request.ParentCode.Trim().ToUpperInvariant();
             parent = await db.Specialties.FirstOrDefaultAsync(s => s.Code == parentCode, ct)
-                ?? throw new DomainValidationException("parentCode", $"上级专业不存在 / unknown specialty code '{parentCode}'");
+                ?? throw new DomainValidationException("parentCode", $"上级专业 {parentCode} 不存在 / unknown specialty code '{parentCode}'");
         }
         var specialty = Specialty.Create(request.Code, request.NameZh, request.NameEn, parent);
         if (await db.Specialties.AnyAsync(s => s.Code == specialty.Code, ct))

@@ -53,7 +53,22 @@ public class DomainConflictException : Exception
 /// <summary>An id that names nothing. Maps to 404.</summary>
 public class NotFoundException : Exception
 {
-    public NotFoundException(string entity, object key) : base($"{entity} '{key}' was not found.")
+    private static string Chinese(string entity) => entity switch
+    {
+        "Conflict rule set" => "回避规则版本",
+        "Draw" => "抽取记录",
+        "Expert" => "专家",
+        "Invitation" => "邀请",
+        "Notice" => "通知",
+        "Organisation" => "单位",
+        "Panel request" or "PanelRequest" => "抽取申请",
+        "Project" => "项目",
+        "Relation" => "关系记录",
+        "Specialty" => "专业",
+        _ => "记录",
+    };
+
+    public NotFoundException(string entity, object key) : base($"{Chinese(entity)} {key} 不存在 / {entity} '{key}' was not found.")
     {
         Entity = entity;
         Key = key.ToString() ?? "";

@@ -19,7 +19,7 @@ public static class UnifiedSocialCreditCode
         {
             if (!Alphabet.Contains(c, StringComparison.Ordinal))
             {
-                reason = $"含有非法字符 / contains '{c}', which is not allowed (I, O, Z, S, V are never used)";
+                reason = $"含有非法字符“{c}”（不使用 I、O、Z、S、V） / contains '{c}', which is not allowed (I, O, Z, S, V are never used)";
                 return false;
             }
         }

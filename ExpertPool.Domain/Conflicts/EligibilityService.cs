@@ -77,7 +77,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         var root = db.Specialties.Where(s => s.Code == specialtyCode).Select(s => s.Path);
         var specialtyIds = await db.Specialties.Where(s => root.Any(r => s.Path.StartsWith(r))).Select(s => s.Id).ToListAsync(ct);
         if (specialtyIds.Count == 0)
-            throw new DomainConflictException($"专业不存在 / Specialty {specialtyCode} of quota {quotaKey ?? specialtyCode} no longer exists.");
+            throw new DomainConflictException($"名额 {quotaKey ?? specialtyCode} 的专业 {specialtyCode} 已不存在 / Specialty {specialtyCode} of quota {quotaKey ?? specialtyCode} no longer exists.");
         // Tens of thousands of ids: read through IdRowReader (no per-row materialisation). The specialty ids are
         // integers read from the database, so they are written into the IN list. No SQL DISTINCT: it makes SQLite
         // scan the whole (ExpertId, SpecialtyId) key instead of seeking the (SpecialtyId, ExpertId) index; an expert

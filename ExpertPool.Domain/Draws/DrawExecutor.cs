@@ -180,7 +180,7 @@ public sealed class DrawExecutor(
             throw new DomainConflictException($"每个抽取申请只能抽取一次 / The panel request is {status}: a request is drawn once; a re-draw is a new request with a reason.");
         var now = clock.GetUtcNow().UtcDateTime;
         if (now < scheduledDrawAt)
-            throw new DrawNotReadyException($"未到抽取时间 / The draw is scheduled for {scheduledDrawAt:yyyy-MM-dd HH:mm} UTC.");
+            throw new DrawNotReadyException($"未到抽取时间（{scheduledDrawAt:yyyy-MM-dd HH:mm} UTC） / The draw is scheduled for {scheduledDrawAt:yyyy-MM-dd HH:mm} UTC.");
         if (now >= reviewStartsAt)
             throw new DrawTooLateException($"评审已于 {reviewStartsAt:yyyy-MM-dd HH:mm} UTC 开始，不能再抽取；请重新提出抽取申请 / The review started at {reviewStartsAt:yyyy-MM-dd HH:mm} UTC: this request can no longer be drawn; schedule a new one.");
         if (now >= replyDeadline)
@@ -206,27 +206,34 @@ public sealed class DrawExecutor(
             string.Join(", ", _stages.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.Ms:F1} ms")));
     }
 
-    /// <summary>Per-quota shortfall with the rules that excluded most of that quota's candidates.</summary>
+    /// <summary>
+    /// Per-quota shortfall with the rules that excluded most of that quota's candidates: the whole account in Chinese, then
+    /// the same in English, e.g. "符合条件的专家不足：Q1 需要 5 人，可用 3 人（主要回避规则：status ×4）/ Not enough eligible
+    /// experts: Q1 needs 5, 3 available (excluded most by: status ×4)".
+    /// </summary>
     private static string Shortfalls(DrawOutcome outcome, EligibilityReport report)
     {
-        var parts = new List<string>();
+        var zh = new List<string>();
+        var en = new List<string>();
         foreach (var q in outcome.Quotas.Where(q => q.Shortfall is not null))
         {
-            var top = report.Exclusions
+            var top = string.Join(", ", report.Exclusions
                 .Where(x => x.QuotaKeys.Contains(q.Key))
                 .SelectMany(x => x.Reasons.Select(r => r.Rule).Distinct())
                 .GroupBy(r => r)
                 .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
                 .Take(3)
-                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} ×{g.Count()}"));
+                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} ×{g.Count()}")));
             // Experts eligible for this quota but already drawn for an earlier, overlapping one are not available to it.
             var eligible = report.Quotas.FirstOrDefault(x => x.Key == q.Key)?.EligibleCount ?? q.Shortfall!.Available;
             var takenEarlier = eligible - q.Shortfall!.Available;
-            var overlap = takenEarlier > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {takenEarlier} 人已被前序配额抽中 / {takenEarlier} drawn for earlier overlapping quotas") : "";
-            parts.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{q.Key}: 需要 {q.Shortfall.Needed} 人，可用 {q.Shortfall.Available} 人 / needs {q.Shortfall.Needed}, {q.Shortfall.Available} available (主要回避规则 / excluded most by: {string.Join(", ", top)}{overlap})"));
+            var (needed, available) = (q.Shortfall.Needed, q.Shortfall.Available);
+            zh.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{q.Key} 需要 {needed} 人，可用 {available} 人（主要回避规则：{(top.Length == 0 ? "无" : top)}{(takenEarlier > 0 ? $"；{takenEarlier} 人已被前序配额抽中" : "")}）"));
+            en.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{q.Key} needs {needed}, {available} available (excluded most by: {(top.Length == 0 ? "none" : top)}{(takenEarlier > 0 ? $"; {takenEarlier} drawn for earlier overlapping quotas" : "")})"));
         }
-        return "符合条件的专家不足 / Not enough eligible experts — " + string.Join("; ", parts);
+        return $"符合条件的专家不足：{string.Join("；", zh)} / Not enough eligible experts: {string.Join("; ", en)}";
     }
 
     /// <summary>

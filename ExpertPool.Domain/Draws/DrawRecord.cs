@@ -157,7 +157,7 @@ public sealed class DrawEntropy
         var s = source?.Trim() ?? "";
         var v = value?.Trim() ?? "";
         if (s.Length == 0)
-            errors["source"] = ["is required (e.g. \"supervisor\", \"福彩3D 2026322\") / 必填（如“supervisor”“福彩3D 2026322”）"];
+            errors["source"] = ["必填（如“supervisor”“福彩3D 2026322”） / is required (e.g. \"supervisor\", \"福彩3D 2026322\")"];
         else if (s.Length > SourceMax)
             errors["source"] = [$"不能超过 {SourceMax} 个字符 / must be at most {SourceMax} characters"];
         else if (s.StartsWith("fallback:", StringComparison.OrdinalIgnoreCase))

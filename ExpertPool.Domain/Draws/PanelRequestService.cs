@@ -39,9 +39,9 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         if (input.ProjectId is null)
             Fail("projectId", "必填 / is required");
         else if (project is null)
-            Fail("projectId", $"项目不存在 / unknown project '{input.ProjectId}'");
+            Fail("projectId", $"项目 {input.ProjectId} 不存在 / unknown project '{input.ProjectId}'");
         else if (project.ReviewStartsAt <= now)
-            Fail("reviewStartsAt", $"评审时间已过 / the project's review started at {project.ReviewStartsAt:O}, which is in the past");
+            Fail("reviewStartsAt", $"项目评审已于 {project.ReviewStartsAt:yyyy-MM-dd HH:mm} UTC 开始 / the project's review started at {project.ReviewStartsAt:O}, which is in the past");
 
         var supervisor = input.SupervisorName?.Trim() ?? "";
         if (supervisor.Length == 0)
@@ -65,7 +65,7 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
             if (project is not null && drawAt >= project.ReviewStartsAt)
                 Fail("scheduledDrawAt", "抽取时间必须早于评审开始时间 / must be before the review starts");
             else if (project is not null && drawAt < EarliestDraw(project.ReviewStartsAt, options.Value))
-                Fail("scheduledDrawAt", $"抽取时间不得早于评审开始前 {LeadText(options.Value.MaxLeadTime).Zh} / must be no earlier than {LeadText(options.Value.MaxLeadTime).En} before the review starts, i.e. from {EarliestDraw(project.ReviewStartsAt, options.Value):yyyy-MM-dd HH:mm} UTC (Draws:MaxLeadTime)");
+                Fail("scheduledDrawAt", $"抽取时间不得早于评审开始前 {LeadText(options.Value.MaxLeadTime).Zh}，即不早于 {EarliestDraw(project.ReviewStartsAt, options.Value):yyyy-MM-dd HH:mm} UTC / must be no earlier than {LeadText(options.Value.MaxLeadTime).En} before the review starts, i.e. from {EarliestDraw(project.ReviewStartsAt, options.Value):yyyy-MM-dd HH:mm} UTC (Draws:MaxLeadTime)");
         }
         if (Guard.LacksOffset(input.ReplyDeadline))
             Fail("replyDeadline", Guard.OffsetRequired);
@@ -92,7 +92,7 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
             else if (redrawReason.Length > PanelRequest.ReasonMax)
                 Fail("redrawReason", $"不能超过 {PanelRequest.ReasonMax} 个字符 / must be at most {PanelRequest.ReasonMax} characters");
             if (superseded is null)
-                Fail("supersedesRequestId", $"原抽取申请不存在 / unknown panel request '{oldId}'");
+                Fail("supersedesRequestId", $"原抽取申请 {oldId} 不存在 / unknown panel request '{oldId}'");
             else if (project is not null && superseded.ProjectId != project.Id)
                 Fail("supersedesRequestId", "原抽取申请属于其他项目 / belongs to another project");
         }
@@ -133,17 +133,17 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         {
             if (heads.Count > 0)
                 throw new DomainConflictException(
-                    $"该项目已有抽取申请，重新抽取须引用原申请并说明理由 / The project already has panel request {heads[0].Id} ({heads[0].Status}); a new one must supersede it with a reason.",
+                    $"该项目已有抽取申请 {heads[0].Id}（{heads[0].Status}），重新抽取须引用该申请并说明理由 / The project already has panel request {heads[0].Id} ({heads[0].Status}); a new one must supersede it with a reason.",
                     new Dictionary<string, object?> { ["existingRequestId"] = heads[0].Id });
             return;
         }
         if (!superseded.IsFinished)
             throw new DomainConflictException(
-                $"原抽取申请尚未结束，不能重新抽取 / Panel request {superseded.Id} is still {superseded.Status}: cancel it or draw it before a re-draw.",
+                $"原抽取申请 {superseded.Id} 尚未结束（{superseded.Status}），请先取消或完成抽取 / Panel request {superseded.Id} is still {superseded.Status}: cancel it or draw it before a re-draw.",
                 new Dictionary<string, object?> { ["supersedesRequestId"] = superseded.Id, ["status"] = superseded.Status.ToString() });
         if (!heads.Exists(h => h.Id == superseded.Id))
             throw new DomainConflictException(
-                $"原抽取申请已被替代 / Panel request {superseded.Id} was already superseded; a re-draw must reference the latest request.",
+                $"原抽取申请 {superseded.Id} 已被替代，重新抽取须引用最新的申请 / Panel request {superseded.Id} was already superseded; a re-draw must reference the latest request.",
                 new Dictionary<string, object?> { ["supersedesRequestId"] = superseded.Id });
     }
 
@@ -200,7 +200,7 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         if (vacant.Count == 0)
         {
             throw new DomainConflictException(
-                $"原抽取名单仍有效且无空缺，补抽仅用于候补用尽后的空缺；如需重新抽取，请先撤回原抽取 / The project's panel (drawn by request {root.Id}) is in force, with experts invited or confirmed, and no seat is left empty: a supplementary draw is for seats whose backups ran out. To draw again, withdraw the draw first (POST /api/draws/{rootDraw}/withdraw).",
+                $"原抽取名单（抽取申请 {root.Id}）仍有效且无空缺，补抽仅用于候补用尽后的空缺；如需重新抽取，请先撤回原抽取 / The project's panel (drawn by request {root.Id}) is in force, with experts invited or confirmed, and no seat is left empty: a supplementary draw is for seats whose backups ran out. To draw again, withdraw the draw first (POST /api/draws/{rootDraw}/withdraw).",
                 new Dictionary<string, object?> { ["panelRequestId"] = root.Id, ["drawId"] = rootDraw });
         }
         var errors = new Dictionary<string, List<string>>();
@@ -211,7 +211,7 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
             if (!vacant.TryGetValue(key, out var seats))
                 errors.AddError($"quotas[{i}]", $"原名单该专业（地区）没有空缺，空缺为：{open} / the panel in force has no empty seat for {key.SpecialtyCode}{(key.RegionCode is null ? "" : " in region " + key.RegionCode)}; empty seats: {open}");
             else if (quotas[i].Count > seats)
-                errors.AddError($"quotas[{i}].count", $"补抽人数不能超过该专业的空缺名额（{seats}） / a supplementary draw fills at most the {seats} empty seat(s) of {key.SpecialtyCode}");
+                errors.AddError($"quotas[{i}].count", $"补抽人数不能超过专业 {key.SpecialtyCode} 的空缺名额（{seats}） / a supplementary draw fills at most the {seats} empty seat(s) of {key.SpecialtyCode}");
         }
         if (errors.Count > 0)
             throw new DomainValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
@@ -233,7 +233,7 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         }
         if (list.Any(q => q is null))
         {
-            fail("quotas", "must not contain null entries");
+            fail("quotas", "不能包含空项 / must not contain null entries");
             return [];
         }
         var codes = list.Select(q => q.SpecialtyCode?.Trim().ToUpperInvariant() ?? "").Distinct().ToList();
@@ -258,9 +258,9 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
             if (code.Length == 0)
                 Bad($"{f}.specialtyCode", "必填 / is required");
             else if (!knownCodes.Contains(code))
-                Bad($"{f}.specialtyCode", $"专业代码不存在 / unknown specialty code '{code}'");
+                Bad($"{f}.specialtyCode", $"专业代码 {code} 不存在 / unknown specialty code '{code}'");
             if (region is not null && !knownRegions.Contains(region))
-                Bad($"{f}.regionCode", $"行政区划代码不存在 / unknown region code '{region}'");
+                Bad($"{f}.regionCode", $"行政区划代码 {region} 不存在 / unknown region code '{region}'");
             if (q.Count is null or < 1)
                 Bad($"{f}.count", "抽取人数至少为1 / must be at least 1");
             else if (q.Count > PanelQuota.MaxCount)
@@ -293,7 +293,7 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         if (expertId is null)
             throw new DomainValidationException("expertId", "必填 / is required");
         if (!await db.Experts.AnyAsync(e => e.Id == expertId, ct))
-            throw new DomainValidationException("expertId", $"专家不存在 / unknown expert '{expertId}'");
+            throw new DomainValidationException("expertId", $"专家 {expertId} 不存在 / unknown expert '{expertId}'");
         var exclusion = ManualExclusion.Create(request, expertId.Value, reason, actor, clock.GetUtcNow().UtcDateTime);
         // Once the entropy is known (or the draw is due and may take the fallback), whoever can read the nonce can compute
         // the panel: an exclusion added then could steer it. The pool is frozen from that moment (decision 017).

@@ -17,7 +17,7 @@ public sealed record ExpertFilter(
         {
             var code = Specialty.Trim().ToUpperInvariant();
             var root = await db.Specialties.Where(s => s.Code == code).Select(s => s.Path).FirstOrDefaultAsync(ct)
-                ?? throw new Common.DomainValidationException("specialty", $"专业代码不存在 / unknown specialty code '{code}'");
+                ?? throw new Common.DomainValidationException("specialty", $"专业代码 {code} 不存在 / unknown specialty code '{code}'");
             var ids = await db.Specialties.Where(s => s.Path.StartsWith(root)).Select(s => s.Id).ToListAsync(ct);
             // An uncorrelated IN (subquery) lets the database build the matching set once from the (SpecialtyId, ExpertId) index.
             var inSubtree = db.ExpertSpecialties.Where(es => ids.Contains(es.SpecialtyId)).Select(es => es.ExpertId);
@@ -28,7 +28,7 @@ public sealed record ExpertFilter(
             var code = Region.Trim();
             var codes = await db.Regions.Where(r => r.Code == code || r.ParentCode == code).Select(r => r.Code).ToListAsync(ct);
             if (codes.Count == 0)
-                throw new Common.DomainValidationException("region", $"行政区划代码不存在 / unknown region code '{code}'");
+                throw new Common.DomainValidationException("region", $"行政区划代码 {code} 不存在 / unknown region code '{code}'");
             experts = codes.Count == 1 ? experts.Where(e => e.RegionCode == code) : experts.Where(e => codes.Contains(e.RegionCode));
         }
         if (Status is { } status)

@@ -20,8 +20,7 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
         var (employer, specialties) = lookup.Resolve(draft, errors, clock.GetUtcNow().UtcDateTime);
         ThrowIfAny(errors);
         await EnsureUniqueAsync(draft, null, ct);
-        if (db.Entry(employer!).State == EntityState.Detached)
-            db.Organisations.Add(employer!);
+        RegisterIfNew(employer!, actor, clock.GetUtcNow().UtcDateTime);
         var expert = Expert.Create(draft, employer!, specialties, actor, clock.GetUtcNow().UtcDateTime);
         db.Experts.Add(expert);
         await SaveAsync(ct);
@@ -33,16 +32,15 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
     {
         var expert = await LoadAsync(id, ct);
         if (expectedVersion is { } expected && expert.Version != expected)
-            throw new PreconditionFailedException($"数据已被他人修改，请刷新后重试 / The expert was changed by someone else (version {expert.Version}, you sent {expectedVersion}).");
+            throw new PreconditionFailedException($"专家信息已被他人修改（当前版本 {expert.Version}，提交的版本 {expectedVersion}），请刷新后重试 / The expert was changed by someone else (version {expert.Version}, you sent {expectedVersion}).");
         var draft = Check(input);
         var lookup = await RegistryLookup.LoadForAsync(db, [draft], ct);
         var errors = new Dictionary<string, List<string>>();
         var (employer, specialties) = lookup.Resolve(draft, errors, clock.GetUtcNow().UtcDateTime);
         ThrowIfAny(errors);
         await EnsureUniqueAsync(draft, id, ct);
-        if (db.Entry(employer!).State == EntityState.Detached)
-            db.Organisations.Add(employer!);
         var now = clock.GetUtcNow().UtcDateTime;
+        RegisterIfNew(employer!, actor, now);
         var previousEmployer = expert.EmployerId;
         expert.Update(draft, employer!, specialties, now);
         if (previousEmployer != expert.EmployerId)
@@ -57,6 +55,15 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
     /// ended; otherwise one is recorded, start unknown. Today is the latest the employment can have ended, so the
     /// look-back is never shorter than the truth; an administrator who knows the real dates records them.
     /// </summary>
+    /// <summary>An employer the draft named for the first time is registered, with the first entry of its history.</summary>
+    private void RegisterIfNew(Organisation employer, string actor, DateTime now)
+    {
+        if (db.Entry(employer).State != EntityState.Detached)
+            return;
+        db.Organisations.Add(employer);
+        db.OrganisationChanges.Add(OrganisationChange.Of(employer, OrganisationChangeKind.Created, actor, now));
+    }
+
     private async Task KeepEmploymentHistoryAsync(Expert expert, Guid previousEmployer, string actor, DateTime now, CancellationToken ct)
     {
         // The date in China, as review dates are: the UTC date would be a day early before 08:00 China time.
@@ -74,7 +81,7 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
     {
         var expert = await LoadAsync(id, ct);
         if (expectedVersion is { } v && expert.Version != v)
-            throw new PreconditionFailedException($"数据已被他人修改，请刷新后重试 / The expert was changed by someone else (version {expert.Version}, you sent {v}).");
+            throw new PreconditionFailedException($"专家信息已被他人修改（当前版本 {expert.Version}，提交的版本 {v}），请刷新后重试 / The expert was changed by someone else (version {expert.Version}, you sent {v}).");
         expert.ChangeStatus(target, reason, actor, clock.GetUtcNow().UtcDateTime);
         await SaveAsync(ct);
         return expert;
@@ -179,10 +186,10 @@ public sealed class RegistryLookup
             if (_specialties.TryGetValue(code, out var s))
                 specialties.Add(s);
             else
-                Fail("specialtyCodes", $"专业代码不存在 / unknown specialty code '{code}'");
+                Fail("specialtyCodes", $"专业代码 {code} 不存在 / unknown specialty code '{code}'");
         }
         if (!_regions.Contains(draft.RegionCode))
-            Fail("regionCode", $"行政区划代码不存在 / unknown region code '{draft.RegionCode}'");
+            Fail("regionCode", $"行政区划代码 {draft.RegionCode} 不存在 / unknown region code '{draft.RegionCode}'");
 
         if (!_organisations.TryGetValue(draft.EmployerCreditCode, out var employer))
         {

@@ -70,7 +70,7 @@ public sealed class ExpertRelation
         // for every draw from now on; a planned one is recorded when it begins.
         var today = Projects.Project.ReviewDateOf(now);
         if (from is { } start && start > today)
-            throw new DomainValidationException("from", $"开始日期不能晚于今天 / must not be after today ({today:yyyy-MM-dd}, China time): record a relation once it has begun");
+            throw new DomainValidationException("from", $"开始日期不能晚于今天（北京时间 {today:yyyy-MM-dd}），关系开始后再登记 / must not be after today ({today:yyyy-MM-dd}, China time): record a relation once it has begun");
         return new ExpertRelation
         {
             Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),

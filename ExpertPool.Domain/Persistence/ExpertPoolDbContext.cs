@@ -65,6 +65,7 @@ public abstract class ExpertPoolDbContext : DbContext
     public DbSet<AvailabilityBlackout> AvailabilityBlackouts => Set<AvailabilityBlackout>();
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<OrganisationAlias> OrganisationAliases => Set<OrganisationAlias>();
+    public DbSet<OrganisationChange> OrganisationChanges => Set<OrganisationChange>();
     public DbSet<Specialty> Specialties => Set<Specialty>();
     public DbSet<Region> Regions => Set<Region>();
     public DbSet<ExpertRelation> ExpertRelations => Set<ExpertRelation>();

@@ -137,7 +137,7 @@ public sealed partial class Project
             if (preparerList.Take(i).Any(x => x.ExpertId == preparerList[i].ExpertId))
                 errors[$"preparers[{i}].expertId"] = ["重复 / is listed twice"];
             if (preparerList[i].Note?.Trim().Length > NoteMax)
-                errors[$"preparers[{i}].note"] = [$"must be at most {NoteMax} characters"];
+                errors[$"preparers[{i}].note"] = [$"不能超过 {NoteMax} 个字符 / must be at most {NoteMax} characters"];
         }
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
@@ -169,7 +169,7 @@ public sealed partial class Project
     public void Update(ProjectDraft draft, int expectedVersion, DateTime now)
     {
         if (expectedVersion != Version)
-            throw new PreconditionFailedException($"项目已被他人修改，请刷新后重试 / The project was changed by someone else (version {Version}, you sent {expectedVersion}).");
+            throw new PreconditionFailedException($"项目已被他人修改（当前版本 {Version}，提交的版本 {expectedVersion}），请刷新后重试 / The project was changed by someone else (version {Version}, you sent {expectedVersion}).");
         Apply(draft, now);
         Version++;
     }

@@ -121,6 +121,7 @@ public sealed class DemoDataSeeder(ExpertPoolDbContext db, TimeProvider clock, I
             var organisation = Organisation.Create(o.Name, o.CreditCode, o.Aliases, now);
             organisations[organisation.CreditCode] = organisation;
             db.Organisations.Add(organisation);
+            db.OrganisationChanges.Add(OrganisationChange.Of(organisation, OrganisationChangeKind.Created, "demo-seeder", now));
         }
 
         await db.SaveChangesAsync(ct);

@@ -659,7 +659,11 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var draw = await DrawAsync(request);
 
         draw["outcome"]!.GetValue<string>().Should().Be("Failed");
-        draw["failureReason"]!.GetValue<string>().Should().Contain("Q1: 需要 5 人，可用 3 人 / needs 5, 3 available").And.Contain("manual-exclusion");
+        var reason = draw["failureReason"]!.GetValue<string>();
+        // The whole account in Chinese first, then in English.
+        reason.Should().StartWith("符合条件的专家不足：Q1 需要 5 人，可用 3 人（主要回避规则：").And.Contain(" / Not enough eligible experts: Q1 needs 5, 3 available (excluded most by: ");
+        reason.Split(" / ").Should().HaveCount(2, "one Chinese half and one English half");
+        reason.Split(" / ").Should().AllSatisfy(half => half.Should().Contain("manual-exclusion ×1"));
         draw["selections"]!.AsArray().Should().BeEmpty();
         (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["status"]!.GetValue<string>().Should().Be("Failed");
         var verify = await (await Ok(Auditor.PostAsync($"/api/draws/{draw["id"]}/verify", null))).Content.ReadFromJsonAsync<JsonObject>();
@@ -807,8 +811,10 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var draw = await DrawAsync(request);
 
         draw["outcome"]!.GetValue<string>().Should().Be("Failed");
-        draw["failureReason"]!.GetValue<string>().Should().Contain("Q2: 需要 1 人，可用 0 人 / needs 1, 0 available")
-            .And.Contain("3 人已被前序配额抽中 / 3 drawn for earlier overlapping quotas");
+        var reason = draw["failureReason"]!.GetValue<string>();
+        reason.Should().Contain("Q2 需要 1 人，可用 0 人").And.Contain("；3 人已被前序配额抽中）")
+            .And.Contain("Q2 needs 1, 0 available").And.Contain("; 3 drawn for earlier overlapping quotas)");
+        reason.IndexOf("3 人已被前序配额抽中", StringComparison.Ordinal).Should().BeLessThan(reason.IndexOf(" / ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ExpertPool.Tests.Fixtures;
+using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;
 
 namespace ExpertPool.Tests.Api;
@@ -64,9 +65,9 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
         await ProblemAsync(await Admin.PutAsJsonAsync($"/api/organisations/{org}", new { name = name + "甲", aliases = Array.Empty<string>() }), HttpStatusCode.PreconditionRequired);
 
         // The first editor saves from v1 and gets v2 back.
-        using var first = new HttpRequestMessage(HttpMethod.Put, $"/api/organisations/{org}") { Content = JsonContent.Create(new { name = name + "乙", aliases = new List<string> { "别称一", "别称二" } }) };
-        first.Headers.IfMatch.Add(read.Headers.ETag!);
-        var saved = await Ok(Admin.SendAsync(first));
+        using var firstPut = new HttpRequestMessage(HttpMethod.Put, $"/api/organisations/{org}") { Content = JsonContent.Create(new { name = name + "乙", aliases = new List<string> { "别称一", "别称二" } }) };
+        firstPut.Headers.IfMatch.Add(read.Headers.ETag!);
+        var saved = await Ok(Admin.SendAsync(firstPut));
         saved.Headers.ETag!.Tag.Should().Be("\"v2\"");
 
         // A second editor still holding v1 would drop both aliases: 412, and the first edit stands.
@@ -82,6 +83,75 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
         now["name"]!.GetValue<string>().Should().Be(name + "乙");
         now["version"]!.GetValue<int>().Should().Be(2);
         now["aliases"]!.AsArray().Select(a => a!.GetValue<string>()).Should().Equal("别称一", "别称二");
+
+        // Two saves from the same version at the same moment: the version column lets only the first through.
+        await using var first = Factory.Database.CreateContext();
+        await using var second = Factory.Database.CreateContext();
+        var orgId = Guid.Parse(org.ToString());
+        var a = await first.Organisations.Include(o => o.Aliases).SingleAsync(o => o.Id == orgId);
+        var b = await second.Organisations.Include(o => o.Aliases).SingleAsync(o => o.Id == orgId);
+        a.Update(name + "丁", null, 2, DateTime.UtcNow);
+        b.Update(name + "戊", null, 2, DateTime.UtcNow);
+        await first.SaveChangesAsync();
+        var lost = () => second.SaveChangesAsync();
+        await lost.Should().ThrowAsync<DbUpdateConcurrencyException>();
+        (await Admin.GetFromJsonAsync<JsonObject>($"/api/organisations/{org}"))!["name"]!.GetValue<string>().Should().Be(name + "丁");
+    }
+
+    [Fact]
+    public async Task Every_organisation_change_is_kept_with_who_made_it_even_after_the_organisation_is_deleted()
+    {
+        if (NotConfigured) return;
+        var name = "历史单位" + TestData.Suffix();
+        var org = await CreateOrganisationAsync(name, aliases: ["旧称甲", "旧称乙"]);
+        await Ok(PutOrganisationAsync(org, new { name, aliases = new List<string> { "旧称甲" } }));
+        await Ok(PutOrganisationAsync(org, new { name = name + "（更名）" }));
+        (await Admin.DeleteAsync($"/api/organisations/{org}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        await ProblemAsync(await Admin.GetAsync($"/api/organisations/{org}"), HttpStatusCode.NotFound);
+
+        // Auditors read it: which aliases the unit had, when, and who removed one.
+        var history = (await Auditor.GetFromJsonAsync<JsonArray>($"/api/organisations/{org}/history"))!;
+        history.Select(h => (h!["kind"]!.GetValue<string>(), h["version"]!.GetValue<int>(), h["name"]!.GetValue<string>(), string.Join("|", h["aliases"]!.AsArray().Select(a => a!.GetValue<string>()))))
+            .Should().Equal(
+                ("Created", 1, name, "旧称乙|旧称甲"),
+                ("Updated", 2, name, "旧称甲"),
+                ("Updated", 3, name + "（更名）", "旧称甲"),
+                ("Deleted", 3, name + "（更名）", "旧称甲"));
+        history.Select(h => h!["changedBy"]!.GetValue<string>()).Should().OnlyContain(by => by == "admin");
+
+        // An expert registered with a new employer, and a CSV import naming another one, start theirs too.
+        var r = await CreateReferenceAsync();
+        var code = TestData.CreditCode();
+        var expert = await CreateExpertAsync(NewExpert(r, employer: "新登记单位" + TestData.Suffix(), creditCode: code));
+        var employer = expert["employer"]!["id"]!.GetValue<string>();
+        var first = (await Admin.GetFromJsonAsync<JsonArray>($"/api/organisations/{employer}/history"))!.Single()!;
+        (first["kind"]!.GetValue<string>(), first["changedBy"]!.GetValue<string>()).Should().Be(("Created", "admin"));
+
+        var csvCode = TestData.CreditCode();
+        var csv = "姓名,身份证号,工作单位,统一社会信用代码,职称,职称级别,专业代码,行政区划代码,邮箱,电话\n"
+            + $"导入专家,{TestData.IdNumber()},导入新单位{TestData.Suffix()},{csvCode},高级工程师,副高级,{r.Leaf1},{r.City1},{TestData.Email()},13800001111";
+        using (var content = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"))
+            await Ok(Admin.PostAsync("/api/experts/import", content));
+        var imported = (await Admin.GetFromJsonAsync<JsonObject>($"/api/organisations?q={csvCode}"))!["items"]![0]!["id"]!.GetValue<string>();
+        (await Admin.GetFromJsonAsync<JsonArray>($"/api/organisations/{imported}/history"))!.Single()!["kind"]!.GetValue<string>().Should().Be("Created");
+
+        await ProblemAsync(await Auditor.GetAsync($"/api/organisations/{Guid.NewGuid()}/history"), HttpStatusCode.NotFound);
+
+        // Append-only in the database as well.
+        await using var db = Factory.Database.CreateContext();
+        var table = Factory.Database.Provider == ExpertPool.Domain.Persistence.DatabaseProvider.Sqlite ? "\"organisation_changes\"" : "organisation_changes";
+        var updateSql = $"UPDATE {table} SET \"Name\" = 'rewritten'";
+        var update = () => db.Database.ExecuteSqlRawAsync(updateSql);
+        (await update.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("append-only");
+        var deleteSql = $"DELETE FROM {table}";
+        var delete = () => db.Database.ExecuteSqlRawAsync(deleteSql);
+        (await delete.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("append-only");
+        var rewrite = Factory.Database.Provider == ExpertPool.Domain.Persistence.DatabaseProvider.Sqlite
+            ? $"INSERT OR REPLACE INTO {table} SELECT * FROM {table}"
+            : $"TRUNCATE {table}";
+        (await ((Func<Task<int>>)(() => db.Database.ExecuteSqlRawAsync(rewrite))).Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("append-only");
+        var orgId = Guid.Parse(org.ToString());
+        (await db.OrganisationChanges.CountAsync(c => c.OrganisationId == orgId)).Should().Be(4);
     }
 
     [Fact]

@@ -186,6 +186,44 @@ public class MigrationTests(ITestOutputHelper output)
         rows.Should().Equal(["42"], "the rollback keeps every entropy row");
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task OrganisationChanges_OnUpgrade_GivesEveryExistingOrganisationItsPresentStateAsTheFirstEntry(DatabaseProvider provider)
+    {
+        if (provider == DatabaseProvider.Postgres && !PostgresRequirement.IsAvailable(output)) return;
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var ctx = db.CreateContext();
+        var all = ctx.Database.GetMigrations().ToList();
+        await ctx.GetService<IMigrator>().MigrateAsync(all[all.IndexOf("20261202000800_OrganisationChanges") - 1]);
+
+        // Two organisations written by the previous schema: one with aliases (inserted out of order), one without.
+        var pg = provider == DatabaseProvider.Postgres;
+        var q = pg ? "" : "\"";
+        string G(Guid g) => pg ? $"'{g}'::uuid" : $"'{g.ToString().ToUpperInvariant()}'";
+        var ts = pg ? "TIMESTAMPTZ '2026-11-30 08:00:00+00'" : "'2026-11-30 08:00:00'";
+        var (withAliases, plain) = (Guid.NewGuid(), Guid.NewGuid());
+        var sql = $"""
+            INSERT INTO {q}organisations{q} ("Id", "Name", "CreditCode", "CreatedAt", "UpdatedAt", "Version") VALUES ({G(withAliases)}, '杭州检测院', '{TestData.CreditCode()}', {ts}, {ts}, 3);
+            INSERT INTO {q}organisations{q} ("Id", "Name", "CreditCode", "CreatedAt", "UpdatedAt", "Version") VALUES ({G(plain)}, '无别名单位', '{TestData.CreditCode()}', {ts}, {ts}, 1);
+            INSERT INTO {q}organisation_aliases{q} ("Id", "OrganisationId", "Name") VALUES ({G(Guid.NewGuid())}, {G(withAliases)}, '杭检院');
+            INSERT INTO {q}organisation_aliases{q} ("Id", "OrganisationId", "Name") VALUES ({G(Guid.NewGuid())}, {G(withAliases)}, 'Hangzhou Inspection "HZ"');
+            """;
+        await ctx.Database.ExecuteSqlRawAsync(sql);
+
+        await ctx.GetService<IMigrator>().MigrateAsync();
+
+        var rows = await ctx.OrganisationChanges.AsNoTracking().Where(c => c.OrganisationId == withAliases || c.OrganisationId == plain).ToListAsync();
+        rows.Should().HaveCount(2);
+        var first = rows.Single(r => r.OrganisationId == withAliases);
+        first.Kind.Should().Be(ExpertPool.Domain.Organisations.OrganisationChangeKind.Created);
+        first.Version.Should().Be(3, "the entry records the version the organisation had");
+        first.Name.Should().Be("杭州检测院");
+        first.ChangedBy.Should().Be("migration");
+        first.ChangedAt.Should().Be(new DateTime(2026, 11, 30, 8, 0, 0, DateTimeKind.Utc));
+        first.Aliases.Should().Equal(["Hangzhou Inspection \"HZ\"", "杭检院"], "aliases are kept in ordinal order, quotes and all");
+        rows.Single(r => r.OrganisationId == plain).Aliases.Should().BeEmpty();
+    }
+
     [Fact]
     public async Task Postgres_DrawDocuments_AreCompressedWithLz4()
     {

@@ -328,6 +328,7 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
             if (newEmployers.Count > 0)
             {
                 db.Organisations.AddRange(newEmployers);
+                db.OrganisationChanges.AddRange(newEmployers.Select(o => OrganisationChange.Of(o, OrganisationChangeKind.Created, actor, now)));
                 await db.SaveChangesAsync(ct);
             }
             db.ChangeTracker.Clear();
@@ -426,7 +427,7 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
                 }
                 if (!seen.TryAdd(column.Field, written[i]))
                 {
-                    errors.Add(new(1, written[i], $"列重复 / the column appears twice (also as '{seen[column.Field]}')"));
+                    errors.Add(new(1, written[i], $"列重复（另见“{seen[column.Field]}”） / the column appears twice (also as '{seen[column.Field]}')"));
                     continue;
                 }
                 columns[i] = column;
@@ -435,7 +436,7 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
             if (missing.Count > 0)
             {
                 errors.Add(new(1, null,
-                    $"missing required columns: {string.Join(", ", missing.Select(c => $"{c.English}/{c.Chinese}"))} / 缺少必填列：{string.Join("、", missing.Select(c => c.Chinese))}"));
+                    $"缺少必填列：{string.Join("、", missing.Select(c => c.Chinese))} / missing required columns: {string.Join(", ", missing.Select(c => $"{c.English}/{c.Chinese}"))}"));
             }
             return errors.Count > 0 ? Empty : new CsvHeader(columns, written);
         }

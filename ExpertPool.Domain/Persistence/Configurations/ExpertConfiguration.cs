@@ -139,3 +139,25 @@ internal sealed class RegionConfiguration : IEntityTypeConfiguration<Region>
         b.HasIndex(e => e.ParentCode);
     }
 }
+
+internal sealed class OrganisationChangeConfiguration : IEntityTypeConfiguration<OrganisationChange>
+{
+    public void Configure(EntityTypeBuilder<OrganisationChange> b)
+    {
+        b.ToTable("organisation_changes", t =>
+        {
+            t.HasTrigger("organisation_changes_no_update");
+            t.HasTrigger("organisation_changes_no_delete");
+        });
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Id).ValueGeneratedNever();
+        b.Property(e => e.Kind).HasConversion<string>().HasMaxLength(16);
+        b.Property(e => e.Name).HasMaxLength(Organisation.NameMax).IsRequired();
+        b.Property(e => e.CreditCode).HasMaxLength(18).IsRequired();
+        b.Property(e => e.AliasesJson).IsRequired();
+        b.Property(e => e.ChangedBy).HasMaxLength(OrganisationChange.ActorMax).IsRequired();
+        b.Ignore(e => e.Aliases);
+        // No foreign key: the history outlives a deleted organisation.
+        b.HasIndex(e => new { e.OrganisationId, e.ChangedAt });
+    }
+}
