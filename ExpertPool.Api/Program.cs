@@ -43,6 +43,7 @@ app.MapPanelRequests();
 app.MapDraws();
 app.MapAudit();
 app.MapInvitationPages();
+app.MapPublicationPages();
 app.MapNotices();
 
 app.PrepareApiKeys();

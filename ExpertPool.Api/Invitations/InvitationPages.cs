@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using ExpertPool.Api.Extensions;
 using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Invitations;
 using ExpertPool.Domain.Jobs;
@@ -204,29 +205,7 @@ public static class InvitationPages
         _ => "<p class=\"state\" id=\"state\">等待您的答复。<br>Waiting for your answer.</p>",
     };
 
-    private static IResult Page(string title, string body, int status = StatusCodes.Status200OK) => Results.Content($$"""
-        <!DOCTYPE html>
-        <html lang="zh-CN">
-        <head>
-          <meta charset="utf-8">
-          <meta name="viewport" content="width=device-width, initial-scale=1">
-          <meta name="robots" content="noindex">
-          <title>{{E(title)}} · 专家库 ExpertPool</title>
-          <style>
-            body { font-family: "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; color: #1d2733; line-height: 1.6; }
-            h1 { font-size: 1.4rem; border-bottom: 2px solid #b71c1c; padding-bottom: .4rem; }
-            th { text-align: left; padding-right: 1rem; vertical-align: top; white-space: nowrap; }
-            button { font-size: 1rem; padding: .5rem 1.2rem; background: #b71c1c; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
-            .hint { color: #5b6570; font-size: .9rem; } .error { color: #b71c1c; font-weight: bold; } .state { font-weight: bold; }
-          </style>
-        </head>
-        <body>
-          <h1>{{E(title)}}</h1>
-          {{body}}
-          <footer class="hint">专家库 ExpertPool · 双随机、一公开</footer>
-        </body>
-        </html>
-        """, "text/html; charset=utf-8", Encoding.UTF8, status);
+    private static IResult Page(string title, string body, int status = StatusCodes.Status200OK) => HtmlPage.Render(title, body, status);
 
-    private static string E(string s) => WebUtility.HtmlEncode(s);
+    private static string E(string s) => HtmlPage.E(s);
 }

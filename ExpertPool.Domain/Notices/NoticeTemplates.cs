@@ -222,6 +222,13 @@ public static class NoticeTemplates
             doc.Note("保密提醒", $"本通知及{w.NameZh}的时间、地点和项目信息仅限您本人知悉。在{w.NameZh}结束前，请勿向任何单位或个人透露，不得与项目申报单位及其他相关方接触。如与项目任何一方存在利害关系，请选择“谢绝”并注明“存在回避情形”。");
     }
 
+    /// <summary>The engagement type's name in Chinese and English, as the mails call it (e.g. 项目评审 / project review).</summary>
+    public static (string Zh, string En) EngagementName(string? engagementType)
+    {
+        var w = Wording.For(engagementType);
+        return (w.NameZh, w.NameEn);
+    }
+
     private static void Footer(Doc doc)
     {
         doc.Rule();

@@ -400,6 +400,64 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task Once_the_review_starts_the_draw_is_published_without_a_key_with_the_panel_that_served_and_no_personal_data()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync(experts: 5, count: 2, backups: 1);
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "福彩3D 2026320期", value = "<5 8 1>" }));
+        var draw = await DrawAsync(request);
+        var drawId = Guid.Parse(draw["id"]!.GetValue<string>());
+        var selections = draw["selections"]!.AsArray();
+        string Pick(string role, int rank) => selections.Single(x => x!["role"]!.GetValue<string>() == role && x["rank"]!.GetValue<int>() == rank)!["expertId"]!.GetValue<string>();
+        var (first, second, backup) = (Guid.Parse(Pick("Member", 1)), Guid.Parse(Pick("Member", 2)), Guid.Parse(Pick("Backup", 1)));
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
+            var invitations = scope.ServiceProvider.GetRequiredService<ExpertPool.Domain.Invitations.InvitationService>();
+            Guid Of(Guid expert) => db.Invitations.AsNoTracking().Single(i => i.DrawRecordId == drawId && i.ExpertId == expert).Id;
+            await invitations.ConfirmAsync(Of(first), CancellationToken.None);
+            await invitations.DeclineAsync(Of(second), ExpertPool.Domain.Invitations.DeclineKind.Unavailable, "出差", null, CancellationToken.None);
+            await invitations.ConfirmAsync(Of(backup), CancellationToken.None);
+        }
+        var names = new Dictionary<Guid, JsonObject>();
+        foreach (var e in new[] { first, second, backup })
+            names[e] = (await Admin.GetFromJsonAsync<JsonObject>($"/api/experts/{e}"))!;
+        using var anonymous = Factory.CreateClient();
+
+        // Sealed until the review starts: not listed, and the page says why without saying more.
+        (await anonymous.GetStringAsync("/public/draws")).Should().NotContain(drawId.ToString());
+        var early = await anonymous.GetAsync($"/public/draws/{drawId}");
+        early.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await early.Content.ReadAsStringAsync()).Should().Contain("评审开始前名单保密").And.NotContain(names[first]["name"]!.GetValue<string>());
+
+        Factory.Clock.Set(new DateTimeOffset(ReviewStartsAt, TimeSpan.Zero));
+        var list = await anonymous.GetAsync("/public/draws");
+        list.StatusCode.Should().Be(HttpStatusCode.OK);
+        list.Content.Headers.ContentType!.MediaType.Should().Be("text/html");
+        (await list.Content.ReadAsStringAsync()).Should().Contain($"/public/draws/{drawId}").And.StartWith("<!DOCTYPE html>");
+
+        var page = await anonymous.GetStringAsync($"/public/draws/{drawId}");
+        page.Should().Contain(names[first]["name"]!.GetValue<string>()).And.Contain(names[backup]["name"]!.GetValue<string>())
+            .And.Contain("候补 1（递补）").And.NotContain(names[second]["name"]!.GetValue<string>(), "who declined did not serve");
+        page.Should().Contain(draw["commitment"]!.GetValue<string>()).And.Contain(draw["nonce"]!.GetValue<string>())
+            .And.Contain(draw["seed"]!.GetValue<string>()).And.Contain(draw["documentSha256"]!.GetValue<string>());
+        page.Should().Contain("福彩3D 2026320期").And.Contain("&lt;5 8 1&gt;", "entered text is encoded").And.NotContain("<5 8 1>");
+        page.IndexOf("专家名单", StringComparison.Ordinal).Should().BeLessThan(page.IndexOf("Panel", StringComparison.Ordinal), "Chinese first");
+        foreach (var e in names.Values)
+        {
+            page.Should().NotContain(e["email"]!.GetValue<string>());
+            page.Should().NotContain(e["phone"]!.GetValue<string>());
+        }
+        await using (var db = Factory.Database.CreateContext())
+        {
+            var idNumbers = await db.Experts.AsNoTracking().Where(x => x.Id == first || x.Id == backup).Select(x => x.IdNumber).ToListAsync();
+            idNumbers.Should().HaveCount(2).And.OnlyContain(id => !page.Contains(id));
+        }
+        (await anonymous.GetAsync($"/public/draws/{Guid.NewGuid()}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Withdrawing_a_draw_after_its_review_started_is_refused_and_changes_nothing()
     {
         if (NotConfigured) return;

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text;
+using ExpertPool.Api.Extensions;
+using ExpertPool.Domain.Draws;
+using ExpertPool.Domain.Invitations;
+using ExpertPool.Domain.Notices;
+using ExpertPool.Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpertPool.Api.Draws;
+
+/// <summary>
+/// 一公开: the published results, without an API key. A draw appears once its project's review has started (until then
+/// the panel is sealed, decision 005): the project, the supervisor, the commitment and what it revealed, the external
+/// entropy, the hashes of the frozen pool and of the record, and the panel that served (the experts who confirmed,
+/// backups included) with name, employer and title only. No ID number, phone, email, pool or exclusion evidence: those
+/// stay with administrators and auditors, who can export the record and re-run it (docs/draw-algorithm.md).
+/// Chinese first, English second.
+/// </summary>
+public static class PublicationPages
+{
+    public const int PageSize = 50;
+
+    public static IEndpointRouteBuilder MapPublicationPages(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/public/draws").WithTags("Published draws").ExcludeFromDescription().AllowAnonymous();
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var headers = context.HttpContext.Response.Headers;
+            headers.CacheControl = "public, max-age=300";
+            headers["X-Content-Type-Options"] = "nosniff";
+            return await next(context);
+        });
+        group.MapGet("/", ListPublished);
+        group.MapGet("/{id:guid}", ShowPublished);
+        return app;
+    }
+
+    /// <summary>Published draws, newest review first, <see cref="PageSize"/> a page.</summary>
+    public static async Task<IResult> ListPublished(int? page, ExpertPoolDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var p = Math.Clamp(page ?? 1, 1, 100_000);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var published = Published(db, now);
+        var total = await published.CountAsync(ct);
+        var rows = await published
+            .OrderByDescending(x => x.Project.ReviewStartsAt).ThenByDescending(x => x.Record.ExecutedAt)
+            .Skip((p - 1) * PageSize).Take(PageSize)
+            .Select(x => new { x.Record.Id, x.Project.Code, x.Project.Name, x.Project.EngagementType, x.Project.ReviewStartsAt, x.Record.ExecutedAt })
+            .ToListAsync(ct);
+        var body = new StringBuilder();
+        body.Append("""<p>评审开始后，每次抽取的结果在此公示。<br>Once a review has started, the result of its draw is published here.</p>""");
+        if (rows.Count == 0)
+        {
+            body.Append("""<p class="state" id="empty">暂无公示结果。<br>Nothing has been published yet.</p>""");
+        }
+        else
+        {
+            body.Append("""<table class="list" id="draws"><tr><th>项目编号<br>Code</th><th>项目名称<br>Project</th><th>类型<br>Type</th><th>评审时间<br>Review</th><th>抽取时间<br>Drawn</th></tr>""");
+            foreach (var r in rows)
+            {
+                var (zh, en) = NoticeTemplates.EngagementName(r.EngagementType.ToString());
+                body.Append(CultureInfo.InvariantCulture, $"""<tr><td><a href="/public/draws/{r.Id}">{E(r.Code)}</a></td><td>{E(r.Name)}</td><td>{E(zh)}<br>{E(en)}</td><td>{Time(r.ReviewStartsAt)}</td><td>{Time(r.ExecutedAt)}</td></tr>""");
+            }
+            body.Append("</table>");
+            var pages = (total + PageSize - 1) / PageSize;
+            if (pages > 1)
+            {
+                body.Append(CultureInfo.InvariantCulture, $"""<p class="hint">第 {p} / {pages} 页，共 {total} 条 · Page {p} of {pages}, {total} draws.""");
+                if (p > 1)
+                    body.Append(CultureInfo.InvariantCulture, $""" <a href="/public/draws?page={p - 1}">上一页 Previous</a>""");
+                if (p < pages)
+                    body.Append(CultureInfo.InvariantCulture, $""" <a href="/public/draws?page={p + 1}">下一页 Next</a>""");
+                body.Append("</p>");
+            }
+        }
+        return HtmlPage.Render("抽取结果公示 Published draws", body.ToString(), indexable: true);
+    }
+
+    /// <summary>One published draw; 404 (a clear page) for an unknown id or a draw whose panel is still sealed.</summary>
+    public static async Task<IResult> ShowPublished(Guid id, ExpertPoolDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var found = await Published(db, now).Where(x => x.Record.Id == id).FirstOrDefaultAsync(ct);
+        if (found is null)
+        {
+            return HtmlPage.Render("未找到 Not found",
+                """<p class="error" id="not-found">没有这条公示：编号有误，或评审尚未开始（评审开始前名单保密）。<br>No such published draw: the id is wrong, or the review has not started yet (the panel is sealed until then).</p><p><a href="/public/draws">全部公示 All published draws</a></p>""",
+                StatusCodes.Status404NotFound);
+        }
+        var (record, project) = (found.Record, found.Project);
+        var entropy = await db.DrawEntropies.AsNoTracking().InEntryOrder(record.PanelRequestId).Select(e => new { e.Source, e.Value }).ToListAsync(ct);
+        // The panel that served: confirmed invitations of this draw, first members then backups who filled a seat.
+        var panel = await (
+            from i in db.Invitations.AsNoTracking()
+            where i.DrawRecordId == record.Id && i.Status == InvitationStatus.Confirmed
+            join e in db.Experts.AsNoTracking() on i.ExpertId equals e.Id
+            join o in db.Organisations.AsNoTracking() on e.EmployerId equals o.Id
+            select new { i.QuotaKey, i.DrawnAs, i.DrawnRank, e.Name, e.Title, Employer = o.Name })
+            .ToListAsync(ct);
+        var withdrawal = await db.DrawWithdrawals.AsNoTracking().Where(w => w.DrawRecordId == record.Id).Select(w => new { w.WithdrawnAt, w.Reason }).FirstOrDefaultAsync(ct);
+        var (typeZh, typeEn) = NoticeTemplates.EngagementName(project.EngagementType.ToString());
+
+        var body = new StringBuilder();
+        body.Append(CultureInfo.InvariantCulture, $"""
+            <table>
+              <tr><th>项目编号 Code</th><td id="project-code">{E(project.Code)}</td></tr>
+              <tr><th>项目名称 Project</th><td>{E(project.Name)}</td></tr>
+              <tr><th>类型 Type</th><td>{E(typeZh)} / {E(typeEn)}</td></tr>
+              <tr><th>评审时间 Review</th><td>{Time(project.ReviewStartsAt)}</td></tr>
+              <tr><th>地点 Place</th><td>{E(project.Place)}</td></tr>
+              <tr><th>监督人 Supervisor</th><td id="supervisor">{E(record.SupervisorName)}</td></tr>
+              <tr><th>抽取时间 Drawn at</th><td>{Time(record.ExecutedAt)}</td></tr>
+              <tr><th>符合条件 / 回避<br>Eligible / excluded</th><td>{record.EligibleTotal} / {record.ExcludedTotal}</td></tr>
+            </table>
+            """);
+        if (withdrawal is not null)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"""<p class="state" id="withdrawn">该抽取已于 {Time(withdrawal.WithdrawnAt)} 撤回：{E(withdrawal.Reason)}<br>This draw was withdrawn on {Time(withdrawal.WithdrawnAt)}: {E(withdrawal.Reason)}</p>""");
+        }
+
+        body.Append("""<h2>专家名单 Panel</h2>""");
+        if (panel.Count == 0)
+        {
+            body.Append("""<p id="panel-empty">没有确认参加的专家。<br>No expert confirmed.</p>""");
+        }
+        else
+        {
+            body.Append("""<table class="list" id="panel"><tr><th>名额<br>Quota</th><th>姓名<br>Name</th><th>工作单位<br>Employer</th><th>职称<br>Title</th><th>抽中为<br>Drawn as</th></tr>""");
+            foreach (var m in panel.OrderBy(m => m.QuotaKey, StringComparer.Ordinal).ThenBy(m => m.DrawnAs).ThenBy(m => m.DrawnRank))
+            {
+                var drawnAs = m.DrawnAs == SelectionRole.Member ? $"正选 {m.DrawnRank}<br>member {m.DrawnRank}" : $"候补 {m.DrawnRank}（递补）<br>backup {m.DrawnRank} (filled a seat)";
+                body.Append(CultureInfo.InvariantCulture, $"""<tr><td>{E(m.QuotaKey)}</td><td class="name">{E(m.Name)}</td><td>{E(m.Employer)}</td><td>{E(m.Title)}</td><td>{drawnAs}</td></tr>""");
+            }
+            body.Append("</table>");
+        }
+
+        body.Append("""<h2>随机性来源与校验 Randomness and checks</h2><table>""");
+        body.Append(CultureInfo.InvariantCulture, $"""<tr><th>算法版本 Algorithm</th><td><code>{E(record.AlgorithmVersion)}</code></td></tr>""");
+        body.Append(CultureInfo.InvariantCulture, $"""<tr><th>回避规则版本 Rule set</th><td>v{record.RuleSetVersion}</td></tr>""");
+        body.Append(CultureInfo.InvariantCulture, $"""<tr><th>承诺值（抽取前公布）<br>Commitment (published before)</th><td><code id="commitment">{E(record.Commitment)}</code></td></tr>""");
+        body.Append(CultureInfo.InvariantCulture, $"""<tr><th>揭示的随机数 Revealed nonce</th><td><code id="nonce">{E(record.Nonce)}</code></td></tr>""");
+        foreach (var e in entropy)
+            body.Append(CultureInfo.InvariantCulture, $"""<tr><th>外部随机数 External entropy</th><td class="entropy">{E(e.Source)}: <code>{E(e.Value)}</code></td></tr>""");
+        body.Append(CultureInfo.InvariantCulture, $"""<tr><th>候选池哈希 Pool hash</th><td><code>{E(record.PoolHash)}</code></td></tr>""");
+        body.Append(CultureInfo.InvariantCulture, $"""<tr><th>种子 Seed</th><td><code>{E(record.Seed)}</code></td></tr>""");
+        body.Append(CultureInfo.InvariantCulture, $"""<tr><th>抽取记录 SHA-256<br>Record SHA-256</th><td><code id="record-sha256">{E(record.DocumentSha256)}</code></td></tr>""");
+        body.Append("</table>");
+        body.Append("""
+            <p class="hint">承诺值在安排抽取时即已公布，抽取后揭示随机数；外部随机数在承诺之后录入。审计人员可导出完整抽取记录，按 docs/draw-algorithm.md 或 tools/ 下的校验程序重新计算，结果应与上表一致。<br>
+            The commitment was published when the draw was scheduled and the nonce revealed after it; the external entropy was entered after the commitment. Auditors can export the full record and re-run it with docs/draw-algorithm.md or the verifier under tools/; it must give the values above.</p>
+            <p><a href="/public/draws">全部公示 All published draws</a></p>
+            """);
+        return HtmlPage.Render("抽取结果公示 Published draw", body.ToString(), indexable: true);
+    }
+
+    /// <summary>Successful draws whose project's review has started: the panel is no longer sealed.</summary>
+    private static IQueryable<PublishedDraw> Published(ExpertPoolDbContext db, DateTime now) =>
+        from r in db.DrawRecords.AsNoTracking()
+        join p in db.Projects.AsNoTracking() on r.ProjectId equals p.Id
+        where r.Outcome == DrawRecordOutcome.Succeeded && p.ReviewStartsAt <= now
+        select new PublishedDraw { Record = r, Project = p };
+
+    /// <summary>Member-initialised (not a positional record) so that EF Core can translate filters and orderings over it.</summary>
+    private sealed class PublishedDraw
+    {
+        public required DrawRecord Record { get; init; }
+        public required Domain.Projects.Project Project { get; init; }
+    }
+
+    private static string Time(DateTime utc)
+    {
+        var t = new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+        return $"{E(NoticeTemplates.Time(t, false))}<br>{E(NoticeTemplates.Time(t, true))}";
+    }
+
+    private static string E(string s) => HtmlPage.E(s);
+}

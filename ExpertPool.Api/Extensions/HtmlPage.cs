@@ -1,0 +1,39 @@
+using System.Net;
+using System.Text;
+
+namespace ExpertPool.Api.Extensions;
+
+/// <summary>The frame of the server-rendered pages (invitation replies, published draws): zh-CN first, one style sheet.</summary>
+public static class HtmlPage
+{
+    public static IResult Render(string title, string body, int status = StatusCodes.Status200OK, bool indexable = false) => Results.Content($$"""
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+        <head>
+          <meta charset="utf-8">
+          <meta name="viewport" content="width=device-width, initial-scale=1">
+          {{(indexable ? "" : "<meta name=\"robots\" content=\"noindex\">")}}
+          <title>{{E(title)}} · 专家库 ExpertPool</title>
+          <style>
+            body { font-family: "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #1d2733; line-height: 1.6; }
+            h1 { font-size: 1.4rem; border-bottom: 2px solid #b71c1c; padding-bottom: .4rem; }
+            h2 { font-size: 1.1rem; margin-top: 1.6rem; }
+            table { border-collapse: collapse; }
+            th { text-align: left; padding-right: 1rem; vertical-align: top; white-space: nowrap; }
+            table.list th, table.list td { border-bottom: 1px solid #d8dde3; padding: .25rem .6rem .25rem 0; }
+            code { font-size: .85rem; word-break: break-all; }
+            button { font-size: 1rem; padding: .5rem 1.2rem; background: #b71c1c; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
+            .hint { color: #5b6570; font-size: .9rem; } .error { color: #b71c1c; font-weight: bold; } .state { font-weight: bold; }
+          </style>
+        </head>
+        <body>
+          <h1>{{E(title)}}</h1>
+          {{body}}
+          <footer class="hint">专家库 ExpertPool · 双随机、一公开</footer>
+        </body>
+        </html>
+        """, "text/html; charset=utf-8", Encoding.UTF8, status);
+
+    /// <summary>HTML-encodes text for an element or a quoted attribute.</summary>
+    public static string E(string s) => WebUtility.HtmlEncode(s);
+}
