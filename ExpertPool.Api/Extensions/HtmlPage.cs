@@ -21,7 +21,7 @@ public static class HtmlPage
             table { border-collapse: collapse; }
             th { text-align: left; padding-right: 1rem; vertical-align: top; white-space: nowrap; }
             table.list th, table.list td { border-bottom: 1px solid #d8dde3; padding: .25rem .6rem .25rem 0; }
-            code { font-size: .85rem; word-break: break-all; }
+            code { font-size: .78rem; word-break: break-all; }
             button { font-size: 1rem; padding: .5rem 1.2rem; background: #b71c1c; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
             .hint { color: #5b6570; font-size: .9rem; } .error { color: #b71c1c; font-weight: bold; } .state { font-weight: bold; }
           </style>

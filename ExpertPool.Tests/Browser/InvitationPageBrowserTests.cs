@@ -125,4 +125,26 @@ public sealed class InvitationPageBrowserTests(KestrelApiFactory factory, ITestO
         declared!.Should().Contain(d => d!["organisationId"]!.GetValue<string>() == applicant.ToString());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("invitation-declined.png"), FullPage = true });
     }
+
+    [Fact]
+    public async Task After_the_review_starts_anyone_opens_the_published_draw_and_sees_the_panel_in_chinese_first()
+    {
+        var (invitation, _) = await DrawnInvitationAsync();
+        var page = await _browser!.NewPageAsync();
+        await page.GotoAsync(PageUrl(invitation, confirm: true).ToString());
+        await page.ClickAsync("#confirm");
+        await page.Locator("#state").WaitForAsync();
+
+        Factory.Clock.Set(new DateTimeOffset(ReviewStartsAt, TimeSpan.Zero));
+        await page.GotoAsync(new Uri(Factory.Address, "public/draws").ToString());
+        (await page.TitleAsync()).Should().StartWith("抽取结果公示");
+        await page.ClickAsync($"a[href='/public/draws/{invitation.DrawRecordId}']");
+        await page.Locator("#panel").WaitForAsync();
+
+        (await page.Locator("#panel .name").AllInnerTextsAsync()).Should().Equal("浏览器专家");
+        (await page.Locator("#supervisor").InnerTextAsync()).Should().Be("李监督");
+        (await page.Locator("#commitment").InnerTextAsync()).Should().MatchRegex("^[0-9a-f]{64}$");
+        (await page.Locator("h2").First.InnerTextAsync()).Should().Be("专家名单 Panel");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("published-draw.png"), FullPage = true });
+    }
 }
