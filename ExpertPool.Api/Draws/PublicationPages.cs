@@ -12,8 +12,9 @@ namespace ExpertPool.Api.Draws;
 /// <summary>
 /// 一公开: the published results, without an API key. A draw appears once its project's review has started (until then
 /// the panel is sealed, decision 005): the project, the supervisor, the commitment and what it revealed, the external
-/// entropy, the hashes of the frozen pool and of the record, and the panel that served (the experts who confirmed,
-/// backups included) with name, employer and title only. No ID number, phone, email, pool or exclusion evidence: those
+/// entropy, the hashes of the frozen pool and of the record, the panel that served the project (the experts who
+/// confirmed in any of its draws, backups and supplementary draws included) with name, employer and title only, and
+/// every attempt for the project (drawn, failed, cancelled, withdrawn) with its reasons. No ID number, phone, email, pool or exclusion evidence: those
 /// stay with administrators and auditors, who can export the record and re-run it (docs/draw-algorithm.md).
 /// Chinese first, English second.
 /// </summary>
@@ -26,10 +27,12 @@ public static class PublicationPages
         var group = app.MapGroup("/public/draws").WithTags("Published draws").ExcludeFromDescription().AllowAnonymous();
         group.AddEndpointFilter(async (context, next) =>
         {
+            var result = await next(context);
             var headers = context.HttpContext.Response.Headers;
-            headers.CacheControl = "public, max-age=300";
+            // A "sealed" answer must not outlive the review's start in a shared cache.
+            headers.CacheControl = result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status404NotFound } ? "no-cache" : "public, max-age=300";
             headers["X-Content-Type-Options"] = "nosniff";
-            return await next(context);
+            return result;
         });
         group.MapGet("/", ListPublished);
         group.MapGet("/{id:guid}", ShowPublished);
@@ -44,9 +47,14 @@ public static class PublicationPages
         var published = Published(db, now);
         var total = await published.CountAsync(ct);
         var rows = await published
-            .OrderByDescending(x => x.Project.ReviewStartsAt).ThenByDescending(x => x.Record.ExecutedAt)
+            .OrderByDescending(x => x.Project.ReviewStartsAt).ThenByDescending(x => x.Record.ExecutedAt).ThenBy(x => x.Record.Id)
             .Skip((p - 1) * PageSize).Take(PageSize)
-            .Select(x => new { x.Record.Id, x.Project.Code, x.Project.Name, x.Project.EngagementType, x.Project.ReviewStartsAt, x.Record.ExecutedAt })
+            .Select(x => new
+            {
+                x.Record.Id, x.Project.Code, x.Project.Name, x.Project.EngagementType, x.Project.ReviewStartsAt, x.Record.ExecutedAt,
+                Supplementary = db.PanelRequests.Any(r => r.Id == x.Record.PanelRequestId && r.Supplementary),
+                Withdrawn = db.DrawWithdrawals.Any(w => w.DrawRecordId == x.Record.Id),
+            })
             .ToListAsync(ct);
         var body = new StringBuilder();
         body.Append("""<p>评审开始后，每次抽取的结果在此公示。<br>Once a review has started, the result of its draw is published here.</p>""");
@@ -60,7 +68,8 @@ public static class PublicationPages
             foreach (var r in rows)
             {
                 var (zh, en) = NoticeTemplates.EngagementName(r.EngagementType.ToString());
-                body.Append(CultureInfo.InvariantCulture, $"""<tr><td><a href="/public/draws/{r.Id}">{E(r.Code)}</a></td><td>{E(r.Name)}</td><td>{E(zh)}<br>{E(en)}</td><td>{Time(r.ReviewStartsAt)}</td><td>{Time(r.ExecutedAt)}</td></tr>""");
+                var mark = (r.Supplementary ? "<br>补抽 supplementary" : "") + (r.Withdrawn ? "<br>已撤回 withdrawn" : "");
+                body.Append(CultureInfo.InvariantCulture, $"""<tr><td><a href="/public/draws/{r.Id}">{E(r.Code)}</a>{mark}</td><td>{E(r.Name)}</td><td>{E(zh)}<br>{E(en)}</td><td>{Time(r.ReviewStartsAt)}</td><td>{Time(r.ExecutedAt)}</td></tr>""");
             }
             body.Append("</table>");
             var pages = (total + PageSize - 1) / PageSize;
@@ -90,13 +99,24 @@ public static class PublicationPages
         }
         var (record, project) = (found.Record, found.Project);
         var entropy = await db.DrawEntropies.AsNoTracking().InEntryOrder(record.PanelRequestId).Select(e => new { e.Source, e.Value }).ToListAsync(ct);
-        // The panel that served: confirmed invitations of this draw, first members then backups who filled a seat.
+        // The panel that served the project: confirmed invitations of every draw of it (a supplementary draw fills
+        // seats of the first one), members and backups who filled a seat. Withdrawn draws have none left.
         var panel = await (
             from i in db.Invitations.AsNoTracking()
-            where i.DrawRecordId == record.Id && i.Status == InvitationStatus.Confirmed
+            where i.ProjectId == project.Id && i.Status == InvitationStatus.Confirmed
             join e in db.Experts.AsNoTracking() on i.ExpertId equals e.Id
             join o in db.Organisations.AsNoTracking() on e.EmployerId equals o.Id
-            select new { i.QuotaKey, i.DrawnAs, i.DrawnRank, e.Name, e.Title, Employer = o.Name })
+            select new { i.DrawRecordId, i.QuotaKey, i.DrawnAs, i.DrawnRank, e.Name, e.Title, Employer = o.Name })
+            .ToListAsync(ct);
+        // Every attempt for the project, in order: drawn, failed or cancelled, with its reasons (each is kept; a re-draw
+        // names the one it replaced), so the public sees that no result was set aside for a better one.
+        var attempts = await db.PanelRequests.AsNoTracking().Where(r => r.ProjectId == project.Id).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
+            .Select(r => new
+            {
+                r.Id, r.Status, r.Supplementary, r.CreatedAt, r.DrawnAt, r.CancelledAt, r.CancelReason, r.FailureReason, r.RedrawReason, r.SupersedesRequestId,
+                DrawId = db.DrawRecords.Where(d => d.PanelRequestId == r.Id).Select(d => (Guid?)d.Id).FirstOrDefault(),
+                Withdrawn = db.DrawRecords.Where(d => d.PanelRequestId == r.Id).Any(d => db.DrawWithdrawals.Any(w => w.DrawRecordId == d.Id)),
+            })
             .ToListAsync(ct);
         var withdrawal = await db.DrawWithdrawals.AsNoTracking().Where(w => w.DrawRecordId == record.Id).Select(w => new { w.WithdrawnAt, w.Reason }).FirstOrDefaultAsync(ct);
         var (typeZh, typeEn) = NoticeTemplates.EngagementName(project.EngagementType.ToString());
@@ -127,13 +147,41 @@ public static class PublicationPages
         else
         {
             body.Append("""<table class="list" id="panel"><tr><th>名额<br>Quota</th><th>姓名<br>Name</th><th>工作单位<br>Employer</th><th>职称<br>Title</th><th>抽中为<br>Drawn as</th></tr>""");
-            foreach (var m in panel.OrderBy(m => m.QuotaKey, StringComparer.Ordinal).ThenBy(m => m.DrawnAs).ThenBy(m => m.DrawnRank))
+            var drawOrder = attempts.Where(a => a.DrawId is not null).Select(a => a.DrawId!.Value).ToList();
+            foreach (var m in panel.OrderBy(m => drawOrder.IndexOf(m.DrawRecordId)).ThenBy(m => m.QuotaKey, StringComparer.Ordinal).ThenBy(m => m.DrawnAs).ThenBy(m => m.DrawnRank))
             {
                 var drawnAs = m.DrawnAs == SelectionRole.Member ? $"正选 {m.DrawnRank}<br>member {m.DrawnRank}" : $"候补 {m.DrawnRank}（递补）<br>backup {m.DrawnRank} (filled a seat)";
+                if (m.DrawRecordId != record.Id)
+                    drawnAs += $"""<br><a href="/public/draws/{m.DrawRecordId}">另一次抽取 another draw</a>""";
                 body.Append(CultureInfo.InvariantCulture, $"""<tr><td>{E(m.QuotaKey)}</td><td class="name">{E(m.Name)}</td><td>{E(m.Employer)}</td><td>{E(m.Title)}</td><td>{drawnAs}</td></tr>""");
             }
             body.Append("</table>");
+            body.Append("""<p class="hint">专家信息为当前登记信息。<br>Employer and title are as currently registered.</p>""");
         }
+
+        body.Append("""<h2>本项目的全部抽取 Every attempt for this project</h2><table class="list" id="attempts"><tr><th>安排时间<br>Scheduled</th><th>结果<br>Outcome</th><th>说明<br>Notes</th></tr>""");
+        foreach (var a in attempts)
+        {
+            var (zh, en) = a.Withdrawn ? ("已抽取，后撤回", "drawn, then withdrawn") : a.Status switch
+            {
+                PanelRequestStatus.Drawn => ("已抽取", "drawn"),
+                PanelRequestStatus.Failed => ("抽取失败（人数不足）", "failed (too few eligible experts)"),
+                PanelRequestStatus.Cancelled => ("已取消", "cancelled"),
+                _ => ("待抽取", "scheduled"),
+            };
+            var outcome = $"{E(zh)}<br>{E(en)}" + (a.Supplementary ? "<br>补抽 supplementary" : "");
+            if (a.DrawId is { } drawId)
+                outcome = drawId == record.Id ? outcome + "<br>（本页 this page）" : $"""<a href="/public/draws/{drawId}">{outcome}</a>""";
+            var notes = new List<string>();
+            if (a.RedrawReason is { } redraw)
+                notes.Add($"重新抽取理由 Re-draw reason: {E(redraw)}");
+            if (a.CancelReason is { } cancel)
+                notes.Add($"取消理由 Cancelled because: {E(cancel)}");
+            if (a.FailureReason is { } failure)
+                notes.Add(E(failure));
+            body.Append(CultureInfo.InvariantCulture, $"""<tr class="attempt"><td>{Time(a.CreatedAt)}</td><td>{outcome}</td><td>{string.Join("<br>", notes)}</td></tr>""");
+        }
+        body.Append("</table>");
 
         body.Append("""<h2>随机性来源与校验 Randomness and checks</h2><table>""");
         body.Append(CultureInfo.InvariantCulture, $"""<tr><th>算法版本 Algorithm</th><td><code>{E(record.AlgorithmVersion)}</code></td></tr>""");

@@ -136,7 +136,8 @@ public static class OrganisationsEndpoints
 
     /// <summary>
     /// A save that lost a race: the version column caught a concurrent edit of the same version (412, read it again), or
-    /// a unique index caught the same credit code or alias saved at the same moment (409).
+    /// a constraint caught data saved at the same moment: the same credit code or alias, or a new reference to an
+    /// organisation being deleted (409).
     /// </summary>
     private static async Task SaveAsync(ExpertPoolDbContext db, CancellationToken ct)
     {
@@ -150,7 +151,7 @@ public static class OrganisationsEndpoints
         }
         catch (DbUpdateException ex)
         {
-            throw new DomainConflictException("统一社会信用代码或别名已被同时登记，未保存 / The same credit code or alias was saved by someone else at the same moment; nothing was saved.", ex);
+            throw new DomainConflictException("单位数据与同时保存的其他数据冲突（统一社会信用代码或别名已被登记，或单位刚被引用），未保存 / The change clashes with data saved at the same moment (the credit code or an alias was registered, or the organisation was just referenced); nothing was saved.", ex);
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using ExpertPool.Domain.Common;
 
 namespace ExpertPool.Domain.Organisations;
@@ -10,6 +9,9 @@ public enum OrganisationChangeKind
     Created,
     Updated,
     Deleted,
+
+    /// <summary>The state when the history began (migration 20261202000800), for organisations that existed before it.</summary>
+    Backfilled,
 }
 
 /// <summary>
@@ -23,7 +25,7 @@ public sealed class OrganisationChange
     public const int ActorMax = 100;
 
     /// <summary>Chinese names stay readable in the column (an auditor may read it with plain SQL).</summary>
-    private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+    private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private OrganisationChange()
     {
@@ -39,13 +41,15 @@ public sealed class OrganisationChange
     public string Name { get; private set; } = "";
     public string CreditCode { get; private set; } = "";
 
-    /// <summary>The aliases as a JSON array of strings in ordinal order.</summary>
+    /// <summary>The aliases as a JSON array of strings (in ordinal order as the service writes them; rows the migration
+    /// backfilled are in the database's byte order).</summary>
     public string AliasesJson { get; private set; } = "[]";
 
     public string ChangedBy { get; private set; } = "";
     public DateTime ChangedAt { get; private set; }
 
-    public IReadOnlyList<string> Aliases => JsonSerializer.Deserialize<List<string>>(AliasesJson) ?? [];
+    /// <summary>The aliases in ordinal order, whichever order the row stored them in.</summary>
+    public IReadOnlyList<string> Aliases => (JsonSerializer.Deserialize<List<string>>(AliasesJson) ?? []).Order(StringComparer.Ordinal).ToList();
 
     public static OrganisationChange Of(Organisation organisation, OrganisationChangeKind kind, string actor, DateTime now)
     {

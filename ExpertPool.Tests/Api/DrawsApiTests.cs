@@ -458,6 +458,62 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task A_published_draw_shows_the_whole_panel_of_its_project_and_every_attempt_with_its_reasons()
+    {
+        if (NotConfigured) return;
+        var (r, request, draw, project) = await DrawnPanelOfTwoAsync("4821");
+        var drawId = Guid.Parse(draw["id"]!.GetValue<string>());
+        var selections = draw["selections"]!.AsArray();
+        Guid Pick(JsonArray from, string role, int rank) => Guid.Parse(from.Single(x => x!["role"]!.GetValue<string>() == role && x["rank"]!.GetValue<int>() == rank)!["expertId"]!.GetValue<string>());
+        async Task AnswerAsync(Guid draw, Guid expert, bool confirm)
+        {
+            await using var scope = Factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
+            var invitations = scope.ServiceProvider.GetRequiredService<ExpertPool.Domain.Invitations.InvitationService>();
+            var id = (await db.Invitations.AsNoTracking().SingleAsync(i => i.DrawRecordId == draw && i.ExpertId == expert)).Id;
+            if (confirm)
+                await invitations.ConfirmAsync(id, CancellationToken.None);
+            else
+                await invitations.DeclineAsync(id, ExpertPool.Domain.Invitations.DeclineKind.Unavailable, "出差", null, CancellationToken.None);
+        }
+        // Member 1 declines and the backup takes the seat; member 2 declines with no backup left: one seat is empty.
+        await AnswerAsync(drawId, Pick(selections, "Member", 1), confirm: false);
+        await AnswerAsync(drawId, Pick(selections, "Backup", 1), confirm: true);
+        await AnswerAsync(drawId, Pick(selections, "Member", 2), confirm: false);
+        var supplementary = Guid.Parse((await (await Ok(Admin.PostAsJsonAsync("/api/panel-requests", new
+        {
+            projectId = project, quotas = new[] { new { specialtyCode = r.Root, count = 1, backups = 0 } }, scheduledDrawAt = DrawAt.AddHours(1),
+            replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = request, redrawReason = "第二席位无人可递补",
+        }))).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+        Factory.Clock.Set(DrawAt.AddHours(1));
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{supplementary}/entropy", new { source = "supervisor", value = "77" }));
+        var second = await DrawAsync(supplementary);
+        var secondId = Guid.Parse(second["id"]!.GetValue<string>());
+        var filler = Pick(second["selections"]!.AsArray(), "Member", 1);
+        await AnswerAsync(secondId, filler, confirm: true);
+        var backupName = (await Admin.GetFromJsonAsync<JsonObject>($"/api/experts/{Pick(selections, "Backup", 1)}"))!["name"]!.GetValue<string>();
+        var fillerName = (await Admin.GetFromJsonAsync<JsonObject>($"/api/experts/{filler}"))!["name"]!.GetValue<string>();
+
+        Factory.Clock.Set(new DateTimeOffset(ReviewStartsAt, TimeSpan.Zero));
+        using var anonymous = Factory.CreateClient();
+        var list = await anonymous.GetStringAsync("/public/draws");
+        list.Should().Contain($"/public/draws/{drawId}").And.Contain($"/public/draws/{secondId}").And.Contain("补抽 supplementary");
+
+        // Either draw's page shows the project's whole panel, each seat with the draw that filled it, and both attempts.
+        foreach (var (page, other) in new[] { (drawId, secondId), (secondId, drawId) })
+        {
+            var html = await anonymous.GetStringAsync($"/public/draws/{page}");
+            html.Should().Contain(backupName).And.Contain(fillerName).And.Contain($"<a href=\"/public/draws/{other}\">");
+            html.Split("class=\"attempt\"").Should().HaveCount(3, "two attempts for the project");
+            html.Should().Contain("重新抽取理由 Re-draw reason: 第二席位无人可递补").And.Contain("（本页 this page）");
+        }
+        var shown = await anonymous.GetAsync($"/public/draws/{drawId}");
+        shown.Headers.CacheControl!.Public.Should().BeTrue();
+        var sealedPage = await anonymous.GetAsync($"/public/draws/{Guid.NewGuid()}");
+        sealedPage.Headers.CacheControl!.NoCache.Should().BeTrue("a sealed answer must not be cached past the review's start");
+    }
+
+    [Fact]
     public async Task Withdrawing_a_draw_after_its_review_started_is_refused_and_changes_nothing()
     {
         if (NotConfigured) return;

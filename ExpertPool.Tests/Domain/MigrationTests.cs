@@ -215,13 +215,18 @@ public class MigrationTests(ITestOutputHelper output)
         var rows = await ctx.OrganisationChanges.AsNoTracking().Where(c => c.OrganisationId == withAliases || c.OrganisationId == plain).ToListAsync();
         rows.Should().HaveCount(2);
         var first = rows.Single(r => r.OrganisationId == withAliases);
-        first.Kind.Should().Be(ExpertPool.Domain.Organisations.OrganisationChangeKind.Created);
+        first.Kind.Should().Be(ExpertPool.Domain.Organisations.OrganisationChangeKind.Backfilled, "its earlier states are not known");
         first.Version.Should().Be(3, "the entry records the version the organisation had");
         first.Name.Should().Be("杭州检测院");
         first.ChangedBy.Should().Be("migration");
         first.ChangedAt.Should().Be(new DateTime(2026, 11, 30, 8, 0, 0, DateTimeKind.Utc));
         first.Aliases.Should().Equal(["Hangzhou Inspection \"HZ\"", "杭检院"], "aliases are kept in ordinal order, quotes and all");
         rows.Single(r => r.OrganisationId == plain).Aliases.Should().BeEmpty();
+        rows.Single(r => r.OrganisationId == plain).AliasesJson.Should().Be("[]");
+        // The same text the service writes for the same aliases, so the column reads alike whoever wrote it.
+        var same = ExpertPool.Domain.Organisations.Organisation.Create("杭州检测院", TestData.CreditCode(), ["杭检院", "Hangzhou Inspection \"HZ\""], DateTime.UtcNow);
+        first.AliasesJson.Should().Be(ExpertPool.Domain.Organisations.OrganisationChange.Of(same, ExpertPool.Domain.Organisations.OrganisationChangeKind.Created, "test", DateTime.UtcNow).AliasesJson)
+            .And.Be("[\"Hangzhou Inspection \\\"HZ\\\"\",\"杭检院\"]");
     }
 
     [Fact]

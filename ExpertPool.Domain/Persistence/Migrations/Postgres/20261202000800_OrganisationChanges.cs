@@ -7,8 +7,8 @@ namespace ExpertPool.Domain.Persistence.Migrations.Postgres;
 /// <summary>
 /// An organisation's history (decision 018 addendum): organisation_changes, append-only, one row per create, update or
 /// delete with the name, credit code and aliases as they then stood. No foreign key, so it outlives a deleted
-/// organisation. Organisations that exist before this migration get one "Created" row with their current state, by
-/// "migration": what they were before is not known.
+/// organisation. Organisations that exist before this migration get one "Backfilled" row with their current state, by
+/// "migration", dated their last update: what they were before is not known.
 /// </summary>
 [DbContext(typeof(PostgresExpertPoolDbContext))]
 [Migration("20261202000800_OrganisationChanges")]
@@ -37,8 +37,8 @@ CREATE INDEX "IX_organisation_changes_OrganisationId_ChangedAt" ON organisation_
         // with the aliases in ordinal order (COLLATE "C"), as the service writes them.
         migrationBuilder.Sql("""
 INSERT INTO organisation_changes ("Id", "OrganisationId", "Kind", "Version", "Name", "CreditCode", "AliasesJson", "ChangedBy", "ChangedAt")
-SELECT o."Id", o."Id", 'Created', o."Version", o."Name", o."CreditCode",
-       COALESCE((SELECT json_agg(a."Name" ORDER BY a."Name" COLLATE "C")::text FROM organisation_aliases AS a WHERE a."OrganisationId" = o."Id"), '[]'),
+SELECT o."Id", o."Id", 'Backfilled', o."Version", o."Name", o."CreditCode",
+       COALESCE((SELECT '[' || string_agg(to_json(a."Name")::text, ',' ORDER BY a."Name" COLLATE "C") || ']' FROM organisation_aliases AS a WHERE a."OrganisationId" = o."Id"), '[]'),
        'migration', o."UpdatedAt"
 FROM organisations AS o;
 """);

@@ -7,8 +7,8 @@ namespace ExpertPool.Domain.Persistence.Migrations.Sqlite;
 /// <summary>
 /// An organisation's history (decision 018 addendum): "organisation_changes", append-only, one row per create, update or
 /// delete with the name, credit code and aliases as they then stood. No foreign key, so it outlives a deleted
-/// organisation. Organisations that exist before this migration get one "Created" row with their current state, by
-/// "migration": what they were before is not known.
+/// organisation. Organisations that exist before this migration get one "Backfilled" row with their current state, by
+/// "migration", dated their last update: what they were before is not known.
 /// </summary>
 [DbContext(typeof(SqliteExpertPoolDbContext))]
 [Migration("20261202000800_OrganisationChanges")]
@@ -36,7 +36,7 @@ CREATE INDEX "IX_organisation_changes_OrganisationId_ChangedAt" ON "organisation
         // already, and unique here: one row per organisation); the aliases in ordinal (BINARY) order, as the service writes them.
         migrationBuilder.Sql("""
 INSERT INTO "organisation_changes" ("Id", "OrganisationId", "Kind", "Version", "Name", "CreditCode", "AliasesJson", "ChangedBy", "ChangedAt")
-SELECT o."Id", o."Id", 'Created', o."Version", o."Name", o."CreditCode",
+SELECT o."Id", o."Id", 'Backfilled', o."Version", o."Name", o."CreditCode",
        COALESCE((SELECT json_group_array(a."Name") FROM (SELECT "Name" FROM "organisation_aliases" WHERE "OrganisationId" = o."Id" ORDER BY "Name") AS a), '[]'),
        'migration', o."UpdatedAt"
 FROM "organisations" AS o;
