@@ -96,7 +96,7 @@ public static class OrganisationsEndpoints
         var expected = EntityTags.Parse(ifMatch, required: true)!;
         var org = await FindAsync(db, id, ct);
         if (!expected.Matches(org.Version))
-            throw new PreconditionFailedException($"单位信息已被他人修改（当前版本 {org.Version}），请刷新后重试 / The organisation was changed by someone else (now version {org.Version}).");
+            throw Stale(org);
         var now = clock.GetUtcNow().UtcDateTime;
         org.Update(request.Name, request.Aliases, org.Version, now);
         await EnsureAliasesFreeAsync(db, org, ct);
@@ -116,7 +116,7 @@ public static class OrganisationsEndpoints
         var expected = EntityTags.Parse(ifMatch, required: false);
         var org = await FindAsync(db, id, ct);
         if (expected is not null && !expected.Matches(org.Version))
-            throw new PreconditionFailedException($"单位信息已被他人修改（当前版本 {org.Version}），请刷新后重试 / The organisation was changed by someone else (now version {org.Version}).");
+            throw Stale(org);
         var experts = await db.Experts.CountAsync(e => e.EmployerId == id, ct);
         var references = await db.ProjectParties.CountAsync(p => p.OrganisationId == id, ct)
             + await db.ExpertRelations.CountAsync(r => r.OrganisationId == id, ct)
@@ -154,6 +154,10 @@ public static class OrganisationsEndpoints
             throw new DomainConflictException("单位数据与同时保存的其他数据冲突（统一社会信用代码或别名已被登记，或单位刚被引用），未保存 / The change clashes with data saved at the same moment (the credit code or an alias was registered, or the organisation was just referenced); nothing was saved.", ex);
         }
     }
+
+    /// <summary>The edit was made from an older version than the one stored (412).</summary>
+    private static PreconditionFailedException Stale(Organisation org) =>
+        new($"单位信息已被他人修改（当前版本 {org.Version}），请刷新后重试 / The organisation was changed by someone else (now version {org.Version}).");
 
     private static async Task EnsureAliasesFreeAsync(ExpertPoolDbContext db, Organisation org, CancellationToken ct)
     {
