@@ -216,11 +216,7 @@ public static class PublicationPages
         public required Domain.Projects.Project Project { get; init; }
     }
 
-    private static string Time(DateTime utc)
-    {
-        var t = new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
-        return $"{E(NoticeTemplates.Time(t, false))}<br>{E(NoticeTemplates.Time(t, true))}";
-    }
+    private static string Time(DateTime utc) => HtmlPage.Time(utc);
 
     private static string E(string s) => HtmlPage.E(s);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ExpertPool.Domain.Notices;
 
 namespace ExpertPool.Api.Extensions;
 
@@ -33,6 +34,13 @@ public static class HtmlPage
         </body>
         </html>
         """, "text/html; charset=utf-8", Encoding.UTF8, status);
+
+    /// <summary>A UTC time as the mails write it, Beijing time in Chinese, a line break, then English (HTML-encoded).</summary>
+    public static string Time(DateTime utc)
+    {
+        var t = new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+        return $"{E(NoticeTemplates.Time(t, false))}<br>{E(NoticeTemplates.Time(t, true))}";
+    }
 
     /// <summary>HTML-encodes text for an element or a quoted attribute.</summary>
     public static string E(string s) => WebUtility.HtmlEncode(s);

@@ -181,15 +181,13 @@ public static class InvitationPages
 
     private static string Details(InvitationView v)
     {
-        var starts = new DateTimeOffset(DateTime.SpecifyKind(v.ReviewStartsAt, DateTimeKind.Utc));
-        var deadline = new DateTimeOffset(DateTime.SpecifyKind(v.Invitation.Deadline, DateTimeKind.Utc));
         return $"""
             <p>{E(v.ExpertName)}，您好 / Dear {E(v.ExpertName)},</p>
             <table>
               <tr><th>项目编号 Project code</th><td id="project-code">{E(v.ProjectCode)}</td></tr>
-              <tr><th>时间 Time</th><td>{E(NoticeTemplates.Time(starts, false))}<br>{E(NoticeTemplates.Time(starts, true))}</td></tr>
+              <tr><th>时间 Time</th><td>{HtmlPage.Time(v.ReviewStartsAt)}</td></tr>
               <tr><th>地点 Place</th><td>{E(v.Place)}</td></tr>
-              <tr><th>答复期限 Reply by</th><td>{E(NoticeTemplates.Time(deadline, false))}<br>{E(NoticeTemplates.Time(deadline, true))}</td></tr>
+              <tr><th>答复期限 Reply by</th><td>{HtmlPage.Time(v.Invitation.Deadline)}</td></tr>
             </table>
             <p class="hint">请对评审信息保密，不得与项目相关方接触。<br>Keep the review details confidential and do not contact any party to the project.</p>
             """;
