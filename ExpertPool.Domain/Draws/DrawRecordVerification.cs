@@ -12,13 +12,21 @@ using Microsoft.EntityFrameworkCore;
 namespace ExpertPool.Domain.Draws;
 
 /// <summary>One check of a stored draw against itself and against what was published before it.</summary>
-public sealed record VerificationCheck(string Name, bool Passed, string? Expected, string? Actual);
+public sealed record VerificationCheck(string Name, bool Passed, string? Expected, string? Actual)
+{
+    /// <summary>What the check establishes, Chinese then English (<see cref="VerificationTexts.Describe"/>).</summary>
+    public string Description => VerificationTexts.Describe(Name);
+}
 
 /// <summary>A stored external entropy value of a request, when it was entered, and the rule set it pinned (null on older rows).</summary>
 public sealed record EnteredEntropy(string Source, string Value, DateTime EnteredAt, Guid? RuleSetId = null, long? RuleSetVersion = null);
 
 /// <summary>The outcome of re-deriving a stored draw: <see cref="FirstDivergence"/> names where it first differs.</summary>
-public sealed record DrawVerificationResult(Guid DrawId, bool Matches, string? FirstDivergence, IReadOnlyList<VerificationCheck> Checks);
+public sealed record DrawVerificationResult(Guid DrawId, bool Matches, string? FirstDivergence, IReadOnlyList<VerificationCheck> Checks)
+{
+    /// <summary>The result in one sentence, Chinese then English (<see cref="VerificationTexts.Summary"/>).</summary>
+    public string Summary => VerificationTexts.Summary(this);
+}
 
 /// <summary>Re-derives a stored draw from its record alone and compares it with what was stored and published.</summary>
 public static class DrawRecordVerification

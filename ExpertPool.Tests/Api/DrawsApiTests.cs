@@ -72,6 +72,10 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var result = (await verify.Content.ReadFromJsonAsync<JsonObject>())!;
         result["matches"]!.GetValue<bool>().Should().BeTrue(result.ToJsonString());
         result["checks"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).Should().Contain(["documentSha256", "publishedCommitment", "storedSelections"]);
+        // Auditors read the result in Chinese first: a summary and what each check establishes.
+        result["summary"]!.GetValue<string>().Should().StartWith("核验通过：").And.Contain(" / Verified: ");
+        result["checks"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == "publishedCommitment")!["description"]!.GetValue<string>()
+            .Should().Be("记录中的承诺值就是安排抽取时公布的承诺值 / the record's commitment is the one published when the draw was scheduled");
     }
 
     [Fact]

@@ -51,6 +51,8 @@ public sealed class DrawRecordVerificationTests
         check.Expected.Should().Be("supervisor=FORGED", "expected is what the document says");
         check.Actual.Should().Be("supervisor=20261130-581", "actual is what was stored");
         result.Checks.Where(c => c.Name != "storedEntropy").Should().OnlyContain(c => c.Passed, "everything else in the record agrees with itself");
+        result.Summary.Should().StartWith($"核验不通过：{result.Checks.Count} 项检查中 1 项不一致，首个不一致之处为 storedEntropy（应当：抽取申请录入的外部随机数与记录文档一致");
+        check.Description.Should().StartWith("抽取申请录入的外部随机数");
     }
 
     [Fact]
