@@ -264,7 +264,7 @@ public static class DrawBenchmark
             json.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
 
             t = Stopwatch.GetTimestamp();
-            var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).AsSplitQuery().FirstAsync(r => r.Id == wideId);
+            var record = await db.DrawRecords.AsNoTracking().Include(r => r.Content).Include(r => r.Selections).AsSplitQuery().FirstAsync(r => r.Id == wideId);
             load.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
             t = Stopwatch.GetTimestamp();
             var doc = Domain.Draws.Algorithm.DrawRecordJson.Deserialize(record.Document);

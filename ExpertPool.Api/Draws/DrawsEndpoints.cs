@@ -133,7 +133,7 @@ public static class DrawsEndpoints
     /// </summary>
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetDrawRecord(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var record = await db.DrawRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Draw", id);
+        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Content).FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Draw", id);
         if (await IsSealedAsync(db, record.ProjectId, user, clock, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "评审开始前名单保密 / Sealed until the review starts",
                 detail: "评审开始前，抽取名单仅管理员可见 / The panel list is visible only to administrators until the review starts.");

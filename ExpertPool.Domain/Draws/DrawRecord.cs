@@ -19,7 +19,9 @@ public enum SelectionRole
 /// <summary>
 /// The append-only record of one draw attempt (抽取记录): everything an auditor needs to re-run it. Rows are never
 /// updated or deleted (database triggers refuse it); a correction is a new request with a reason.
-/// <see cref="Document"/> is the canonical JSON the verifier and the export use; the other columns index it.
+/// <see cref="Document"/> is the canonical JSON the verifier and the export use; the other columns index it. The
+/// document (megabytes at a large pool) lives in the same row but is read only when asked for: query with
+/// <c>Include(r =&gt; r.Content)</c> (decision 025).
 /// </summary>
 public sealed class DrawRecord
 {
@@ -50,8 +52,13 @@ public sealed class DrawRecord
     public int ExcludedTotal { get; private set; }
     public string? FailureReason { get; private set; }
 
+    /// <summary>The record's document, in the same row; null unless the query included it.</summary>
+    public DrawRecordContent? Content { get; private set; }
+
     /// <summary>Canonical JSON (<see cref="Algorithm.DrawRecordJson"/>) of the full record.</summary>
-    public string Document { get; private set; } = "";
+    /// <exception cref="InvalidOperationException">The record was read without its <see cref="Content"/>.</exception>
+    public string Document => Content?.Document
+        ?? throw new InvalidOperationException("The draw record was read without its document: query it with Include(r => r.Content).");
 
     /// <summary>SHA-256 of <see cref="Document"/>'s UTF-8 bytes, so any later change to the stored text is evident.</summary>
     public string DocumentSha256 { get; private set; } = "";
@@ -84,9 +91,9 @@ public sealed class DrawRecord
             EligibleTotal = eligibleTotal,
             ExcludedTotal = excludedTotal,
             FailureReason = failureReason is { Length: > 4000 } ? string.Concat(failureReason.AsSpan(0, 3999), "…") : failureReason,
-            Document = document,
             DocumentSha256 = documentSha256,
         };
+        record.Content = new DrawRecordContent(record.Id, document);
         foreach (var q in outcome.Quotas)
         {
             foreach (var m in q.Members)
@@ -96,6 +103,27 @@ public sealed class DrawRecord
         }
         return record;
     }
+}
+
+/// <summary>
+/// A draw record's canonical JSON document. It is stored in the record's own row (one table, one insert, the same
+/// append-only triggers) and mapped apart from it only so that reading a record does not read megabytes of text.
+/// </summary>
+public sealed class DrawRecordContent
+{
+    private DrawRecordContent()
+    {
+    }
+
+    internal DrawRecordContent(Guid drawRecordId, string document)
+    {
+        DrawRecordId = drawRecordId;
+        Document = document;
+    }
+
+    public Guid DrawRecordId { get; private set; }
+
+    public string Document { get; private set; } = "";
 }
 
 /// <summary>One drawn expert: a member or a ranked backup of a quota. Append-only like its record.</summary>

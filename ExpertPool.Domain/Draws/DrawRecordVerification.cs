@@ -53,7 +53,7 @@ public static class DrawRecordVerification
     public static async Task<DrawVerificationResult> VerifyAsync(ExpertPoolDbContext db, Guid drawId, CancellationToken ct)
     {
         // Split query: a single query would repeat the multi-megabyte document on every selection row.
-        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).AsSplitQuery().FirstOrDefaultAsync(r => r.Id == drawId, ct)
+        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Content).Include(r => r.Selections).AsSplitQuery().FirstOrDefaultAsync(r => r.Id == drawId, ct)
             ?? throw new NotFoundException("Draw", drawId);
         var request = await db.PanelRequests.AsNoTracking().Include(r => r.Quotas).FirstAsync(r => r.Id == record.PanelRequestId, ct);
         var entropy = await db.DrawEntropies.AsNoTracking().InEntryOrder(record.PanelRequestId).Select(e => new EnteredEntropy(e.Source, e.Value, e.EnteredAt, e.RuleSetId,

@@ -289,7 +289,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
 
         await using var db = Factory.Database.CreateContext();
         var id = Guid.Parse(draw["id"]!.GetValue<string>());
-        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).SingleAsync(r => r.Id == id);
+        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Content).Include(r => r.Selections).AsSplitQuery().SingleAsync(r => r.Id == id);
         var quotas = await StoredQuotasAsync(db, record);
         var commitment = record.Commitment;
         EnteredEntropy At(DateTime t) => new("supervisor", "1618", t);
@@ -306,6 +306,29 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var tampered = DrawRecordVerification.Verify(record, commitment, [At(DrawAt)], quotas);
         tampered.FirstDivergence.Should().Be("storedSeed");
         tampered.Checks.Single(c => c.Name == "storedSeed").Actual.Should().Be(new string('0', 64));
+    }
+
+    [Fact]
+    public async Task A_draw_record_is_read_without_its_document_unless_the_query_includes_it()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync();
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "4669" }));
+        var draw = await DrawAsync(request);
+        var id = Guid.Parse(draw["id"]!.GetValue<string>());
+        var exported = await (await Ok(Admin.GetAsync($"/api/draws/{id}/record"))).Content.ReadAsStringAsync();
+
+        await using var db = Factory.Database.CreateContext();
+        // Lists, the draw view, the public page and every invitation reply read records: none of them reads megabytes.
+        db.DrawRecords.Where(r => r.Id == id).ToQueryString().Should().NotContain("\"Document\"");
+        var plain = await db.DrawRecords.AsNoTracking().SingleAsync(r => r.Id == id);
+        plain.Content.Should().BeNull();
+        plain.Invoking(r => r.Document).Should().Throw<InvalidOperationException>().WithMessage("*Include(r => r.Content)*");
+
+        db.DrawRecords.Include(r => r.Content).Where(r => r.Id == id).ToQueryString().Should().Contain("\"Document\"");
+        var full = await db.DrawRecords.AsNoTracking().Include(r => r.Content).SingleAsync(r => r.Id == id);
+        full.Document.Should().Be(exported, "the same row holds the document the export sends");
     }
 
     /// <summary>The quotas of a record's request as stored, as verification compares them.</summary>
@@ -658,7 +681,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         // A record that applied another version than the one pinned does not verify.
         await using var db = Factory.Database.CreateContext();
         var id = Guid.Parse(draw["id"]!.GetValue<string>());
-        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).SingleAsync(r => r.Id == id);
+        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Content).Include(r => r.Selections).AsSplitQuery().SingleAsync(r => r.Id == id);
         var quotas = await StoredQuotasAsync(db, record);
         var later = Guid.Parse(after["id"]!.GetValue<string>());
         var laterVersion = after["version"]!.GetValue<int>();

@@ -26,7 +26,10 @@ internal sealed class DrawRecordConfiguration : IEntityTypeConfiguration<DrawRec
         b.Property(e => e.PoolHash).HasMaxLength(64).IsRequired();
         b.Property(e => e.Seed).HasMaxLength(64).IsRequired();
         b.Property(e => e.FailureReason).HasMaxLength(4000);
-        b.Property(e => e.Document).IsRequired();
+        b.Ignore(e => e.Document);
+        // Table splitting: the document is a column of this table, read only through Include (decision 025).
+        b.HasOne(e => e.Content).WithOne().HasForeignKey<DrawRecordContent>(c => c.DrawRecordId);
+        b.Navigation(e => e.Content).IsRequired();
         b.Property(e => e.DocumentSha256).HasMaxLength(64).IsRequired();
         b.HasIndex(e => e.PanelRequestId).IsUnique();
         b.HasIndex(e => new { e.ProjectId, e.ExecutedAt });
@@ -34,6 +37,17 @@ internal sealed class DrawRecordConfiguration : IEntityTypeConfiguration<DrawRec
         b.HasOne<PanelRequest>().WithMany().HasForeignKey(e => e.PanelRequestId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(e => e.Selections).WithOne().HasForeignKey(s => s.DrawRecordId).OnDelete(DeleteBehavior.Restrict);
         b.Navigation(e => e.Selections).HasField("_selections");
+    }
+}
+
+internal sealed class DrawRecordContentConfiguration : IEntityTypeConfiguration<DrawRecordContent>
+{
+    public void Configure(EntityTypeBuilder<DrawRecordContent> b)
+    {
+        b.ToTable("draw_records");
+        b.HasKey(e => e.DrawRecordId);
+        b.Property(e => e.DrawRecordId).HasColumnName("Id");
+        b.Property(e => e.Document).IsRequired();
     }
 }
 
