@@ -54,6 +54,40 @@ public sealed record BlackoutDto(DateOnly From, DateOnly To, string? Reason);
 
 public sealed record StatusChangeDto(string? From, string To, string Reason, string Actor, DateTime ChangedAt);
 
+/// <summary>
+/// One entry of an expert's registry history (decision 026): the state after the change, which fields it changed, who
+/// and when. Personal data is stored masked, so it is masked for every reader.
+/// </summary>
+public sealed record ExpertChangeDto(
+    string Kind,
+    int Version,
+    IReadOnlyList<string> ChangedFields,
+    string Name,
+    string IdNumber,
+    string Gender,
+    Guid EmployerId,
+    string Title,
+    string TitleGrade,
+    string RegionCode,
+    IReadOnlyList<string> SpecialtyCodes,
+    DateOnly? TermStart,
+    DateOnly? TermEnd,
+    IReadOnlyList<BlackoutDto> Blackouts,
+    string Email,
+    string Phone,
+    string PreferredLanguage,
+    string JoinChannel,
+    string ChangedBy,
+    DateTime ChangedAt)
+{
+    public static ExpertChangeDto From(ExpertChange c) => new(
+        c.Kind.ToString(), c.Version, c.ChangedFieldList, c.Name, c.IdNumberMasked, c.Gender.ToString(), c.EmployerId, c.Title, c.TitleGrade.ToString(),
+        c.RegionCode, c.SpecialtyCodeList, c.TermStart, c.TermEnd,
+        c.Blackouts.Select(b => new BlackoutDto(DateOnly.ParseExact(b.From, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            DateOnly.ParseExact(b.To, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), b.Reason)).ToList(),
+        c.EmailMasked, c.PhoneMasked, c.PreferredLanguage, c.JoinChannel.ToString(), c.ChangedBy, c.ChangedAt);
+}
+
 /// <summary>One expert as a reader sees it: ID number, phone and email masked unless the caller is an administrator.</summary>
 public sealed record ExpertDto(
     Guid Id,

@@ -18,6 +18,7 @@ public static class ExpertsEndpoints
         group.MapGet("/", ListExperts).WithName(nameof(ListExperts));
         group.MapGet("/{id:guid}", GetExpert).WithName(nameof(GetExpert));
         group.MapGet("/{id:guid}/status-history", GetStatusHistory).WithName(nameof(GetStatusHistory));
+        group.MapGet("/{id:guid}/history", GetExpertHistory).WithName(nameof(GetExpertHistory));
         group.MapPost("/", CreateExpert).WithName(nameof(CreateExpert)).RequireAuthorization(Policies.Admin);
         group.MapPut("/{id:guid}", UpdateExpert).WithName(nameof(UpdateExpert)).RequireAuthorization(Policies.Admin);
         group.MapPost("/{id:guid}/status", ChangeStatus).WithName(nameof(ChangeStatus)).RequireAuthorization(Policies.Admin);
@@ -107,6 +108,20 @@ public static class ExpertsEndpoints
             .OrderBy(c => c.ChangedAt).ThenBy(c => c.Id)
             .ToListAsync(ct);
         return TypedResults.Ok(rows.Select(c => new StatusChangeDto(c.FromStatus?.ToString(), c.ToStatus.ToString(), c.Reason, c.Actor, c.ChangedAt)).ToList());
+    }
+
+    /// <summary>
+    /// The registry history, oldest first: each registration or edit that changed a recorded field, with the fields it
+    /// changed, who and when. An auditor sees whether an expert's specialties, region, term or email changed shortly
+    /// before a draw (decision 026).
+    /// </summary>
+    public static async Task<Ok<List<ExpertChangeDto>>> GetExpertHistory(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    {
+        if (!await db.Experts.AnyAsync(e => e.Id == id, ct))
+            throw new NotFoundException("Expert", id);
+        var rows = await db.ExpertChanges.AsNoTracking().Where(c => c.ExpertId == id)
+            .OrderBy(c => c.Version).ThenBy(c => c.ChangedAt).ThenBy(c => c.Id).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(ExpertChangeDto.From).ToList());
     }
 
     public static async Task<Created<ExpertDto>> CreateExpert(ExpertRequest request, ExpertRegistry registry, ClaimsPrincipal user, HttpContext http, CancellationToken ct)

@@ -10,6 +10,7 @@ public sealed class Expert
     private readonly List<ExpertSpecialty> _specialties = [];
     private readonly List<AvailabilityBlackout> _blackouts = [];
     private readonly List<ExpertStatusChange> _statusHistory = [];
+    private readonly List<ExpertChange> _changes = [];
 
     private Expert()
     {
@@ -43,6 +44,9 @@ public sealed class Expert
     public IReadOnlyList<AvailabilityBlackout> Blackouts => _blackouts;
     public IReadOnlyList<ExpertStatusChange> StatusHistory => _statusHistory;
 
+    /// <summary>Registry history entries added to this instance (decision 026); to read the history, query <c>ExpertChanges</c>.</summary>
+    public IReadOnlyList<ExpertChange> Changes => _changes;
+
     public static Expert Create(ExpertDraft draft, Organisation employer, IReadOnlyList<Specialty> specialties, string actor, DateTime now, ExpertStatus initialStatus = ExpertStatus.Applied)
     {
         var expert = new Expert
@@ -53,14 +57,25 @@ public sealed class Expert
             Version = 1,
         };
         expert.Apply(draft, employer, specialties, now);
+        expert._changes.Add(ExpertChange.Of(expert, ExpertChangeKind.Created, ExpertChange.State.Of(expert, specialties.Select(s => s.Code)), null, actor, now));
         expert._statusHistory.Add(new ExpertStatusChange(expert.Id, null, initialStatus, initialStatus == ExpertStatus.Applied ? "收到申请 / application received" : "管理员录入 / registered by administrator", actor, now));
         return expert;
     }
 
-    public void Update(ExpertDraft draft, Organisation employer, IReadOnlyList<Specialty> specialties, DateTime now)
+    /// <summary>
+    /// Applies an edit. When it changes any recorded field, the new state is kept in the history with the fields it
+    /// changed, <paramref name="actor"/> and the time (decision 026). The specialties must have been loaded with their
+    /// <see cref="ExpertSpecialty.Specialty"/>, whose codes the history compares.
+    /// </summary>
+    public void Update(ExpertDraft draft, Organisation employer, IReadOnlyList<Specialty> specialties, string actor, DateTime now)
     {
+        var before = ExpertChange.State.Of(this, _specialties.Select(s => s.Specialty?.Code
+            ?? throw new InvalidOperationException("Load the expert's specialties with their Specialty before updating it (the history compares codes).")));
         Apply(draft, employer, specialties, now);
         Version++;
+        var after = ExpertChange.State.Of(this, specialties.Select(s => s.Code));
+        if (after.Differences(before).Any())
+            _changes.Add(ExpertChange.Of(this, ExpertChangeKind.Updated, after, before, actor, now));
     }
 
     private void Apply(ExpertDraft draft, Organisation employer, IReadOnlyList<Specialty> specialties, DateTime now)

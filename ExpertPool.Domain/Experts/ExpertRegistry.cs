@@ -42,7 +42,7 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
         var now = clock.GetUtcNow().UtcDateTime;
         RegisterIfNew(employer!, actor, now);
         var previousEmployer = expert.EmployerId;
-        expert.Update(draft, employer!, specialties, now);
+        expert.Update(draft, employer!, specialties, actor, now);
         if (previousEmployer != expert.EmployerId)
             await KeepEmploymentHistoryAsync(expert, previousEmployer, actor, now, ct);
         await SaveAsync(ct);

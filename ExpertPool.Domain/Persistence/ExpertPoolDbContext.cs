@@ -62,6 +62,7 @@ public abstract class ExpertPoolDbContext : DbContext
     public DbSet<Expert> Experts => Set<Expert>();
     public DbSet<ExpertSpecialty> ExpertSpecialties => Set<ExpertSpecialty>();
     public DbSet<ExpertStatusChange> ExpertStatusChanges => Set<ExpertStatusChange>();
+    public DbSet<ExpertChange> ExpertChanges => Set<ExpertChange>();
     public DbSet<AvailabilityBlackout> AvailabilityBlackouts => Set<AvailabilityBlackout>();
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<OrganisationAlias> OrganisationAliases => Set<OrganisationAlias>();

@@ -26,6 +26,7 @@ internal abstract class BulkExpertWriter
             TableMap.For<Expert>(db, experts => experts),
             TableMap.For<ExpertSpecialty>(db, experts => experts.SelectMany(e => e.Specialties)),
             TableMap.For<ExpertStatusChange>(db, experts => experts.SelectMany(e => e.StatusHistory)),
+            TableMap.For<ExpertChange>(db, experts => experts.SelectMany(e => e.Changes)),
             TableMap.For<AvailabilityBlackout>(db, experts => experts.SelectMany(e => e.Blackouts)),
         ];
     }

@@ -342,6 +342,61 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
     }
 
     [Fact]
+    public async Task Every_edit_of_an_expert_is_kept_with_the_fields_it_changed_who_made_it_and_personal_data_masked()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var body = JsonNode.Parse(JsonSerializer.Serialize(NewExpert(r, specialty: r.Leaf1, region: r.City1)))!.AsObject();
+        var expert = await CreateExpertAsync(body);
+        var url = $"/api/experts/{expert["id"]}";
+        var idNumber = body["idNumber"]!.GetValue<string>();
+
+        async Task PutAsync(JsonObject changed)
+        {
+            Factory.Clock.Advance(TimeSpan.FromSeconds(1));
+            using var put = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(changed) };
+            put.Headers.TryAddWithoutValidation("If-Match", "*");
+            await Ok(Admin.SendAsync(put));
+        }
+
+        // An edit that puts the expert into another specialty and city and sends invitations elsewhere; then the same
+        // body again, which changes nothing and leaves no entry; then a new blackout.
+        body["specialtyCodes"] = new JsonArray(r.Leaf2, r.Leaf1);
+        body["regionCode"] = r.City2;
+        body["email"] = "w" + TestData.Email();
+        await PutAsync(body);
+        await PutAsync(body);
+        body["blackouts"] = new JsonArray(new JsonObject { ["from"] = "2026-12-01", ["to"] = "2026-12-03", ["reason"] = "出差 travel" });
+        await PutAsync(body);
+
+        var history = (await Auditor.GetFromJsonAsync<JsonArray>($"{url}/history"))!;
+        history.Select(h => (h!["kind"]!.GetValue<string>(), h["version"]!.GetValue<int>(), string.Join(",", h["changedFields"]!.AsArray().Select(f => f!.GetValue<string>()))))
+            .Should().Equal(("Created", 1, ""), ("Updated", 2, "regionCode,specialtyCodes,email"), ("Updated", 4, "blackouts"));
+        history[0]!["specialtyCodes"]!.AsArray().Select(c => c!.GetValue<string>()).Should().Equal(r.Leaf1);
+        history[1]!["specialtyCodes"]!.AsArray().Select(c => c!.GetValue<string>()).Should().Equal(new[] { r.Leaf1, r.Leaf2 }.Order(StringComparer.Ordinal));
+        history[1]!["regionCode"]!.GetValue<string>().Should().Be(r.City2);
+        history[2]!["blackouts"]![0]!["reason"]!.GetValue<string>().Should().Be("出差 travel");
+        history.Select(h => h!["changedBy"]!.GetValue<string>()).Should().OnlyContain(by => by == "admin");
+        // The ID number, email and phone are kept masked: nobody reads them in full from the history.
+        var text = history.ToJsonString();
+        text.Should().NotContain(idNumber).And.NotContain(body["email"]!.GetValue<string>()).And.NotContain(body["phone"]!.GetValue<string>());
+        history[0]!["idNumber"]!.GetValue<string>().Should().Be(idNumber[..6] + new string('*', 11) + idNumber[^1..]);
+        await ProblemAsync(await Auditor.GetAsync($"/api/experts/{Guid.NewGuid()}/history"), HttpStatusCode.NotFound);
+
+        // Append-only in the database as well.
+        await using var db = Factory.Database.CreateContext();
+        var table = Factory.Database.Provider == ExpertPool.Domain.Persistence.DatabaseProvider.Sqlite ? "\"expert_changes\"" : "expert_changes";
+        var updateSql = $"UPDATE {table} SET \"SpecialtyCodes\" = 'rewritten'";
+        (await ((Func<Task<int>>)(() => db.Database.ExecuteSqlRawAsync(updateSql))).Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("append-only");
+        var deleteSql = $"DELETE FROM {table}";
+        (await ((Func<Task<int>>)(() => db.Database.ExecuteSqlRawAsync(deleteSql))).Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("append-only");
+        var rewrite = Factory.Database.Provider == ExpertPool.Domain.Persistence.DatabaseProvider.Sqlite
+            ? $"INSERT OR REPLACE INTO {table} SELECT * FROM {table}"
+            : $"TRUNCATE {table}";
+        (await ((Func<Task<int>>)(() => db.Database.ExecuteSqlRawAsync(rewrite))).Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("append-only");
+    }
+
+    [Fact]
     public async Task Status_changes_need_a_reason_follow_the_lifecycle_and_keep_history()
     {
         if (NotConfigured) return;

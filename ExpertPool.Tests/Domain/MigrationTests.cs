@@ -229,6 +229,58 @@ public class MigrationTests(ITestOutputHelper output)
             .And.Be("[\"Hangzhou Inspection \\\"HZ\\\"\",\"杭检院\"]");
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ExpertChanges_OnUpgrade_GivesEveryExistingExpertItsPresentStateMaskedAsTheFirstEntry(DatabaseProvider provider)
+    {
+        if (provider == DatabaseProvider.Postgres && !PostgresRequirement.IsAvailable(output)) return;
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var ctx = db.CreateContext();
+        var all = ctx.Database.GetMigrations().ToList();
+        await ctx.GetService<IMigrator>().MigrateAsync(all[all.IndexOf("20261203000100_ExpertChanges") - 1]);
+
+        // An expert written by the previous schema, with two specialties (inserted out of order) and two blackouts.
+        var pg = provider == DatabaseProvider.Postgres;
+        var q = pg ? "" : "\"";
+        string G(Guid g) => pg ? $"'{g}'::uuid" : $"'{g.ToString().ToUpperInvariant()}'";
+        string D(string day) => pg ? $"DATE '{day}'" : $"'{day}'";
+        var ts = pg ? "TIMESTAMPTZ '2026-11-30 08:00:00+00'" : "'2026-11-30 08:00:00'";
+        var (expert, org) = (Guid.NewGuid(), Guid.NewGuid());
+        var s = TestData.Suffix();
+        var idNumber = TestData.IdNumber();
+        var region = $"9{Random.Shared.Next(10000, 99999)}";
+        var sql = $"""
+            INSERT INTO {q}regions{q} ("Code", "NameZh", "NameEn") VALUES ('{region}', '测试市', 'Test city');
+            INSERT INTO {q}specialties{q} ("Id", "Code", "NameZh", "NameEn", "Path", "Depth") VALUES (900001, 'ZB{s}', '乙', 'B', '/ZB{s}/', 0);
+            INSERT INTO {q}specialties{q} ("Id", "Code", "NameZh", "NameEn", "Path", "Depth") VALUES (900002, 'ZA{s}', '甲', 'A', '/ZA{s}/', 0);
+            INSERT INTO {q}organisations{q} ("Id", "Name", "CreditCode", "CreatedAt", "UpdatedAt", "Version") VALUES ({G(org)}, '升级单位{s}', '{TestData.CreditCode()}', {ts}, {ts}, 1);
+            INSERT INTO {q}experts{q} ("Id", "Name", "IdNumber", "Gender", "BirthYear", "EmployerId", "Title", "TitleGrade", "RegionCode", "Email", "NormalizedEmail", "Phone",
+                "PreferredLanguage", "JoinChannel", "Status", "TermStart", "TermEnd", "CreatedAt", "UpdatedAt", "Version")
+            VALUES ({G(expert)}, '升级专家', '{idNumber}', 'Female', 1980, {G(org)}, '高级工程师', 'AssociateSenior', '{region}', 'Zhang.Wei@example.com', 'zhang.wei@example.com', '13812345678',
+                'zh-CN', 'SelfApplication', 'Active', {D("2026-01-01")}, NULL, {ts}, {ts}, 5);
+            INSERT INTO {q}expert_specialties{q} ("ExpertId", "SpecialtyId", "RegionCode") VALUES ({G(expert)}, 900001, '{region}');
+            INSERT INTO {q}expert_specialties{q} ("ExpertId", "SpecialtyId", "RegionCode") VALUES ({G(expert)}, 900002, '{region}');
+            INSERT INTO {q}availability_blackouts{q} ("Id", "ExpertId", "From", "To", "Reason") VALUES ({G(Guid.NewGuid())}, {G(expert)}, {D("2026-12-10")}, {D("2026-12-11")}, NULL);
+            INSERT INTO {q}availability_blackouts{q} ("Id", "ExpertId", "From", "To", "Reason") VALUES ({G(Guid.NewGuid())}, {G(expert)}, {D("2026-12-01")}, {D("2026-12-03")}, '出差 "travel"');
+            """;
+        await ctx.Database.ExecuteSqlRawAsync(sql);
+
+        await ctx.GetService<IMigrator>().MigrateAsync();
+
+        var row = await ctx.ExpertChanges.AsNoTracking().SingleAsync(c => c.ExpertId == expert);
+        row.Kind.Should().Be(ExpertPool.Domain.Experts.ExpertChangeKind.Backfilled, "its earlier states are not known");
+        (row.Version, row.ChangedBy, row.ChangedAt, row.ChangedFields).Should().Be((5, "migration", new DateTime(2026, 11, 30, 8, 0, 0, DateTimeKind.Utc), ""));
+        row.IdNumberMasked.Should().Be(ExpertPool.Domain.Common.ChineseIdNumber.Mask(idNumber), "masked exactly as the service masks");
+        row.EmailMasked.Should().Be(ExpertPool.Domain.Common.PersonalData.MaskEmail("Zhang.Wei@example.com")).And.Be("Z***@example.com");
+        row.PhoneMasked.Should().Be(ExpertPool.Domain.Common.PersonalData.MaskPhone("13812345678")).And.Be("138****5678");
+        (row.Name, row.EmployerId, row.RegionCode, row.TermStart, row.TermEnd).Should().Be(("升级专家", org, region, new DateOnly(2026, 1, 1), (DateOnly?)null));
+        (row.Gender, row.TitleGrade, row.JoinChannel).Should().Be((ExpertPool.Domain.Common.Gender.Female, ExpertPool.Domain.Experts.TitleGrade.AssociateSenior, ExpertPool.Domain.Experts.JoinChannel.SelfApplication));
+        row.SpecialtyCodeList.Should().Equal([$"ZA{s}", $"ZB{s}"], "codes in ordinal order");
+        row.Blackouts.Should().Equal(
+            new ExpertPool.Domain.Experts.ExpertChange.BlackoutEntry("2026-12-01", "2026-12-03", "出差 \"travel\""),
+            new ExpertPool.Domain.Experts.ExpertChange.BlackoutEntry("2026-12-10", "2026-12-11", null));
+    }
+
     [Fact]
     public async Task Postgres_DrawDocuments_AreCompressedWithLz4()
     {

@@ -50,6 +50,42 @@ internal sealed class ExpertConfiguration : IEntityTypeConfiguration<Expert>
         b.Navigation(e => e.Blackouts).HasField("_blackouts");
         b.HasMany(e => e.StatusHistory).WithOne().HasForeignKey(s => s.ExpertId).OnDelete(DeleteBehavior.Restrict);
         b.Navigation(e => e.StatusHistory).HasField("_statusHistory");
+        b.HasMany(e => e.Changes).WithOne().HasForeignKey(c => c.ExpertId).OnDelete(DeleteBehavior.Restrict);
+        b.Navigation(e => e.Changes).HasField("_changes");
+    }
+}
+
+/// <summary>An expert's registry history: append-only (the migrations add triggers that refuse UPDATE and DELETE).</summary>
+internal sealed class ExpertChangeConfiguration : IEntityTypeConfiguration<ExpertChange>
+{
+    public void Configure(EntityTypeBuilder<ExpertChange> b)
+    {
+        b.ToTable("expert_changes", t =>
+        {
+            t.HasTrigger("expert_changes_no_update");
+            t.HasTrigger("expert_changes_no_delete");
+        });
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Id).ValueGeneratedNever();
+        b.Property(e => e.Kind).HasConversion<string>().HasMaxLength(16);
+        b.Property(e => e.ChangedFields).HasMaxLength(400).IsRequired();
+        b.Property(e => e.Name).HasMaxLength(ExpertDraft.NameMax).IsRequired();
+        b.Property(e => e.IdNumberMasked).HasMaxLength(18).IsRequired();
+        b.Property(e => e.Gender).HasConversion<string>().HasMaxLength(16);
+        b.Property(e => e.Title).HasMaxLength(ExpertDraft.TitleMax).IsRequired();
+        b.Property(e => e.TitleGrade).HasConversion<string>().HasMaxLength(24);
+        b.Property(e => e.RegionCode).HasMaxLength(6).IsRequired();
+        b.Property(e => e.SpecialtyCodes).IsRequired();
+        b.Property(e => e.BlackoutsJson).IsRequired();
+        b.Property(e => e.EmailMasked).HasMaxLength(ExpertDraft.EmailMax).IsRequired();
+        b.Property(e => e.PhoneMasked).HasMaxLength(24).IsRequired();
+        b.Property(e => e.PreferredLanguage).HasMaxLength(8).IsRequired();
+        b.Property(e => e.JoinChannel).HasConversion<string>().HasMaxLength(32);
+        b.Property(e => e.ChangedBy).HasMaxLength(ExpertChange.ActorMax).IsRequired();
+        b.Ignore(e => e.ChangedFieldList);
+        b.Ignore(e => e.SpecialtyCodeList);
+        b.Ignore(e => e.Blackouts);
+        b.HasIndex(e => new { e.ExpertId, e.ChangedAt });
     }
 }
 
