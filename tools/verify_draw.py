@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import json
 import math
+import re
 import sys
 
 ALGORITHM_VERSION = "ExpertPool-Draw-1"
@@ -240,7 +241,56 @@ class Divergence(Exception):
         self.where, self.expected, self.actual = where, expected, actual
 
     def __str__(self):
-        return f"divergence at {self.where}: expected {self.expected}, actual {self.actual}"
+        return (f"首个不一致之处为 {self.where}（应当：{describe(self.where)}）：期望 {self.expected}，实际 {self.actual}"
+                f" / divergence at {self.where}: expected {self.expected}, actual {self.actual}")
+
+
+# What each divergence label means, Chinese first (the labels are those of docs/draw-algorithm.md section 10; the
+# service explains its own checks in the same words).
+CHECK_TEXT = {
+    "record": "记录是一个 JSON 对象",
+    "members": "记录恰好包含规定的顶层字段",
+    "documentSha256": "文件的 SHA-256 摘要与公布的 documentSha256 一致",
+    "algorithmVersion": "记录使用的算法版本可识别",
+    "nonce": "揭示的随机数（nonce）为 64 位小写十六进制",
+    "commitment": "揭示的随机数（nonce）的哈希等于承诺值",
+    "input": "记录中的抽取输入有效",
+    "poolHash": "按记录中的冻结专家库重新计算的哈希与记录一致",
+    "seed": "由记录中的输入重新推导的随机种子与记录一致",
+    "succeeded": "抽取成功或失败的结论一致",
+    "selection count": "抽取结果中的名额数量一致",
+    "totalEntropyBits": "全部名额的熵（比特）合计一致",
+    "seedBits": "随机种子为 256 比特",
+    "ranking count": "排序结果的人数一致",
+}
+
+QUOTA_TEXT = {
+    "key": "名额 {k} 的编号一致",
+    "eligibleCount": "名额 {k} 的符合条件人数一致",
+    "availableCount": "名额 {k} 的可抽取人数（扣除前序名额已抽中者）一致",
+    "member count": "名额 {k} 的正选人数一致",
+    "backup count": "名额 {k} 的候补人数一致",
+    "shortfall": "名额 {k} 的缺额一致",
+    "backupShortfall": "名额 {k} 的候补缺额一致",
+    "entropyBits": "名额 {k} 的熵（比特）一致",
+}
+
+
+def describe(where):
+    """The Chinese text of a divergence label; the label itself when it is not one of ours."""
+    if where in CHECK_TEXT:
+        return CHECK_TEXT[where]
+    m = re.fullmatch(r"ranking rank (\d+)", where)
+    if m:
+        return f"第 {m.group(1)} 位（编号、排序值）一致"
+    m = re.fullmatch(r"quota (.+) (member|backup) rank (\d+)", where)
+    if m:
+        role = "正选" if m.group(2) == "member" else "候补"
+        return f"名额 {m.group(1)} 第 {m.group(3)} 位{role}专家（编号、排序值）一致"
+    for what, text in QUOTA_TEXT.items():
+        if where.startswith("quota ") and where.endswith(" " + what):
+            return text.format(k=where[len("quota "):-len(what) - 1])
+    return where
 
 
 def expert_text(e):
@@ -352,7 +402,7 @@ def main(argv):
             raw = f.read()
         document = json.loads(raw.decode("utf-8"))
     except (OSError, ValueError) as ex:
-        print(f"cannot read input: {ex}")
+        print(f"无法读取输入 / cannot read input: {ex}")
         return 1
 
     if args.record:
@@ -365,13 +415,15 @@ def main(argv):
                     raise Divergence("documentSha256", args.sha256.strip().lower(), actual)
             verify_record(document)
         except Divergence as d:
-            print(f"MISMATCH {d}")
+            print(f"MISMATCH 不一致：{d}")
             return 1
         except (KeyError, TypeError, AttributeError) as ex:
-            print(f"MISMATCH malformed record: {ex!r}")
+            print(f"MISMATCH 不一致：记录格式错误 / malformed record: {ex!r}")
             return 1
+        hashed_zh = "，文件 SHA-256 与公布值一致" if args.sha256 is not None else ""
         hashed = ", document SHA-256 as published" if args.sha256 is not None else ""
-        print(f"MATCH draw {document['drawId']}: commitment, pool hash, seed and selection re-derived{hashed}")
+        print(f"MATCH 一致：仅凭记录重新推导出抽取 {document['drawId']} 的承诺值、专家库哈希、随机种子与抽取结果{hashed_zh}"
+              f" / draw {document['drawId']}: commitment, pool hash, seed and selection re-derived{hashed}")
         return 0
 
     failures = 0
@@ -385,8 +437,8 @@ def main(argv):
             print(f"FAIL {vector['name']}: {d}")
         except (KeyError, TypeError, AttributeError, InputError, ValueError) as ex:
             failures += 1
-            print(f"FAIL {vector.get('name', '?')}: malformed vector: {ex!r}")
-    print(f"{len(vectors) - failures}/{len(vectors)} vectors match")
+            print(f"FAIL {vector.get('name', '?')}: 向量格式错误 / malformed vector: {ex!r}")
+    print(f"{len(vectors) - failures}/{len(vectors)} 个向量一致 / vectors match")
     return 0 if failures == 0 and vectors else 1
 
 

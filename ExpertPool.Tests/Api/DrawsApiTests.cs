@@ -103,7 +103,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             draw["documentSha256"]!.GetValue<string>().Should().Be(sha);
             (exit, output) = PythonVerifierTests.RunVerifier("--record", file, "--sha256", sha);
             exit.Should().Be(0, output);
-            output.Should().Contain("document SHA-256 as published");
+            output.Should().Contain("，文件 SHA-256 与公布值一致 / ").And.Contain("document SHA-256 as published");
             (exit, output) = PythonVerifierTests.RunVerifier("--record", file, "--sha256", "zz");
             exit.Should().Be(2, "a malformed hash is a usage error, not a mismatch: " + output);
             output.Should().Contain("64 hexadecimal characters");
@@ -115,7 +115,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             PythonVerifierTests.RunVerifier("--record", file).ExitCode.Should().Be(0, "the selection is still what the inputs give");
             (exit, output) = PythonVerifierTests.RunVerifier("--record", file, "--sha256", sha);
             exit.Should().Be(1, output);
-            output.Should().Contain("divergence at documentSha256");
+            output.Should().Contain("首个不一致之处为 documentSha256（应当：文件的 SHA-256 摘要与公布的 documentSha256 一致）").And.Contain("divergence at documentSha256");
 
             var extra = JsonNode.Parse(json)!.AsObject();
             extra["note"] = "added later";

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using ExpertPool.Domain.Draws.Algorithm;
 
 namespace ExpertPool.Tests.Domain;
@@ -13,7 +14,9 @@ public sealed class PythonVerifierTests
         var (exitCode, output) = RunVerifier(DrawTestVectors.RelativePath);
 
         exitCode.Should().Be(0, output);
-        output.Should().Contain("vectors match");
+        var count = JsonDocument.Parse(File.ReadAllText(Path.Combine(DrawTestData.RepoRoot(), DrawTestVectors.RelativePath)))
+            .RootElement.GetProperty("vectors").GetArrayLength();
+        output.Should().Contain($"{count}/{count} 个向量一致 / vectors match");
     }
 
     [Fact]
@@ -27,7 +30,7 @@ public sealed class PythonVerifierTests
             File.WriteAllText(good, DrawRecordJson.Serialize(record), new UTF8Encoding(false));
             var (exitCode, output) = RunVerifier("--record", good);
             exitCode.Should().Be(0, output);
-            output.Should().StartWith("MATCH");
+            output.Should().StartWith("MATCH 一致：").And.Contain(record.DrawId);
 
             var q1 = record.Selection[0];
             var tamperedRecord = record with
@@ -38,7 +41,8 @@ public sealed class PythonVerifierTests
             File.WriteAllText(tampered, DrawRecordJson.Serialize(tamperedRecord), new UTF8Encoding(false));
             (exitCode, output) = RunVerifier("--record", tampered);
             exitCode.Should().Be(1, output);
-            output.Should().Contain("quota Q1 member rank 2");
+            output.Should().StartWith("MISMATCH 不一致：首个不一致之处为 quota Q1 member rank 2（应当：名额 Q1 第 2 位正选专家（编号、排序值）一致）")
+                .And.Contain("divergence at quota Q1 member rank 2");
 
             var badNonce = Path.Combine(directory.FullName, "bad-nonce.json");
             File.WriteAllText(badNonce, DrawRecordJson.Serialize(record with { Nonce = DrawTestData.Hex("x") }), new UTF8Encoding(false));
@@ -53,7 +57,7 @@ public sealed class PythonVerifierTests
             File.WriteAllText(capitalNonce, DrawRecordJson.Serialize(capitals), new UTF8Encoding(false));
             (exitCode, output) = RunVerifier("--record", capitalNonce);
             exitCode.Should().Be(1, output);
-            output.Should().Contain("divergence at nonce");
+            output.Should().Contain("（应当：揭示的随机数（nonce）为 64 位小写十六进制）").And.Contain("divergence at nonce");
         }
         finally
         {
