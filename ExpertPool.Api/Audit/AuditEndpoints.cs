@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using ExpertPool.Api.Draws;
 using ExpertPool.Api.Security;
+using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Draws;
 using ExpertPool.Domain.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,12 +17,27 @@ public sealed record SelectionCountDto(Guid ExpertId, string ExpertName, int Mem
 /// </summary>
 public sealed record SelectionStatisticsDto(int Draws, int SucceededDraws, int FailedDraws, int SealedDraws, IReadOnlyList<SelectionCountDto> Experts);
 
+/// <summary>
+/// One registry change inside a draw's entropy window. <see cref="PlaceInDraw"/>: where the changed expert stands in the
+/// draw (<c>Member</c>, <c>Backup</c>, <c>Eligible</c>, <c>Excluded</c>, <c>NotCandidate</c>); null for an organisation's
+/// change, and for every change while the panel is sealed for the caller.
+/// </summary>
+public sealed record WindowChangeDto(DateTime At, string Kind, Guid? ExpertId, string? ExpertName, Guid? OrganisationId, string? Actor, IReadOnlyList<string> Fields, string Description, string? PlaceInDraw);
+
+/// <summary>
+/// The registry changes made after the draw's first entropy value was entered (<see cref="From"/>, exclusive) and up to
+/// the draw (<see cref="To"/>); decision 027. <see cref="ChangedCandidates"/>: changed experts who were members, backups,
+/// eligible or excluded in the draw; null while sealed.
+/// </summary>
+public sealed record EntropyWindowDto(Guid DrawId, DateTime From, DateTime To, bool Sealed, int ChangedExperts, int? ChangedCandidates, string Summary, IReadOnlyList<WindowChangeDto> Changes);
+
 public static class AuditEndpoints
 {
     public static RouteGroupBuilder MapAudit(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Policies.Reader);
         group.MapGet("/selection-counts", GetSelectionCounts).WithName(nameof(GetSelectionCounts));
+        group.MapGet("/draws/{id:guid}/registry-changes", GetRegistryChangesInWindow).WithName(nameof(GetRegistryChangesInWindow));
         return group;
     }
 
@@ -59,5 +76,35 @@ public static class AuditEndpoints
             .ToList();
         int Of(DrawRecordOutcome o) => outcomes.FirstOrDefault(x => x.Key == o)?.Count ?? 0;
         return TypedResults.Ok(new SelectionStatisticsDto(outcomes.Sum(o => o.Count), Of(DrawRecordOutcome.Succeeded), Of(DrawRecordOutcome.Failed), sealedDraws, experts));
+    }
+
+    /// <summary>
+    /// What changed in the registry while the draw's panel could already be computed (between its entropy and the draw):
+    /// each change with who made it, and where the expert stands in the draw. Open to auditors; the places stay hidden
+    /// while the panel is sealed for the caller.
+    /// </summary>
+    public static async Task<Ok<EntropyWindowDto>> GetRegistryChangesInWindow(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        var report = await EntropyWindow.ReadAsync(db, id, ct);
+        var projectId = await db.DrawRecords.AsNoTracking().Where(r => r.Id == id).Select(r => r.ProjectId).FirstAsync(ct);
+        var isSealed = (await PanelSealing.SealedAsync(db, [projectId], user, clock, ct)).Count > 0;
+        var expertIds = report.Places.Keys.ToList();
+        var names = expertIds.Count == 0 ? [] : await db.Experts.AsNoTracking().Where(e => expertIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
+        var changes = report.Changes.Select(c => new WindowChangeDto(
+            c.At, c.Kind.ToString(), c.ExpertId, c.ExpertId is { } e ? names.GetValueOrDefault(e) : null, c.OrganisationId, c.Actor, c.Fields, c.Description,
+            isSealed || c.ExpertId is not { } x ? null : report.Places[x].ToString())).ToList();
+        var candidates = report.Places.Values.Count(p => p != DrawPlace.NotCandidate);
+        var (from, to) = (IsoText.Instant(report.From), IsoText.Instant(report.To));
+        string summary;
+        if (report.Changes.Count == 0)
+            summary = report.From == report.To
+                ? $"外部随机数在抽取时才产生（{to}），其间无窗口，登记库无可影响本次抽取的变更 / the entropy was made at the draw ({to}): no window, no registry change could aim at this draw"
+                : $"外部随机数录入（{from}）至抽取（{to}）期间，登记库无变更 / no registry change between the entropy ({from}) and the draw ({to})";
+        else
+            summary = $"外部随机数录入（{from}）至抽取（{to}）期间，登记库有 {report.Changes.Count} 项变更，涉及 {report.Places.Count} 名专家"
+                + (isSealed ? "（评审开始前不显示其在本次抽取中的位置）" : $"，其中 {candidates} 名是本次抽取的候选专家")
+                + $" / {report.Changes.Count} registry changes between the entropy ({from}) and the draw ({to}), concerning {report.Places.Count} experts"
+                + (isSealed ? " (their place in the draw is sealed until the review starts)" : $", {candidates} of them candidates of this draw");
+        return TypedResults.Ok(new EntropyWindowDto(report.DrawId, report.From, report.To, isSealed, report.Places.Count, isSealed ? null : candidates, summary, changes));
     }
 }

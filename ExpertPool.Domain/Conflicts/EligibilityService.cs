@@ -391,7 +391,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                     $"劳动关系：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日 {D(_day)} 前 {_s.LabourRelationYears} 年内 / employment with {_partyOrgs[r.OrganisationId].PartyName} {PeriodEn(r)}, within {_s.LabourRelationYears} years before the review on {D(_day)}");
             foreach (var r in await RelationsAsync(source, Governance, _day.AddYears(-_s.GovernanceRelationYears), ct))
                 Exclude(r.ExpertId, ConflictRuleCodes.GovernanceRelation,
-                    $"{KindZh(r.Kind)}：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日前 {_s.GovernanceRelationYears} 年内 / {r.Kind} of {_partyOrgs[r.OrganisationId].PartyName} {PeriodEn(r)}, within {_s.GovernanceRelationYears} years before the review");
+                    $"{ExpertVocabulary.Label(r.Kind)}：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日前 {_s.GovernanceRelationYears} 年内 / {r.Kind} of {_partyOrgs[r.OrganisationId].PartyName} {PeriodEn(r)}, within {_s.GovernanceRelationYears} years before the review");
             if (_s.FamilyRelation)
             {
                 foreach (var r in await RelationsAsync(source, [RelationKind.FamilyOfLegalRepresentative], null, ct))
@@ -402,7 +402,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             {
                 foreach (var r in await RelationsAsync(source, DisputeOrInvestment, _day.AddYears(-_s.DisputeOrInvestmentYears), ct))
                     Exclude(r.ExpertId, ConflictRuleCodes.DisputeOrInvestment,
-                        $"{KindZh(r.Kind)}：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日前 {_s.DisputeOrInvestmentYears} 年内 / {(r.Kind == RelationKind.Investment ? "investment in" : "legal dispute with")} {_partyOrgs[r.OrganisationId].PartyName} {PeriodEn(r)}");
+                        $"{ExpertVocabulary.Label(r.Kind)}：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日前 {_s.DisputeOrInvestmentYears} 年内 / {(r.Kind == RelationKind.Investment ? "investment in" : "legal dispute with")} {_partyOrgs[r.OrganisationId].PartyName} {PeriodEn(r)}");
             }
         }
 
@@ -425,7 +425,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                     $"工作单位 {_partyOrgs[e.EmployerId].Describe()} 是项目参与方 / employer {_partyOrgs[e.EmployerId].OtherName ?? _partyOrgs[e.EmployerId].PartyName} is party {_partyOrgs[e.EmployerId].PartyName} ({_partyOrgs[e.EmployerId].Role})");
             foreach (var r in await RelationsAsync(source, OngoingSameOrganisation, null, ct))
                 Exclude(r.ExpertId, ConflictRuleCodes.SameOrganisation,
-                    $"与 {_partyOrgs[r.OrganisationId].Describe()} 存在持续的{KindZh(r.Kind)}（{PeriodZh(r)}）/ ongoing {r.Kind} relation with {_partyOrgs[r.OrganisationId].PartyName}");
+                    $"与 {_partyOrgs[r.OrganisationId].Describe()} 存在持续的{ExpertVocabulary.Label(r.Kind)}（{PeriodZh(r)}）/ ongoing {r.Kind} relation with {_partyOrgs[r.OrganisationId].PartyName}");
         }
 
         // ---- practice rules ----------------------------------------------------------------------------------
@@ -622,19 +622,6 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             PartyRole.Partner => "合作单位",
             PartyRole.Supplier => "供应商",
             _ => "其他参与方",
-        };
-
-        private static string KindZh(RelationKind kind) => kind switch
-        {
-            RelationKind.Employment => "劳动关系",
-            RelationKind.Director => "董事",
-            RelationKind.Supervisor => "监事",
-            RelationKind.ControllingShareholder => "控股股东",
-            RelationKind.ActualController => "实际控制人",
-            RelationKind.Investment => "投资关系",
-            RelationKind.LegalDispute => "法律纠纷",
-            RelationKind.FamilyOfLegalRepresentative => "法定代表人亲属",
-            _ => "其他关系",
         };
     }
 }

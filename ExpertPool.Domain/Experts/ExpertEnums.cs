@@ -86,4 +86,17 @@ public static class ExpertVocabulary
         ExpertStatus.Retired => "退出",
         _ => status.ToString(),
     };
+
+    public static string Label(RelationKind kind) => kind switch
+    {
+        RelationKind.Employment => "劳动关系",
+        RelationKind.Director => "董事",
+        RelationKind.Supervisor => "监事",
+        RelationKind.ControllingShareholder => "控股股东",
+        RelationKind.ActualController => "实际控制人",
+        RelationKind.Investment => "投资关系",
+        RelationKind.LegalDispute => "法律纠纷",
+        RelationKind.FamilyOfLegalRepresentative => "法定代表人亲属",
+        _ => "其他关系",
+    };
 }

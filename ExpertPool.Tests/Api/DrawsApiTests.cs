@@ -79,6 +79,95 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task Registry_changes_between_the_entropy_and_the_draw_are_listed_with_where_each_expert_stands()
+    {
+        if (NotConfigured) return;
+        var (r, request, experts) = await ScheduledPanelAsync(experts: 9, count: 3, backups: 1);
+        var movedBody = JsonNode.Parse(JsonSerializer.Serialize(NewExpert(r, name: "调出专家", employer: "单位" + TestData.Suffix())))!.AsObject();
+        var moved = Guid.Parse((await CreateExpertAsync(movedBody))["id"]!.GetValue<string>());
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{moved}/status", new { status = "Active", reason = "审核通过" }));
+        var org = await CreateOrganisationAsync("某检测公司" + TestData.Suffix());
+        var (suspended, related, early, late) = (experts[0], experts[1], experts[2], experts[3]);
+
+        // Before the entropy: not in the window, since nobody could compute the panel yet.
+        Factory.Clock.Set(DrawAt.AddMinutes(17));
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{early}/status", new { status = "Suspended", reason = "窗口之前" }));
+        Factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "4 4 7" }));
+        var entered = Factory.Clock.GetUtcNow().UtcDateTime;
+
+        // Inside it: a suspension (excluded by the status rule), a relation that excludes nobody, and a specialty moved
+        // out of the quota's subtree (no longer a candidate at all).
+        Factory.Clock.Advance(TimeSpan.FromSeconds(10));
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{suspended}/status", new { status = "Suspended", reason = "临时暂停" }));
+        Factory.Clock.Advance(TimeSpan.FromSeconds(10));
+        await AddRelationAsync(related, org, "Employment", "2010-01-01", "2012-12-31");
+        Factory.Clock.Advance(TimeSpan.FromSeconds(10));
+        movedBody["specialtyCodes"] = new JsonArray(r.Other);
+        using (var put = new HttpRequestMessage(HttpMethod.Put, $"/api/experts/{moved}") { Content = JsonContent.Create(movedBody) })
+        {
+            put.Headers.TryAddWithoutValidation("If-Match", "*");
+            await Ok(Admin.SendAsync(put));
+        }
+        Factory.Clock.Advance(TimeSpan.FromSeconds(10));
+        var draw = await DrawAsync(request);
+        var drawnAt = Factory.Clock.GetUtcNow().UtcDateTime;
+        // After the draw: not in the window either.
+        Factory.Clock.Advance(TimeSpan.FromSeconds(10));
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{late}/status", new { status = "Suspended", reason = "抽取之后" }));
+
+        var url = $"/api/audit/draws/{draw["id"]}/registry-changes";
+        var report = (await Admin.GetFromJsonAsync<JsonObject>(url))!;
+        report["from"]!.GetValue<DateTime>().Should().Be(entered);
+        report["to"]!.GetValue<DateTime>().Should().Be(drawnAt);
+        report["sealed"]!.GetValue<bool>().Should().BeFalse();
+        var changes = report["changes"]!.AsArray().Select(c => c!.AsObject()).ToList();
+        changes.Select(c => (c["kind"]!.GetValue<string>(), Guid.Parse(c["expertId"]!.GetValue<string>()))).Should().Equal(
+            ("StatusChanged", suspended), ("RelationRecorded", related), ("ExpertEdited", moved));
+        changes.Select(c => c["actor"]!.GetValue<string>()).Should().AllBe("admin");
+        changes[0]["description"]!.GetValue<string>().Should().Be("状态由「在库」改为「暂停」：临时暂停 / status Active → Suspended: 临时暂停");
+        changes[2]["fields"]!.AsArray().Select(f => f!.GetValue<string>()).Should().Equal("specialtyCodes");
+        changes[2]["description"]!.GetValue<string>().Should().StartWith("登记信息变更：专业（第 ").And.Contain("）/ registry edit: specialtyCodes (version ");
+        changes[1]["organisationId"]!.GetValue<Guid>().Should().Be(org);
+
+        // Where each stands: the suspended one excluded, the moved one no candidate, the related one wherever the draw put them.
+        var drawn = draw["selections"]!.AsArray().ToDictionary(s => Guid.Parse(s!["expertId"]!.GetValue<string>()), s => s!["role"]!.GetValue<string>());
+        changes[0]["placeInDraw"]!.GetValue<string>().Should().Be("Excluded");
+        changes[1]["placeInDraw"]!.GetValue<string>().Should().Be(drawn.GetValueOrDefault(related, "Eligible"));
+        changes[2]["placeInDraw"]!.GetValue<string>().Should().Be("NotCandidate");
+        report["changedExperts"]!.GetValue<int>().Should().Be(3);
+        report["changedCandidates"]!.GetValue<int>().Should().Be(2);
+        report["summary"]!.GetValue<string>().Should().StartWith("外部随机数录入（").And.Contain("登记库有 3 项变更，涉及 3 名专家，其中 2 名是本次抽取的候选专家 / 3 registry changes");
+
+        // An auditor before the review sees the changes, not where the experts stand in the still sealed panel.
+        var sealedReport = (await Auditor.GetFromJsonAsync<JsonObject>(url))!;
+        sealedReport["sealed"]!.GetValue<bool>().Should().BeTrue();
+        sealedReport["changes"]!.AsArray().Should().HaveCount(3).And.OnlyContain(c => c!["placeInDraw"] == null);
+        sealedReport["changedCandidates"].Should().BeNull();
+        sealedReport["summary"]!.GetValue<string>().Should().Contain("评审开始前不显示其在本次抽取中的位置").And.NotContain("候选专家");
+        Factory.Clock.Set(ReviewStartsAt);
+        (await Auditor.GetFromJsonAsync<JsonObject>(url))!["changes"]![0]!["placeInDraw"]!.GetValue<string>().Should().Be("Excluded");
+
+        (await Auditor.GetAsync($"/api/audit/draws/{Guid.NewGuid()}/registry-changes")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_draw_made_at_the_moment_its_entropy_was_entered_has_no_window_for_registry_changes()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync(experts: 4, count: 2, backups: 0);
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "0 1 2" }));
+        var draw = await DrawAsync(request);
+
+        var report = (await Auditor.GetFromJsonAsync<JsonObject>($"/api/audit/draws/{draw["id"]}/registry-changes"))!;
+        report["from"]!.GetValue<DateTime>().Should().Be(report["to"]!.GetValue<DateTime>());
+        report["changes"]!.AsArray().Should().BeEmpty();
+        report["changedExperts"]!.GetValue<int>().Should().Be(0);
+        report["summary"]!.GetValue<string>().Should().StartWith("外部随机数在抽取时才产生");
+    }
+
+    [Fact]
     public async Task The_exported_record_is_canonical_json_that_the_python_verifier_reproduces()
     {
         if (NotConfigured) return;
