@@ -54,8 +54,9 @@ public static class AuditEndpoints
         if (!user.SeesPersonalData())
         {
             var now = clock.GetUtcNow().UtcDateTime;
-            records = all.Where(r => db.Projects.Any(p => p.Id == r.ProjectId && p.ReviewStartsAt <= now));
-            sealedDraws = await all.CountAsync(r => r.Outcome == DrawRecordOutcome.Succeeded && !db.Projects.Any(p => p.Id == r.ProjectId && p.ReviewStartsAt <= now), ct);
+            var started = db.Projects.ReviewStarted(now);
+            records = all.Where(r => started.Any(p => p.Id == r.ProjectId));
+            sealedDraws = await all.CountAsync(r => r.Outcome == DrawRecordOutcome.Succeeded && !started.Any(p => p.Id == r.ProjectId), ct);
         }
         var visible = records.Select(r => r.Id);
         var counts = await db.DrawSelections.AsNoTracking()

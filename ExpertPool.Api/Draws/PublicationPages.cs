@@ -205,8 +205,8 @@ public static class PublicationPages
     /// <summary>Successful draws whose project's review has started: the panel is no longer sealed.</summary>
     private static IQueryable<PublishedDraw> Published(ExpertPoolDbContext db, DateTime now) =>
         from r in db.DrawRecords.AsNoTracking()
-        join p in db.Projects.AsNoTracking() on r.ProjectId equals p.Id
-        where r.Outcome == DrawRecordOutcome.Succeeded && p.ReviewStartsAt <= now
+        join p in db.Projects.AsNoTracking().ReviewStarted(now) on r.ProjectId equals p.Id
+        where r.Outcome == DrawRecordOutcome.Succeeded
         select new PublishedDraw { Record = r, Project = p };
 
     /// <summary>Member-initialised (not a positional record) so that EF Core can translate filters and orderings over it.</summary>
