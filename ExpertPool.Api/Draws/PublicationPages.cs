@@ -54,6 +54,7 @@ public static class PublicationPages
                 x.Record.Id, x.Project.Code, x.Project.Name, x.Project.EngagementType, x.Project.ReviewStartsAt, x.Record.ExecutedAt,
                 Supplementary = db.PanelRequests.Any(r => r.Id == x.Record.PanelRequestId && r.Supplementary),
                 Withdrawn = db.DrawWithdrawals.Any(w => w.DrawRecordId == x.Record.Id),
+                x.Record.Outcome,
             })
             .ToListAsync(ct);
         var body = new StringBuilder();
@@ -68,7 +69,8 @@ public static class PublicationPages
             foreach (var r in rows)
             {
                 var (zh, en) = NoticeTemplates.EngagementName(r.EngagementType.ToString());
-                var mark = (r.Supplementary ? "<br>补抽 supplementary" : "") + (r.Withdrawn ? "<br>已撤回 withdrawn" : "");
+                var mark = (r.Supplementary ? "<br>补抽 supplementary" : "") + (r.Withdrawn ? "<br>已撤回 withdrawn" : "")
+                    + (r.Outcome == DrawRecordOutcome.Failed ? """<br><span class="failed">抽取失败 failed</span>""" : "");
                 body.Append(CultureInfo.InvariantCulture, $"""<tr><td><a href="/public/draws/{r.Id}">{E(r.Code)}</a>{mark}</td><td>{E(r.Name)}</td><td>{E(zh)}<br>{E(en)}</td><td>{Time(r.ReviewStartsAt)}</td><td>{Time(r.ExecutedAt)}</td></tr>""");
             }
             body.Append("</table>");
@@ -106,8 +108,9 @@ public static class PublicationPages
             where i.ProjectId == project.Id && i.Status == InvitationStatus.Confirmed
             join e in db.Experts.AsNoTracking() on i.ExpertId equals e.Id
             join o in db.Organisations.AsNoTracking() on e.EmployerId equals o.Id
-            select new { i.DrawRecordId, i.QuotaKey, i.DrawnAs, i.DrawnRank, e.Name, e.Title, Employer = o.Name })
+            select new { i.DrawRecordId, i.QuotaKey, i.DrawnAs, i.DrawnRank, i.ExpertId, e.Name, e.Title, Employer = o.Name })
             .ToListAsync(ct);
+        var registered = await RegisteredAtDrawAsync(db, panel.Select(m => (m.ExpertId, m.DrawRecordId)).ToList(), ct);
         // Every attempt for the project, in order: drawn, failed or cancelled, with its reasons (each is kept; a re-draw
         // names the one it replaced), so the public sees that no result was set aside for a better one.
         var attempts = await db.PanelRequests.AsNoTracking().Where(r => r.ProjectId == project.Id).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
@@ -140,7 +143,11 @@ public static class PublicationPages
         }
 
         body.Append("""<h2>专家名单 Panel</h2>""");
-        if (panel.Count == 0)
+        if (record.Outcome == DrawRecordOutcome.Failed)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"""<p class="state" id="failed">本次抽取因符合条件的专家不足而失败，未产生专家名单。<br>This draw failed: too few eligible experts, so it made no panel.</p><p>{E(record.FailureReason ?? "")}</p>""");
+        }
+        else if (panel.Count == 0)
         {
             body.Append("""<p id="panel-empty">没有确认参加的专家。<br>No expert confirmed.</p>""");
         }
@@ -153,10 +160,11 @@ public static class PublicationPages
                 var drawnAs = m.DrawnAs == SelectionRole.Member ? $"正选 {m.DrawnRank}<br>member {m.DrawnRank}" : $"候补 {m.DrawnRank}（递补）<br>backup {m.DrawnRank} (filled a seat)";
                 if (m.DrawRecordId != record.Id)
                     drawnAs += $"""<br><a href="/public/draws/{m.DrawRecordId}">另一次抽取 another draw</a>""";
-                body.Append(CultureInfo.InvariantCulture, $"""<tr><td>{E(m.QuotaKey)}</td><td class="name">{E(m.Name)}</td><td>{E(m.Employer)}</td><td>{E(m.Title)}</td><td>{drawnAs}</td></tr>""");
+                var (employer, title) = registered.TryGetValue((m.ExpertId, m.DrawRecordId), out var then) ? then : (m.Employer, m.Title);
+                body.Append(CultureInfo.InvariantCulture, $"""<tr><td>{E(m.QuotaKey)}</td><td class="name">{E(m.Name)}</td><td>{E(employer)}</td><td>{E(title)}</td><td>{drawnAs}</td></tr>""");
             }
             body.Append("</table>");
-            body.Append("""<p class="hint">专家信息为当前登记信息。<br>Employer and title are as currently registered.</p>""");
+            body.Append("""<p class="hint">工作单位与职称为抽取时的登记信息。<br>Employer and title as registered when the seat's draw was made.</p>""");
         }
 
         body.Append("""<h2>本项目的全部抽取 Every attempt for this project</h2><table class="list" id="attempts"><tr><th>安排时间<br>Scheduled</th><th>结果<br>Outcome</th><th>说明<br>Notes</th></tr>""");
@@ -202,12 +210,43 @@ public static class PublicationPages
         return HtmlPage.Render("抽取结果公示 Published draw", body.ToString(), indexable: true);
     }
 
-    /// <summary>Successful draws whose project's review has started: the panel is no longer sealed.</summary>
+    /// <summary>
+    /// Draws whose project's review has started (the panel is no longer sealed): every successful one, and the failed
+    /// ones of a project that no draw filled, so that a project whose every draw failed is public too.
+    /// </summary>
     private static IQueryable<PublishedDraw> Published(ExpertPoolDbContext db, DateTime now) =>
         from r in db.DrawRecords.AsNoTracking()
         join p in db.Projects.AsNoTracking().ReviewStarted(now) on r.ProjectId equals p.Id
-        where r.Outcome == DrawRecordOutcome.Succeeded
+        where r.Outcome == DrawRecordOutcome.Succeeded || !db.DrawRecords.Any(o => o.ProjectId == r.ProjectId && o.Outcome == DrawRecordOutcome.Succeeded)
         select new PublishedDraw { Record = r, Project = p };
+
+    /// <summary>
+    /// Each panel member's employer and title as the registry history (decision 026) had them when the draw that gave
+    /// them their seat was made: the last entry at or before it. A member with no entry that early keeps the current ones.
+    /// </summary>
+    private static async Task<Dictionary<(Guid Expert, Guid Draw), (string Employer, string Title)>> RegisteredAtDrawAsync(
+        ExpertPoolDbContext db, List<(Guid Expert, Guid Draw)> seats, CancellationToken ct)
+    {
+        if (seats.Count == 0)
+            return [];
+        var experts = seats.Select(s => s.Expert).Distinct().ToList();
+        var draws = seats.Select(s => s.Draw).Distinct().ToList();
+        var drawnAt = await db.DrawRecords.AsNoTracking().Where(r => draws.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.ExecutedAt, ct);
+        var latest = drawnAt.Values.Max();
+        var entries = await db.ExpertChanges.AsNoTracking().Where(c => experts.Contains(c.ExpertId) && c.ChangedAt <= latest)
+            .Select(c => new { c.ExpertId, c.Version, c.ChangedAt, c.EmployerId, c.Title }).ToListAsync(ct);
+        var employerIds = entries.Select(e => e.EmployerId).Distinct().ToList();
+        var employers = await db.Organisations.AsNoTracking().Where(o => employerIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var result = new Dictionary<(Guid, Guid), (string, string)>();
+        foreach (var (expert, draw) in seats.Distinct())
+        {
+            var entry = entries.Where(e => e.ExpertId == expert && e.ChangedAt <= drawnAt[draw]).MaxBy(e => e.Version);
+            // An employer deleted since keeps its name in the organisation history, not here: then the current one is shown.
+            if (entry is not null && employers.TryGetValue(entry.EmployerId, out var employer))
+                result[(expert, draw)] = (employer, entry.Title);
+        }
+        return result;
+    }
 
     /// <summary>Member-initialised (not a positional record) so that EF Core can translate filters and orderings over it.</summary>
     private sealed class PublishedDraw

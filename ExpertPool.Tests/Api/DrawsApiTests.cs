@@ -539,6 +539,10 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var names = new Dictionary<Guid, JsonObject>();
         foreach (var e in new[] { first, second, backup })
             names[e] = (await Admin.GetFromJsonAsync<JsonObject>($"/api/experts/{e}"))!;
+        // After the draw the first member moves to another employer and title: the page shows them as they were drawn.
+        var (employerThen, titleThen) = (names[first]["employer"]!["name"]!.GetValue<string>(), names[first]["title"]!.GetValue<string>());
+        Factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        await MoveEmployerAsync(names[first], "调动后单位" + TestData.Suffix(), "调动后职称");
         using var anonymous = Factory.CreateClient();
 
         // Sealed until the review starts: not listed, and the page says why without saying more.
@@ -559,6 +563,8 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         page.Should().Contain(draw["commitment"]!.GetValue<string>()).And.Contain(draw["nonce"]!.GetValue<string>())
             .And.Contain(draw["seed"]!.GetValue<string>()).And.Contain(draw["documentSha256"]!.GetValue<string>());
         page.Should().Contain("福彩3D 2026320期").And.Contain("&lt;5 8 1&gt;", "entered text is encoded").And.NotContain("<5 8 1>");
+        page.Should().Contain($"<td class=\"name\">{names[first]["name"]!.GetValue<string>()}</td><td>{employerThen}</td><td>{titleThen}</td>")
+            .And.NotContain("调动后职称").And.NotContain("调动后单位").And.Contain("工作单位与职称为抽取时的登记信息");
         page.IndexOf("专家名单", StringComparison.Ordinal).Should().BeLessThan(page.IndexOf("Panel", StringComparison.Ordinal), "Chinese first");
         foreach (var e in names.Values)
         {
@@ -571,6 +577,55 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             idNumbers.Should().HaveCount(2).And.OnlyContain(id => !page.Contains(id));
         }
         (await anonymous.GetAsync($"/public/draws/{Guid.NewGuid()}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    /// <summary>Puts the expert (as an administrator reads them) under a new employer and title.</summary>
+    private async Task MoveEmployerAsync(JsonObject expert, string employer, string title)
+    {
+        var body = new
+        {
+            name = expert["name"]!.GetValue<string>(),
+            idNumber = expert["idNumber"]!.GetValue<string>(),
+            gender = expert["gender"]!.GetValue<string>(),
+            birthYear = expert["birthYear"]!.GetValue<int>(),
+            employerName = employer,
+            employerCreditCode = TestData.CreditCode(),
+            title,
+            titleGrade = expert["titleGrade"]!.GetValue<string>(),
+            specialtyCodes = expert["specialties"]!.AsArray().Select(x => x!["code"]!.GetValue<string>()).ToArray(),
+            regionCode = expert["regionCode"]!.GetValue<string>(),
+            email = expert["email"]!.GetValue<string>(),
+            phone = expert["phone"]!.GetValue<string>(),
+            preferredLanguage = expert["preferredLanguage"]!.GetValue<string>(),
+            joinChannel = expert["joinChannel"]!.GetValue<string>(),
+            termStart = expert["termStart"]?.GetValue<string>(),
+            termEnd = expert["termEnd"]?.GetValue<string>(),
+        };
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/experts/{expert["id"]}") { Content = JsonContent.Create(body) };
+        put.Headers.TryAddWithoutValidation("If-Match", "*");
+        await Ok(Admin.SendAsync(put));
+    }
+
+    [Fact]
+    public async Task A_project_whose_every_draw_failed_is_published_with_its_shortfall_and_no_panel()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync(experts: 2, count: 3, backups: 0);
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "31" }));
+        var draw = await DrawAsync(request);
+        var drawId = draw["id"]!.GetValue<string>();
+        draw["outcome"]!.GetValue<string>().Should().Be("Failed");
+        using var anonymous = Factory.CreateClient();
+        (await anonymous.GetAsync($"/public/draws/{drawId}")).StatusCode.Should().Be(HttpStatusCode.NotFound, "sealed until the review starts, failed or not");
+
+        Factory.Clock.Set(new DateTimeOffset(ReviewStartsAt, TimeSpan.Zero));
+        var list = await anonymous.GetStringAsync("/public/draws");
+        list.Should().Contain($"<a href=\"/public/draws/{drawId}\">");
+        list[list.IndexOf($"/public/draws/{drawId}", StringComparison.Ordinal)..].Split("</tr>")[0].Should().Contain("抽取失败 failed");
+        var page = await anonymous.GetStringAsync($"/public/draws/{drawId}");
+        page.Should().Contain("本次抽取因符合条件的专家不足而失败，未产生专家名单").And.Contain("符合条件的专家不足")
+            .And.NotContain("id=\"panel\"").And.Contain(draw["commitment"]!.GetValue<string>()).And.Contain(draw["nonce"]!.GetValue<string>());
     }
 
     [Fact]
