@@ -19,6 +19,7 @@ builder.Services.AddExpertPoolDomain(builder.Configuration, builder.Environment)
 builder.Services.AddApiBasics();
 builder.Services.AddErrorHandling();
 builder.Services.AddApiSecurity();
+builder.Services.AddPublicationPages();
 builder.Services.AddInProcessJobs(builder.Configuration, builder.Environment);
 
 var app = builder.Build();

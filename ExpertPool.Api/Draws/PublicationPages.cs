@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
 using ExpertPool.Api.Extensions;
@@ -6,8 +7,30 @@ using ExpertPool.Domain.Invitations;
 using ExpertPool.Domain.Notices;
 using ExpertPool.Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ExpertPool.Api.Draws;
+
+/// <summary>
+/// The public result pages (section <c>Publication</c>). An agency that publishes through its own portal switches them
+/// off; every <c>/public/draws</c> address then answers 404 with a page that says so and links to
+/// <see cref="PublishedAt"/> when given.
+/// </summary>
+public sealed class PublicationOptions : IValidatableObject
+{
+    public const string Section = "Publication";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Where the agency publishes its results instead (an absolute http or https address), or empty.</summary>
+    public string? PublishedAt { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (PublishedAt is { Length: > 0 } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
+            yield return new ValidationResult($"Publication:PublishedAt must be an absolute http or https address, not '{url}'.", [nameof(PublishedAt)]);
+    }
+}
 
 /// <summary>
 /// 一公开: the published results, without an API key. A draw appears once its project's review has started (until then
@@ -22,12 +45,19 @@ public static class PublicationPages
 {
     public const int PageSize = 50;
 
+    public static IServiceCollection AddPublicationPages(this IServiceCollection services)
+    {
+        services.AddOptions<PublicationOptions>().BindConfiguration(PublicationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapPublicationPages(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/public/draws").WithTags("Published draws").ExcludeFromDescription().AllowAnonymous();
         group.AddEndpointFilter(async (context, next) =>
         {
-            var result = await next(context);
+            var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<PublicationOptions>>().Value;
+            var result = options.Enabled ? await next(context) : SwitchedOff(options);
             var headers = context.HttpContext.Response.Headers;
             // A "sealed" answer must not outlive the review's start in a shared cache.
             headers.CacheControl = result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status404NotFound } ? "no-cache" : "public, max-age=300";
@@ -37,6 +67,17 @@ public static class PublicationPages
         group.MapGet("/", ListPublished);
         group.MapGet("/{id:guid}", ShowPublished);
         return app;
+    }
+
+    /// <summary>The page every public address answers when the agency publishes its results elsewhere.</summary>
+    private static IResult SwitchedOff(PublicationOptions options)
+    {
+        var elsewhere = options.PublishedAt is { Length: > 0 } url
+            ? $"""<p><a id="elsewhere" href="{E(url)}">抽取结果公示 Published results: {E(url)}</a></p>"""
+            : "";
+        return HtmlPage.Render("未开放 Not available",
+            $"""<p class="state" id="switched-off">本服务未开放抽取结果公示页面，结果由本机构另行公示。<br>This service does not publish draw results itself; the agency publishes them elsewhere.</p>{elsewhere}""",
+            StatusCodes.Status404NotFound);
     }
 
     /// <summary>Published draws, newest review first, <see cref="PageSize"/> a page.</summary>

@@ -607,6 +607,40 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task With_the_public_pages_switched_off_every_public_address_says_so_and_links_where_results_are_published()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync(experts: 3, count: 2, backups: 0);
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "12" }));
+        var drawId = (await DrawAsync(request))["id"]!.GetValue<string>();
+        Factory.Clock.Set(new DateTimeOffset(ReviewStartsAt, TimeSpan.Zero));
+        using var anonymous = Factory.CreateClient();
+        (await anonymous.GetAsync($"/public/draws/{drawId}")).StatusCode.Should().Be(HttpStatusCode.OK, "published by default");
+
+        using var off = Factory.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Publication:Enabled", "false");
+            b.UseSetting("Publication:PublishedAt", "https://scjg.example.gov.cn/gs?x=1&y=2");
+            b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Factory.Clock));
+        });
+        using var client = off.CreateClient();
+        foreach (var url in new[] { "/public/draws", $"/public/draws/{drawId}", "/public/draws?page=2" })
+        {
+            var response = await client.GetAsync(url);
+            response.StatusCode.Should().Be(HttpStatusCode.NotFound, url);
+            response.Headers.CacheControl!.NoCache.Should().BeTrue();
+            var html = await response.Content.ReadAsStringAsync();
+            html.Should().Contain("本服务未开放抽取结果公示页面，结果由本机构另行公示。").And.Contain("href=\"https://scjg.example.gov.cn/gs?x=1&amp;y=2\"")
+                .And.NotContain(drawId);
+        }
+
+        using var bad = Factory.WithWebHostBuilder(b => b.UseSetting("Publication:PublishedAt", "javascript:alert(1)"));
+        var start = () => bad.CreateClient();
+        start.Should().Throw<Microsoft.Extensions.Options.OptionsValidationException>().WithMessage("*Publication:PublishedAt must be an absolute http or https address*");
+    }
+
+    [Fact]
     public async Task A_project_whose_every_draw_failed_is_published_with_its_shortfall_and_no_panel()
     {
         if (NotConfigured) return;
