@@ -39,6 +39,14 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
 
     private void AtDrawTime() => Factory.Clock.Set(DrawAt);
 
+    /// <summary>At the draw time: the supervisor's entropy, then the draw.</summary>
+    private async Task<JsonObject> DrawAtDrawTimeAsync(Guid request, string entropy)
+    {
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = entropy }));
+        return await DrawAsync(request);
+    }
+
     private async Task<JsonObject> DrawAsync(Guid request)
     {
         var response = await Admin.PostAsync($"/api/panel-requests/{request}/draw", null);
@@ -156,9 +164,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     {
         if (NotConfigured) return;
         var (_, request, _) = await ScheduledPanelAsync(experts: 4, count: 2, backups: 0);
-        AtDrawTime();
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "0 1 2" }));
-        var draw = await DrawAsync(request);
+        var draw = await DrawAtDrawTimeAsync(request, "0 1 2");
 
         var report = (await Auditor.GetFromJsonAsync<JsonObject>($"/api/audit/draws/{draw["id"]}/registry-changes"))!;
         report["from"]!.GetValue<DateTime>().Should().Be(report["to"]!.GetValue<DateTime>());
@@ -172,9 +178,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     {
         if (NotConfigured) return;
         var (_, request, _) = await ScheduledPanelAsync();
-        AtDrawTime();
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "监督人 2026-11-30 🎲 7319" }));
-        var draw = await DrawAsync(request);
+        var draw = await DrawAtDrawTimeAsync(request, "监督人 2026-11-30 🎲 7319");
 
         var exported = await Ok(Admin.GetAsync($"/api/draws/{draw["id"]}/record"));
         var json = await exported.Content.ReadAsStringAsync();
@@ -252,9 +256,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var (_, request, experts) = await ScheduledPanelAsync();
         await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = experts[1], reason = "引号 \" 反斜杠 \\ 制表\t换行\n结束 🧪" }));
         await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = experts[0], reason = "与申报单位有合作 / works with the applicant" }));
-        AtDrawTime();
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "17" }));
-        var draw = await DrawAsync(request);
+        var draw = await DrawAtDrawTimeAsync(request, "17");
 
         var json = await (await Ok(Admin.GetAsync($"/api/draws/{draw["id"]}/record"))).Content.ReadAsStringAsync();
 
@@ -285,9 +287,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         if (NotConfigured) return;
         var (_, request, experts) = await ScheduledPanelAsync();
         await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = experts[^1], reason = "与申请单位有未登记的合作" }));
-        AtDrawTime();
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "42" }));
-        var draw = await DrawAsync(request);
+        var draw = await DrawAtDrawTimeAsync(request, "42");
 
         await ProblemAsync(await Admin.PostAsync($"/api/panel-requests/{request}/draw", null), HttpStatusCode.Conflict);
         await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "43" }), HttpStatusCode.Conflict);
@@ -351,9 +351,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     {
         if (NotConfigured) return;
         var (_, request, _) = await ScheduledPanelAsync();
-        AtDrawTime();
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "577215" }));
-        var draw = await DrawAsync(request);
+        var draw = await DrawAtDrawTimeAsync(request, "577215");
 
         await using var db = Factory.Database.CreateContext();
         var record = await db.DrawRecords.AsNoTracking().SingleAsync(r => r.PanelRequestId == request);
@@ -369,9 +367,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     {
         if (NotConfigured) return;
         var (_, request, _) = await ScheduledPanelAsync();
-        AtDrawTime();
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "1618" }));
-        var draw = await DrawAsync(request);
+        var draw = await DrawAtDrawTimeAsync(request, "1618");
         var result = await (await Ok(Auditor.PostAsync($"/api/draws/{draw["id"]}/verify", null))).Content.ReadFromJsonAsync<JsonObject>();
         result!["checks"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).Should().Contain(["storedNonce", "storedSeed", "storedPoolHash", "timeline"]);
         result["matches"]!.GetValue<bool>().Should().BeTrue(result.ToJsonString());
@@ -402,9 +398,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     {
         if (NotConfigured) return;
         var (_, request, _) = await ScheduledPanelAsync();
-        AtDrawTime();
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "4669" }));
-        var draw = await DrawAsync(request);
+        var draw = await DrawAtDrawTimeAsync(request, "4669");
         var id = Guid.Parse(draw["id"]!.GetValue<string>());
         var exported = await (await Ok(Admin.GetAsync($"/api/draws/{id}/record"))).Content.ReadAsStringAsync();
 
@@ -490,9 +484,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var applicant = await CreateOrganisationAsync("申请单位" + TestData.Suffix());
         var project = await CreateProjectAsync(parties: [new { organisationId = applicant, role = "Applicant" }]);
         var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 1 });
-        AtDrawTime();
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "4669" }));
-        var draw = await DrawAsync(request);
+        var draw = await DrawAtDrawTimeAsync(request, "4669");
         var drawId = Guid.Parse(draw["id"]!.GetValue<string>());
         var member = Guid.Parse(draw["selections"]!.AsArray().First(x => x!["role"]!.GetValue<string>() == "Member")!["expertId"]!.GetValue<string>());
         await using (var scope = Factory.Services.CreateAsyncScope())
@@ -611,9 +603,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     {
         if (NotConfigured) return;
         var (_, request, _) = await ScheduledPanelAsync(experts: 3, count: 2, backups: 0);
-        AtDrawTime();
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "12" }));
-        var drawId = (await DrawAsync(request))["id"]!.GetValue<string>();
+        var drawId = (await DrawAtDrawTimeAsync(request, "12"))["id"]!.GetValue<string>();
         Factory.Clock.Set(new DateTimeOffset(ReviewStartsAt, TimeSpan.Zero));
         using var anonymous = Factory.CreateClient();
         (await anonymous.GetAsync($"/public/draws/{drawId}")).StatusCode.Should().Be(HttpStatusCode.OK, "published by default");
@@ -645,9 +635,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     {
         if (NotConfigured) return;
         var (_, request, _) = await ScheduledPanelAsync(experts: 2, count: 3, backups: 0);
-        AtDrawTime();
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "31" }));
-        var draw = await DrawAsync(request);
+        var draw = await DrawAtDrawTimeAsync(request, "31");
         var drawId = draw["id"]!.GetValue<string>();
         draw["outcome"]!.GetValue<string>().Should().Be("Failed");
         using var anonymous = Factory.CreateClient();
@@ -1009,9 +997,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         await ProblemAsync(nulls, HttpStatusCode.BadRequest);
 
         var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 50, backups = 0 }, new { specialtyCode = r.Leaf1, count = 50, backups = 0 }, new { specialtyCode = r.Leaf2, count = 50, backups = 0 }, new { specialtyCode = r.Other, count = 50, backups = 0 });
-        AtDrawTime();
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "5" }));
-        var draw = await DrawAsync(request);
+        var draw = await DrawAtDrawTimeAsync(request, "5");
 
         draw["outcome"]!.GetValue<string>().Should().Be("Failed");
         draw["failureReason"]!.GetValue<string>().Should().Contain("Q1").And.Contain("Q4");
@@ -1141,9 +1127,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     {
         if (NotConfigured) return;
         var (_, request, _) = await ScheduledPanelAsync();
-        AtDrawTime();
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "77" }));
-        var draw = await DrawAsync(request);
+        var draw = await DrawAtDrawTimeAsync(request, "77");
         var id = draw["id"]!.GetValue<string>();
 
         var sealedView = await Auditor.GetFromJsonAsync<JsonObject>($"/api/draws/{id}");
