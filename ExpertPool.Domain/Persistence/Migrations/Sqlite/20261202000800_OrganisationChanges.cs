@@ -37,7 +37,7 @@ CREATE INDEX "IX_organisation_changes_OrganisationId_ChangedAt" ON "organisation
         migrationBuilder.Sql("""
 INSERT INTO "organisation_changes" ("Id", "OrganisationId", "Kind", "Version", "Name", "CreditCode", "AliasesJson", "ChangedBy", "ChangedAt")
 SELECT o."Id", o."Id", 'Backfilled', o."Version", o."Name", o."CreditCode",
-       COALESCE((SELECT json_group_array(a."Name") FROM (SELECT "Name" FROM "organisation_aliases" WHERE "OrganisationId" = o."Id" ORDER BY "Name") AS a), '[]'),
+       COALESCE((SELECT json_group_array(a."Name" ORDER BY a."Name") FROM "organisation_aliases" AS a WHERE a."OrganisationId" = o."Id"), '[]'),
        'migration', o."UpdatedAt"
 FROM "organisations" AS o;
 """);

@@ -54,11 +54,11 @@ SELECT e."Id", e."Id", 'Backfilled', e."Version", '', e."Name",
        CASE WHEN length(e."IdNumber") <= 7 THEN substr('******************', 1, length(e."IdNumber"))
             ELSE substr(e."IdNumber", 1, 6) || substr('******************', 1, length(e."IdNumber") - 7) || substr(e."IdNumber", -1) END,
        e."Gender", e."EmployerId", e."Title", e."TitleGrade", e."RegionCode",
-       COALESCE((SELECT group_concat(c."Code", ';') FROM (SELECT s."Code" FROM "expert_specialties" AS es JOIN "specialties" AS s ON s."Id" = es."SpecialtyId"
-                 WHERE es."ExpertId" = e."Id" ORDER BY s."Code") AS c), ''),
+       COALESCE((SELECT group_concat(s."Code", ';' ORDER BY s."Code") FROM "expert_specialties" AS es JOIN "specialties" AS s ON s."Id" = es."SpecialtyId"
+                 WHERE es."ExpertId" = e."Id"), ''),
        e."TermStart", e."TermEnd",
-       COALESCE((SELECT json_group_array(json_object('from', b."From", 'to', b."To", 'reason', b."Reason")) FROM (SELECT "From", "To", "Reason" FROM "availability_blackouts"
-                 WHERE "ExpertId" = e."Id" ORDER BY "From", "To", "Reason") AS b), '[]'),
+       COALESCE((SELECT json_group_array(json_object('from', b."From", 'to', b."To", 'reason', b."Reason") ORDER BY b."From", b."To", b."Reason")
+                 FROM "availability_blackouts" AS b WHERE b."ExpertId" = e."Id"), '[]'),
        CASE WHEN instr(e."Email", '@') <= 1 THEN '***' ELSE substr(e."Email", 1, 1) || '***' || substr(e."Email", instr(e."Email", '@')) END,
        CASE WHEN length(e."Phone") <= 7 THEN substr('************************', 1, length(e."Phone"))
             ELSE substr(e."Phone", 1, 3) || substr('************************', 1, length(e."Phone") - 7) || substr(e."Phone", -4) END,
