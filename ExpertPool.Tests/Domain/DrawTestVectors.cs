@@ -61,7 +61,7 @@ internal static class DrawTestVectors
                         new EntropyInput("fallback:csprng", DrawTestData.Hex("csprng")),
                     ],
                 }),
-            new("failing-shortfall", "Q1 asks for five but only three are eligible: the draw fails and no selection is listed.",
+            new("failing-shortfall", "Q1 asks for five but only three are eligible: the draw fails and no member or backup is listed.",
                 DrawTestData.SingleQuota("failing-shortfall", DrawTestData.ExpertIds("short", 3), 5, 2)),
             new("failing-through-overlap", "Q2's four ids are all in Q1's pool; Q1 takes five of six, so Q2 cannot reach three. The whole draw fails.",
                 DrawTestData.TwoQuotas("failing-through-overlap", failQ1, failQ1[2..])),
