@@ -262,6 +262,7 @@ CHECK_TEXT = {
     "totalEntropyBits": "全部名额的熵（比特）合计一致",
     "seedBits": "随机种子为 256 比特",
     "ranking count": "排序结果的人数一致",
+    "rejection": "无效输入按规定被拒绝",
 }
 
 QUOTA_TEXT = {
@@ -372,6 +373,19 @@ def verify_record(record):
 
 def verify_vector(vector):
     inp_obj, expected = vector["input"], vector["expected"]
+    if vector["kind"] == "invalid":
+        # Section 4: the input must be refused, with the divergence the vector names.
+        try:
+            run(to_input(inp_obj))
+        except InputError:
+            rejected = "input"
+        except Divergence as d:
+            rejected = d.where
+        else:
+            rejected = "accepted"
+        if rejected != expected["rejectedAs"]:
+            raise Divergence("rejection", expected["rejectedAs"], rejected)
+        return
     if vector["kind"] == "ranking":
         derived = [{"rank": n, "expertId": i, "score": s.hex()}
                    for n, (s, i) in enumerate(rank(bytes.fromhex(inp_obj["seed"]), inp_obj["expertIds"]), start=1)]

@@ -32,9 +32,18 @@ public sealed class DrawTestVectorTests
             var name = vector.GetProperty("name").GetString();
             var input = vector.GetProperty("input");
             var writer = new CanonicalJsonWriter();
-            if (vector.GetProperty("kind").GetString() == "draw")
+            var kind = vector.GetProperty("kind").GetString();
+            if (kind == "draw")
             {
                 DrawTestVectors.WriteDrawExpected(writer, DrawAlgorithm.Run(ReadDrawInput(input)));
+            }
+            else if (kind == "invalid")
+            {
+                var read = ReadDrawInput(input);
+                var run = () => DrawAlgorithm.Run(read);
+                run.Should().Throw<ArgumentException>($"vector '{name}' is invalid input");
+                vector.GetProperty("expected").GetProperty("rejectedAs").GetString().Should().Be(DrawTestVectors.RejectedAs(read), name);
+                continue;
             }
             else
             {
@@ -61,6 +70,18 @@ public sealed class DrawTestVectorTests
         outcomes["backup-shortfall"].Quotas[0].BackupShortfall.Should().Be(new Shortfall(3, 1));
         outcomes["overlapping-quotas"].Quotas[1].AvailableCount.Should().BeLessThan(outcomes["overlapping-quotas"].Quotas[1].EligibleCount);
         outcomes["large-pool"].Quotas[0].EligibleCount.Should().Be(2000);
+    }
+
+    [Fact]
+    public void InvalidVectors_AreEachRejected_AndCoverEveryRuleOfSectionFour()
+    {
+        var invalid = DrawTestVectors.InvalidVectors();
+        invalid.Should().HaveCountGreaterThanOrEqualTo(14);
+        invalid.Select(v => v.Name).Should().OnlyHaveUniqueItems().And.OnlyContain(n => n.StartsWith("invalid-", StringComparison.Ordinal));
+        foreach (var vector in invalid)
+        {
+            DrawTestVectors.RejectedAs(vector.Input).Should().Be(vector.Name == "invalid-short-nonce" ? "nonce" : "input", vector.Name);
+        }
     }
 
     internal static DrawInput ReadDrawInput(JsonElement input) => new(

@@ -84,6 +84,36 @@ internal static class DrawTestVectors
         ];
     }
 
+    /// <summary>
+    /// Inputs section 4 of the spec rejects. Every implementation must refuse them (C#: <see cref="ArgumentException"/>;
+    /// a verifier: divergence <c>input</c>) rather than draw from them.
+    /// </summary>
+    public static IReadOnlyList<DrawVector> InvalidVectors()
+    {
+        var ids = DrawTestData.ExpertIds("invalid", 3);
+        var one = DrawTestData.SingleQuota("invalid", ids, 1, 0);
+        var two = DrawTestData.TwoQuotas("invalid", ids, DrawTestData.ExpertIds("invalid-q2", 3), 1, 0);
+        return
+        [
+            new("invalid-empty-draw-id", "The draw id is the empty string.", one with { DrawId = "" }),
+            new("invalid-short-nonce", "The nonce is 31 bytes, not 32.", one with { Nonce = DrawTestData.Nonce("invalid").AsMemory(0, 31) }),
+            new("invalid-negative-rule-set-version", "The rule-set version is -1.", one with { RuleSetVersion = -1 }),
+            new("invalid-no-quota", "No quota and no pool.", one with { Quotas = [], Pool = [] }),
+            new("invalid-duplicate-quota-key", "Two quotas share the key Q1.",
+                two with { Quotas = [two.Quotas[0], two.Quotas[1] with { Key = "Q1" }], Pool = [two.Pool[0], two.Pool[1] with { QuotaKey = "Q1" }] }),
+            new("invalid-empty-region-code", "A region code that is the empty string (null means no region).",
+                one with { Quotas = [one.Quotas[0] with { RegionCode = "" }] }),
+            new("invalid-zero-count", "A quota that asks for no member.", one with { Quotas = [one.Quotas[0] with { Count = 0 }] }),
+            new("invalid-negative-backups", "A quota that asks for -1 backups.", one with { Quotas = [one.Quotas[0] with { Backups = -1 }] }),
+            new("invalid-pool-out-of-quota-order", "The pool lists Q2 before Q1.", two with { Pool = [two.Pool[1], two.Pool[0]] }),
+            new("invalid-pool-missing-entry", "Two quotas, one pool entry.", two with { Pool = [two.Pool[0]] }),
+            new("invalid-duplicate-id", "The same id twice in one quota's pool.", one with { Pool = [new QuotaPool("Q1", [.. ids, ids[0]])] }),
+            new("invalid-empty-id", "An empty id in a pool.", one with { Pool = [new QuotaPool("Q1", [.. ids, ""])] }),
+            new("invalid-no-entropy", "No external entropy.", one with { ExternalEntropy = [] }),
+            new("invalid-empty-entropy-source", "An entropy value whose source is empty.", one with { ExternalEntropy = [new EntropyInput("", "581")] }),
+        ];
+    }
+
     public static IReadOnlyList<RankingVector> RankingVectors()
     {
         var seed = DrawTestData.Nonce("ranking-seed");
@@ -118,6 +148,18 @@ internal static class DrawTestVectors
             writer.EndObject();
         }
 
+        foreach (var vector in InvalidVectors())
+        {
+            writer.StartObject()
+                .Property("kind", "invalid")
+                .Property("name", vector.Name)
+                .Property("description", vector.Description)
+                .Name("input");
+            WriteDrawInput(writer, vector.Input);
+            writer.Name("expected").StartObject().Property("rejectedAs", RejectedAs(vector.Input)).EndObject();
+            writer.EndObject();
+        }
+
         foreach (var vector in RankingVectors())
         {
             writer.StartObject()
@@ -139,6 +181,24 @@ internal static class DrawTestVectors
 
         writer.EndArray().EndObject();
         return writer + "\n";
+    }
+
+    /// <summary>
+    /// The divergence an invalid vector must give (spec section 10: a nonce that is not 64 hexadecimal characters is
+    /// <c>nonce</c>, before the inputs are checked; anything else <c>input</c>); throws if the C# code accepts the input.
+    /// </summary>
+    public static string RejectedAs(DrawInput input)
+    {
+        try
+        {
+            DrawAlgorithm.Run(input);
+        }
+        catch (ArgumentException)
+        {
+            return input.Nonce.Length == 32 ? "input" : "nonce";
+        }
+
+        throw new InvalidOperationException($"Draw {input.DrawId} is meant to be invalid, but the draw accepted it.");
     }
 
     public static void WriteDrawInput(CanonicalJsonWriter writer, DrawInput input)
