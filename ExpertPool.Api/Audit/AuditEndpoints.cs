@@ -27,9 +27,11 @@ public sealed record WindowChangeDto(DateTime At, string Kind, Guid? ExpertId, s
 /// <summary>
 /// The registry changes made after the draw's first entropy value was entered (<see cref="From"/>, exclusive) and up to
 /// the draw (<see cref="To"/>); decision 027. <see cref="ChangedCandidates"/>: changed experts who were members, backups,
-/// eligible or excluded in the draw; null while sealed.
+/// eligible or excluded in the draw; null while sealed. <see cref="WithheldChanges"/>: changes left out because they would
+/// show a panel still sealed for the caller (a conflict declared on declining an invitation of such a panel); counted,
+/// so that the list is never silently incomplete.
 /// </summary>
-public sealed record EntropyWindowDto(Guid DrawId, DateTime From, DateTime To, bool Sealed, int ChangedExperts, int? ChangedCandidates, string Summary, IReadOnlyList<WindowChangeDto> Changes);
+public sealed record EntropyWindowDto(Guid DrawId, DateTime From, DateTime To, bool Sealed, int ChangedExperts, int? ChangedCandidates, int WithheldChanges, string Summary, IReadOnlyList<WindowChangeDto> Changes);
 
 public static class AuditEndpoints
 {
@@ -89,12 +91,15 @@ public static class AuditEndpoints
         var report = await EntropyWindow.ReadAsync(db, id, ct);
         var projectId = await db.DrawRecords.AsNoTracking().Where(r => r.Id == id).Select(r => r.ProjectId).FirstAsync(ct);
         var isSealed = (await PanelSealing.SealedAsync(db, [projectId], user, clock, ct)).Count > 0;
-        var expertIds = report.Places.Keys.ToList();
+        var visible = await VisibleChangesAsync(db, report.Changes, user, clock, ct);
+        var withheld = report.Changes.Count - visible.Count;
+        var places = visible.Where(c => c.ExpertId is not null).Select(c => c.ExpertId!.Value).Distinct().ToDictionary(e => e, e => report.Places[e]);
+        var expertIds = places.Keys.ToList();
         var names = expertIds.Count == 0 ? [] : await db.Experts.AsNoTracking().Where(e => expertIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
-        var changes = report.Changes.Select(c => new WindowChangeDto(
+        var changes = visible.Select(c => new WindowChangeDto(
             c.At, c.Kind.ToString(), c.ExpertId, c.ExpertId is { } e ? names.GetValueOrDefault(e) : null, c.OrganisationId, c.Actor, c.Fields, c.Description,
-            isSealed || c.ExpertId is not { } x ? null : report.Places[x].ToString())).ToList();
-        var candidates = report.Places.Values.Count(p => p != DrawPlace.NotCandidate);
+            isSealed || c.ExpertId is not { } x ? null : places[x].ToString())).ToList();
+        var candidates = places.Values.Count(p => p != DrawPlace.NotCandidate);
         var (from, to) = (IsoText.Instant(report.From), IsoText.Instant(report.To));
         string summary;
         if (report.Changes.Count == 0)
@@ -102,10 +107,27 @@ public static class AuditEndpoints
                 ? $"外部随机数在抽取时才产生（{to}），其间无窗口，登记库无可影响本次抽取的变更 / the entropy was made at the draw ({to}): no window, no registry change could aim at this draw"
                 : $"外部随机数录入（{from}）至抽取（{to}）期间，登记库无变更 / no registry change between the entropy ({from}) and the draw ({to})";
         else
-            summary = $"外部随机数录入（{from}）至抽取（{to}）期间，登记库有 {report.Changes.Count} 项变更，涉及 {report.Places.Count} 名专家"
+            summary = $"外部随机数录入（{from}）至抽取（{to}）期间，登记库有 {report.Changes.Count} 项变更，涉及 {places.Count} 名专家"
                 + (isSealed ? "（评审开始前不显示其在本次抽取中的位置）" : $"，其中 {candidates} 名是本次抽取的候选专家")
-                + $" / {report.Changes.Count} registry changes between the entropy ({from}) and the draw ({to}), concerning {report.Places.Count} experts"
-                + (isSealed ? " (their place in the draw is sealed until the review starts)" : $", {candidates} of them candidates of this draw");
-        return TypedResults.Ok(new EntropyWindowDto(report.DrawId, report.From, report.To, isSealed, report.Places.Count, isSealed ? null : candidates, summary, changes));
+                + (withheld > 0 ? $"；其中 {withheld} 项涉及评审尚未开始的其他抽取（谢绝邀请时声明的回避），暂不显示" : "")
+                + $" / {report.Changes.Count} registry changes between the entropy ({from}) and the draw ({to}), concerning {places.Count} experts"
+                + (isSealed ? " (their place in the draw is sealed until the review starts)" : $", {candidates} of them candidates of this draw")
+                + (withheld > 0 ? $"; {withheld} of them concern a panel still sealed (a conflict declared on declining its invitation) and are withheld" : "");
+        return TypedResults.Ok(new EntropyWindowDto(report.DrawId, report.From, report.To, isSealed, places.Count, isSealed ? null : candidates, withheld, summary, changes));
+    }
+
+    /// <summary>
+    /// The changes the caller may read: a conflict declared on declining an invitation shows that its expert was drawn for
+    /// that panel request, so it is left out while that request's project is sealed for the caller (as in
+    /// <c>GET /api/experts/{id}/declared-conflicts</c>).
+    /// </summary>
+    private static async Task<List<WindowChange>> VisibleChangesAsync(ExpertPoolDbContext db, IReadOnlyList<WindowChange> changes, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        var requestIds = changes.Where(c => c.PanelRequestId is not null).Select(c => c.PanelRequestId!.Value).Distinct().ToList();
+        if (requestIds.Count == 0 || user.SeesPersonalData())
+            return [.. changes];
+        var projects = await db.PanelRequests.AsNoTracking().Where(r => requestIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.ProjectId, ct);
+        var sealedProjects = await PanelSealing.SealedAsync(db, projects.Values, user, clock, ct);
+        return [.. changes.Where(c => c.PanelRequestId is not { } r || !projects.TryGetValue(r, out var p) || !sealedProjects.Contains(p))];
     }
 }

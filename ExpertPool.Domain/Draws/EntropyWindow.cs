@@ -44,7 +44,9 @@ public enum DrawPlace
 
 /// <summary>One change inside the window. <see cref="ExpertId"/> or <see cref="OrganisationId"/> names what changed.</summary>
 /// <see cref="Actor"/> is null where the registry does not keep who made the change (the end of a relation).
-public sealed record WindowChange(DateTime At, WindowChangeKind Kind, Guid? ExpertId, Guid? OrganisationId, string? Actor, IReadOnlyList<string> Fields, string Description);
+/// <see cref="PanelRequestId"/>: the panel request a conflict declared on declining an invitation came from; such a change
+/// shows that the expert was drawn for that request, so it is as sealed as that request's panel.
+public sealed record WindowChange(DateTime At, WindowChangeKind Kind, Guid? ExpertId, Guid? OrganisationId, string? Actor, IReadOnlyList<string> Fields, string Description, Guid? PanelRequestId = null);
 
 /// <summary>
 /// The registry changes made between the moment a draw's panel became computable (its first external entropy value was
@@ -146,7 +148,8 @@ public static class EntropyWindow
         {
             var source = c.Source == DeclaredConflictSource.DeclinedInvitation ? "谢绝邀请时声明" : "专家声明";
             changes.Add(new WindowChange(c.DeclaredAt, WindowChangeKind.ConflictDeclared, c.ExpertId, c.OrganisationId, c.RecordedBy, ["declaredConflicts"],
-                $"声明与 {Org(c.OrganisationId)} 存在利益冲突（{source}）：{c.Reason} / conflict declared with {Org(c.OrganisationId)} ({c.Source}): {c.Reason}"));
+                $"声明与 {Org(c.OrganisationId)} 存在利益冲突（{source}）：{c.Reason} / conflict declared with {Org(c.OrganisationId)} ({c.Source}): {c.Reason}",
+                c.PanelRequestId));
         }
 
         foreach (var o in organisations)

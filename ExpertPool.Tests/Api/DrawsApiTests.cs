@@ -160,6 +160,80 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task Registry_changes_in_the_window_withhold_a_conflict_declared_on_declining_another_sealed_panel()
+    {
+        if (NotConfigured) return;
+        var rb = await CreateReferenceAsync();
+        for (var i = 0; i < 3; i++) await ActiveExpertAsync(rb, $"乙项目专家{i}号");
+        var applicant = await CreateOrganisationAsync("申请单位" + TestData.Suffix());
+        var projectB = await CreateProjectAsync(parties: [new { organisationId = applicant, role = "Applicant" }]);
+        var requestB = await ScheduleAsync(projectB, new { specialtyCode = rb.Root, count = 1, backups = 1 });
+        var (_, requestA, _) = await ScheduledPanelAsync(experts: 3, count: 1, backups: 0);
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{requestA}/entropy", new { source = "supervisor", value = "1" }));
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{requestB}/entropy", new { source = "supervisor", value = "2" }));
+        var drawB = await DrawAsync(requestB);
+        var drawBId = Guid.Parse(drawB["id"]!.GetValue<string>());
+        var member = Guid.Parse(drawB["selections"]!.AsArray().First(x => x!["role"]!.GetValue<string>() == "Member")!["expertId"]!.GetValue<string>());
+
+        // B's member declines, naming B's applicant: a declared conflict made inside A's window, which says who B drew.
+        Factory.Clock.Advance(TimeSpan.FromSeconds(10));
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
+            var invitation = await db.Invitations.AsNoTracking().SingleAsync(i => i.DrawRecordId == drawBId && i.ExpertId == member);
+            await scope.ServiceProvider.GetRequiredService<ExpertPool.Domain.Invitations.InvitationService>()
+                .DeclineAsync(invitation.Id, ExpertPool.Domain.Invitations.DeclineKind.Conflict, "曾为申请单位提供咨询", applicant, CancellationToken.None);
+        }
+        Factory.Clock.Advance(TimeSpan.FromSeconds(10));
+        var drawA = await DrawAsync(requestA);
+        var url = $"/api/audit/draws/{drawA["id"]}/registry-changes";
+
+        // The auditor, before B's review: the change is counted as withheld, not shown.
+        var report = (await Auditor.GetFromJsonAsync<JsonObject>(url))!;
+        report["changes"]!.AsArray().Should().NotContain(c => c!["expertId"] != null && c["expertId"]!.GetValue<Guid>() == member);
+        report.ToJsonString().Should().NotContain(member.ToString()).And.NotContain("曾为申请单位提供咨询");
+        report["withheldChanges"]!.GetValue<int>().Should().Be(1);
+        report["changedExperts"]!.GetValue<int>().Should().Be(report["changes"]!.AsArray().Select(c => c!["expertId"]?.GetValue<Guid>()).Where(e => e is not null).Distinct().Count());
+        report["summary"]!.GetValue<string>().Should().Contain("其中 1 项涉及评审尚未开始的其他抽取").And.Contain("1 of them concern a panel still sealed");
+
+        // The administrator sees it; so does the auditor once the reviews have started.
+        var full = (await Admin.GetFromJsonAsync<JsonObject>(url))!;
+        full["withheldChanges"]!.GetValue<int>().Should().Be(0);
+        full["changes"]!.AsArray().Should().ContainSingle(c => c!["kind"]!.GetValue<string>() == "ConflictDeclared" && c["expertId"]!.GetValue<Guid>() == member);
+        Factory.Clock.Set(ReviewStartsAt);
+        var opened = (await Auditor.GetFromJsonAsync<JsonObject>(url))!;
+        opened["withheldChanges"]!.GetValue<int>().Should().Be(0);
+        opened["changes"]!.AsArray().Should().ContainSingle(c => c!["kind"]!.GetValue<string>() == "ConflictDeclared" && c["expertId"]!.GetValue<Guid>() == member)
+            .Which!["placeInDraw"]!.GetValue<string>().Should().Be("NotCandidate", "A's quota is another specialty tree");
+    }
+
+    [Fact]
+    public async Task Registry_changes_window_excludes_a_change_at_the_entropy_instant_and_includes_one_at_the_draw_instant()
+    {
+        if (NotConfigured) return;
+        var (_, request, experts) = await ScheduledPanelAsync(experts: 6, count: 2, backups: 0);
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "9 9 1" }));
+        var entered = Factory.Clock.GetUtcNow().UtcDateTime;
+        // Same instant as the entropy: the panel was not computable before it, so the window (from, to] leaves it out.
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{experts[0]}/status", new { status = "Suspended", reason = "录入同时" }));
+        Factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        // Same instant as the draw, made just before it: it could aim at the draw, so it is in.
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{experts[1]}/status", new { status = "Suspended", reason = "抽取同时" }));
+        var draw = await DrawAsync(request);
+        var drawnAt = Factory.Clock.GetUtcNow().UtcDateTime;
+
+        var report = (await Admin.GetFromJsonAsync<JsonObject>($"/api/audit/draws/{draw["id"]}/registry-changes"))!;
+        report["from"]!.GetValue<DateTime>().Should().Be(entered);
+        report["to"]!.GetValue<DateTime>().Should().Be(drawnAt);
+        // (Other tests share the database and its clock times: only this panel's experts are looked at.)
+        report["changes"]!.AsArray().Where(c => c!["expertId"] is { } e && experts.Contains(e.GetValue<Guid>()))
+            .Select(c => (c!["expertId"]!.GetValue<Guid>(), c["placeInDraw"]!.GetValue<string>()))
+            .Should().Equal((experts[1], "Excluded"));
+    }
+
+    [Fact]
     public async Task A_draw_made_at_the_moment_its_entropy_was_entered_has_no_window_for_registry_changes()
     {
         if (NotConfigured) return;
