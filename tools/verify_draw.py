@@ -38,6 +38,16 @@ class InputError(ValueError):
     """The record's inputs are not a valid draw input."""
 
 
+class Malformed(TypeError):
+    """The JSON does not read as a record or vector (spec section 4: an integer written as 3.0, 3e0, "3" or true)."""
+
+
+def integer_literal(value, what):
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Malformed(f"{what} must be a JSON integer literal, got {json.dumps(value, ensure_ascii=False)}")
+    return value
+
+
 # ---------------------------------------------------------------- canonical encoding
 
 def utf8(text, what):
@@ -344,6 +354,10 @@ def to_input(obj):
     nonce = parse_nonce(obj["nonce"])
     if nonce is None:
         raise Divergence("nonce", "64 hexadecimal characters", obj["nonce"])
+    integer_literal(obj["ruleSetVersion"], "ruleSetVersion")
+    for q in obj["quotas"]:
+        integer_literal(q["count"], "quota count")
+        integer_literal(q["backups"], "quota backups")
     inp = dict(obj)
     inp["nonce_bytes"] = nonce
     return inp

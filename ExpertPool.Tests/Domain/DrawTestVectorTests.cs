@@ -39,7 +39,18 @@ public sealed class DrawTestVectorTests
             }
             else if (kind == "invalid")
             {
-                var read = ReadDrawInput(input);
+                DrawInput read;
+                try
+                {
+                    read = ReadDrawInput(input);
+                }
+                catch (InvalidOperationException ex) when (name == "invalid-unpaired-surrogate")
+                {
+                    // System.Text.Json refuses to read the escape \ud800 alone into a string: refused before the draw.
+                    ex.Message.Should().Contain("surrogate");
+                    continue;
+                }
+
                 var run = () => DrawAlgorithm.Run(read);
                 run.Should().Throw<ArgumentException>($"vector '{name}' is invalid input");
                 vector.GetProperty("expected").GetProperty("rejectedAs").GetString().Should().Be(DrawTestVectors.RejectedAs(read), name);
@@ -76,8 +87,17 @@ public sealed class DrawTestVectorTests
     public void InvalidVectors_AreEachRejected_AndCoverEveryRuleOfSectionFour()
     {
         var invalid = DrawTestVectors.InvalidVectors();
-        invalid.Should().HaveCountGreaterThanOrEqualTo(14);
-        invalid.Select(v => v.Name).Should().OnlyHaveUniqueItems().And.OnlyContain(n => n.StartsWith("invalid-", StringComparison.Ordinal));
+        // One vector per rule of the table in section 4, and the unpaired surrogate below it. (A rule-set version of
+        // 2^63 or more cannot be held by the C# input type; the Python verifier checks that bound itself.)
+        invalid.Select(v => v.Name).Should().OnlyHaveUniqueItems().And.OnlyContain(n => n.StartsWith("invalid-", StringComparison.Ordinal))
+            .And.Contain(
+            [
+                "invalid-empty-draw-id", "invalid-short-nonce", "invalid-negative-rule-set-version", "invalid-no-quota",
+                "invalid-empty-quota-key", "invalid-duplicate-quota-key", "invalid-empty-specialty-code", "invalid-empty-region-code",
+                "invalid-zero-count", "invalid-negative-backups", "invalid-pool-out-of-quota-order", "invalid-pool-missing-entry",
+                "invalid-empty-id", "invalid-duplicate-id", "invalid-no-entropy", "invalid-empty-entropy-source",
+                "invalid-empty-entropy-value", "invalid-unpaired-surrogate",
+            ]);
         foreach (var vector in invalid)
         {
             DrawTestVectors.RejectedAs(vector.Input).Should().Be(vector.Name == "invalid-short-nonce" ? "nonce" : "input", vector.Name);

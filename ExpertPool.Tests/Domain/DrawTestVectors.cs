@@ -111,6 +111,13 @@ internal static class DrawTestVectors
             new("invalid-empty-id", "An empty id in a pool.", one with { Pool = [new QuotaPool("Q1", [.. ids, ""])] }),
             new("invalid-no-entropy", "No external entropy.", one with { ExternalEntropy = [] }),
             new("invalid-empty-entropy-source", "An entropy value whose source is empty.", one with { ExternalEntropy = [new EntropyInput("", "581")] }),
+            new("invalid-empty-entropy-value", "An entropy input whose value is empty.", one with { ExternalEntropy = [new EntropyInput("supervisor", "")] }),
+            new("invalid-empty-quota-key", "A quota (and its pool entry) whose key is the empty string.",
+                one with { Quotas = [one.Quotas[0] with { Key = "" }], Pool = [one.Pool[0] with { QuotaKey = "" }] }),
+            new("invalid-empty-specialty-code", "A quota whose specialty code is the empty string.",
+                one with { Quotas = [one.Quotas[0] with { SpecialtyCode = "" }] }),
+            new("invalid-unpaired-surrogate", "An expert id holding an unpaired surrogate (the JSON escape \\ud800), which is not valid Unicode.",
+                one with { Pool = [new QuotaPool("Q1", [.. ids, "专家\ud800"])] }),
         ];
     }
 
@@ -180,7 +187,34 @@ internal static class DrawTestVectors
         }
 
         writer.EndArray().EndObject();
-        return writer + "\n";
+        return EscapeUnpairedSurrogates(writer.ToString()) + "\n";
+    }
+
+    /// <summary>
+    /// The canonical writer writes strings as raw UTF-8, which cannot hold an unpaired surrogate (valid records never
+    /// have one); the invalid vector that carries one needs it as a JSON escape (<c>\ud800</c>).
+    /// </summary>
+    private static string EscapeUnpairedSurrogates(string text)
+    {
+        var result = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                result.Append(c).Append(text[++i]);
+            }
+            else if (char.IsSurrogate(c))
+            {
+                result.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                result.Append(c);
+            }
+        }
+
+        return result.ToString();
     }
 
     /// <summary>

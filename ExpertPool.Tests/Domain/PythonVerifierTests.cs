@@ -65,6 +65,35 @@ public sealed class PythonVerifierTests
         }
     }
 
+    [Theory]
+    [InlineData("3.0")]
+    [InlineData("3e0")]
+    [InlineData("\"3\"")]
+    [InlineData("true")]
+    public void PythonVerifier_WhenAnIntegerIsNotAnIntegerLiteral_ReportsMalformedRecordNotInvalidInput(string literal)
+    {
+        var json = DrawRecordJson.Serialize(DrawVerifierTests.SampleRecord());
+        var count = System.Text.RegularExpressions.Regex.Match(json, "\"count\":(\\d+)");
+        count.Success.Should().BeTrue();
+        var edited = json[..count.Index] + "\"count\":" + literal + json[(count.Index + count.Length)..];
+        edited.Should().NotBe(json);
+
+        // Spec section 4: such a record does not read, in C# as in Python.
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(edited)).Should().Throw<Exception>();
+        var file = Path.Combine(Path.GetTempPath(), $"malformed-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, edited, new UTF8Encoding(false));
+        try
+        {
+            var (exitCode, output) = RunVerifier("--record", file);
+            exitCode.Should().Be(1, output);
+            output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain("JSON integer literal").And.NotContain("divergence at input");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     internal static (int ExitCode, string Output) RunVerifier(params string[] arguments)
     {
         var root = DrawTestData.RepoRoot();
