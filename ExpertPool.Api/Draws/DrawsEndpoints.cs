@@ -137,6 +137,13 @@ public static class DrawsEndpoints
         if (await IsSealedAsync(db, record.ProjectId, user, clock, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "评审开始前名单保密 / Sealed until the review starts",
                 detail: "评审开始前，抽取名单仅管理员可见 / The panel list is visible only to administrators until the review starts.");
+        if (await OtherSealedPanelsAsync(db, record, user, clock, ct) is { Count: > 0 } others)
+        {
+            var opens = IsoText.Instant(others.Max());
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "记录涉及其他尚未开始评审的项目 / The record reveals another sealed panel",
+                detail: $"本记录的回避依据（冷却期、谢绝邀请时声明的回避）显示了 {others.Count} 个评审尚未开始的其他项目的专家，该等项目评审开始后（最晚 {opens}）方可导出；核验（POST /api/draws/{{id}}/verify）不受影响"
+                    + $" / The record's exclusion evidence (cooldown, conflicts declared on declining) shows experts of {others.Count} other projects whose review has not started; it can be exported once they have (at the latest {opens}). Verification is not affected.");
+        }
         // A stored hash that is not 64 hex digits (a damaged row) gets no header; verification reports the mismatch.
         if (record.DocumentSha256.Length == 64 && record.DocumentSha256.All(char.IsAsciiHexDigit))
             http.Response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Convert.FromHexString(record.DocumentSha256))}:";
@@ -172,6 +179,22 @@ public static class DrawsEndpoints
         var withdrawal = await invitations.WithdrawDrawAsync(id, request.Reason, user.Actor(), ct);
         await kick.KickAsync(ct);
         return TypedResults.Ok(new WithdrawResponse(withdrawal.CancelledInvitations, ToDto(withdrawal)));
+    }
+
+    /// <summary>
+    /// For a non-administrator: the review start of every other project whose panel the record's exclusion evidence
+    /// reveals and which is still sealed for the caller (decision 028). Empty for administrators, without reading the document.
+    /// </summary>
+    private static async Task<List<DateTime>> OtherSealedPanelsAsync(ExpertPoolDbContext db, DrawRecord record, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        if (user.SeesPersonalData())
+            return [];
+        var revealed = DrawRecordDisclosure.RevealedProjects(record.Document);
+        revealed.Remove(record.ProjectId);
+        var sealedOthers = await PanelSealing.SealedAsync(db, revealed, user, clock, ct);
+        if (sealedOthers.Count == 0)
+            return [];
+        return await db.Projects.AsNoTracking().Where(p => sealedOthers.Contains(p.Id)).Select(p => p.ReviewStartsAt).ToListAsync(ct);
     }
 
     private static async Task<bool> IsSealedAsync(ExpertPoolDbContext db, Guid projectId, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>

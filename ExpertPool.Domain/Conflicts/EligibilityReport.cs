@@ -66,4 +66,9 @@ public sealed record ExcludedExpert(Guid ExpertId, string? ExpertName, IReadOnly
 
 /// <param name="Rule">One of <see cref="ConflictRuleCodes"/>.</param>
 /// <param name="Evidence">Human-readable, Chinese then English.</param>
-public sealed record ExclusionReason(string Rule, string Evidence);
+/// <param name="ProjectId">
+/// Another project whose panel the evidence reveals: the project an earlier engagement was for (cooldown), or the one
+/// whose invitation the expert declined with this conflict. A record holding such a reason stays sealed for
+/// non-administrators until that project's review starts too (decision 028).
+/// </param>
+public sealed record ExclusionReason(string Rule, string Evidence, Guid? ProjectId = null);

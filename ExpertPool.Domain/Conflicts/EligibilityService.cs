@@ -291,11 +291,11 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         /// <summary>Rule queries return violators from the whole pool; only candidates are kept (check before building evidence text).</summary>
         private bool IsCandidate(Guid expertId) => _slots.ContainsKey(expertId);
 
-        private void Exclude(Guid expertId, string rule, string evidence)
+        private void Exclude(Guid expertId, string rule, string evidence, Guid? revealsProject = null)
         {
             if (!_slots.TryGetValue(expertId, out var slot))
                 return;
-            var reason = new ExclusionReason(rule, evidence);
+            var reason = new ExclusionReason(rule, evidence, revealsProject);
             // Two groups of rules may exclude at the same time (RunAsync); the slots themselves are only read.
             lock (_reasonsLock)
             {
@@ -512,7 +512,8 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 var applicant = _partyOrgs[applicantId];
                 var code = codes[projectId];
                 Exclude(id, ConflictRuleCodes.Cooldown,
-                    $"{D(day)} 评审过申请单位 {applicant.Describe()} 的项目 {code}（冷却期 {months} 个月）/ reviewed project {code} for applicant {applicant.PartyName} on {D(day)} (cooldown {months} months)");
+                    $"{D(day)} 评审过申请单位 {applicant.Describe()} 的项目 {code}（冷却期 {months} 个月）/ reviewed project {code} for applicant {applicant.PartyName} on {D(day)} (cooldown {months} months)",
+                    projectId);
             }
         }
 
@@ -582,10 +583,16 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             var orgIds = _partyOrgs.Keys.ToList();
             var rows = await db.DeclaredConflicts
                 .Where(c => orgIds.Contains(c.OrganisationId))
-                .Select(c => new { c.ExpertId, c.OrganisationId, c.Reason, c.DeclaredAt, c.Source }).ToListAsync(ct);
+                .Select(c => new
+                {
+                    c.ExpertId, c.OrganisationId, c.Reason, c.DeclaredAt, c.Source,
+                    // Declared on declining an invitation: the evidence shows that the expert was drawn for that project.
+                    ProjectId = db.PanelRequests.Where(p => p.Id == c.PanelRequestId).Select(p => (Guid?)p.ProjectId).FirstOrDefault(),
+                }).ToListAsync(ct);
             foreach (var r in rows.Where(x => IsCandidate(x.ExpertId)))
                 Exclude(r.ExpertId, ConflictRuleCodes.DeclaredConflict,
-                    $"专家于 {D(DateOnly.FromDateTime(r.DeclaredAt))} 声明与 {_partyOrgs[r.OrganisationId].Describe()} 存在利益冲突：{r.Reason} / declared a conflict with {_partyOrgs[r.OrganisationId].PartyName} ({r.Source}): {r.Reason}");
+                    $"专家于 {D(DateOnly.FromDateTime(r.DeclaredAt))} 声明与 {_partyOrgs[r.OrganisationId].Describe()} 存在利益冲突：{r.Reason} / declared a conflict with {_partyOrgs[r.OrganisationId].PartyName} ({r.Source}): {r.Reason}",
+                    r.ProjectId);
         }
 
         private async Task ManualExclusionsAsync(CancellationToken ct)

@@ -280,7 +280,13 @@ public sealed class DrawExecutor(
                     w.String(key);
                 w.EndArray().Name("reasons").StartArray();
                 foreach (var r in x.Reasons)
-                    w.StartObject().Property("rule", r.Rule).Property("evidence", r.Evidence).EndObject();
+                {
+                    w.StartObject().Property("rule", r.Rule).Property("evidence", r.Evidence);
+                    // Only on the few reasons that name another project (decision 028): not a null on every reason.
+                    if (r.ProjectId is { } revealed)
+                        w.Property("projectId", revealed.ToString("D"));
+                    w.EndObject();
+                }
                 w.EndArray().EndObject();
             }
             w.EndArray().Property("failure", failure);

@@ -209,6 +209,60 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task A_record_whose_cooldown_evidence_names_another_sealed_panel_is_exported_to_auditors_only_once_that_review_starts()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i < 3; i++) await ActiveExpertAsync(r, $"冷却期专家{i}号");
+        var applicant = await CreateOrganisationAsync("申请单位" + TestData.Suffix());
+        var parties = new object[] { new { organisationId = applicant, role = "Applicant" } };
+        // B is drawn before C but reviewed twelve hours after it: its panel stays sealed after C's review has started.
+        var laterReview = ReviewStartsAt.AddHours(12);
+        var bDrawAt = DrawAt.AddHours(-11);
+        var bBody = JsonNode.Parse(JsonSerializer.Serialize(ProjectBody("XM-2026-" + TestData.Suffix(), parties: parties)))!.AsObject();
+        bBody["reviewStartsAt"] = laterReview;
+        var projectB = Guid.Parse((await (await Ok(Admin.PostAsJsonAsync("/api/projects", bBody))).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+        var requestB = Guid.Parse((await (await Ok(Admin.PostAsJsonAsync("/api/panel-requests", new
+        {
+            projectId = projectB, quotas = new[] { new { specialtyCode = r.Root, count = 1, backups = 0 } },
+            scheduledDrawAt = bDrawAt, replyDeadline = ReplyBy, supervisorName = "李监督",
+        }))).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+        Factory.Clock.Set(bDrawAt);
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{requestB}/entropy", new { source = "supervisor", value = "11 22 33" }));
+        var drawB = await DrawAsync(requestB);
+        var drawBId = Guid.Parse(drawB["id"]!.GetValue<string>());
+        var member = Guid.Parse(drawB["selections"]![0]!["expertId"]!.GetValue<string>());
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
+            var invitation = await db.Invitations.AsNoTracking().SingleAsync(i => i.DrawRecordId == drawBId && i.ExpertId == member);
+            await scope.ServiceProvider.GetRequiredService<ExpertPool.Domain.Invitations.InvitationService>().ConfirmAsync(invitation.Id, CancellationToken.None);
+        }
+
+        // C, same applicant: B's member is excluded by the cooldown, and that evidence names B.
+        var requestC = await ScheduleAsync(await CreateProjectAsync(parties: parties), new { specialtyCode = r.Root, count = 1, backups = 0 });
+        var drawC = await DrawAtDrawTimeAsync(requestC, "44 55 66");
+        var url = $"/api/draws/{drawC["id"]}/record";
+        var exported = JsonNode.Parse(await (await Ok(Admin.GetAsync(url))).Content.ReadAsStringAsync())!;
+        var reason = exported["context"]!["exclusions"]!.AsArray().Single(x => x!["expertId"]!.GetValue<Guid>() == member)!["reasons"]!.AsArray().Single()!;
+        reason["rule"]!.GetValue<string>().Should().Be("cooldown");
+        reason["projectId"]!.GetValue<Guid>().Should().Be(projectB);
+
+        // C's review has started, B's has not: the auditor may verify C, not export it.
+        Factory.Clock.Set(ReviewStartsAt);
+        var refused = await Auditor.GetAsync(url);
+        refused.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        var problem = await refused.Content.ReadAsStringAsync();
+        problem.Should().Contain("记录涉及其他尚未开始评审的项目").And.Contain("1 个评审尚未开始的其他项目").And.NotContain(member.ToString());
+        var verified = (await (await Ok(Auditor.PostAsync($"/api/draws/{drawC["id"]}/verify", null))).Content.ReadFromJsonAsync<JsonObject>())!;
+        verified["matches"]!.GetValue<bool>().Should().BeTrue();
+        (await Auditor.GetFromJsonAsync<JsonObject>($"/api/draws/{drawC["id"]}"))!["sealed"]!.GetValue<bool>().Should().BeFalse();
+
+        Factory.Clock.Set(laterReview);
+        (await Ok(Auditor.GetAsync(url))).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Registry_changes_window_excludes_a_change_at_the_entropy_instant_and_includes_one_at_the_draw_instant()
     {
         if (NotConfigured) return;

@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace ExpertPool.Domain.Draws;
+
+/// <summary>
+/// What a stored record reveals beyond its own draw. The exclusions in its context carry evidence, and a few reasons name
+/// another project whose panel the evidence gives away: an earlier engagement behind a cooldown, or an invitation declined
+/// with a conflict (<see cref="Conflicts.ExclusionReason.ProjectId"/>). The record as a whole is then as sealed as the
+/// latest of those panels (decision 028).
+/// </summary>
+public static class DrawRecordDisclosure
+{
+    /// <summary>The projects named by <c>context.exclusions[].reasons[].projectId</c>; none for a record written before they were.</summary>
+    public static HashSet<Guid> RevealedProjects(string document)
+    {
+        var projects = new HashSet<Guid>();
+        using var json = JsonDocument.Parse(document);
+        if (!json.RootElement.TryGetProperty("context", out var context) || context.ValueKind != JsonValueKind.Object
+            || !context.TryGetProperty("exclusions", out var exclusions) || exclusions.ValueKind != JsonValueKind.Array)
+            return projects;
+        foreach (var exclusion in exclusions.EnumerateArray())
+        {
+            if (!exclusion.TryGetProperty("reasons", out var reasons) || reasons.ValueKind != JsonValueKind.Array)
+                continue;
+            foreach (var reason in reasons.EnumerateArray())
+            {
+                if (reason.TryGetProperty("projectId", out var project) && project.ValueKind == JsonValueKind.String
+                    && Guid.TryParse(project.GetString(), out var id))
+                    projects.Add(id);
+            }
+        }
+        return projects;
+    }
+}
