@@ -277,13 +277,20 @@ public static class PublicationPages
         var entries = await db.ExpertChanges.AsNoTracking().Where(c => experts.Contains(c.ExpertId) && c.ChangedAt <= latest)
             .Select(c => new { c.ExpertId, c.Version, c.ChangedAt, c.EmployerId, c.Title }).ToListAsync(ct);
         var employerIds = entries.Select(e => e.EmployerId).Distinct().ToList();
-        var employers = await db.Organisations.AsNoTracking().Where(o => employerIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        // The employer's name as it was at the draw: from the organisation history (which also outlives a deleted
+        // organisation), else, for an organisation registered before that history was kept, its current name.
+        var names = await db.OrganisationChanges.AsNoTracking().Where(c => employerIds.Contains(c.OrganisationId) && c.ChangedAt <= latest)
+            .Select(c => new { c.OrganisationId, c.Version, c.ChangedAt, c.Name }).ToListAsync(ct);
+        var current = await db.Organisations.AsNoTracking().Where(o => employerIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        string? EmployerAt(Guid organisation, DateTime at) =>
+            names.Where(n => n.OrganisationId == organisation && n.ChangedAt <= at).MaxBy(n => n.Version)?.Name ?? current.GetValueOrDefault(organisation);
         var result = new Dictionary<(Guid, Guid), (string, string)>();
         foreach (var (expert, draw) in seats.Distinct())
         {
             var entry = entries.Where(e => e.ExpertId == expert && e.ChangedAt <= drawnAt[draw]).MaxBy(e => e.Version);
-            // An employer deleted since keeps its name in the organisation history, not here: then the current one is shown.
-            if (entry is not null && employers.TryGetValue(entry.EmployerId, out var employer))
+            // No history row before the draw (an expert registered before the history was kept): the caller shows
+            // the current registration.
+            if (entry is not null && EmployerAt(entry.EmployerId, drawnAt[draw]) is { } employer)
                 result[(expert, draw)] = (employer, entry.Title);
         }
         return result;

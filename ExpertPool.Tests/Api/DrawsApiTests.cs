@@ -663,6 +663,15 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var (employerThen, titleThen) = (names[first]["employer"]!["name"]!.GetValue<string>(), names[first]["title"]!.GetValue<string>());
         Factory.Clock.Advance(TimeSpan.FromMinutes(5));
         await MoveEmployerAsync(names[first], "调动后单位" + TestData.Suffix(), "调动后职称");
+        // The backup's employer is renamed after the draw: the page gives the name it had then.
+        var backupEmployer = names[backup]["employer"]!;
+        var backupEmployerThen = backupEmployer["name"]!.GetValue<string>();
+        using (var rename = new HttpRequestMessage(HttpMethod.Put, $"/api/organisations/{backupEmployer["id"]}")
+        { Content = JsonContent.Create(new { name = "更名后单位" + TestData.Suffix(), aliases = Array.Empty<string>() }) })
+        {
+            rename.Headers.TryAddWithoutValidation("If-Match", "*");
+            await Ok(Admin.SendAsync(rename));
+        }
         using var anonymous = Factory.CreateClient();
 
         // Sealed until the review starts: not listed, and the page says why without saying more.
@@ -685,6 +694,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         page.Should().Contain("福彩3D 2026320期").And.Contain("&lt;5 8 1&gt;", "entered text is encoded").And.NotContain("<5 8 1>");
         page.Should().Contain($"<td class=\"name\">{names[first]["name"]!.GetValue<string>()}</td><td>{employerThen}</td><td>{titleThen}</td>")
             .And.NotContain("调动后职称").And.NotContain("调动后单位").And.Contain("工作单位与职称为抽取时的登记信息");
+        page.Should().Contain($"<td class=\"name\">{names[backup]["name"]!.GetValue<string>()}</td><td>{backupEmployerThen}</td>").And.NotContain("更名后单位");
         page.IndexOf("专家名单", StringComparison.Ordinal).Should().BeLessThan(page.IndexOf("Panel", StringComparison.Ordinal), "Chinese first");
         foreach (var e in names.Values)
         {
