@@ -20,7 +20,12 @@ public static class StartupTasks
         if (database.MigrateOnStartup)
             await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
         var count = seed.DemoExpertsFor(database.Provider);
-        if (count > 0)
+        if (count > 0 && seed.DemoDraw)
+        {
+            var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+            await DemoDraw.SeedAsync(scope.ServiceProvider, count, seed.RandomSeed, now, app.Logger, app.Lifetime.ApplicationStopping);
+        }
+        else if (count > 0)
             await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync(count, seed.RandomSeed, app.Lifetime.ApplicationStopping);
     }
 

@@ -10,6 +10,12 @@ public sealed class SeedOptions
     [Range(0, 1_000_000)]
     public int? DemoExperts { get; set; }
 
+    /// <summary>
+    /// With the demo experts at start-up, also one finished demo draw (a project reviewed yesterday, drawn, replied to
+    /// and published), the registry then dated two weeks back (<see cref="DemoDraw"/>). Needs at least 200 demo experts.
+    /// </summary>
+    public bool DemoDraw { get; set; } = true;
+
     /// <summary>Makes the demo data repeatable.</summary>
     public int RandomSeed { get; set; } = 20261122;
 
