@@ -13,7 +13,7 @@ public sealed record RelationRequest(Guid? OrganisationId, RelationKind? Kind, D
 
 public sealed record EndRelationRequest(DateOnly? To, string? Note);
 
-public sealed record RelationDto(Guid Id, Guid OrganisationId, string OrganisationName, string Kind, DateOnly? From, DateOnly? To, bool Ongoing, string? Note, string RecordedBy, DateTime RecordedAt, DateTime? EndedAt);
+public sealed record RelationDto(Guid Id, Guid OrganisationId, string OrganisationName, string Kind, DateOnly? From, DateOnly? To, bool Ongoing, string? Note, string RecordedBy, DateTime RecordedAt, DateTime? EndedAt, string? EndedBy);
 
 public sealed record DeclaredConflictRequest(Guid? OrganisationId, string? Reason);
 
@@ -59,13 +59,13 @@ public static class ExpertRelationsEndpoints
         return TypedResults.Created($"/api/experts/{id}/relations", ToDto(relation, orgName));
     }
 
-    public static async Task<Ok<RelationDto>> EndRelation(Guid id, Guid relationId, EndRelationRequest request, ExpertPoolDbContext db, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<RelationDto>> EndRelation(Guid id, Guid relationId, EndRelationRequest request, ExpertPoolDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
     {
         var relation = await db.ExpertRelations.FirstOrDefaultAsync(r => r.Id == relationId && r.ExpertId == id, ct)
             ?? throw new NotFoundException("Relation", relationId);
         if (request.To is null)
             throw new DomainValidationException("to", "必填 / is required: the last day of the relation");
-        relation.End(request.To.Value, request.Note, clock.GetUtcNow().UtcDateTime);
+        relation.End(request.To.Value, request.Note, user.Actor(), clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
         var orgName = await db.Organisations.Where(o => o.Id == relation.OrganisationId).Select(o => o.Name).FirstAsync(ct);
         return TypedResults.Ok(ToDto(relation, orgName));
@@ -118,7 +118,7 @@ public static class ExpertRelationsEndpoints
     }
 
     private static RelationDto ToDto(ExpertRelation r, string orgName) =>
-        new(r.Id, r.OrganisationId, orgName, r.Kind.ToString(), r.From, r.To, r.IsOngoing, r.Note, r.RecordedBy, r.RecordedAt, r.EndedAt);
+        new(r.Id, r.OrganisationId, orgName, r.Kind.ToString(), r.From, r.To, r.IsOngoing, r.Note, r.RecordedBy, r.RecordedAt, r.EndedAt, r.EndedBy);
 
     private static DeclaredConflictDto ToDto(DeclaredConflict c, string orgName) =>
         new(c.Id, c.OrganisationId, orgName, c.Reason, c.DeclaredAt, c.Source.ToString(), c.PanelRequestId, c.RecordedBy);

@@ -43,7 +43,7 @@ public enum DrawPlace
 }
 
 /// <summary>One change inside the window. <see cref="ExpertId"/> or <see cref="OrganisationId"/> names what changed.</summary>
-/// <see cref="Actor"/> is null where the registry does not keep who made the change (the end of a relation).
+/// <see cref="Actor"/> is null where the registry did not keep who made the change (a relation ended before the end's actor was kept).
 /// <see cref="PanelRequestId"/>: the panel request a conflict declared on declining an invitation came from; such a change
 /// shows that the expert was drawn for that request, so it is as sealed as that request's panel.
 public sealed record WindowChange(DateTime At, WindowChangeKind Kind, Guid? ExpertId, Guid? OrganisationId, string? Actor, IReadOnlyList<string> Fields, string Description, Guid? PanelRequestId = null);
@@ -139,7 +139,7 @@ public static class EntropyWindow
             // One recorded with its end date ends when it is recorded: that is one change, not two.
             if (r.EndedAt is { } ended && ended > from && ended <= to && ended != r.RecordedAt)
             {
-                changes.Add(new WindowChange(ended, WindowChangeKind.RelationEnded, r.ExpertId, r.OrganisationId, null, ["relations"],
+                changes.Add(new WindowChange(ended, WindowChangeKind.RelationEnded, r.ExpertId, r.OrganisationId, r.EndedBy, ["relations"],
                     $"关系结束：与 {Org(r.OrganisationId)} 的{ExpertVocabulary.Label(r.Kind)}（{period}）/ relation ended: {r.Kind} with {Org(r.OrganisationId)} ({period})"));
             }
         }

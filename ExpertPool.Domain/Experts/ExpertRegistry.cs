@@ -71,7 +71,7 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
         var note = $"工作单位变更，自动记录 / employer changed, recorded automatically by {actor}";
         var ongoing = await db.ExpertRelations.Where(r => r.ExpertId == expert.Id && r.OrganisationId == previousEmployer && r.Kind == RelationKind.Employment && r.To == null).ToListAsync(ct);
         foreach (var relation in ongoing)
-            relation.End(relation.From is { } from && from > today ? from : today, note, now);
+            relation.End(relation.From is { } from && from > today ? from : today, note, actor, now);
         // Moved back and away again on the same day: the employment that ended today is already recorded.
         if (ongoing.Count == 0 && !await db.ExpertRelations.AnyAsync(r => r.ExpertId == expert.Id && r.OrganisationId == previousEmployer && r.Kind == RelationKind.Employment && r.To == today, ct))
             db.ExpertRelations.Add(ExpertRelation.Create(expert.Id, previousEmployer, RelationKind.Employment, null, today, note, actor, now));

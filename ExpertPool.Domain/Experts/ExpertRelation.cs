@@ -58,6 +58,9 @@ public sealed class ExpertRelation
     /// </summary>
     public DateTime? EndedAt { get; private set; }
 
+    /// <summary>Who ended it: <see cref="RecordedBy"/> for one recorded with its end date. Null for a relation ended before this was kept.</summary>
+    public string? EndedBy { get; private set; }
+
     public bool IsOngoing => To is null;
 
     public static ExpertRelation Create(Guid expertId, Guid organisationId, RelationKind kind, DateOnly? from, DateOnly? to, string? note, string actor, DateTime now)
@@ -83,11 +86,12 @@ public sealed class ExpertRelation
             RecordedBy = actor,
             RecordedAt = now,
             EndedAt = to is null ? null : now,
+            EndedBy = to is null ? null : actor,
         };
     }
 
     /// <summary>Closes an ongoing relation on <paramref name="to"/>. The row stays: the 回避 look-back needs it.</summary>
-    public void End(DateOnly to, string? note, DateTime now)
+    public void End(DateOnly to, string? note, string actor, DateTime now)
     {
         if (To is not null)
             throw new DomainConflictException($"该关系已结束 / The relation already ended on {To:yyyy-MM-dd}.");
@@ -95,6 +99,7 @@ public sealed class ExpertRelation
             throw new DomainValidationException("to", "结束日期不能早于开始日期 / must not be before from");
         To = to;
         EndedAt = now;
+        EndedBy = actor;
         if (Guard.Optional(note, "note", NoteMax) is { } n)
             Note = Note is null ? n : Guard.Optional($"{Note}; {n}", "note", NoteMax);
     }

@@ -473,6 +473,11 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var ended = await (await Ok(Admin.PostAsJsonAsync($"/api/experts/{expert}/relations/{rid}/end", new { to = "2025-03-31", note = "调离" }))).Content.ReadFromJsonAsync<JsonObject>();
         ended!["to"]!.GetValue<string>().Should().Be("2025-03-31");
         ended["ongoing"]!.GetValue<bool>().Should().BeFalse();
+        ended["endedBy"]!.GetValue<string>().Should().Be("admin", "who ended a relation is kept, as who recorded it");
+        created["endedBy"].Should().BeNull();
+        var other = await ActiveExpertAsync(r, "曾任董事专家");
+        var recordedEnded = await (await Ok(Admin.PostAsJsonAsync($"/api/experts/{other}/relations", new { organisationId = org, kind = "Director", from = "2001-01-01", to = "2003-12-31" }))).Content.ReadFromJsonAsync<JsonObject>();
+        recordedEnded!["endedBy"]!.GetValue<string>().Should().Be("admin");
         await ProblemAsync(await Admin.PostAsJsonAsync($"/api/experts/{expert}/relations/{rid}/end", new { to = "2025-04-30" }), HttpStatusCode.Conflict);
 
         var bad = await Admin.PostAsJsonAsync($"/api/experts/{expert}/relations", new { organisationId = Guid.NewGuid(), kind = "Employment" });

@@ -20,6 +20,7 @@ internal sealed class ExpertRelationConfiguration : IEntityTypeConfiguration<Exp
         b.Property(e => e.Kind).HasConversion<string>().HasMaxLength(32);
         b.Property(e => e.Note).HasMaxLength(ExpertRelation.NoteMax);
         b.Property(e => e.RecordedBy).HasMaxLength(100).IsRequired();
+        b.Property(e => e.EndedBy).HasMaxLength(100);
         b.Ignore(e => e.IsOngoing);
         b.HasOne<Expert>().WithMany().HasForeignKey(e => e.ExpertId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Organisation>().WithMany().HasForeignKey(e => e.OrganisationId).OnDelete(DeleteBehavior.Restrict);
