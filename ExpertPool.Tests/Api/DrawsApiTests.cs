@@ -208,8 +208,12 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             .Which!["placeInDraw"]!.GetValue<string>().Should().Be("NotCandidate", "A's quota is another specialty tree");
     }
 
-    [Fact]
-    public async Task A_record_whose_cooldown_evidence_names_another_sealed_panel_is_exported_to_auditors_only_once_that_review_starts()
+    /// <param name="reply">How B's member answered: "confirm" (an engagement, so C's cooldown names B) or "decline-conflict"
+    /// (a conflict with the applicant declared on declining B's invitation, so C's declared-conflict evidence names B).</param>
+    [Theory]
+    [InlineData("confirm", "cooldown")]
+    [InlineData("decline-conflict", "declared-conflict")]
+    public async Task A_record_whose_exclusion_evidence_names_another_sealed_panel_is_exported_to_auditors_only_once_that_review_starts(string reply, string rule)
     {
         if (NotConfigured) return;
         var r = await CreateReferenceAsync();
@@ -236,16 +240,20 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         {
             var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
             var invitation = await db.Invitations.AsNoTracking().SingleAsync(i => i.DrawRecordId == drawBId && i.ExpertId == member);
-            await scope.ServiceProvider.GetRequiredService<ExpertPool.Domain.Invitations.InvitationService>().ConfirmAsync(invitation.Id, CancellationToken.None);
+            var invitations = scope.ServiceProvider.GetRequiredService<ExpertPool.Domain.Invitations.InvitationService>();
+            if (reply == "confirm")
+                await invitations.ConfirmAsync(invitation.Id, CancellationToken.None);
+            else
+                await invitations.DeclineAsync(invitation.Id, ExpertPool.Domain.Invitations.DeclineKind.Conflict, "曾为申请单位提供咨询", applicant, CancellationToken.None);
         }
 
-        // C, same applicant: B's member is excluded by the cooldown, and that evidence names B.
+        // C, same applicant: B's member is excluded, and that evidence names B.
         var requestC = await ScheduleAsync(await CreateProjectAsync(parties: parties), new { specialtyCode = r.Root, count = 1, backups = 0 });
         var drawC = await DrawAtDrawTimeAsync(requestC, "44 55 66");
         var url = $"/api/draws/{drawC["id"]}/record";
         var exported = JsonNode.Parse(await (await Ok(Admin.GetAsync(url))).Content.ReadAsStringAsync())!;
         var reason = exported["context"]!["exclusions"]!.AsArray().Single(x => x!["expertId"]!.GetValue<Guid>() == member)!["reasons"]!.AsArray().Single()!;
-        reason["rule"]!.GetValue<string>().Should().Be("cooldown");
+        reason["rule"]!.GetValue<string>().Should().Be(rule);
         reason["projectId"]!.GetValue<Guid>().Should().Be(projectB);
 
         // C's review has started, B's has not: the auditor may verify C, not export it.
