@@ -28,16 +28,47 @@ public static class DemoDraw
 
     public static async Task<DemoTimelineResult> SeedAsync(IServiceProvider services, int expertCount, int randomSeed, DateTime now, ILogger logger, CancellationToken ct)
     {
-        // The review began yesterday at 09:00 Beijing time (01:00 UTC), which is in the past at any hour of the day.
-        var reviewStartsAt = DateTime.SpecifyKind(now.Date, DateTimeKind.Utc).AddDays(-1).AddHours(1);
-        var drawAt = reviewStartsAt.AddDays(-2);
+        // The review began yesterday (Beijing date) at 09:00 Beijing time, 01:00 UTC: at least 15 hours ago at any hour.
+        var beijingToday = DateTime.SpecifyKind((now + TimeSpan.FromHours(8)).Date, DateTimeKind.Utc);
+        var reviewStartsAt = beijingToday.AddDays(-1).AddHours(1);
         var clock = new StepClock(reviewStartsAt.AddDays(-13));
-        var db = services.GetRequiredService<Persistence.ExpertPoolDbContext>();
         var registry = await ActivatorUtilities.CreateInstance<DemoDataSeeder>(services, clock).SeedAsync(expertCount, randomSeed, ct);
         if (!registry.Seeded || expertCount < 200)
             return new DemoTimelineResult(registry, null, null);
 
-        // The project: registered six days before its review, drawn two days before it.
+        // All of the draw's history in one transaction (the services join a caller's transaction): a step that fails
+        // leaves no half-made demo (no pending invitation that the jobs would then expire for real), and the service
+        // still starts, with the registry only.
+        var db = services.GetRequiredService<Persistence.ExpertPoolDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            var (projectId, drawId) = await DrawAsync(services, db, clock, reviewStartsAt, randomSeed, ct);
+            await transaction.CommitAsync(ct);
+            logger.LogInformation("Seeded the demo draw {DrawId}, reviewed {ReviewStartsAt:u}.", drawId, reviewStartsAt);
+            return new DemoTimelineResult(registry, projectId, drawId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            logger.LogWarning(ex, "The demo draw was not seeded ({Reason}); the demo registry is there, without a draw.", ex.Message);
+            return new DemoTimelineResult(registry, null, null);
+        }
+    }
+
+    private static async Task<(Guid ProjectId, Guid DrawId)> DrawAsync(IServiceProvider services, Persistence.ExpertPoolDbContext db, StepClock clock,
+        DateTime reviewStartsAt, int randomSeed, CancellationToken ct)
+    {
+        // Step times within whatever the options allow: drawn up to two days before the review (Draws:MaxLeadTime may
+        // be shorter), the entropy up to 20 minutes before the draw (Draws:EntropyWindow may be shorter), replies a
+        // quarter and a half into each invitation's own reply window.
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DrawOptions>>().Value;
+        var lead = options.MaxLeadTime < TimeSpan.FromDays(2) ? options.MaxLeadTime : TimeSpan.FromDays(2);
+        var drawAt = reviewStartsAt - lead;
+        var entropyAt = drawAt - (options.EntropyWindow < TimeSpan.FromMinutes(20) ? options.EntropyWindow : TimeSpan.FromMinutes(20));
+
+        // The project: registered six days before its review.
         clock.Set(reviewStartsAt.AddDays(-6));
         // The applicant: the employer of most demo experts, so the same-organisation rule has experts to exclude.
         var applicant = (await db.Experts.AsNoTracking().GroupBy(e => e.EmployerId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
@@ -53,7 +84,7 @@ public static class DemoDraw
         var requests = ActivatorUtilities.CreateInstance<PanelRequestService>(services, clock);
         var request = await requests.ScheduleAsync(new PanelRequestInput(project.Id,
             [new PanelQuotaInput("QM", null, 3, 2), new PanelQuotaInput("ST", null, 2, 2)],
-            reviewStartsAt.AddHours(-12), drawAt, "王监督（演示）/ Supervisor Wang (demo)", null, null), Actor, ct);
+            drawAt + lead / 2, drawAt, "王监督（演示）/ Supervisor Wang (demo)", null, null), Actor, ct);
         clock.Set(reviewStartsAt.AddDays(-5));
         var excluded = await db.ExpertSpecialties.AsNoTracking()
             .Where(es => db.Specialties.Any(s => s.Id == es.SpecialtyId && s.Code.StartsWith("QM")))
@@ -65,34 +96,35 @@ public static class DemoDraw
         var invitations = ActivatorUtilities.CreateInstance<InvitationService>(services, clock, outbox);
         var eligibility = ActivatorUtilities.CreateInstance<Conflicts.EligibilityService>(services, clock);
         var executor = ActivatorUtilities.CreateInstance<DrawExecutor>(services, clock, eligibility, invitations);
-        clock.Set(drawAt.AddMinutes(-20));
+        clock.Set(entropyAt);
         var lottery = new Random(randomSeed);
         await executor.AddEntropyAsync(request.Id, "演示：福利彩票 3D 开奖号码 / demo: welfare lottery 3D result",
             $"{lottery.Next(10)} {lottery.Next(10)} {lottery.Next(10)}", "王监督（演示）", ct);
         clock.Set(drawAt);
         var draw = await executor.ExecuteAsync(request.Id, Actor, ct);
-        if (draw.Outcome != Draws.DrawRecordOutcome.Succeeded)
-        {
-            logger.LogWarning("The demo draw failed ({Reason}); the demo has no published result.", draw.FailureReason);
-            return new DemoTimelineResult(registry, project.Id, draw.Id);
-        }
+        if (draw.Outcome != DrawRecordOutcome.Succeeded)
+            throw new InvalidOperationException($"the demo draw failed: {draw.FailureReason}");
 
         // Replies: the first member is away (a backup takes the seat), the others confirm, then the backup does.
         db.ChangeTracker.Clear();
         var seats = await db.Invitations.AsNoTracking().Where(i => i.DrawRecordId == draw.Id)
-            .OrderBy(i => i.QuotaKey).ThenBy(i => i.DrawnRank).Select(i => i.Id).ToListAsync(ct);
-        clock.Set(drawAt.AddHours(1));
-        await invitations.DeclineAsync(seats[0], DeclineKind.Unavailable, "演示：评审当天出差 / demo: travelling on the review day", null, ct);
-        clock.Set(drawAt.AddHours(2));
+            .OrderBy(i => i.QuotaKey).ThenBy(i => i.DrawnRank).Select(i => new { i.Id, i.InvitedAt, i.Deadline }).ToListAsync(ct);
+        var first = seats[0];
+        clock.Set(first.InvitedAt + (first.Deadline - first.InvitedAt) / 4);
+        await invitations.DeclineAsync(first.Id, DeclineKind.Unavailable, "演示：评审当天出差 / demo: travelling on the review day", null, ct);
+        clock.Set(first.InvitedAt + (first.Deadline - first.InvitedAt) / 2);
         foreach (var seat in seats.Skip(1))
-            await invitations.ConfirmAsync(seat, ct);
-        clock.Set(drawAt.AddHours(4));
-        var backup = await db.Invitations.AsNoTracking().Where(i => i.DrawRecordId == draw.Id && i.Status == InvitationStatus.Pending)
-            .Select(i => i.Id).ToListAsync(ct);
-        foreach (var seat in backup)
-            await invitations.ConfirmAsync(seat, ct);
-        logger.LogInformation("Seeded the demo draw {DrawId} for project {Code}, reviewed {ReviewStartsAt:u}.", draw.Id, project.Code, reviewStartsAt);
-        return new DemoTimelineResult(registry, project.Id, draw.Id);
+            await invitations.ConfirmAsync(seat.Id, ct);
+        var backups = await db.Invitations.AsNoTracking().Where(i => i.DrawRecordId == draw.Id && i.Status == InvitationStatus.Pending)
+            .Select(i => new { i.Id, i.InvitedAt, i.Deadline }).ToListAsync(ct);
+        foreach (var seat in backups)
+        {
+            var at = seat.InvitedAt + (seat.Deadline - seat.InvitedAt) / 2;
+            if (at > clock.Now)
+                clock.Set(at);
+            await invitations.ConfirmAsync(seat.Id, ct);
+        }
+        return (project.Id, draw.Id);
     }
 
     /// <summary>A clock that stays where it is set: each seeding step happens at its own moment.</summary>
