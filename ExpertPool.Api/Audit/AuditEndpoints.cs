@@ -20,7 +20,8 @@ public sealed record SelectionStatisticsDto(int Draws, int SucceededDraws, int F
 /// <summary>
 /// One registry change inside a draw's entropy window. <see cref="PlaceInDraw"/>: where the changed expert stands in the
 /// draw (<c>Member</c>, <c>Backup</c>, <c>Eligible</c>, <c>Excluded</c>, <c>NotCandidate</c>); null for an organisation's
-/// change, and for every change while the panel is sealed for the caller.
+/// change, for every change while the panel is sealed for the caller, and for an expert excluded with a reason naming
+/// another project still sealed for the caller (decision 028).
 /// </summary>
 public sealed record WindowChangeDto(DateTime At, string Kind, Guid? ExpertId, string? ExpertName, Guid? OrganisationId, string? Actor, IReadOnlyList<string> Fields, string Description, string? PlaceInDraw);
 
@@ -94,12 +95,17 @@ public static class AuditEndpoints
         var visible = await VisibleChangesAsync(db, report.Changes, user, clock, ct);
         var withheld = report.Changes.Count - visible.Count;
         var places = visible.Where(c => c.ExpertId is not null).Select(c => c.ExpertId!.Value).Distinct().ToDictionary(e => e, e => report.Places[e]);
+        // An expert excluded with a reason naming another project (decision 028): their place stays hidden while that
+        // project is sealed for the caller, as the record's export does.
+        var revealing = places.Keys.Where(report.RevealedProjects.ContainsKey).ToList();
+        var sealedOthers = revealing.Count == 0 ? [] : await PanelSealing.SealedAsync(db, revealing.SelectMany(e => report.RevealedProjects[e]).Where(p => p != projectId), user, clock, ct);
+        var hiddenPlaces = revealing.Where(e => report.RevealedProjects[e].Any(sealedOthers.Contains)).ToHashSet();
         var expertIds = places.Keys.ToList();
         var names = expertIds.Count == 0 ? [] : await db.Experts.AsNoTracking().Where(e => expertIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
         var changes = visible.Select(c => new WindowChangeDto(
             c.At, c.Kind.ToString(), c.ExpertId, c.ExpertId is { } e ? names.GetValueOrDefault(e) : null, c.OrganisationId, c.Actor, c.Fields, c.Description,
-            isSealed || c.ExpertId is not { } x ? null : places[x].ToString())).ToList();
-        var candidates = places.Values.Count(p => p != DrawPlace.NotCandidate);
+            isSealed || c.ExpertId is not { } x || hiddenPlaces.Contains(x) ? null : places[x].ToString())).ToList();
+        var candidates = places.Where(p => !hiddenPlaces.Contains(p.Key)).Count(p => p.Value != DrawPlace.NotCandidate);
         var (from, to) = (IsoText.Instant(report.From), IsoText.Instant(report.To));
         string summary;
         if (report.Changes.Count == 0)

@@ -247,9 +247,18 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
                 await invitations.DeclineAsync(invitation.Id, ExpertPool.Domain.Invitations.DeclineKind.Conflict, "曾为申请单位提供咨询", applicant, CancellationToken.None);
         }
 
-        // C, same applicant: B's member is excluded, and that evidence names B.
+        // C, same applicant: B's member is excluded, and that evidence names B. An edit of the member inside C's entropy
+        // window puts them in C's registry-change listing too.
         var requestC = await ScheduleAsync(await CreateProjectAsync(parties: parties), new { specialtyCode = r.Root, count = 1, backups = 0 });
-        var drawC = await DrawAtDrawTimeAsync(requestC, "44 55 66");
+        var unrelated = await CreateOrganisationAsync("无关单位" + TestData.Suffix());
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{requestC}/entropy", new { source = "supervisor", value = "44 55 66" }));
+        Factory.Clock.Advance(TimeSpan.FromSeconds(10));
+        await AddRelationAsync(member, unrelated, "Director", "2020-01-01", null);
+        Factory.Clock.Advance(TimeSpan.FromSeconds(10));
+        var drawC = await DrawAsync(requestC);
+        var changesUrl = $"/api/audit/draws/{drawC["id"]}/registry-changes";
+        JsonObject MemberChange(JsonObject report) => report["changes"]!.AsArray().Single(c => c!["expertId"] is { } e && e.GetValue<Guid>() == member)!.AsObject();
         var url = $"/api/draws/{drawC["id"]}/record";
         var exported = JsonNode.Parse(await (await Ok(Admin.GetAsync(url))).Content.ReadAsStringAsync())!;
         var reason = exported["context"]!["exclusions"]!.AsArray().Single(x => x!["expertId"]!.GetValue<Guid>() == member)!["reasons"]!.AsArray().Single()!;
@@ -265,9 +274,13 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var verified = (await (await Ok(Auditor.PostAsync($"/api/draws/{drawC["id"]}/verify", null))).Content.ReadFromJsonAsync<JsonObject>())!;
         verified["matches"]!.GetValue<bool>().Should().BeTrue();
         (await Auditor.GetFromJsonAsync<JsonObject>($"/api/draws/{drawC["id"]}"))!["sealed"]!.GetValue<bool>().Should().BeFalse();
+        // Nor does the registry-change listing say where B's member stands in C.
+        MemberChange((await Auditor.GetFromJsonAsync<JsonObject>(changesUrl))!)["placeInDraw"].Should().BeNull();
+        MemberChange((await Admin.GetFromJsonAsync<JsonObject>(changesUrl))!)["placeInDraw"]!.GetValue<string>().Should().Be("Excluded");
 
         Factory.Clock.Set(laterReview);
         (await Ok(Auditor.GetAsync(url))).StatusCode.Should().Be(HttpStatusCode.OK);
+        MemberChange((await Auditor.GetFromJsonAsync<JsonObject>(changesUrl))!)["placeInDraw"]!.GetValue<string>().Should().Be("Excluded");
     }
 
     [Fact]
