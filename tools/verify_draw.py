@@ -350,6 +350,22 @@ def compare_selection(derived, recorded, check_entropy):
             raise Divergence("seedBits", SEED_BITS, recorded["seedBits"])
 
 
+def check_output_integers(selection, extra=()):
+    """The recorded or expected outputs' integers must be integer literals too (section 4): else the JSON is malformed."""
+    for q in selection:
+        for key in ("eligibleCount", "availableCount"):
+            integer_literal(q[key], f"quota {key}")
+        for role in ("members", "backups"):
+            for entry in q[role]:
+                integer_literal(entry["rank"], f"{role} rank")
+        for key in ("shortfall", "backupShortfall"):
+            if isinstance(q[key], dict):
+                for name, value in q[key].items():
+                    integer_literal(value, f"{key} {name}")
+    for name, value in extra:
+        integer_literal(value, name)
+
+
 def to_input(obj):
     nonce = parse_nonce(obj["nonce"])
     if nonce is None:
@@ -375,6 +391,7 @@ def verify_record(record):
     if record.get("algorithmVersion") != ALGORITHM_VERSION:
         raise Divergence("algorithmVersion", ALGORITHM_VERSION, record.get("algorithmVersion"))
     inp = to_input(record)
+    check_output_integers(record["selection"])
     expected_commitment = commitment(inp["nonce_bytes"]).hex()
     if expected_commitment != record["commitment"]:
         raise Divergence("commitment", expected_commitment, record["commitment"])
@@ -406,6 +423,7 @@ def verify_vector(vector):
         compare_experts("ranking", derived, expected["ranking"])
         return
     inp = to_input(inp_obj)
+    check_output_integers(expected["selection"], [("seedBits", expected["seedBits"])])
     derived = run(inp)
     if derived["commitment"] != expected["commitment"]:
         raise Divergence("commitment", derived["commitment"], expected["commitment"])

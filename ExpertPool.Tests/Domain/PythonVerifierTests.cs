@@ -66,16 +66,18 @@ public sealed class PythonVerifierTests
     }
 
     [Theory]
-    [InlineData("3.0")]
-    [InlineData("3e0")]
-    [InlineData("\"3\"")]
-    [InlineData("true")]
-    public void PythonVerifier_WhenAnIntegerIsNotAnIntegerLiteral_ReportsMalformedRecordNotInvalidInput(string literal)
+    [InlineData("count", "3.0")]
+    [InlineData("count", "3e0")]
+    [InlineData("count", "\"3\"")]
+    [InlineData("count", "true")]
+    [InlineData("rank", "1.0")]
+    [InlineData("eligibleCount", "9.0")]
+    public void PythonVerifier_WhenAnIntegerIsNotAnIntegerLiteral_ReportsMalformedRecordNotInvalidInput(string field, string literal)
     {
         var json = DrawRecordJson.Serialize(DrawVerifierTests.SampleRecord());
-        var count = System.Text.RegularExpressions.Regex.Match(json, "\"count\":(\\d+)");
+        var count = System.Text.RegularExpressions.Regex.Match(json, $"\"{field}\":(\\d+)");
         count.Success.Should().BeTrue();
-        var edited = json[..count.Index] + "\"count\":" + literal + json[(count.Index + count.Length)..];
+        var edited = json[..count.Index] + $"\"{field}\":" + literal + json[(count.Index + count.Length)..];
         edited.Should().NotBe(json);
 
         // Spec section 4: such a record does not read, in C# as in Python.
