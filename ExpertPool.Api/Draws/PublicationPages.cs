@@ -5,6 +5,7 @@ using ExpertPool.Api.Extensions;
 using ExpertPool.Domain.Draws;
 using ExpertPool.Domain.Invitations;
 using ExpertPool.Domain.Notices;
+using ExpertPool.Domain.Organisations;
 using ExpertPool.Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -278,20 +279,28 @@ public static class PublicationPages
             .Select(c => new { c.ExpertId, c.Version, c.ChangedAt, c.EmployerId, c.Title }).ToListAsync(ct);
         var employerIds = entries.Select(e => e.EmployerId).Distinct().ToList();
         // The employer's name as it was at the draw: from the organisation history (which also outlives a deleted
-        // organisation), else, for an organisation registered before that history was kept, its current name.
-        var names = await db.OrganisationChanges.AsNoTracking().Where(c => employerIds.Contains(c.OrganisationId) && c.ChangedAt <= latest)
-            .Select(c => new { c.OrganisationId, c.Version, c.ChangedAt, c.Name }).ToListAsync(ct);
+        // organisation). With no row up to the draw (an organisation registered before that history was kept), the
+        // first later row still tells it when that row changed nothing (Backfilled, Deleted); else the current name.
+        var names = await db.OrganisationChanges.AsNoTracking().Where(c => employerIds.Contains(c.OrganisationId))
+            .Select(c => new { c.OrganisationId, c.Version, c.ChangedAt, c.Name, c.Kind }).ToListAsync(ct);
         var current = await db.Organisations.AsNoTracking().Where(o => employerIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
-        string? EmployerAt(Guid organisation, DateTime at) =>
-            names.Where(n => n.OrganisationId == organisation && n.ChangedAt <= at).MaxBy(n => n.Version)?.Name ?? current.GetValueOrDefault(organisation);
+        string? EmployerAt(Guid organisation, DateTime at)
+        {
+            var rows = names.Where(n => n.OrganisationId == organisation).ToList();
+            if (rows.Where(n => n.ChangedAt <= at).MaxBy(n => n.Version) is { } then)
+                return then.Name;
+            if (rows.MinBy(n => n.Version) is { Kind: OrganisationChangeKind.Backfilled or OrganisationChangeKind.Deleted } next)
+                return next.Name;
+            return current.GetValueOrDefault(organisation);
+        }
         var result = new Dictionary<(Guid, Guid), (string, string)>();
         foreach (var (expert, draw) in seats.Distinct())
         {
             var entry = entries.Where(e => e.ExpertId == expert && e.ChangedAt <= drawnAt[draw]).MaxBy(e => e.Version);
             // No history row before the draw (an expert registered before the history was kept): the caller shows
             // the current registration.
-            if (entry is not null && EmployerAt(entry.EmployerId, drawnAt[draw]) is { } employer)
-                result[(expert, draw)] = (employer, entry.Title);
+            if (entry is not null)
+                result[(expert, draw)] = (EmployerAt(entry.EmployerId, drawnAt[draw]) ?? "（单位已注销）/ (organisation since deleted)", entry.Title);
         }
         return result;
     }

@@ -730,8 +730,55 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         (await anonymous.GetAsync($"/public/draws/{Guid.NewGuid()}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task The_public_page_names_an_employer_registered_before_its_history_was_kept_as_it_was_at_the_draw()
+    {
+        if (NotConfigured) return;
+        var (_, request, experts) = await ScheduledPanelAsync(experts: 1, count: 1, backups: 0);
+        // An organisation as the migration found it: in the registry, with no history row yet.
+        var (oldName, creditCode) = ("史前单位" + TestData.Suffix(), TestData.CreditCode());
+        Guid orgId;
+        await using (var db = Factory.Database.CreateContext())
+        {
+            var org = ExpertPool.Domain.Organisations.Organisation.Create(oldName, creditCode, [], Factory.Clock.GetUtcNow().UtcDateTime);
+            db.Organisations.Add(org);
+            await db.SaveChangesAsync();
+            orgId = org.Id;
+        }
+        var expert = (await Admin.GetFromJsonAsync<JsonObject>($"/api/experts/{experts[0]}"))!;
+        await MoveEmployerAsync(expert, oldName, "研究员", creditCode);
+        var draw = await DrawAtDrawTimeAsync(request, "7 7 7");
+        var drawId = Guid.Parse(draw["id"]!.GetValue<string>());
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
+            var invitation = await db.Invitations.AsNoTracking().SingleAsync(i => i.DrawRecordId == drawId);
+            await scope.ServiceProvider.GetRequiredService<ExpertPool.Domain.Invitations.InvitationService>().ConfirmAsync(invitation.Id, CancellationToken.None);
+        }
+
+        // After the draw the history begins (the migration's Backfilled row), then the organisation is renamed.
+        Factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        await using (var db = Factory.Database.CreateContext())
+        {
+            var org = await db.Organisations.SingleAsync(o => o.Id == orgId);
+            db.OrganisationChanges.Add(ExpertPool.Domain.Organisations.OrganisationChange.Of(org, ExpertPool.Domain.Organisations.OrganisationChangeKind.Backfilled, "migration", Factory.Clock.GetUtcNow().UtcDateTime));
+            await db.SaveChangesAsync();
+        }
+        Factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        using (var rename = new HttpRequestMessage(HttpMethod.Put, $"/api/organisations/{orgId}") { Content = JsonContent.Create(new { name = "改名后单位" + TestData.Suffix(), aliases = Array.Empty<string>() }) })
+        {
+            rename.Headers.TryAddWithoutValidation("If-Match", "*");
+            await Ok(Admin.SendAsync(rename));
+        }
+
+        Factory.Clock.Set(ReviewStartsAt);
+        using var anonymous = Factory.CreateClient();
+        var page = await anonymous.GetStringAsync($"/public/draws/{drawId}");
+        page.Should().Contain($"<td>{oldName}</td><td>研究员</td>").And.NotContain("改名后单位");
+    }
+
     /// <summary>Puts the expert (as an administrator reads them) under a new employer and title.</summary>
-    private async Task MoveEmployerAsync(JsonObject expert, string employer, string title)
+    private async Task MoveEmployerAsync(JsonObject expert, string employer, string title, string? creditCode = null)
     {
         var body = new
         {
@@ -740,7 +787,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             gender = expert["gender"]!.GetValue<string>(),
             birthYear = expert["birthYear"]!.GetValue<int>(),
             employerName = employer,
-            employerCreditCode = TestData.CreditCode(),
+            employerCreditCode = creditCode ?? TestData.CreditCode(),
             title,
             titleGrade = expert["titleGrade"]!.GetValue<string>(),
             specialtyCodes = expert["specialties"]!.AsArray().Select(x => x!["code"]!.GetValue<string>()).ToArray(),
