@@ -375,11 +375,12 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             await File.WriteAllTextAsync(file, node.ToJsonString());
             PythonVerifierTests.RunVerifier("--record", file).ExitCode.Should().Be(1, "changed entropy must not verify");
 
-            // Values Python would accept but the record's form tells apart: 1 for true, 1.0 for 1, a nonce in capitals.
+            // Values Python would accept but the record's form tells apart: 1 for true, 1.0 for 1 (not an integer
+            // literal, so the record is malformed: spec section 4), a nonce in capitals.
             var wrongTypes = new (string Where, Action<JsonObject> Change)[]
             {
                 ("succeeded", n => n["succeeded"] = 1),
-                ("member rank 1", n => n["selection"]![0]!["members"]![0]!["rank"] = JsonNode.Parse("1.0")),
+                ("malformed record: Malformed('members rank must be a JSON integer literal, got 1.0')", n => n["selection"]![0]!["members"]![0]!["rank"] = JsonNode.Parse("1.0")),
                 ("nonce", n => n["nonce"] = n["nonce"]!.GetValue<string>().ToUpperInvariant()),
             };
             foreach (var (where, change) in wrongTypes)
