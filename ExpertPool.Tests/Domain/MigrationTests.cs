@@ -231,6 +231,42 @@ public class MigrationTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task RelationEndedBy_OnUpgrade_CreditsWhoRecordedARelationWithItsEnd_AndLeavesALaterEndUnknown(DatabaseProvider provider)
+    {
+        if (provider == DatabaseProvider.Postgres && !PostgresRequirement.IsAvailable(output)) return;
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var clock = new TestClock();
+        var now = clock.GetUtcNow().UtcDateTime;
+        Guid recordedEnded, endedLater, ongoing;
+        await using (var ctx = db.CreateContext())
+        {
+            (await new ExpertPool.Domain.Seeding.DemoDataSeeder(ctx, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ExpertPool.Domain.Seeding.DemoDataSeeder>.Instance)
+                .SeedAsync(3, 7, CancellationToken.None)).Seeded.Should().BeTrue();
+            var expert = await ctx.Experts.Select(e => e.Id).FirstAsync();
+            var org = await ctx.Organisations.Select(o => o.Id).FirstAsync();
+            var a = ExpertRelation.Create(expert, org, RelationKind.Director, new DateOnly(2001, 1, 1), new DateOnly(2003, 12, 31), null, "recorder-a", now);
+            var b = ExpertRelation.Create(expert, org, RelationKind.Employment, new DateOnly(2004, 1, 1), null, null, "recorder-b", now);
+            var c = ExpertRelation.Create(expert, org, RelationKind.Investment, new DateOnly(2010, 1, 1), null, null, "recorder-c", now);
+            ctx.ExpertRelations.AddRange(a, b, c);
+            await ctx.SaveChangesAsync();
+            b.End(new DateOnly(2020, 6, 30), null, "ender-b", now.AddDays(1));
+            await ctx.SaveChangesAsync();
+            (recordedEnded, endedLater, ongoing) = (a.Id, b.Id, c.Id);
+
+            // Back to the schema before the column, and up again: the backfill decides.
+            await ctx.GetService<IMigrator>().MigrateAsync("20261203000100_ExpertChanges");
+            await ctx.Database.MigrateAsync();
+        }
+
+        await using var after = db.CreateContext();
+        var endedBy = await after.ExpertRelations.AsNoTracking().ToDictionaryAsync(r => r.Id, r => r.EndedBy);
+        endedBy[recordedEnded].Should().Be("recorder-a", "recorded with its end date: who recorded it ended it");
+        endedBy[endedLater].Should().BeNull("ended later, before the column existed: not known");
+        endedBy[ongoing].Should().BeNull();
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task ExpertChanges_OnUpgrade_GivesEveryExistingExpertItsPresentStateMaskedAsTheFirstEntry(DatabaseProvider provider)
     {
         if (provider == DatabaseProvider.Postgres && !PostgresRequirement.IsAvailable(output)) return;
