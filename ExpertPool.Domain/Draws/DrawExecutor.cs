@@ -162,7 +162,10 @@ public sealed class DrawExecutor(
             // The unique index on the request caught a concurrent execution of the same draw.
             throw new DomainConflictException("该申请已被抽取 / This panel request was drawn at the same moment by another caller.", ex);
         }
-        await kick.KickAsync(ct);
+        // The notices are sent once they are committed: in a caller's transaction that is the caller's commit, and the
+        // scheduler (which opens its own connection) must not wait for a write lock the caller still holds.
+        if (transaction is not null)
+            await kick.KickAsync(ct);
         stages.Mark("kick");
         // No pool hash, seed or nonce: until the review starts they are sealed (with the public ranking they give the panel
         // away), and logs are read by more people than the record.

@@ -57,13 +57,14 @@ public abstract class DemoDataApiTests<TFactory>(TFactory factory, ITestOutputHe
     }
 }
 
+/// <summary>With the jobs running in the Api, as on a newcomer's first start: the scheduler starts while the demo is seeded.</summary>
 public sealed class DemoSqliteApiFactory : ExpertPoolApiFactory
 {
     public DemoSqliteApiFactory() : base(DatabaseProvider.Sqlite)
     {
     }
 
-    protected override IEnumerable<(string Key, string? Value)> ExtraSettings() => [("Seed:DemoExperts", "300")];
+    protected override IEnumerable<(string Key, string? Value)> ExtraSettings() => [("Seed:DemoExperts", "300"), ("Jobs:RunInApi", "true")];
 }
 
 public sealed class DemoPostgresApiFactory : ExpertPoolApiFactory
