@@ -20,7 +20,7 @@ public sealed record SelectionStatisticsDto(int Draws, int SucceededDraws, int F
 /// <summary>
 /// One registry change inside a draw's entropy window. <see cref="PlaceInDraw"/>: where the changed expert stands in the
 /// draw (<c>Member</c>, <c>Backup</c>, <c>Eligible</c>, <c>Excluded</c>, <c>NotCandidate</c>); null for an organisation's
-/// change, for every change while the panel is sealed for the caller, and for an expert excluded with a reason naming
+/// change, and for every change while the panel is sealed for the caller or while the draw's exclusion reasons name
 /// another project still sealed for the caller (decision 028).
 /// </summary>
 public sealed record WindowChangeDto(DateTime At, string Kind, Guid? ExpertId, string? ExpertName, Guid? OrganisationId, string? Actor, IReadOnlyList<string> Fields, string Description, string? PlaceInDraw);
@@ -28,7 +28,9 @@ public sealed record WindowChangeDto(DateTime At, string Kind, Guid? ExpertId, s
 /// <summary>
 /// The registry changes made after the draw's first entropy value was entered (<see cref="From"/>, exclusive) and up to
 /// the draw (<see cref="To"/>); decision 027. <see cref="ChangedCandidates"/>: changed experts who were members, backups,
-/// eligible or excluded in the draw; null while sealed. <see cref="WithheldChanges"/>: changes left out because they would
+/// eligible or excluded in the draw; null while sealed. <see cref="Sealed"/>: the places are withheld, because this
+/// panel is sealed for the caller or because the draw's exclusion evidence names another project that is (decision 028).
+/// <see cref="WithheldChanges"/>: changes left out because they would
 /// show a panel still sealed for the caller (a conflict declared on declining an invitation of such a panel); counted,
 /// so that the list is never silently incomplete.
 /// </summary>
@@ -95,17 +97,17 @@ public static class AuditEndpoints
         var visible = await VisibleChangesAsync(db, report.Changes, user, clock, ct);
         var withheld = report.Changes.Count - visible.Count;
         var places = visible.Where(c => c.ExpertId is not null).Select(c => c.ExpertId!.Value).Distinct().ToDictionary(e => e, e => report.Places[e]);
-        // An expert excluded with a reason naming another project (decision 028): their place stays hidden while that
-        // project is sealed for the caller, as the record's export does.
-        var revealing = places.Keys.Where(report.RevealedProjects.ContainsKey).ToList();
-        var sealedOthers = revealing.Count == 0 ? [] : await PanelSealing.SealedAsync(db, revealing.SelectMany(e => report.RevealedProjects[e]).Where(p => p != projectId), user, clock, ct);
-        var hiddenPlaces = revealing.Where(e => report.RevealedProjects[e].Any(sealedOthers.Contains)).ToHashSet();
+        // The record's exclusion reasons name another project still sealed for the caller (decision 028): every place
+        // stays hidden, as the record's export is refused. Hiding only the places of the experts concerned would point
+        // at them.
+        var othersSealed = !isSealed && (await PanelSealing.SealedAsync(db, report.RevealedProjects.Where(p => p != projectId), user, clock, ct)).Count > 0;
+        var placesHidden = isSealed || othersSealed;
         var expertIds = places.Keys.ToList();
         var names = expertIds.Count == 0 ? [] : await db.Experts.AsNoTracking().Where(e => expertIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
         var changes = visible.Select(c => new WindowChangeDto(
             c.At, c.Kind.ToString(), c.ExpertId, c.ExpertId is { } e ? names.GetValueOrDefault(e) : null, c.OrganisationId, c.Actor, c.Fields, c.Description,
-            isSealed || c.ExpertId is not { } x || hiddenPlaces.Contains(x) ? null : places[x].ToString())).ToList();
-        var candidates = places.Where(p => !hiddenPlaces.Contains(p.Key)).Count(p => p.Value != DrawPlace.NotCandidate);
+            placesHidden || c.ExpertId is not { } x ? null : places[x].ToString())).ToList();
+        var candidates = places.Values.Count(p => p != DrawPlace.NotCandidate);
         var (from, to) = (IsoText.Instant(report.From), IsoText.Instant(report.To));
         string summary;
         if (report.Changes.Count == 0)
@@ -114,12 +116,16 @@ public static class AuditEndpoints
                 : $"外部随机数录入（{from}）至抽取（{to}）期间，登记库无变更 / no registry change between the entropy ({from}) and the draw ({to})";
         else
             summary = $"外部随机数录入（{from}）至抽取（{to}）期间，登记库有 {report.Changes.Count} 项变更，涉及 {places.Count} 名专家"
-                + (isSealed ? "（评审开始前不显示其在本次抽取中的位置）" : $"，其中 {candidates} 名是本次抽取的候选专家")
+                + (isSealed ? "（评审开始前不显示其在本次抽取中的位置）"
+                    : othersSealed ? "（本次抽取的回避依据涉及评审尚未开始的其他项目，暂不显示其在本次抽取中的位置）"
+                    : $"，其中 {candidates} 名是本次抽取的候选专家")
                 + (withheld > 0 ? $"；其中 {withheld} 项涉及评审尚未开始的其他抽取（谢绝邀请时声明的回避），暂不显示" : "")
                 + $" / {report.Changes.Count} registry changes between the entropy ({from}) and the draw ({to}), concerning {places.Count} experts"
-                + (isSealed ? " (their place in the draw is sealed until the review starts)" : $", {candidates} of them candidates of this draw")
+                + (isSealed ? " (their place in the draw is sealed until the review starts)"
+                    : othersSealed ? " (their place in the draw is withheld: the draw's exclusion evidence names other projects whose review has not started)"
+                    : $", {candidates} of them candidates of this draw")
                 + (withheld > 0 ? $"; {withheld} of them concern a panel still sealed (a conflict declared on declining its invitation) and are withheld" : "");
-        return TypedResults.Ok(new EntropyWindowDto(report.DrawId, report.From, report.To, isSealed, places.Count, isSealed ? null : candidates, withheld, summary, changes));
+        return TypedResults.Ok(new EntropyWindowDto(report.DrawId, report.From, report.To, placesHidden, places.Count, placesHidden ? null : candidates, withheld, summary, changes));
     }
 
     /// <summary>

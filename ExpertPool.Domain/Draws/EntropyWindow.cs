@@ -56,11 +56,11 @@ public sealed record WindowChange(DateTime At, WindowChangeKind Kind, Guid? Expe
 /// <param name="To">When the draw was made (inclusive).</param>
 /// <param name="Places">For every changed expert, their place in the draw.</param>
 /// <param name="RevealedProjects">
-/// For changed experts the draw excluded with a reason that names another project (decision 028), those projects: their
-/// place gives that project's panel away while it is sealed.
+/// The other projects the draw's exclusion reasons name (decision 028); read only when some expert changed. While one of
+/// them is sealed, a changed expert's place (excluded, or not) would give that project's panel away.
 /// </param>
 public sealed record EntropyWindowReport(Guid DrawId, DateTime From, DateTime To, IReadOnlyList<WindowChange> Changes, IReadOnlyDictionary<Guid, DrawPlace> Places,
-    IReadOnlyDictionary<Guid, IReadOnlyList<Guid>> RevealedProjects);
+    IReadOnlySet<Guid> RevealedProjects);
 
 /// <summary>
 /// Reads what changed in the registry while a draw's panel could already be computed. Whoever can read the nonce
@@ -102,7 +102,7 @@ public static class EntropyWindow
             await ReadChangesAsync(db, from, to, changes, ct);
         changes.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Kind.CompareTo(b.Kind));
         var experts = changes.Where(c => c.ExpertId is not null).Select(c => c.ExpertId!.Value).ToHashSet();
-        var revealed = new Dictionary<Guid, IReadOnlyList<Guid>>();
+        var revealed = new HashSet<Guid>();
         var places = experts.Count == 0 ? [] : await PlacesAsync(db, draw, experts, revealed, ct);
         return new EntropyWindowReport(draw.Id, from, to, changes, places, revealed);
     }
@@ -168,7 +168,7 @@ public static class EntropyWindow
 
     /// <summary>Drawn experts from the selection rows; the pool and the exclusions from the record document.</summary>
     private static async Task<Dictionary<Guid, DrawPlace>> PlacesAsync(ExpertPoolDbContext db, DrawRecord draw, HashSet<Guid> experts,
-        Dictionary<Guid, IReadOnlyList<Guid>> revealed, CancellationToken ct)
+        HashSet<Guid> revealed, CancellationToken ct)
     {
         var places = experts.ToDictionary(id => id, _ => DrawPlace.NotCandidate);
         var document = await db.DrawRecords.AsNoTracking().Where(r => r.Id == draw.Id).Select(r => r.Content!.Document).FirstAsync(ct);
@@ -182,15 +182,14 @@ public static class EntropyWindow
         {
             foreach (var x in exclusions)
             {
-                if (x?["expertId"]?.GetValueKind() != JsonValueKind.String || !Guid.TryParse(x["expertId"]!.GetValue<string>(), out var g)
-                    || !places.TryGetValue(g, out var place))
-                    continue;
-                if (place == DrawPlace.NotCandidate)
+                foreach (var r in x?["reasons"] as JsonArray ?? [])
+                {
+                    if (r?["projectId"]?.GetValueKind() == JsonValueKind.String && Guid.TryParse(r["projectId"]!.GetValue<string>(), out var p))
+                        revealed.Add(p);
+                }
+                if (x?["expertId"]?.GetValueKind() == JsonValueKind.String && Guid.TryParse(x["expertId"]!.GetValue<string>(), out var g)
+                    && places.TryGetValue(g, out var place) && place == DrawPlace.NotCandidate)
                     places[g] = DrawPlace.Excluded;
-                var projects = (x["reasons"] as JsonArray ?? []).Select(r => r?["projectId"]?.GetValueKind() == JsonValueKind.String && Guid.TryParse(r["projectId"]!.GetValue<string>(), out var p) ? p : (Guid?)null)
-                    .Where(p => p is not null).Select(p => p!.Value).Distinct().ToList();
-                if (projects.Count > 0)
-                    revealed[g] = projects;
             }
         }
         var selected = await db.DrawSelections.AsNoTracking().Where(s => s.DrawRecordId == draw.Id && experts.Contains(s.ExpertId))

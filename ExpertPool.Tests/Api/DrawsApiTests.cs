@@ -274,8 +274,13 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var verified = (await (await Ok(Auditor.PostAsync($"/api/draws/{drawC["id"]}/verify", null))).Content.ReadFromJsonAsync<JsonObject>())!;
         verified["matches"]!.GetValue<bool>().Should().BeTrue();
         (await Auditor.GetFromJsonAsync<JsonObject>($"/api/draws/{drawC["id"]}"))!["sealed"]!.GetValue<bool>().Should().BeFalse();
-        // Nor does the registry-change listing say where B's member stands in C.
-        MemberChange((await Auditor.GetFromJsonAsync<JsonObject>(changesUrl))!)["placeInDraw"].Should().BeNull();
+        // Nor does the registry-change listing say where anyone stands in C: hiding only B's member would point at them.
+        var listing = (await Auditor.GetFromJsonAsync<JsonObject>(changesUrl))!;
+        listing["sealed"]!.GetValue<bool>().Should().BeTrue();
+        listing["changes"]!.AsArray().Should().OnlyContain(c => c!["placeInDraw"] == null);
+        listing["changedCandidates"].Should().BeNull();
+        listing["summary"]!.GetValue<string>().Should().Contain("本次抽取的回避依据涉及评审尚未开始的其他项目");
+        MemberChange(listing)["placeInDraw"].Should().BeNull();
         MemberChange((await Admin.GetFromJsonAsync<JsonObject>(changesUrl))!)["placeInDraw"]!.GetValue<string>().Should().Be("Excluded");
 
         Factory.Clock.Set(laterReview);
