@@ -92,7 +92,7 @@ public static class AuditEndpoints
     public static async Task<Ok<EntropyWindowDto>> GetRegistryChangesInWindow(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var report = await EntropyWindow.ReadAsync(db, id, ct);
-        var projectId = await db.DrawRecords.AsNoTracking().Where(r => r.Id == id).Select(r => r.ProjectId).FirstAsync(ct);
+        var projectId = report.ProjectId;
         var isSealed = (await PanelSealing.SealedAsync(db, [projectId], user, clock, ct)).Count > 0;
         var visible = await VisibleChangesAsync(db, report.Changes, user, clock, ct);
         var withheld = report.Changes.Count - visible.Count;

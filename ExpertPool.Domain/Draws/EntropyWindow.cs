@@ -59,7 +59,7 @@ public sealed record WindowChange(DateTime At, WindowChangeKind Kind, Guid? Expe
 /// The other projects the draw's exclusion reasons name (decision 028); read only when some expert changed. While one of
 /// them is sealed, a changed expert's place (excluded, or not) would give that project's panel away.
 /// </param>
-public sealed record EntropyWindowReport(Guid DrawId, DateTime From, DateTime To, IReadOnlyList<WindowChange> Changes, IReadOnlyDictionary<Guid, DrawPlace> Places,
+public sealed record EntropyWindowReport(Guid DrawId, Guid ProjectId, DateTime From, DateTime To, IReadOnlyList<WindowChange> Changes, IReadOnlyDictionary<Guid, DrawPlace> Places,
     IReadOnlySet<Guid> RevealedProjects);
 
 /// <summary>
@@ -102,9 +102,8 @@ public static class EntropyWindow
             await ReadChangesAsync(db, from, to, changes, ct);
         changes.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Kind.CompareTo(b.Kind));
         var experts = changes.Where(c => c.ExpertId is not null).Select(c => c.ExpertId!.Value).ToHashSet();
-        var revealed = new HashSet<Guid>();
-        var places = experts.Count == 0 ? [] : await PlacesAsync(db, draw, experts, revealed, ct);
-        return new EntropyWindowReport(draw.Id, from, to, changes, places, revealed);
+        var (places, revealed) = experts.Count == 0 ? ([], []) : await PlacesAsync(db, draw, experts, ct);
+        return new EntropyWindowReport(draw.Id, draw.ProjectId, from, to, changes, places, revealed);
     }
 
     private static async Task ReadChangesAsync(ExpertPoolDbContext db, DateTime from, DateTime to, List<WindowChange> changes, CancellationToken ct)
@@ -166,11 +165,14 @@ public static class EntropyWindow
         }
     }
 
-    /// <summary>Drawn experts from the selection rows; the pool and the exclusions from the record document.</summary>
-    private static async Task<Dictionary<Guid, DrawPlace>> PlacesAsync(ExpertPoolDbContext db, DrawRecord draw, HashSet<Guid> experts,
-        HashSet<Guid> revealed, CancellationToken ct)
+    /// <summary>
+    /// Drawn experts from the selection rows; the pool and the exclusions from the record document, and with them the
+    /// other projects the exclusion reasons name.
+    /// </summary>
+    private static async Task<(Dictionary<Guid, DrawPlace> Places, HashSet<Guid> Revealed)> PlacesAsync(ExpertPoolDbContext db, DrawRecord draw, HashSet<Guid> experts, CancellationToken ct)
     {
         var places = experts.ToDictionary(id => id, _ => DrawPlace.NotCandidate);
+        var revealed = new HashSet<Guid>();
         var document = await db.DrawRecords.AsNoTracking().Where(r => r.Id == draw.Id).Select(r => r.Content!.Document).FirstAsync(ct);
         var record = Algorithm.DrawRecordJson.Deserialize(document);
         foreach (var id in record.Pool.SelectMany(p => p.ExpertIds))
@@ -200,6 +202,6 @@ public static class EntropyWindow
             if (place > places[s.ExpertId])
                 places[s.ExpertId] = place;
         }
-        return places;
+        return (places, revealed);
     }
 }
