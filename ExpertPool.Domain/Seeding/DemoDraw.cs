@@ -29,8 +29,8 @@ public static class DemoDraw
     public static async Task<DemoTimelineResult> SeedAsync(IServiceProvider services, int expertCount, int randomSeed, DateTime now, ILogger logger, CancellationToken ct)
     {
         // The review began yesterday (Beijing date) at 09:00 Beijing time, 01:00 UTC: at least 15 hours ago at any hour.
-        var beijingToday = DateTime.SpecifyKind((now + TimeSpan.FromHours(8)).Date, DateTimeKind.Utc);
-        var reviewStartsAt = beijingToday.AddDays(-1).AddHours(1);
+        var chinaToday = Project.ReviewDateOf(now);
+        var reviewStartsAt = chinaToday.AddDays(-1).ToDateTime(new TimeOnly(1, 0), DateTimeKind.Utc);
         var clock = new StepClock(reviewStartsAt.AddDays(-13));
         var registry = await ActivatorUtilities.CreateInstance<DemoDataSeeder>(services, clock).SeedAsync(expertCount, randomSeed, ct);
         if (!registry.Seeded || expertCount < 200)
