@@ -20,6 +20,7 @@ builder.Services.AddApiBasics();
 builder.Services.AddErrorHandling();
 builder.Services.AddApiSecurity();
 builder.Services.AddPublicationPages();
+builder.Services.AddApplicationPages();
 builder.Services.AddInProcessJobs(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
@@ -30,6 +31,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseApiDocs();
 
 app.MapHealthChecks("/health");
@@ -44,6 +46,7 @@ app.MapPanelRequests();
 app.MapDraws();
 app.MapAudit();
 app.MapInvitationPages();
+app.MapApplicationPages();
 app.MapPublicationPages();
 app.MapNotices();
 

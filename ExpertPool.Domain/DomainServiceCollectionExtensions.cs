@@ -20,6 +20,8 @@ public static class DomainServiceCollectionExtensions
         services.AddOptions<Seeding.SeedOptions>().BindConfiguration(Seeding.SeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Seeding.DemoDataSeeder>();
         services.AddScoped<ExpertRegistry>();
+        services.AddOptions<Experts.Applications.ApplicationOptions>().BindConfiguration(Experts.Applications.ApplicationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<Experts.Applications.ExpertApplicationService>();
         services.AddScoped<Experts.Csv.ExpertCsvImporter>();
         services.AddSingleton<Experts.Csv.ExpertCsvExporter>();
         services.AddScoped<PanelRequestService>();

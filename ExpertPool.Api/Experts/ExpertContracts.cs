@@ -52,6 +52,9 @@ public sealed record SpecialtyRef(string Code, string NameZh, string NameEn);
 
 public sealed record BlackoutDto(DateOnly From, DateOnly To, string? Reason);
 
+/// <summary>An application from the public form: what the applicant declared beside the registry fields, and the declaration they accepted.</summary>
+public sealed record ApplicationDto(string Reference, string Channel, int YearsOfExperience, string Statement, string? Recommender, string ConsentText, DateTime SubmittedAt);
+
 public sealed record StatusChangeDto(string? From, string To, string Reason, string Actor, DateTime ChangedAt);
 
 /// <summary>

@@ -3,6 +3,7 @@ using ExpertPool.Api.Extensions;
 using ExpertPool.Api.Security;
 using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Experts;
+using ExpertPool.Domain.Experts.Applications;
 using ExpertPool.Domain.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -19,6 +20,7 @@ public static class ExpertsEndpoints
         group.MapGet("/{id:guid}", GetExpert).WithName(nameof(GetExpert));
         group.MapGet("/{id:guid}/status-history", GetStatusHistory).WithName(nameof(GetStatusHistory));
         group.MapGet("/{id:guid}/history", GetExpertHistory).WithName(nameof(GetExpertHistory));
+        group.MapGet("/{id:guid}/application", GetApplication).WithName(nameof(GetApplication));
         group.MapPost("/", CreateExpert).WithName(nameof(CreateExpert)).RequireAuthorization(Policies.Admin);
         group.MapPut("/{id:guid}", UpdateExpert).WithName(nameof(UpdateExpert)).RequireAuthorization(Policies.Admin);
         group.MapPost("/{id:guid}/status", ChangeStatus).WithName(nameof(ChangeStatus)).RequireAuthorization(Policies.Admin);
@@ -97,6 +99,17 @@ public static class ExpertsEndpoints
         var expert = await ExpertRegistry.LoadAsync(db.Experts.AsNoTracking(), id, ct);
         http.Response.Headers.ETag = ETag(expert.Version);
         return TypedResults.Ok(ExpertDto.From(expert, user.SeesPersonalData()));
+    }
+
+    /// <summary>The application the expert sent through the public form (公开征集), as sent; 404 for an expert registered otherwise.</summary>
+    public static async Task<Ok<ApplicationDto>> GetApplication(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    {
+        if (!await db.Experts.AnyAsync(e => e.Id == id, ct))
+            throw new NotFoundException("Expert", id);
+        var a = await db.ExpertApplications.AsNoTracking().SingleOrDefaultAsync(x => x.ExpertId == id, ct)
+            ?? throw new NotFoundException("Application of expert", id);
+        return TypedResults.Ok(new ApplicationDto(
+            ExpertApplicationService.Reference(a.Id), a.Channel.ToString(), a.YearsOfExperience, a.Statement, a.Recommender, a.ConsentText, a.SubmittedAt));
     }
 
     public static async Task<Ok<List<StatusChangeDto>>> GetStatusHistory(Guid id, ExpertPoolDbContext db, CancellationToken ct)

@@ -24,6 +24,7 @@ public static class HtmlPage
             table.list th, table.list td { border-bottom: 1px solid #d8dde3; padding: .25rem .6rem .25rem 0; }
             code { font-size: .78rem; word-break: break-all; }
             button { font-size: 1rem; padding: .5rem 1.2rem; background: #b71c1c; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
+            input[type=text], input[type=email], input[type=tel], select { width: 100%; max-width: 28rem; font-size: 1rem; }
             .hint { color: #5b6570; font-size: .9rem; } .error { color: #b71c1c; font-weight: bold; } .state { font-weight: bold; }
           </style>
         </head>
@@ -40,6 +41,21 @@ public static class HtmlPage
     {
         var t = new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
         return $"{E(NoticeTemplates.Time(t, false))}<br>{E(NoticeTemplates.Time(t, true))}";
+    }
+
+    /// <summary>The posted form, or null when the body is not a readable form (wrong content type, broken multipart).</summary>
+    public static async Task<IFormCollection?> ReadFormAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+            return null;
+        try
+        {
+            return await request.ReadFormAsync(ct);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return null;
+        }
     }
 
     /// <summary>HTML-encodes text for an element or a quoted attribute.</summary>

@@ -59,7 +59,7 @@ public static class InvitationPages
 
     public static async Task<IResult> Confirm(HttpRequest request, InvitationTokens tokens, InvitationService invitations, NoticeKick kick, TimeProvider clock, CancellationToken ct)
     {
-        var form = await ReadFormAsync(request, ct);
+        var form = await HtmlPage.ReadFormAsync(request, ct);
         if (form is null)
             return BadForm();
         var t = form["t"].ToString();
@@ -91,7 +91,7 @@ public static class InvitationPages
 
     public static async Task<IResult> Decline(HttpRequest request, InvitationTokens tokens, InvitationService invitations, NoticeKick kick, TimeProvider clock, CancellationToken ct)
     {
-        var form = await ReadFormAsync(request, ct);
+        var form = await HtmlPage.ReadFormAsync(request, ct);
         if (form is null)
             return BadForm();
         var t = form["t"].ToString();
@@ -118,21 +118,6 @@ public static class InvitationPages
         await kick.KickAsync(ct);
         var now = await invitations.ViewAsync(view.Invitation.Id, ct);
         return Page("已谢绝 Declined", Details(now!) + State(now!.Invitation));
-    }
-
-    /// <summary>The posted form, or null when the body is not a readable form (wrong content type, broken multipart).</summary>
-    private static async Task<IFormCollection?> ReadFormAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (!request.HasFormContentType)
-            return null;
-        try
-        {
-            return await request.ReadFormAsync(ct);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
-        {
-            return null;
-        }
     }
 
     private static IResult BadForm() => Page("请求无效 Invalid request",

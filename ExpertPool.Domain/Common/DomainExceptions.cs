@@ -55,6 +55,7 @@ public class NotFoundException : Exception
 {
     private static string Chinese(string entity) => entity switch
     {
+        "Application of expert" => "入库申请（专家）",
         "Conflict rule set" => "回避规则版本",
         "Draw" => "抽取记录",
         "Expert" => "专家",

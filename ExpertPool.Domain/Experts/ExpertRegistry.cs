@@ -12,7 +12,8 @@ namespace ExpertPool.Domain.Experts;
 /// </summary>
 public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
 {
-    public async Task<Expert> CreateAsync(ExpertInput input, string actor, CancellationToken ct)
+    /// <param name="beforeSave">Adds what must commit together with the new expert (an application, its receipt notice).</param>
+    public async Task<Expert> CreateAsync(ExpertInput input, string actor, CancellationToken ct, Action<Expert>? beforeSave = null)
     {
         var draft = Check(input);
         var lookup = await RegistryLookup.LoadForAsync(db, [draft], ct);
@@ -23,6 +24,7 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
         RegisterIfNew(employer!, actor, clock.GetUtcNow().UtcDateTime);
         var expert = Expert.Create(draft, employer!, specialties, actor, clock.GetUtcNow().UtcDateTime);
         db.Experts.Add(expert);
+        beforeSave?.Invoke(expert);
         await SaveAsync(ct);
         return expert;
     }

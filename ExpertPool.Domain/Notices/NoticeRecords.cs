@@ -84,3 +84,13 @@ public sealed record AdminSummaryNotice(
     int Required,
     IReadOnlyList<string> ConfirmedExperts,
     Uri? PanelUrl);
+
+/// <summary>Receipt of an application sent through the public form (公开征集): what was received and what happens next.</summary>
+public sealed record ApplicationReceiptNotice(
+    string ApplicantName,
+    string Reference,
+    DateTimeOffset SubmittedAt,
+    string IdNumberMasked,
+    IReadOnlyList<string> SpecialtiesZh,
+    IReadOnlyList<string> SpecialtiesEn,
+    string ContactEmail);

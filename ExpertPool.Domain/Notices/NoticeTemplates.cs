@@ -168,6 +168,29 @@ public static class NoticeTemplates
         return doc.Render(NoticeKind.AdminSummary, subject);
     }
 
+    public static RenderedNotice ApplicationReceipt(ApplicationReceiptNotice n)
+    {
+        ArgumentNullException.ThrowIfNull(n);
+        var doc = new Doc();
+        doc.Para($"{n.ApplicantName}：您好！");
+        doc.Para("我们已收到您加入专家库的申请。管理部门将审核您的职称、从业年限、信用记录等入库条件，审核通过后您将被纳入专家库，此后可能被随机抽取参加评审。");
+        doc.Field("申请编号", n.Reference);
+        doc.Field("提交时间", Time(n.SubmittedAt, false));
+        doc.Field("身份证号", n.IdNumberMasked);
+        doc.Field("申请专业", string.Join("、", n.SpecialtiesZh));
+        doc.Para($"如申请信息有误或需撤回申请，请联系 {n.ContactEmail} 并注明申请编号。如您并未提交此申请，也请告知我们。");
+        doc.StartEnglish();
+        doc.Para($"Dear {n.ApplicantName},");
+        doc.Para("We have received your application to join the expert pool. The administration will check your title, years of experience, credit record and the other entry requirements; once admitted you are in the pool and may be drawn at random for reviews.");
+        doc.Field("Reference", n.Reference);
+        doc.Field("Submitted", Time(n.SubmittedAt, true));
+        doc.Field("ID number", n.IdNumberMasked);
+        doc.Field("Specialties", string.Join("; ", n.SpecialtiesEn));
+        doc.Para($"If anything in the application is wrong, or to withdraw it, write to {n.ContactEmail} quoting the reference. If you did not apply, please tell us too.");
+        Footer(doc);
+        return doc.Render(NoticeKind.ApplicationReceipt, $"【专家库】入库申请已收到 / Application received：{n.Reference}");
+    }
+
     /// <summary>"2026年11月25日（星期三）09:30（北京时间）" or "Wed 25 Nov 2026, 09:30 (Beijing time, UTC+8)".</summary>
     public static string Time(DateTimeOffset at, bool english, bool shortForm = false)
     {

@@ -8,6 +8,7 @@ public enum NoticeKind
     Cancellation,
     AdminSummary,
     Other,
+    ApplicationReceipt,
 }
 
 public enum OutboxStatus

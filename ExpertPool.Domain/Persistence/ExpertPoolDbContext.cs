@@ -63,6 +63,7 @@ public abstract class ExpertPoolDbContext : DbContext
     public DbSet<ExpertSpecialty> ExpertSpecialties => Set<ExpertSpecialty>();
     public DbSet<ExpertStatusChange> ExpertStatusChanges => Set<ExpertStatusChange>();
     public DbSet<ExpertChange> ExpertChanges => Set<ExpertChange>();
+    public DbSet<Experts.Applications.ExpertApplication> ExpertApplications => Set<Experts.Applications.ExpertApplication>();
     public DbSet<AvailabilityBlackout> AvailabilityBlackouts => Set<AvailabilityBlackout>();
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<OrganisationAlias> OrganisationAliases => Set<OrganisationAlias>();

@@ -25,7 +25,7 @@ public sealed class KestrelApiFactory : ExpertPoolApiFactory
     public Uri Address => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
 }
 
-/// <summary>An expert opens the links from the mail in a real browser (Debian Chromium through Playwright).</summary>
+/// <summary>Experts in a real browser (Debian Chromium through Playwright): the links from the mail, the published draw, the application form.</summary>
 public sealed class InvitationPageBrowserTests(KestrelApiFactory factory, ITestOutputHelper output) : ApiTestBase<KestrelApiFactory>(factory, output), IAsyncLifetime
 {
     private IPlaywright? _playwright;
@@ -146,5 +146,45 @@ public sealed class InvitationPageBrowserTests(KestrelApiFactory factory, ITestO
         (await page.Locator("#commitment").InnerTextAsync()).Should().MatchRegex("^[0-9a-f]{64}$");
         (await page.Locator("h2").First.InnerTextAsync()).Should().Be("专家名单 Panel");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("published-draw.png"), FullPage = true });
+    }
+    [Fact]
+    public async Task An_applicant_fills_in_the_public_form_is_told_what_to_correct_and_then_gets_a_reference()
+    {
+        var r = await CreateReferenceAsync();
+        var idNumber = TestData.IdNumber(birthYear: 1968);
+        var page = await _browser!.NewPageAsync();
+        await page.GotoAsync(new Uri(Factory.Address, "apply").ToString());
+        (await page.TitleAsync()).Should().StartWith("专家入库申请");
+
+        await page.FillAsync("#name", "司马浏览");
+        await page.FillAsync("#idNumber", idNumber);
+        await page.FillAsync("#email", TestData.Email("browser"));
+        await page.FillAsync("#phone", "13800001111");
+        await page.FillAsync("#employerName", "浙江省计量科学研究院" + TestData.Suffix());
+        await page.FillAsync("#employerCreditCode", "12345");
+        await page.FillAsync("#title", "高级工程师");
+        await page.SelectOptionAsync("#titleGrade", "AssociateSenior");
+        await page.FillAsync("#yearsOfExperience", "15");
+        await page.CheckAsync($"input[name=specialtyCodes][value='{r.Leaf1}']");
+        await page.SelectOptionAsync("#regionCode", r.City2);
+        await page.FillAsync("#statement", "长期从事计量校准与质量管理体系审核。");
+        await page.CheckAsync("#consent");
+        await page.ClickAsync("#submit");
+        await page.Locator("#errors").WaitForAsync();
+
+        (await page.Locator("[data-field=employerCreditCode]").InnerTextAsync()).Should().NotBeEmpty("the bad credit code is explained next to its field");
+        (await page.InputValueAsync("#name")).Should().Be("司马浏览", "what was typed is kept");
+        (await page.IsCheckedAsync($"input[name=specialtyCodes][value='{r.Leaf1}']")).Should().BeTrue();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("application-errors.png"), FullPage = true });
+
+        await page.FillAsync("#employerCreditCode", TestData.CreditCode());
+        await page.ClickAsync("#submit");
+        await page.Locator("#received").WaitForAsync();
+
+        (await page.Locator("#reference").InnerTextAsync()).Should().MatchRegex("^SQ-[0-9A-F]{12}$");
+        (await page.ContentAsync()).Should().NotContain(idNumber, "the ID number is shown masked");
+        await using var db = Factory.Database.CreateContext();
+        (await db.Experts.AsNoTracking().SingleAsync(e => e.IdNumber == idNumber)).Status.Should().Be(ExpertPool.Domain.Experts.ExpertStatus.Applied);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("application-received.png"), FullPage = true });
     }
 }

@@ -1,4 +1,5 @@
 using ExpertPool.Domain.Experts;
+using ExpertPool.Domain.Experts.Applications;
 using ExpertPool.Domain.Organisations;
 using ExpertPool.Domain.Regions;
 using Microsoft.EntityFrameworkCore;
@@ -86,6 +87,27 @@ internal sealed class ExpertChangeConfiguration : IEntityTypeConfiguration<Exper
         b.Ignore(e => e.SpecialtyCodeList);
         b.Ignore(e => e.Blackouts);
         b.HasIndex(e => new { e.ExpertId, e.ChangedAt });
+    }
+}
+
+/// <summary>Applications from the public form: append-only (triggers refuse UPDATE and DELETE), at most one per expert.</summary>
+internal sealed class ExpertApplicationConfiguration : IEntityTypeConfiguration<ExpertApplication>
+{
+    public void Configure(EntityTypeBuilder<ExpertApplication> b)
+    {
+        b.ToTable("expert_applications", t =>
+        {
+            t.HasTrigger("expert_applications_no_update");
+            t.HasTrigger("expert_applications_no_delete");
+        });
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Id).ValueGeneratedNever();
+        b.Property(e => e.Channel).HasConversion<string>().HasMaxLength(32);
+        b.Property(e => e.Statement).HasMaxLength(ExpertApplication.StatementMax).IsRequired();
+        b.Property(e => e.Recommender).HasMaxLength(ExpertApplication.RecommenderMax);
+        b.Property(e => e.ConsentText).HasMaxLength(ExpertApplication.ConsentMax).IsRequired();
+        b.HasIndex(e => e.ExpertId).IsUnique();
+        b.HasOne<Expert>().WithMany().HasForeignKey(e => e.ExpertId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 
