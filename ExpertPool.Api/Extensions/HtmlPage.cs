@@ -31,7 +31,7 @@ public static class HtmlPage
         <body>
           <h1>{{E(title)}}</h1>
           {{body}}
-          <footer class="hint">专家库 ExpertPool · 双随机、一公开</footer>
+          <footer class="hint">专家库 ExpertPool · 双随机、一公开 · <a href="/public/draws">抽取结果公示 / Published draws</a> · <a href="/apply">专家入库申请 / Apply to join</a></footer>
         </body>
         </html>
         """, "text/html; charset=utf-8", Encoding.UTF8, status);

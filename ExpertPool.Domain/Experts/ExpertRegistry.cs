@@ -10,7 +10,7 @@ namespace ExpertPool.Domain.Experts;
 /// Registers and updates experts: format checks (<see cref="ExpertDraft"/>), then references (specialties, region,
 /// employer) and duplicates (ID number, email) against the database. Used by the API and the CSV import alike.
 /// </summary>
-public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
+public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock, Notices.NoticeOutbox outbox)
 {
     /// <param name="beforeSave">Adds what must commit together with the new expert (an application, its receipt notice).</param>
     public async Task<Expert> CreateAsync(ExpertInput input, string actor, CancellationToken ct, Action<Expert>? beforeSave = null)
@@ -84,7 +84,15 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock)
         var expert = await LoadAsync(id, ct);
         if (expectedVersion is { } v && expert.Version != v)
             throw new PreconditionFailedException($"专家信息已被他人修改（当前版本 {expert.Version}，提交的版本 {v}），请刷新后重试 / The expert was changed by someone else (version {expert.Version}, you sent {v}).");
+        var from = expert.Status;
         expert.ChangeStatus(target, reason, actor, clock.GetUtcNow().UtcDateTime);
+        // An applicant from the public form learns the outcome of the review, in the same commit (decision 030).
+        if (from == ExpertStatus.Applied && await db.ExpertApplications.Where(a => a.ExpertId == id).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct) is { } applicationId)
+        {
+            var notice = Notices.NoticeTemplates.ApplicationDecision(new Notices.ApplicationDecisionNotice(
+                expert.Name, Applications.ExpertApplicationService.Reference(applicationId), target == ExpertStatus.Active, expert.TermStart, expert.TermEnd));
+            outbox.Enqueue(db, new Notices.NoticeRecipient(expert.Email, expert.Name), notice, applicationId.ToString());
+        }
         await SaveAsync(ct);
         return expert;
     }

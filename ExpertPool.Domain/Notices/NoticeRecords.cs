@@ -94,3 +94,11 @@ public sealed record ApplicationReceiptNotice(
     IReadOnlyList<string> SpecialtiesZh,
     IReadOnlyList<string> SpecialtiesEn,
     string ContactEmail);
+
+/// <summary>The outcome of an application's review: admitted to the pool (with the term, when set) or not.</summary>
+public sealed record ApplicationDecisionNotice(
+    string ApplicantName,
+    string Reference,
+    bool Admitted,
+    DateOnly? TermStart,
+    DateOnly? TermEnd);

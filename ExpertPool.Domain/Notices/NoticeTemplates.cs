@@ -191,6 +191,28 @@ public static class NoticeTemplates
         return doc.Render(NoticeKind.ApplicationReceipt, $"【专家库】入库申请已收到 / Application received：{n.Reference}");
     }
 
+    public static RenderedNotice ApplicationDecision(ApplicationDecisionNotice n)
+    {
+        ArgumentNullException.ThrowIfNull(n);
+        var term = n.TermStart is { } ts && n.TermEnd is { } te ? (Zh: $"聘期自 {Common.IsoText.Date(ts)} 至 {Common.IsoText.Date(te)}。", En: $" Your term runs from {Common.IsoText.Date(ts)} to {Common.IsoText.Date(te)}.") : (Zh: "", En: "");
+        var doc = new Doc();
+        doc.Para($"{n.ApplicantName}：您好！");
+        doc.Para(n.Admitted
+            ? $"您的入库申请已通过审核，您已被纳入专家库。{term.Zh}今后如被随机抽取参加评审，您将收到邀请邮件，可一键确认或谢绝。个人信息、回避关系或不可参加的日期如有变化，请及时告知管理部门。"
+            : "经审核，您的入库申请未获通过。感谢您对专家库工作的支持。如有疑问，请联系专家库管理部门并注明申请编号。");
+        doc.Field("申请编号", n.Reference);
+        doc.StartEnglish();
+        doc.Para($"Dear {n.ApplicantName},");
+        doc.Para(n.Admitted
+            ? $"Your application has been approved and you are now in the expert pool.{term.En} When you are drawn at random for a review you will receive an invitation by mail and can confirm or decline with one click. Please tell the administration when your details, your relations with organisations or your unavailable dates change."
+            : "After review, your application to join the expert pool was not approved. Thank you for your interest. For questions, contact the expert-pool administration quoting the reference.");
+        doc.Field("Reference", n.Reference);
+        Footer(doc);
+        return doc.Render(NoticeKind.ApplicationDecision, n.Admitted
+            ? $"【专家库】入库申请已通过 / Application approved：{n.Reference}"
+            : $"【专家库】入库申请未通过 / Application not approved：{n.Reference}");
+    }
+
     /// <summary>"2026年11月25日（星期三）09:30（北京时间）" or "Wed 25 Nov 2026, 09:30 (Beijing time, UTC+8)".</summary>
     public static string Time(DateTimeOffset at, bool english, bool shortForm = false)
     {

@@ -9,6 +9,7 @@ public enum NoticeKind
     AdminSummary,
     Other,
     ApplicationReceipt,
+    ApplicationDecision,
 }
 
 public enum OutboxStatus

@@ -85,6 +85,9 @@ public abstract class ApplicationPagesTests<TFactory>(TFactory factory, ITestOut
         receipt.TextBody.Should().Contain(application["reference"]!.GetValue<string>());
         application["consentText"]!.GetValue<string>().Should().StartWith("本人承诺");
         await Ok(Admin.PostAsJsonAsync($"/api/experts/{expert.Id}/status", new { status = "Active", reason = "审核通过 / admitted" }));
+        var decision = await db.Set<OutboxMessage>().AsNoTracking().SingleAsync(m => m.RecipientEmail == email && m.Kind == NoticeKind.ApplicationDecision);
+        decision.Subject.Should().StartWith("【专家库】入库申请已通过");
+        decision.TextBody.Should().Contain("您的入库申请已通过审核").And.Contain(application["reference"]!.GetValue<string>()).And.NotContain("审核通过 / admitted", "the administrator's reason is internal");
         var listed = (await Admin.GetFromJsonAsync<JsonObject>($"/api/experts?specialty={r.Root}&status=Active"))!["items"]!.AsArray();
         listed.Select(e => e!["id"]!.GetValue<string>()).Should().Contain(expert.Id.ToString());
 
@@ -155,6 +158,28 @@ public abstract class ApplicationPagesTests<TFactory>(TFactory factory, ITestOut
         var expert = await db.Experts.AsNoTracking().SingleAsync(e => e.IdNumber == idNumber);
         expert.JoinChannel.Should().Be(JoinChannel.EmployerRecommendation);
         (await db.ExpertApplications.AsNoTracking().SingleAsync(a => a.ExpertId == expert.Id)).Recommender.Should().Be("人事处 王老师");
+    }
+
+    [Fact]
+    public async Task RejectingAnApplicant_TellsThemByMail_ButChangingAnotherExpertsStatusSendsNothing()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        using var anonymous = Factory.CreateClient();
+        var idNumber = TestData.IdNumber(birthYear: 1976);
+        var email = TestData.Email("rejected");
+        await Ok(anonymous.PostAsync("/apply", Content(Form(r, idNumber, email, TestData.CreditCode()), r.Leaf1)));
+        using var scope = Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
+        var applicant = await db.Experts.Where(e => e.IdNumber == idNumber).Select(e => e.Id).SingleAsync();
+        var registered = await CreateExpertAsync(NewExpert(r));
+
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{applicant}/status", new { status = "Removed", reason = "信用记录不符合要求" }));
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{registered["id"]}/status", new { status = "Active", reason = "录入" }));
+
+        var decision = await db.Set<OutboxMessage>().AsNoTracking().SingleAsync(m => m.RecipientEmail == email && m.Kind == NoticeKind.ApplicationDecision);
+        decision.TextBody.Should().Contain("未获通过").And.Contain("was not approved");
+        (await db.Set<OutboxMessage>().AsNoTracking().CountAsync(m => m.RecipientEmail == registered["email"]!.GetValue<string>())).Should().Be(0);
     }
 
     [Fact]

@@ -128,7 +128,7 @@ public class DemoDataSeederTests(ITestOutputHelper output)
             await ctx.SaveChangesAsync();
             var first17 = "33010219800101123";
             var credit17 = "91330100MA2XXXXXX";
-            await new ExpertRegistry(ctx, clock).CreateAsync(new ExpertInput
+            await new ExpertRegistry(ctx, clock, new ExpertPool.Domain.Notices.NoticeOutbox(Microsoft.Extensions.Options.Options.Create(new ExpertPool.Domain.Notices.MailOptions()), clock)).CreateAsync(new ExpertInput
             {
                 Name = "王芳",
                 IdNumber = first17 + ChineseIdNumber.CheckCharacter(first17),
