@@ -183,7 +183,19 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
             foreach (var q in r.Quotas)
                 keyOf[(drawOfRequest[r.Id], q.Key)] = (q.SpecialtyCode, q.RegionCode);
         }
-        var backups = await db.DrawSelections.AsNoTracking().Where(s => drawIds.Contains(s.DrawRecordId) && s.Role == SelectionRole.Backup)
+        // Backups can fill a seat only from the panel in force: the root's draw and the supplementary draws made for it
+        // (each supersedes the root or an earlier one of them), none withdrawn. Backups of a draw that was withdrawn, or
+        // of the request the root superseded, are never invited again.
+        var chain = new HashSet<Guid> { root.Id };
+        for (var grew = true; grew;)
+        {
+            grew = false;
+            foreach (var r in requests.Where(r => r.Supplementary && r.SupersedesRequestId is { } parent && chain.Contains(parent) && !chain.Contains(r.Id)))
+                grew |= chain.Add(r.Id);
+        }
+        var withdrawn = await db.DrawWithdrawals.AsNoTracking().Where(w => drawIds.Contains(w.DrawRecordId)).Select(w => w.DrawRecordId).ToListAsync(ct);
+        var inForce = draws.Where(d => chain.Contains(d.PanelRequestId) && !withdrawn.Contains(d.Id)).Select(d => d.Id).ToList();
+        var backups = await db.DrawSelections.AsNoTracking().Where(s => inForce.Contains(s.DrawRecordId) && s.Role == SelectionRole.Backup)
             .Select(s => new { s.DrawRecordId, s.QuotaKey, s.ExpertId }).ToListAsync(ct);
         var invited = invitations.Select(i => (i.DrawRecordId, i.ExpertId)).ToHashSet();
         var vacant = new Dictionary<(string, string?), int>();

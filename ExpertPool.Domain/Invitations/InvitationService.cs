@@ -68,11 +68,24 @@ public sealed class InvitationService(
             parties.Select(p => (p.Id, p.Name)).ToList());
     }
 
-    /// <summary>The expert confirms: an engagement is recorded, a receipt with a calendar file is sent, and the administrator hears when the panel is complete.</summary>
+    /// <summary>
+    /// The expert confirms: an engagement is recorded, a receipt with a calendar file is sent, and the administrator hears
+    /// when the panel is complete. An expert who is no longer fit to serve (suspended or removed since the draw, term over
+    /// by the review, a conflict declared with a party) cannot confirm: the invitation is cancelled with that reason and
+    /// the seat passes to the next backup in rank order, as for a decline.
+    /// </summary>
     public async Task<Invitation> ConfirmAsync(Guid invitationId, CancellationToken ct)
     {
         var (invitation, expert, project, request) = await LoadAsync(invitationId, ct);
         var now = Now;
+        if (invitation.Status == InvitationStatus.Pending && await NoLongerEligibleAsync(expert, project, ct) is { } unfit)
+        {
+            invitation.Cancel($"确认时已不符合条件 / not eligible when confirming: {unfit}", "system", now);
+            await ReplaceAsync(invitation, project, request, now, ct);
+            await SaveAsync(ct);
+            logger.LogInformation("Invitation {InvitationId}: the expert is no longer eligible and could not confirm; the seat passes on.", invitation.Id);
+            return invitation;
+        }
         invitation.Confirm(now);
         var applicant = project.Parties.FirstOrDefault(p => p.Role == PartyRole.Applicant)?.OrganisationId;
         db.ExpertEngagements.Add(ExpertEngagement.Confirm(expert.Id, project.Id, request.Id, applicant, project.ReviewDate, now));
@@ -111,7 +124,8 @@ public sealed class InvitationService(
         var now = Now;
         invitation.Decline(kind, reason, conflictOrganisationId, now);
         if (kind == DeclineKind.Conflict)
-            db.DeclaredConflicts.Add(DeclaredConflict.FromDeclinedInvitation(expert.Id, conflictOrganisationId!.Value, request.Id, reason ?? "因回避谢绝邀请 / declined the invitation for a conflict of interest", $"expert:{expert.Id}", now));
+            db.DeclaredConflicts.Add(DeclaredConflict.FromDeclinedInvitation(expert.Id, conflictOrganisationId!.Value, request.Id,
+                string.IsNullOrWhiteSpace(reason) ? "因回避谢绝邀请 / declined the invitation for a conflict of interest" : reason, $"expert:{expert.Id}", now));
         await ReplaceAsync(invitation, project, request, now, ct);
         await SaveAsync(ct);
         return invitation;

@@ -629,6 +629,42 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task After_a_withdrawal_and_a_new_draw_the_withdrawn_draws_unused_backups_do_not_block_a_supplementary_draw()
+    {
+        if (NotConfigured) return;
+        var (r, request, draw, project) = await DrawnPanelOfTwoAsync("6021");
+        await Ok(Admin.PostAsJsonAsync($"/api/draws/{draw["id"]}/withdraw", new { reason = "评审改期 / review moved" }));
+
+        // The new panel: two seats, no backup; one member declines, so that seat is empty with no backup of this panel left.
+        var redraw = await Ok(Admin.PostAsJsonAsync("/api/panel-requests", new
+        {
+            projectId = project, quotas = new[] { new { specialtyCode = r.Root, count = 2, backups = 0 } }, scheduledDrawAt = DrawAt.AddHours(1),
+            replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = request, redrawReason = "撤回后重新抽取",
+        }));
+        var second = Guid.Parse((await redraw.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+        Factory.Clock.Set(DrawAt.AddHours(1));
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{second}/entropy", new { source = "supervisor", value = "6022" }));
+        var secondDraw = await DrawAsync(second);
+        var secondDrawId = Guid.Parse(secondDraw["id"]!.GetValue<string>());
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ExpertPool.Domain.Persistence.ExpertPoolDbContext>();
+            var invitation = await db.Invitations.AsNoTracking().Where(i => i.DrawRecordId == secondDrawId).OrderBy(i => i.Id).FirstAsync();
+            await scope.ServiceProvider.GetRequiredService<ExpertPool.Domain.Invitations.InvitationService>()
+                .DeclineAsync(invitation.Id, ExpertPool.Domain.Invitations.DeclineKind.Unavailable, "出差", null, CancellationToken.None);
+        }
+
+        // The first draw's backup was never invited, but that draw is withdrawn: its backups can never fill this seat.
+        var supplementary = await Admin.PostAsJsonAsync("/api/panel-requests", new
+        {
+            projectId = project, quotas = new[] { new { specialtyCode = r.Root, count = 1, backups = 0 } }, scheduledDrawAt = DrawAt.AddHours(2),
+            replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = second, redrawReason = "候补用尽，补抽",
+        });
+        supplementary.StatusCode.Should().Be(HttpStatusCode.Created, await supplementary.Content.ReadAsStringAsync());
+        (await supplementary.Content.ReadFromJsonAsync<JsonObject>())!["supplementary"]!.GetValue<bool>().Should().BeTrue();
+    }
+
+    [Fact]
     public async Task A_conflict_declared_by_declining_an_invitation_is_hidden_from_auditors_while_the_panel_is_sealed()
     {
         if (NotConfigured) return;
