@@ -148,6 +148,9 @@ public static class PublicationPages
         var panel = await (
             from i in db.Invitations.AsNoTracking()
             where i.ProjectId == project.Id && i.Status == InvitationStatus.Confirmed
+            // Only seats the verified record holds: the invitation must name the expert the record drew for that seat.
+            join s in db.DrawSelections.AsNoTracking() on new { i.DrawRecordId, i.QuotaKey, Role = i.DrawnAs, Rank = i.DrawnRank, i.ExpertId }
+                equals new { s.DrawRecordId, s.QuotaKey, s.Role, s.Rank, s.ExpertId }
             join e in db.Experts.AsNoTracking() on i.ExpertId equals e.Id
             join o in db.Organisations.AsNoTracking() on e.EmployerId equals o.Id
             select new { i.DrawRecordId, i.QuotaKey, i.DrawnAs, i.DrawnRank, i.ExpertId, e.Name, e.Title, Employer = o.Name })

@@ -1026,6 +1026,45 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task Invitations_keep_their_seat_and_answers_and_status_history_rows_are_kept_in_the_database()
+    {
+        if (NotConfigured) return;
+        var (_, _, draw, _) = await DrawnPanelOfTwoAsync("7031");
+        var drawId = Guid.Parse(draw["id"]!.GetValue<string>());
+        var backup = Guid.Parse(draw["selections"]!.AsArray().First(x => x!["role"]!.GetValue<string>() == "Backup")!["expertId"]!.GetValue<string>());
+        Guid declinedId;
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ExpertPool.Domain.Persistence.ExpertPoolDbContext>();
+            declinedId = (await db.Invitations.AsNoTracking().Where(i => i.DrawRecordId == drawId).OrderBy(i => i.Id).FirstAsync()).Id;
+            await scope.ServiceProvider.GetRequiredService<ExpertPool.Domain.Invitations.InvitationService>()
+                .DeclineAsync(declinedId, ExpertPool.Domain.Invitations.DeclineKind.Unavailable, "出差", null, CancellationToken.None);
+        }
+        var pending = Guid.Empty;
+        await using (var db = Factory.Database.CreateContext())
+        {
+            pending = (await db.Invitations.AsNoTracking().FirstAsync(i => i.DrawRecordId == drawId && i.Status == ExpertPool.Domain.Invitations.InvitationStatus.Pending && i.ExpertId != backup)).Id;
+            Func<Task> Sql(string sql) => () => db.Database.ExecuteSqlRawAsync(sql);
+            // Another expert in a drawn seat (what the public page lists), a decline reopened, a row removed: all refused.
+            (await Sql($"UPDATE invitations SET \"ExpertId\" = '{FormatId(backup)}' WHERE \"Id\" = '{FormatId(pending)}'").Should().ThrowAsync<Exception>())
+                .Which.Message.Should().Contain("keep their seat");
+            (await Sql($"UPDATE invitations SET \"Status\" = 'Pending' WHERE \"Id\" = '{FormatId(declinedId)}'").Should().ThrowAsync<Exception>())
+                .Which.Message.Should().Contain("an answer is final");
+            await Sql($"DELETE FROM invitations WHERE \"Id\" = '{FormatId(pending)}'").Should().ThrowAsync<Exception>();
+            await Sql("UPDATE expert_status_changes SET \"Reason\" = 'rewritten'").Should().ThrowAsync<Exception>();
+            await Sql("DELETE FROM expert_status_changes").Should().ThrowAsync<Exception>();
+            // What the service itself does to an invitation still works: a reminder time, an answer.
+            await Sql($"UPDATE invitations SET \"ReminderQueuedAt\" = \"InvitedAt\" WHERE \"Id\" = '{FormatId(pending)}'").Should().NotThrowAsync();
+        }
+        await using (var scope = Factory.Services.CreateAsyncScope())
+            (await scope.ServiceProvider.GetRequiredService<ExpertPool.Domain.Invitations.InvitationService>().ConfirmAsync(pending, CancellationToken.None))
+                .Status.Should().Be(ExpertPool.Domain.Invitations.InvitationStatus.Confirmed);
+    }
+
+    /// <summary>A GUID as the provider stores it: upper-case text on SQLite (EF Core's default), a uuid literal on PostgreSQL.</summary>
+    private string FormatId(Guid id) => Factory.Database.Provider == ExpertPool.Domain.Persistence.DatabaseProvider.Postgres ? id.ToString() : id.ToString().ToUpperInvariant();
+
+    [Fact]
     public async Task A_stored_rule_set_that_switches_off_a_mandatory_rule_is_not_applied_until_a_new_version_is_published()
     {
         if (NotConfigured) return;

@@ -142,7 +142,11 @@ internal sealed class ExpertStatusChangeConfiguration : IEntityTypeConfiguration
 {
     public void Configure(EntityTypeBuilder<ExpertStatusChange> b)
     {
-        b.ToTable("expert_status_changes");
+        b.ToTable("expert_status_changes", t =>
+        {
+            t.HasTrigger("expert_status_changes_no_update");
+            t.HasTrigger("expert_status_changes_no_delete");
+        });
         b.HasKey(e => e.Id);
         b.Property(e => e.Id).ValueGeneratedNever();
         b.Property(e => e.FromStatus).HasConversion<string>().HasMaxLength(16);

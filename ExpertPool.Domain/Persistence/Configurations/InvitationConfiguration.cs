@@ -9,7 +9,12 @@ internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitat
 {
     public void Configure(EntityTypeBuilder<Invitation> b)
     {
-        b.ToTable("invitations");
+        // Who was invited to which seat never changes, rows are never deleted, an answer is final (decision 031).
+        b.ToTable("invitations", t =>
+        {
+            t.HasTrigger("invitations_keep_seat");
+            t.HasTrigger("invitations_no_delete");
+        });
         b.HasKey(e => e.Id);
         b.Property(e => e.Id).ValueGeneratedNever();
         b.Property(e => e.QuotaKey).HasMaxLength(8).IsRequired();
