@@ -122,6 +122,13 @@ public static class ProjectsEndpoints
         var withEntropy = scheduledIds.Count > 0 && await db.DrawEntropies.AnyAsync(e => scheduledIds.Contains(e.PanelRequestId), ct);
         if (withEntropy || scheduled.Any(r => r.ScheduledDrawAt <= now))
             throw new DomainConflictException("该项目的抽取已录入外部随机数或已到抽取时间，项目已冻结 / A draw of this project has its external entropy or is due: the project is frozen until it is drawn or cancelled.");
+        // Parties and preparers left out of the body are kept (an explicit [] removes them): they are the conflict
+        // rules' evidence, and a client that sends only the fields it edits must not drop them silently.
+        request = request with
+        {
+            Parties = request.Parties ?? project.Parties.Select(p => new ProjectPartyRequest(p.OrganisationId, p.Role)).ToList(),
+            Preparers = request.Preparers ?? project.Preparers.Select(p => new ProjectPreparerRequest(p.ExpertId, p.Note)).ToList(),
+        };
         var draft = await CheckAsync(request, db, id, now, ct);
         // The review must still start after every scheduled draw's reply deadline (which is after its draw time).
         if (scheduled.Where(r => r.ReplyDeadline > draft.ReviewStartsAt).OrderBy(r => r.ReplyDeadline).LastOrDefault() is { } blocking)

@@ -526,6 +526,18 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var u = (await updated.Content.ReadFromJsonAsync<JsonObject>())!;
         u["parties"]![0]!["role"]!.GetValue<string>().Should().Be("Partner");
         u["preparers"]!.AsArray().Should().BeEmpty();
+
+        // A body without "parties" or "preparers" keeps them: they are the conflict rules' evidence.
+        await Ok(PutProjectAsync(body["id"]!, ProjectBody(code, preparers: [new { expertId = expert, note = "出具检测报告" }], parties: [new { organisationId = org, role = "Applicant" }])));
+        var partial = JsonNode.Parse(JsonSerializer.Serialize(ProjectBody(code)))!.AsObject();
+        partial.Remove("parties");
+        partial.Remove("preparers");
+        partial["place"] = "只改地点";
+        var kept = (await (await Ok(PutProjectAsync(body["id"]!, partial))).Content.ReadFromJsonAsync<JsonObject>())!;
+        kept["place"]!.GetValue<string>().Should().Be("只改地点");
+        kept["parties"]!.AsArray().Select(p => p!["organisationId"]!.GetValue<string>()).Should().Equal(org.ToString());
+        kept["parties"]![0]!["role"]!.GetValue<string>().Should().Be("Applicant");
+        kept["preparers"]!.AsArray().Select(p => p!["note"]!.GetValue<string>()).Should().Equal("出具检测报告");
     }
 
     [Fact]
