@@ -82,7 +82,7 @@ public static class DrawsEndpoints
         draws.MapGet("/{id:guid}", GetDraw).WithName(nameof(GetDraw));
         draws.MapGet("/{id:guid}/record", GetDrawRecord).WithName(nameof(GetDrawRecord));
         draws.MapPost("/{id:guid}/verify", VerifyDraw).WithName(nameof(VerifyDraw));
-        draws.MapGet("/{id:guid}/invitations", ListInvitations).WithName(nameof(ListInvitations)).RequireAuthorization(Policies.Admin);
+        draws.MapGet("/{id:guid}/invitations", ListInvitations).WithName(nameof(ListInvitations));
         draws.MapPost("/{id:guid}/withdraw", WithdrawDraw).WithName(nameof(WithdrawDraw)).RequireAuthorization(Policies.Admin);
         return app;
     }
@@ -159,10 +159,16 @@ public static class DrawsEndpoints
     }
 
     /// <summary>Every seat's invitation, in the order they went out: who confirmed, declined or let the deadline pass, and who replaced whom.</summary>
-    public static async Task<Ok<List<InvitationDto>>> ListInvitations(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    /// <summary>
+    /// Every seat's invitations in order: who was invited, answered, declined (and why), expired, was passed over or
+    /// cancelled, and which backup took whose seat (递补). Auditors read it once the review has started (decision 005).
+    /// </summary>
+    public static async Task<Results<Ok<List<InvitationDto>>, ProblemHttpResult>> ListInvitations(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        if (!await db.DrawRecords.AnyAsync(r => r.Id == id, ct))
-            throw new NotFoundException("Draw", id);
+        var projectId = await db.DrawRecords.Where(r => r.Id == id).Select(r => (Guid?)r.ProjectId).FirstOrDefaultAsync(ct) ?? throw new NotFoundException("Draw", id);
+        if (await IsSealedAsync(db, projectId, user, clock, ct))
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "评审开始前名单保密 / Sealed until the review starts",
+                detail: "评审开始前，邀请与递补情况仅管理员可见 / Invitations and replacements are visible only to administrators until the review starts.");
         var rows = await db.Invitations.AsNoTracking().Where(i => i.DrawRecordId == id).OrderBy(i => i.InvitedAt).ThenBy(i => i.QuotaKey).ThenBy(i => i.DrawnRank).ToListAsync(ct);
         var ids = rows.Select(r => r.ExpertId).ToList();
         var names = await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);

@@ -161,7 +161,7 @@ public static class PublicationPages
         var attempts = await db.PanelRequests.AsNoTracking().Where(r => r.ProjectId == project.Id).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
             .Select(r => new
             {
-                r.Id, r.Status, r.Supplementary, r.CreatedAt, r.DrawnAt, r.CancelledAt, r.CancelReason, r.FailureReason, r.RedrawReason, r.SupersedesRequestId,
+                r.Id, r.Status, r.Supplementary, r.CreatedAt, r.ScheduledDrawAt, r.DrawnAt, r.CancelledAt, r.CancelReason, r.FailureReason, r.RedrawReason, r.SupersedesRequestId,
                 DrawId = db.DrawRecords.Where(d => d.PanelRequestId == r.Id).Select(d => (Guid?)d.Id).FirstOrDefault(),
                 Withdrawn = db.DrawRecords.Where(d => d.PanelRequestId == r.Id).Any(d => db.DrawWithdrawals.Any(w => w.DrawRecordId == d.Id)),
             })
@@ -212,7 +212,7 @@ public static class PublicationPages
             body.Append("""<p class="hint">工作单位与职称为抽取时的登记信息。<br>Employer and title as registered when the seat's draw was made.</p>""");
         }
 
-        body.Append("""<h2>本项目的全部抽取 Every attempt for this project</h2><table class="list" id="attempts"><tr><th>安排时间<br>Scheduled</th><th>结果<br>Outcome</th><th>说明<br>Notes</th></tr>""");
+        body.Append("""<h2>本项目的全部抽取 Every attempt for this project</h2><table class="list" id="attempts"><tr><th>承诺（安排）时间<br>Committed (scheduled)</th><th>计划抽取时间<br>Draw due</th><th>结果<br>Outcome</th><th>说明<br>Notes</th></tr>""");
         foreach (var a in attempts)
         {
             var (zh, en) = a.Withdrawn ? ("已抽取，后撤回", "drawn, then withdrawn") : a.Status switch
@@ -232,7 +232,7 @@ public static class PublicationPages
                 notes.Add($"取消理由 Cancelled because: {E(cancel)}");
             if (a.FailureReason is { } failure)
                 notes.Add(E(failure));
-            body.Append(CultureInfo.InvariantCulture, $"""<tr class="attempt"><td>{Time(a.CreatedAt)}</td><td>{outcome}</td><td>{string.Join("<br>", notes)}</td></tr>""");
+            body.Append(CultureInfo.InvariantCulture, $"""<tr class="attempt"><td>{Time(a.CreatedAt)}</td><td>{Time(a.ScheduledDrawAt)}</td><td>{outcome}</td><td>{string.Join("<br>", notes)}</td></tr>""");
         }
         body.Append("</table>");
 

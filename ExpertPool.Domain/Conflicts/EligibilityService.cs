@@ -24,7 +24,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
     private static readonly RelationKind[] OngoingSameOrganisation = [RelationKind.Employment, RelationKind.Other];
 
     /// <summary>The full report, with the names of the excluded experts (for administrators).</summary>
-    public Task<EligibilityReport> EvaluateAsync(Guid panelRequestId, CancellationToken ct) => EvaluateAsync(panelRequestId, includeNames: true, pinned: null, ct);
+    public Task<EligibilityReport> EvaluateAsync(Guid panelRequestId, CancellationToken ct) => EvaluateAsync(panelRequestId, includeNames: true, pinned: null, asOf: null, ct);
 
     /// <summary>
     /// The report a draw freezes: the same pools and exclusions with their evidence, without reading the excluded experts'
@@ -32,12 +32,13 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
     /// </summary>
     /// <param name="panelRequestId">The request being drawn.</param>
     /// <param name="ruleSetId">The rule set its entropy pinned (<see cref="ConflictRuleSets.PinnedBy"/>); null for the current one.</param>
+    /// <param name="drawnAt">The draw's instant, which the report carries as its evaluation time: the pool is frozen as of the draw (its snapshot was taken then).</param>
     /// <param name="ct">Cancels the evaluation.</param>
-    public Task<EligibilityReport> EvaluateForDrawAsync(Guid panelRequestId, Guid? ruleSetId, CancellationToken ct) =>
-        EvaluateAsync(panelRequestId, includeNames: false, pinned: ruleSetId ?? Guid.Empty, ct);
+    public Task<EligibilityReport> EvaluateForDrawAsync(Guid panelRequestId, Guid? ruleSetId, DateTime drawnAt, CancellationToken ct) =>
+        EvaluateAsync(panelRequestId, includeNames: false, pinned: ruleSetId ?? Guid.Empty, asOf: drawnAt, ct);
 
     /// <param name="pinned">The rule set to apply; <see cref="Guid.Empty"/> for the current one; null to read the request's pinned one.</param>
-    private async Task<EligibilityReport> EvaluateAsync(Guid panelRequestId, bool includeNames, Guid? pinned, CancellationToken ct)
+    private async Task<EligibilityReport> EvaluateAsync(Guid panelRequestId, bool includeNames, Guid? pinned, DateTime? asOf, CancellationToken ct)
     {
         // Every rule sees the same state of the database: a draw brings its own snapshot transaction (decision 016);
         // the preview takes a read-only one.
@@ -56,7 +57,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         // the preview's read-only snapshot cannot, nor can a caller's transaction.
         await using var peer = snapshot is null ? await db.OpenSnapshotPeerAsync(ct) : null;
         await evaluation.RunAsync(peer?.Context, ct);
-        return evaluation.Report(clock.GetUtcNow().UtcDateTime);
+        return evaluation.Report(asOf ?? clock.GetUtcNow().UtcDateTime);
     }
 
     /// <summary>

@@ -119,7 +119,7 @@ public sealed class DrawExecutor(
         }
 
         stages.Mark("prepare");
-        var report = await eligibility.EvaluateForDrawAsync(request.Id, ConflictRuleSets.PinnedBy(entropyRows), ct);
+        var report = await eligibility.EvaluateForDrawAsync(request.Id, ConflictRuleSets.PinnedBy(entropyRows), now, ct);
         stages.Mark("eligibility");
         var input = new DrawInput(
             request.Id.ToString("D"),

@@ -303,10 +303,10 @@ public sealed class InvitationService(
         var correlation = $"draw:{draw.Id}:{vacated.QuotaKey}:backups-exhausted";
         if (await db.Set<OutboxMessage>().AnyAsync(m => m.CorrelationId == correlation, ct))
             return;
-        var (confirmed, required, names) = await PanelStateAsync(draw, request, ct);
+        var (confirmed, required, names, pending) = await PanelStateAsync(draw, request, ct);
         outbox.Enqueue(db, new NoticeRecipient(Options.AdministratorEmail, Options.AdministratorName), NoticeTemplates.AdminSummary(new AdminSummaryNotice(
             Options.AdministratorName, project.EngagementType.ToString(), project.Code, project.Name, Utc(project.ReviewStartsAt),
-            AdminSummaryOutcome.BackupsExhausted, confirmed, required, names, new Uri(Options.PublicBaseUrl, $"api/draws/{draw.Id}"))), correlation);
+            AdminSummaryOutcome.BackupsExhausted, confirmed, required, names, new Uri(Options.PublicBaseUrl, $"api/draws/{draw.Id}"), pending)), correlation);
         logger.LogWarning("Draw {DrawId} quota {Quota}: no backup left; administrator told to make a supplementary draw.", draw.Id, vacated.QuotaKey);
     }
 
@@ -329,7 +329,7 @@ public sealed class InvitationService(
     private async Task NotifyIfCompleteAsync(Invitation justConfirmed, Project project, PanelRequest request, CancellationToken ct)
     {
         var draw = await db.DrawRecords.AsNoTracking().FirstAsync(d => d.Id == justConfirmed.DrawRecordId, ct);
-        var (confirmed, required, names) = await PanelStateAsync(draw, request, ct);
+        var (confirmed, required, names, _) = await PanelStateAsync(draw, request, ct);
         if (confirmed < required)
             return;
         var correlation = $"draw:{draw.Id}:panel-complete";
@@ -338,15 +338,19 @@ public sealed class InvitationService(
             AdminSummaryOutcome.PanelComplete, confirmed, required, names, new Uri(Options.PublicBaseUrl, $"api/draws/{draw.Id}"))), correlation);
     }
 
-    /// <summary>Confirmed seats (including changes not yet saved) against the seats the quotas ask for.</summary>
-    private async Task<(int Confirmed, int Required, IReadOnlyList<string> Names)> PanelStateAsync(DrawRecord draw, PanelRequest request, CancellationToken ct)
+    /// <summary>Confirmed and still-pending seats (including changes not yet saved) against the seats the quotas ask for.</summary>
+    private async Task<(int Confirmed, int Required, IReadOnlyList<string> Names, int Pending)> PanelStateAsync(DrawRecord draw, PanelRequest request, CancellationToken ct)
     {
         var required = await db.PanelQuotas.Where(q => q.PanelRequestId == request.Id).SumAsync(q => q.Count, ct);
         var stored = await db.Invitations.AsNoTracking().Where(i => i.DrawRecordId == draw.Id).Select(i => new { i.Id, i.ExpertId, i.Status }).ToListAsync(ct);
         var local = db.Invitations.Local.Where(i => i.DrawRecordId == draw.Id).ToDictionary(i => i.Id);
-        var confirmedIds = stored.Where(i => (local.TryGetValue(i.Id, out var l) ? l.Status : i.Status) == InvitationStatus.Confirmed).Select(i => i.ExpertId).ToList();
+        var statuses = stored.Select(i => (i.ExpertId, Status: local.TryGetValue(i.Id, out var l) ? l.Status : i.Status))
+            // Invitations added in this unit of work and not saved yet (a backup invited a moment ago).
+            .Concat(local.Values.Where(l => stored.TrueForAll(i => i.Id != l.Id)).Select(l => (l.ExpertId, l.Status)))
+            .ToList();
+        var confirmedIds = statuses.Where(x => x.Status == InvitationStatus.Confirmed).Select(x => x.ExpertId).ToList();
         var names = await db.Experts.AsNoTracking().Where(e => confirmedIds.Contains(e.Id)).OrderBy(e => e.Name).Select(e => e.Name).ToListAsync(ct);
-        return (confirmedIds.Count, required, names);
+        return (confirmedIds.Count, required, names, statuses.Count(x => x.Status == InvitationStatus.Pending));
     }
 
     private void Invite(DrawRecord draw, PanelRequest request, Project project, Expert expert, DrawSelection seat, Guid? replaces, DateTime now)

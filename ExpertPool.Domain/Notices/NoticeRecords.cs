@@ -83,7 +83,8 @@ public sealed record AdminSummaryNotice(
     int Confirmed,
     int Required,
     IReadOnlyList<string> ConfirmedExperts,
-    Uri? PanelUrl);
+    Uri? PanelUrl,
+    int Pending = 0);
 
 /// <summary>Receipt of an application sent through the public form (公开征集): what was received and what happens next.</summary>
 public sealed record ApplicationReceiptNotice(

@@ -143,7 +143,7 @@ public static class NoticeTemplates
         doc.Para($"{n.AdministratorName}：您好！");
         doc.Para(complete
             ? $"{w.NameZh}“{n.ProjectName}”（{n.ProjectCode}）的专家组已全部确认（{n.Confirmed}/{n.Required}）。"
-            : $"{w.NameZh}“{n.ProjectName}”（{n.ProjectCode}）的候补专家已用尽，仍缺 {n.Required - n.Confirmed} 名（已确认 {n.Confirmed}/{n.Required}）。");
+            : $"{w.NameZh}“{n.ProjectName}”（{n.ProjectCode}）的候补专家已用尽，仍缺 {Math.Max(0, n.Required - n.Confirmed - n.Pending)} 名（已确认 {n.Confirmed}/{n.Required}{(n.Pending > 0 ? $"，另有 {n.Pending} 名待答复" : "")}）。");
         doc.Field("评审时间", Time(n.ReviewStartsAt, false));
         if (n.ConfirmedExperts.Count > 0)
             doc.Field("已确认专家", string.Join("、", n.ConfirmedExperts));
@@ -155,7 +155,7 @@ public static class NoticeTemplates
         doc.Para($"Dear {n.AdministratorName},");
         doc.Para(complete
             ? $"The panel for the {w.NameEn} \"{n.ProjectName}\" ({n.ProjectCode}) is complete: {n.Confirmed} of {n.Required} experts have confirmed."
-            : $"The ranked backups for the {w.NameEn} \"{n.ProjectName}\" ({n.ProjectCode}) are exhausted: {n.Required - n.Confirmed} seat(s) remain open ({n.Confirmed} of {n.Required} confirmed).");
+            : $"The ranked backups for the {w.NameEn} \"{n.ProjectName}\" ({n.ProjectCode}) are exhausted: {Math.Max(0, n.Required - n.Confirmed - n.Pending)} seat(s) have nobody ({n.Confirmed} of {n.Required} confirmed{(n.Pending > 0 ? $", {n.Pending} still to answer" : "")}).");
         doc.Field("Review starts", Time(n.ReviewStartsAt, true));
         if (!complete)
             doc.Note("Suggestion", "Make a supplementary draw (补抽) soon: it is a new, recorded draw that needs a stated reason and, by the rules, a supervisor present.");

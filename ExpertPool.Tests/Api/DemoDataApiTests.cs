@@ -38,6 +38,8 @@ public abstract class DemoDataApiTests<TFactory>(TFactory factory, ITestOutputHe
 
         // Five seats: four members confirmed, one declined and its backup confirmed.
         var invitations = (await Admin.GetFromJsonAsync<JsonArray>($"/api/draws/{id}/invitations"))!;
+        // After the review, auditors read the seats and replacements too (who declined, which backup took the seat).
+        (await Auditor.GetFromJsonAsync<JsonArray>($"/api/draws/{id}/invitations"))!.ToJsonString().Should().Be(invitations.ToJsonString());
         invitations.Select(i => i!["status"]!.GetValue<string>()).Order().Should().Equal("Confirmed", "Confirmed", "Confirmed", "Confirmed", "Confirmed", "Declined");
         invitations.Should().ContainSingle(i => i!["drawnAs"]!.GetValue<string>() == "Backup" && i["replacesInvitationId"] != null);
 

@@ -411,7 +411,18 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var (_, request, experts) = await ScheduledPanelAsync();
         await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = experts[1], reason = "引号 \" 反斜杠 \\ 制表\t换行\n结束 🧪" }));
         await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = experts[0], reason = "与申报单位有合作 / works with the applicant" }));
-        var draw = await DrawAtDrawTimeAsync(request, "17");
+        JsonObject draw;
+        AtDrawTime();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "17" }));
+        Factory.Clock.TickPerRead = TimeSpan.FromMilliseconds(3);
+        try
+        {
+            draw = await DrawAsync(request);
+        }
+        finally
+        {
+            Factory.Clock.TickPerRead = TimeSpan.Zero;
+        }
 
         var json = await (await Ok(Admin.GetAsync($"/api/draws/{draw["id"]}/record"))).Content.ReadAsStringAsync();
 
@@ -423,6 +434,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             "scheduledDrawAt", "executedAt", "executedBy", "supersedesRequestId", "redrawReason", "ruleSetId", "ruleSetScope",
             "eligibilityEvaluatedAt", "entropyEntries", "exclusions", "failure");
         context["panelRequestId"]!.GetValue<string>().Should().Be(request.ToString("D"));
+        context["eligibilityEvaluatedAt"]!.GetValue<string>().Should().Be(context["executedAt"]!.GetValue<string>(), "the pool is frozen as of the draw's instant, even while the clock moves");
         context["supersedesRequestId"].Should().BeNull();
         json.Should().Contain("\"supersedesRequestId\":null,\"redrawReason\":null,").And.EndWith("\"failure\":null}}");
         context["entropyEntries"]!.AsArray().Single()!.AsObject().Select(p => p.Key).Should().Equal("source", "enteredBy", "enteredAt");
@@ -946,6 +958,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             var html = await anonymous.GetStringAsync($"/public/draws/{page}");
             html.Should().Contain(backupName).And.Contain(fillerName).And.Contain($"<a href=\"/public/draws/{other}\">");
             html.Split("class=\"attempt\"").Should().HaveCount(3, "two attempts for the project");
+            html.Split("class=\"attempt\"")[1].Should().Contain(ExpertPool.Api.Extensions.HtmlPage.Time(DrawAt), "each attempt shows when it was due, beside when it was committed");
             html.Should().Contain("重新抽取理由 Re-draw reason: 第二席位无人可递补").And.Contain("（本页 this page）");
         }
         var shown = await anonymous.GetAsync($"/public/draws/{drawId}");
@@ -994,6 +1007,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var audited = (await (await Ok(Auditor.GetAsync($"/api/draws/{draw["id"]}"))).Content.ReadFromJsonAsync<JsonObject>())!;
         audited["sealed"]!.GetValue<bool>().Should().BeTrue();
         audited["withdrawal"]!["reason"]!.GetValue<string>().Should().Be("sealed");
+        (await ProblemAsync(await Auditor.GetAsync($"/api/draws/{draw["id"]}/invitations"), HttpStatusCode.Forbidden))["title"]!.GetValue<string>().Should().Contain("Sealed");
         audited["withdrawal"]!["withdrawnAt"]!.GetValue<DateTime>().Should().Be(seen["withdrawnAt"]!.GetValue<DateTime>());
         await using (var db = Factory.Database.CreateContext())
         {

@@ -9,7 +9,15 @@ public sealed class TestClock(DateTimeOffset start) : TimeProvider
     {
     }
 
-    public override DateTimeOffset GetUtcNow() => _now;
+    /// <summary>Moves the clock on by this much after every read (zero: it stands still), so a test can tell readings apart.</summary>
+    public TimeSpan TickPerRead { get; set; }
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        var now = _now;
+        _now += TickPerRead;
+        return now;
+    }
 
     public void Advance(TimeSpan by) => _now += by;
 

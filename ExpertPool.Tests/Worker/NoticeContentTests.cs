@@ -105,6 +105,14 @@ public class NoticeContentTests
     }
 
     [Fact]
+    public void AdminSummary_WhenBackupsRunOut_CountsOnlySeatsWithNobodyAsOpen()
+    {
+        var r = NoticeTemplates.AdminSummary(new AdminSummaryNotice("管理员", "ProjectReview", "XM-1", "某某项目", DateTimeOffset.UnixEpoch, AdminSummaryOutcome.BackupsExhausted, 0, 3, [], null, Pending: 2));
+
+        r.TextBody.Should().Contain("仍缺 1 名（已确认 0/3，另有 2 名待答复）").And.Contain("1 seat(s) have nobody (0 of 3 confirmed, 2 still to answer)");
+    }
+
+    [Fact]
     public void Backoff_DoublesFromTheBase_UpToTheCap()
     {
         var o = new MailOptions { BackoffBase = TimeSpan.FromSeconds(30), BackoffCap = TimeSpan.FromMinutes(5) };
