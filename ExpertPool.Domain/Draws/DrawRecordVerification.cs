@@ -48,6 +48,7 @@ public static class DrawRecordVerification
     private static readonly HashSet<string> PublicChecks = new(StringComparer.Ordinal)
     {
         "documentSha256", "publishedCommitment", "drawId", "storedCommitment", "storedRuleSetVersion", "storedOutcome", "timeline", "ruleSetPinned",
+        "storedContext", "storedTotals",
     };
 
     public static async Task<DrawVerificationResult> VerifyAsync(ExpertPoolDbContext db, Guid drawId, CancellationToken ct)
@@ -72,7 +73,7 @@ public static class DrawRecordVerification
     public static DrawVerificationResult Verify(DrawRecord record, string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas)
     {
         var checks = new List<VerificationCheck>();
-        var doc = ReadDocument(record, checks);
+        var (doc, head) = ReadDocument(record, checks);
         if (doc is not null)
         {
             checks.Add(new("publishedCommitment", doc.Commitment == publishedCommitment, publishedCommitment, doc.Commitment));
@@ -99,6 +100,28 @@ public static class DrawRecordVerification
             Same("storedSeed", record.Seed, doc.Seed);
             Same("storedRuleSetVersion", record.RuleSetVersion.ToString(CultureInfo.InvariantCulture), doc.RuleSetVersion.ToString(CultureInfo.InvariantCulture));
             Same("storedOutcome", record.Outcome == DrawRecordOutcome.Succeeded ? "succeeded" : "failed", doc.Succeeded ? "succeeded" : "failed");
+            // The other columns the API and the public page show, against the record's context (each key the context has;
+            // a record may carry no context at all).
+            if (head is not null)
+            {
+                (string Key, string? Stored)[] columns =
+                [
+                    ("panelRequestId", record.PanelRequestId.ToString("D")), ("projectId", record.ProjectId.ToString("D")),
+                    ("requestedBy", record.RequestedBy), ("supervisor", record.SupervisorName), ("executedBy", record.ExecutedBy),
+                    ("committedAt", IsoText.Instant(record.CommittedAt)), ("scheduledDrawAt", IsoText.Instant(record.ScheduledDrawAt)),
+                    ("executedAt", IsoText.Instant(record.ExecutedAt)), ("ruleSetId", record.RuleSetId.ToString("D")), ("failure", record.FailureReason),
+                ];
+                var differs = columns.FirstOrDefault(c => head.Values.TryGetValue(c.Key, out var documented) && !string.Equals(documented, c.Stored, StringComparison.Ordinal));
+                checks.Add(differs.Key is null
+                    ? new("storedContext", true, null, null)
+                    : new("storedContext", false, $"{differs.Key}: {head.Values[differs.Key] ?? "null"}", $"{differs.Key}: {differs.Stored ?? "null"}"));
+                var eligible = doc.Pool.Sum(p => p.ExpertIds.Count);
+                var excluded = head.Exclusions ?? record.ExcludedTotal;
+                var totalsMatch = eligible == record.EligibleTotal && excluded == record.ExcludedTotal;
+                checks.Add(new("storedTotals", totalsMatch,
+                    totalsMatch ? null : string.Create(CultureInfo.InvariantCulture, $"eligible {eligible}, excluded {excluded}"),
+                    totalsMatch ? null : string.Create(CultureInfo.InvariantCulture, $"eligible {record.EligibleTotal}, excluded {record.ExcludedTotal}")));
+            }
 
             // The request's own rows (entered and scheduled before the draw) must say what the hashed document says.
             // Compared as values (records), shown as text.
@@ -164,7 +187,7 @@ public static class DrawRecordVerification
     /// Its UTF-8 bytes serve both (a record is megabytes). Text that is not valid UTF-16 takes the general path: the hash
     /// replaces lone surrogates, and reading it fails as it always did.
     /// </summary>
-    private static DrawRecordDocument? ReadDocument(DrawRecord record, List<VerificationCheck> checks)
+    private static (DrawRecordDocument? Document, ContextHead? Head) ReadDocument(DrawRecord record, List<VerificationCheck> checks)
     {
         var text = record.Document;
         var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(text));
@@ -175,17 +198,72 @@ public static class DrawRecordVerification
             checks.Add(new("documentSha256", storedHash == record.DocumentSha256, record.DocumentSha256, storedHash));
             try
             {
-                return valid ? DrawRecordJson.Deserialize(utf8.AsMemory(0, length)) : DrawRecordJson.Deserialize(text);
+                var document = valid ? DrawRecordJson.Deserialize(utf8.AsMemory(0, length)) : DrawRecordJson.Deserialize(text);
+                return (document, valid ? ContextHead.Read(utf8.AsSpan(0, length)) : null);
             }
             catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException or InvalidOperationException or FormatException)
             {
                 checks.Add(new("document", false, "a readable record", ex.Message));
-                return null;
+                return (null, null);
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(utf8);
+        }
+    }
+
+    /// <summary>
+    /// The context's top-level text and null values, and how many exclusions it lists, read in one forward pass over the
+    /// record's UTF-8 (the context of a 100,000-expert draw is megabytes of evidence; no tree is built).
+    /// </summary>
+    private sealed record ContextHead(Dictionary<string, string?> Values, int? Exclusions)
+    {
+        public static ContextHead? Read(ReadOnlySpan<byte> utf8)
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(utf8);
+            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
+                return null;
+            while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+            {
+                var isContext = reader.ValueTextEquals("context"u8);
+                reader.Read();
+                if (!isContext || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+                var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+                int? exclusions = null;
+                while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+                {
+                    var name = reader.GetString()!;
+                    reader.Read();
+                    switch (reader.TokenType)
+                    {
+                        case System.Text.Json.JsonTokenType.String:
+                            values[name] = reader.GetString();
+                            break;
+                        case System.Text.Json.JsonTokenType.Null:
+                            values[name] = null;
+                            break;
+                        case System.Text.Json.JsonTokenType.StartArray when name == "exclusions":
+                            var count = 0;
+                            while (reader.Read() && reader.TokenType != System.Text.Json.JsonTokenType.EndArray)
+                            {
+                                count++;
+                                reader.Skip();
+                            }
+                            exclusions = count;
+                            break;
+                        default:
+                            reader.Skip();
+                            break;
+                    }
+                }
+                return new ContextHead(values, exclusions);
+            }
+            return null;
         }
     }
 }

@@ -31,6 +31,8 @@ public static partial class VerificationTexts
         ["storedSeed"] = ("记录行的随机种子与记录文档一致", "the row's seed matches the record document"),
         ["storedRuleSetVersion"] = ("记录行的回避规则版本与记录文档一致", "the row's rule-set version matches the record document"),
         ["storedOutcome"] = ("记录行的抽取结论与记录文档一致", "the row's outcome matches the record document"),
+        ["storedContext"] = ("记录行的申请人、监督人、执行人、时间、规则版本和失败原因与记录文档一致", "the row's requester, supervisor, executor, times, rule set and failure reason match the record document"),
+        ["storedTotals"] = ("记录行的符合条件人数（各名额组之和）和回避人数与记录文档一致", "the row's eligible count (summed over quotas) and excluded count match the record document"),
         ["storedQuotas"] = ("抽取申请中保存的名额与记录文档一致", "the panel request's stored quotas match the record document"),
         ["storedEntropy"] = ("抽取申请录入的外部随机数与记录文档一致（按录入顺序）", "the external entropy entered for the request, in entry order, matches the record document"),
         ["timeline"] = ("先承诺后揭示的时间顺序成立：承诺 ≤ 计划抽取时间 ≤ 执行时间，外部随机数在承诺之后、抽取之前录入", "commit, then reveal, in time: committed ≤ scheduled ≤ executed, and the entropy was entered after the commitment and by the draw"),

@@ -558,6 +558,18 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         var tampered = DrawRecordVerification.Verify(record, commitment, [At(DrawAt)], quotas);
         tampered.FirstDivergence.Should().Be("storedSeed");
         tampered.Checks.Single(c => c.Name == "storedSeed").Actual.Should().Be(new string('0', 64));
+
+        // The other columns the draw view and the public page show: the supervisor, the totals.
+        var fresh = await db.DrawRecords.AsNoTracking().Include(r => r.Content).Include(r => r.Selections).AsSplitQuery().SingleAsync(r => r.Id == id);
+        DrawRecordVerification.Verify(fresh, commitment, [At(DrawAt)], quotas).Checks.Should().Contain(c => c.Name == "storedContext" && c.Passed)
+            .And.Contain(c => c.Name == "storedTotals" && c.Passed);
+        typeof(DrawRecord).GetProperty(nameof(DrawRecord.SupervisorName))!.SetValue(fresh, "李四");
+        var supervisor = DrawRecordVerification.Verify(fresh, commitment, [At(DrawAt)], quotas);
+        supervisor.FirstDivergence.Should().Be("storedContext");
+        supervisor.Checks.Single(c => c.Name == "storedContext").Should().Match<VerificationCheck>(c => c.Expected == "supervisor: 李监督" && c.Actual == "supervisor: 李四");
+        typeof(DrawRecord).GetProperty(nameof(DrawRecord.SupervisorName))!.SetValue(fresh, "李监督");
+        typeof(DrawRecord).GetProperty(nameof(DrawRecord.ExcludedTotal))!.SetValue(fresh, fresh.ExcludedTotal + 1);
+        DrawRecordVerification.Verify(fresh, commitment, [At(DrawAt)], quotas).FirstDivergence.Should().Be("storedTotals");
     }
 
     [Fact]
