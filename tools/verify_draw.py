@@ -379,6 +379,16 @@ def to_input(obj):
     return inp
 
 
+def no_duplicate_keys(pairs):
+    """A JSON object whose key appears twice is malformed (spec section 9): readers disagree on which one counts."""
+    obj = {}
+    for key, value in pairs:
+        if key in obj:
+            raise Malformed(f"duplicate key {key!r}")
+        obj[key] = value
+    return obj
+
+
 def verify_record(record):
     """Raises Divergence at the first difference; same order as the C# DrawVerifier."""
     if not isinstance(record, dict):
@@ -392,6 +402,8 @@ def verify_record(record):
         raise Divergence("algorithmVersion", ALGORITHM_VERSION, record.get("algorithmVersion"))
     inp = to_input(record)
     check_output_integers(record["selection"])
+    if not isinstance(record["succeeded"], bool):
+        raise Malformed(f"succeeded must be true or false, not {json.dumps(record['succeeded'])}")
     expected_commitment = commitment(inp["nonce_bytes"]).hex()
     if expected_commitment != record["commitment"]:
         raise Divergence("commitment", expected_commitment, record["commitment"])
@@ -446,7 +458,10 @@ def main(argv):
     try:
         with open(args.vectors or args.record, "rb") as f:
             raw = f.read()
-        document = json.loads(raw.decode("utf-8"))
+        document = json.loads(raw.decode("utf-8"), object_pairs_hook=no_duplicate_keys)
+    except Malformed as ex:
+        print(f"MISMATCH 不一致：记录格式错误 / malformed record: {ex}")
+        return 1
     except (OSError, ValueError) as ex:
         print(f"无法读取输入 / cannot read input: {ex}")
         return 1

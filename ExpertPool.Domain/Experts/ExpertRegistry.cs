@@ -198,6 +198,15 @@ public sealed class RegistryLookup
             else
                 Fail("specialtyCodes", $"专业代码 {code} 不存在 / unknown specialty code '{code}'");
         }
+        // The ID number's own check cannot know the date: a birth date after today, or more than 100 years back, is a typo.
+        if (ChineseIdNumber.TryParse(draft.IdNumber, out _, out var birth, out _, out _))
+        {
+            var today = DateOnly.FromDateTime(now);
+            if (birth > today)
+                Fail("idNumber", "身份证号中的出生日期晚于今天 / the birth date in the ID number is in the future");
+            else if (birth < today.AddYears(-100))
+                Fail("idNumber", "身份证号中的出生日期早于100年前 / the birth date in the ID number is more than 100 years ago");
+        }
         if (!_regions.Contains(draft.RegionCode))
             Fail("regionCode", $"行政区划代码 {draft.RegionCode} 不存在 / unknown region code '{draft.RegionCode}'");
 

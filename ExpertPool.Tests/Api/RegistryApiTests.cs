@@ -31,6 +31,24 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
         fetched["gender"]!.GetValue<string>().Should().Be("Male", "the ID number's 17th digit is odd");
     }
 
+    [Theory]
+    [InlineData(2030, "in the future")]
+    [InlineData(1905, "more than 100 years ago")]
+    public async Task Creating_an_expert_whose_id_number_gives_an_impossible_birth_date_is_refused(int birthYear, string reason)
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var body = JsonNode.Parse(JsonSerializer.Serialize(NewExpert(r)))!.AsObject();
+        var idNumber = TestData.IdNumber(birthYear: birthYear);
+        body["idNumber"] = idNumber;
+
+        var problem = await ProblemAsync(await Admin.PostAsJsonAsync("/api/experts", body), HttpStatusCode.BadRequest);
+
+        problem["errors"]!["idNumber"]![0]!.GetValue<string>().Should().Contain(reason);
+        (await Admin.GetFromJsonAsync<JsonObject>($"/api/experts?q={Uri.EscapeDataString(body["name"]!.GetValue<string>())}&pageSize=100"))!["items"]!.AsArray()
+            .Should().NotContain(e => e!["idNumber"]!.GetValue<string>() == idNumber);
+    }
+
     [Fact]
     public async Task Renaming_an_organisation_without_aliases_keeps_its_aliases()
     {

@@ -96,6 +96,33 @@ public sealed class PythonVerifierTests
         }
     }
 
+    [Theory]
+    [InlineData("\"seed\":\"", "\"seed\":\"" + "00" + "\",\"seed\":\"", "duplicate key 'seed'")]
+    [InlineData("\"count\":", "\"count\":9,\"count\":", "duplicate key 'count'")]
+    [InlineData("\"succeeded\":true", "\"succeeded\":1", "succeeded must be true or false")]
+    public void PythonVerifier_WhenAKeyRepeatsOrTheOutcomeIsNotABoolean_ReportsMalformedRecordAsCSharpDoes(string find, string replace, string reason)
+    {
+        var json = DrawRecordJson.Serialize(DrawVerifierTests.SampleRecord());
+        var at = json.IndexOf(find, StringComparison.Ordinal);
+        at.Should().BeGreaterThan(0);
+        var edited = json[..at] + replace + json[(at + find.Length)..];
+
+        // Spec section 9: a key given twice is malformed (a parser keeping the first would read another record).
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(edited)).Should().Throw<Exception>();
+        var file = Path.Combine(Path.GetTempPath(), $"malformed-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, edited, new UTF8Encoding(false));
+        try
+        {
+            var (exitCode, output) = RunVerifier("--record", file);
+            exitCode.Should().Be(1, output);
+            output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain(reason);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     internal static (int ExitCode, string Output) RunVerifier(params string[] arguments)
     {
         var root = DrawTestData.RepoRoot();

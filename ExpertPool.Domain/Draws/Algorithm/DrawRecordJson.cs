@@ -13,7 +13,8 @@ namespace ExpertPool.Domain.Draws.Algorithm;
 /// </summary>
 public static class DrawRecordJson
 {
-    private static readonly JsonDocumentOptions ReadOptions = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
+    // A key given twice is malformed (spec section 9): readers disagree on which of the two counts.
+    private static readonly JsonDocumentOptions ReadOptions = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false };
 
     private static readonly string[] TopLevelKeys =
     [
@@ -157,7 +158,7 @@ public static class DrawRecordJson
                 }
             }
 
-            // As JsonDocument would, the last of duplicate properties wins.
+            // A second top-level context was already refused: JsonDocument saw its key twice (as null in the spliced text).
             var hasContext = contexts.Count > 0 && contexts[^1].Kind != JsonTokenType.Null;
             if (hasContext && contexts[^1].Kind != JsonTokenType.StartObject)
             {
