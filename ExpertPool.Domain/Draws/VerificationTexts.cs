@@ -31,6 +31,7 @@ public static partial class VerificationTexts
         ["storedSeed"] = ("记录行的随机种子与记录文档一致", "the row's seed matches the record document"),
         ["storedRuleSetVersion"] = ("记录行的回避规则版本与记录文档一致", "the row's rule-set version matches the record document"),
         ["storedOutcome"] = ("记录行的抽取结论与记录文档一致", "the row's outcome matches the record document"),
+        ["members"] = ("记录恰好包含规定的顶层字段", "the record has exactly the specified top-level members"),
         ["storedContext"] = ("记录行的申请人、监督人、执行人、时间、规则版本和失败原因与记录文档一致", "the row's requester, supervisor, executor, times, rule set and failure reason match the record document"),
         ["storedTotals"] = ("记录行的符合条件人数（各名额组之和）和回避人数与记录文档一致", "the row's eligible count (summed over quotas) and excluded count match the record document"),
         ["storedQuotas"] = ("抽取申请中保存的名额与记录文档一致", "the panel request's stored quotas match the record document"),
