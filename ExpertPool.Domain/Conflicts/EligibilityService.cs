@@ -315,9 +315,15 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
 
         private sealed record PartyMatch(Guid PartyId, string PartyName, PartyRole Role, string? OtherName)
         {
+            /// <summary>The party in the Chinese half of the evidence: name, and the record it matched by name or alias.</summary>
             public string Describe() => OtherName is null
-                ? $"{PartyName}（{RoleZh(Role)} {Role}）"
-                : $"{OtherName}（= {PartyName}，同名/别名 same unit by name or alias；{RoleZh(Role)} {Role}）";
+                ? $"{PartyName}（{RoleZh(Role)}）"
+                : $"{OtherName}（即 {PartyName}，同名或别名；{RoleZh(Role)}）";
+
+            /// <summary>The same in the English half.</summary>
+            public string En() => OtherName is null
+                ? $"{PartyName} ({RoleEn(Role)})"
+                : $"{OtherName} (= {PartyName} by name or alias; {RoleEn(Role)})";
         }
 
         /// <summary>
@@ -389,21 +395,21 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 return;
             foreach (var r in await RelationsAsync(source, [RelationKind.Employment], _day.AddYears(-_s.LabourRelationYears), ct))
                 Exclude(r.ExpertId, ConflictRuleCodes.LabourRelation,
-                    $"劳动关系：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日 {D(_day)} 前 {_s.LabourRelationYears} 年内 / employment with {_partyOrgs[r.OrganisationId].PartyName} {PeriodEn(r)}, within {_s.LabourRelationYears} years before the review on {D(_day)}");
+                    $"劳动关系：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日 {D(_day)} 前 {_s.LabourRelationYears} 年内 / employment with {_partyOrgs[r.OrganisationId].En()} {PeriodEn(r)}, within {_s.LabourRelationYears} years before the review on {D(_day)}");
             foreach (var r in await RelationsAsync(source, Governance, _day.AddYears(-_s.GovernanceRelationYears), ct))
                 Exclude(r.ExpertId, ConflictRuleCodes.GovernanceRelation,
-                    $"{ExpertVocabulary.Label(r.Kind)}：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日前 {_s.GovernanceRelationYears} 年内 / {r.Kind} of {_partyOrgs[r.OrganisationId].PartyName} {PeriodEn(r)}, within {_s.GovernanceRelationYears} years before the review");
+                    $"{ExpertVocabulary.Label(r.Kind)}：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日前 {_s.GovernanceRelationYears} 年内 / {r.Kind} of {_partyOrgs[r.OrganisationId].En()} {PeriodEn(r)}, within {_s.GovernanceRelationYears} years before the review");
             if (_s.FamilyRelation)
             {
                 foreach (var r in await RelationsAsync(source, [RelationKind.FamilyOfLegalRepresentative], null, ct))
                     Exclude(r.ExpertId, ConflictRuleCodes.FamilyRelation,
-                        $"与 {_partyOrgs[r.OrganisationId].Describe()} 的法定代表人存在亲属关系（{PeriodZh(r)}）/ family of the legal representative of {_partyOrgs[r.OrganisationId].PartyName}");
+                        $"与 {_partyOrgs[r.OrganisationId].Describe()} 的法定代表人存在亲属关系（{PeriodZh(r)}）/ family of the legal representative of {_partyOrgs[r.OrganisationId].En()}");
             }
             if (_s.DisputeOrInvestment)
             {
                 foreach (var r in await RelationsAsync(source, DisputeOrInvestment, _day.AddYears(-_s.DisputeOrInvestmentYears), ct))
                     Exclude(r.ExpertId, ConflictRuleCodes.DisputeOrInvestment,
-                        $"{ExpertVocabulary.Label(r.Kind)}：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日前 {_s.DisputeOrInvestmentYears} 年内 / {(r.Kind == RelationKind.Investment ? "investment in" : "legal dispute with")} {_partyOrgs[r.OrganisationId].PartyName} {PeriodEn(r)}");
+                        $"{ExpertVocabulary.Label(r.Kind)}：{_partyOrgs[r.OrganisationId].Describe()}，{PeriodZh(r)}，在评审日前 {_s.DisputeOrInvestmentYears} 年内 / {(r.Kind == RelationKind.Investment ? "investment in" : "legal dispute with")} {_partyOrgs[r.OrganisationId].En()} {PeriodEn(r)}");
             }
         }
 
@@ -423,10 +429,10 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             var employees = await source.Experts.Where(e => orgIds.Contains(e.EmployerId)).Select(e => new { e.Id, e.EmployerId }).ToListAsync(ct);
             foreach (var e in employees.Where(x => IsCandidate(x.Id)))
                 Exclude(e.Id, ConflictRuleCodes.SameOrganisation,
-                    $"工作单位 {_partyOrgs[e.EmployerId].Describe()} 是项目参与方 / employer {_partyOrgs[e.EmployerId].OtherName ?? _partyOrgs[e.EmployerId].PartyName} is party {_partyOrgs[e.EmployerId].PartyName} ({_partyOrgs[e.EmployerId].Role})");
+                    $"工作单位 {_partyOrgs[e.EmployerId].Describe()} 是项目参与方 / employer {_partyOrgs[e.EmployerId].En()} is a party to the project");
             foreach (var r in await RelationsAsync(source, OngoingSameOrganisation, null, ct))
                 Exclude(r.ExpertId, ConflictRuleCodes.SameOrganisation,
-                    $"与 {_partyOrgs[r.OrganisationId].Describe()} 存在持续的{ExpertVocabulary.Label(r.Kind)}（{PeriodZh(r)}）/ ongoing {r.Kind} relation with {_partyOrgs[r.OrganisationId].PartyName}");
+                    $"与 {_partyOrgs[r.OrganisationId].Describe()} 存在持续的{ExpertVocabulary.Label(r.Kind)}（{PeriodZh(r)}）/ ongoing {r.Kind} relation with {_partyOrgs[r.OrganisationId].En()}");
         }
 
         // ---- practice rules ----------------------------------------------------------------------------------
@@ -513,7 +519,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 var applicant = _partyOrgs[applicantId];
                 var code = codes[projectId];
                 Exclude(id, ConflictRuleCodes.Cooldown,
-                    $"{D(day)} 评审过申请单位 {applicant.Describe()} 的项目 {code}（冷却期 {months} 个月）/ reviewed project {code} for applicant {applicant.PartyName} on {D(day)} (cooldown {months} months)",
+                    $"{D(day)} 评审过 {applicant.Describe()} 的项目 {code}（冷却期 {months} 个月）/ reviewed project {code} for {applicant.En()} on {D(day)} (cooldown {months} months)",
                     projectId);
             }
         }
@@ -592,7 +598,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 }).ToListAsync(ct);
             foreach (var r in rows.Where(x => IsCandidate(x.ExpertId)))
                 Exclude(r.ExpertId, ConflictRuleCodes.DeclaredConflict,
-                    $"专家于 {D(DateOnly.FromDateTime(r.DeclaredAt))} 声明与 {_partyOrgs[r.OrganisationId].Describe()} 存在利益冲突：{r.Reason} / declared a conflict with {_partyOrgs[r.OrganisationId].PartyName} ({r.Source}): {r.Reason}",
+                    $"专家于 {D(DateOnly.FromDateTime(r.DeclaredAt))}{(r.Source == DeclaredConflictSource.DeclinedInvitation ? "谢绝邀请时" : "")}声明与 {_partyOrgs[r.OrganisationId].Describe()} 存在利益冲突：{r.Reason} / declared on {D(DateOnly.FromDateTime(r.DeclaredAt))}{(r.Source == DeclaredConflictSource.DeclinedInvitation ? ", on declining an invitation," : "")} a conflict with {_partyOrgs[r.OrganisationId].En()}: {r.Reason}",
                     r.ProjectId);
         }
 
@@ -623,6 +629,14 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         private static string PeriodZh(RelationRow r) => r.To is null ? $"{(r.From is null ? "" : D(r.From) + " 起")}至今" : $"{(r.From is null ? "" : D(r.From) + " 至 ")}{D(r.To)} 止";
 
         private static string PeriodEn(RelationRow r) => r.To is null ? $"ongoing{(r.From is null ? "" : " since " + D(r.From))}" : $"{(r.From is null ? "" : "from " + D(r.From) + " ")}until {D(r.To)}";
+
+        private static string RoleEn(PartyRole role) => role switch
+        {
+            PartyRole.Applicant => "applicant",
+            PartyRole.Partner => "partner",
+            PartyRole.Supplier => "supplier",
+            _ => "other party",
+        };
 
         private static string RoleZh(PartyRole role) => role switch
         {

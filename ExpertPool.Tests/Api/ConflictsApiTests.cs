@@ -110,6 +110,10 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         reasons[Id(investor)].Should().ContainSingle().Which.Should().StartWith("dispute-or-investment:");
         reasons[Id(preparer)].Should().ContainSingle().Which.Should().StartWith("prior-involvement:").And.Contain("编写申报书");
         reasons[Id(aliasEmployee)].Should().ContainSingle().Which.Should().StartWith("same-organisation:").And.Contain(shortName).And.Contain(applicantName);
+        // Each half in its own language: the party's role in Chinese first, in English after the " / ".
+        var (zh, en) = (reasons[Id(employedTwoYearsAgo)][0].Split(" / ")[0], reasons[Id(employedTwoYearsAgo)][0].Split(" / ")[1]);
+        zh.Should().Contain("（申请单位）").And.NotContain("Applicant");
+        en.Should().Contain($"{applicantName} (applicant)").And.NotContain("申请单位");
         reasons[Id(tenEngagements)].Should().ContainSingle().Which.Should().StartWith("workload-cap:").And.Contain("10");
         reasons[Id(tenAcrossYears)].Should().ContainSingle().Which.Should().StartWith("workload-cap:").And.Contain("10");
         reasons[Id(cooling)].Should().ContainSingle().Which.Should().StartWith("cooldown:").And.Contain("2026-08-01");
