@@ -35,6 +35,16 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock, N
         var expert = await LoadAsync(id, ct);
         if (expectedVersion is { } expected && expert.Version != expected)
             throw new PreconditionFailedException($"专家信息已被他人修改（当前版本 {expert.Version}，提交的版本 {expectedVersion}），请刷新后重试 / The expert was changed by someone else (version {expert.Version}, you sent {expectedVersion}).");
+        // Optional fields left out keep what is stored (an explicit [] clears the blackouts): a client that sends only
+        // what it edits must not wipe an expert's unavailable dates, term, channel or language without saying so.
+        input = input with
+        {
+            Blackouts = input.Blackouts ?? expert.Blackouts.Select(b => new BlackoutInput(b.From, b.To, b.Reason)).ToList(),
+            JoinChannel = input.JoinChannel ?? expert.JoinChannel.ToString(),
+            PreferredLanguage = input.PreferredLanguage ?? expert.PreferredLanguage,
+            TermStart = input.TermStart is null && input.TermEnd is null ? expert.TermStart : input.TermStart,
+            TermEnd = input.TermStart is null && input.TermEnd is null ? expert.TermEnd : input.TermEnd,
+        };
         var draft = Check(input);
         var lookup = await RegistryLookup.LoadForAsync(db, [draft], ct);
         var errors = new Dictionary<string, List<string>>();

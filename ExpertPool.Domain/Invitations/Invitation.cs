@@ -111,7 +111,7 @@ public sealed class Invitation
     public void Expire(DateTime now)
     {
         if (Status != InvitationStatus.Pending || now < Deadline)
-            throw new DomainConflictException("Only a pending invitation past its deadline can expire.");
+            throw new DomainConflictException("只有已过答复期限的待答复邀请才能过期 / Only a pending invitation past its deadline can expire.");
         Status = InvitationStatus.Expired;
         Version++;
     }
@@ -119,7 +119,7 @@ public sealed class Invitation
     public void Cancel(string reason, string actor, DateTime now)
     {
         if (Status is not (InvitationStatus.Pending or InvitationStatus.Confirmed))
-            throw new DomainConflictException($"The invitation is {Status} and cannot be cancelled.");
+            throw new DomainConflictException($"该邀请状态为 {Status}，不能取消 / The invitation is {Status} and cannot be cancelled.");
         Status = InvitationStatus.Cancelled;
         CancelReason = reason;
         CancelledBy = actor;

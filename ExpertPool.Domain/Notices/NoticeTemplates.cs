@@ -81,7 +81,7 @@ public static class NoticeTemplates
             doc.Field("联系人", n.Contact);
         doc.Para(w.PrepareZh);
         doc.Para("如因故无法参加，请立即告知组织单位，以便及时递补候补专家。");
-        Confidentiality(doc, w);
+        Confidentiality(doc, w, confirmed: true);
         doc.StartEnglish();
         doc.Para($"Dear {n.ExpertName},");
         doc.Para($"Thank you: your participation in the {w.NameEn} below is confirmed. A calendar entry is attached.");
@@ -94,7 +94,7 @@ public static class NoticeTemplates
             doc.Field("Contact", n.Contact);
         doc.Para(w.PrepareEn);
         doc.Para("If you can no longer attend, tell the organising agency at once so that a backup expert can be invited in time.");
-        Confidentiality(doc, w);
+        Confidentiality(doc, w, confirmed: true);
         Footer(doc);
         var summary = $"{w.NameZh} {n.ProjectCode} / {w.NameEn} {n.ProjectCode}";
         var description = $"{w.NameZh}，项目编号 {n.ProjectCode}。评审结束前请对时间、地点及项目信息保密。 / {w.NameEn}, project code {n.ProjectCode}. Keep the date, place and project confidential until the review is over.";
@@ -259,12 +259,15 @@ public static class NoticeTemplates
         doc.Link(doc.English ? "Decline (with a reason, including a conflict of interest)" : "谢绝（请说明原因，包括存在回避情形）", decline);
     }
 
-    private static void Confidentiality(Doc doc, Wording w)
+    /// <param name="confirmed">The expert has confirmed (the receipt has no decline link): a conflict found now is reported to the agency.</param>
+    private static void Confidentiality(Doc doc, Wording w, bool confirmed = false)
     {
         if (doc.English)
-            doc.Note("Confidentiality", $"This notice and the {w.NameEn}'s date, place and project are for you alone. Until the engagement is over, do not disclose them to anyone and do not contact the applicant or any party to the project. If you have a conflict of interest with any party, decline and choose \"I have a conflict\".");
+            doc.Note("Confidentiality", $"This notice and the {w.NameEn}'s date, place and project are for you alone. Until the engagement is over, do not disclose them to anyone and do not contact the applicant or any party to the project. "
+                + (confirmed ? "If you find you have a conflict of interest with any party, tell the organising agency at once." : "If you have a conflict of interest with any party, decline and choose \"I have a conflict\"."));
         else
-            doc.Note("保密提醒", $"本通知及{w.NameZh}的时间、地点和项目信息仅限您本人知悉。在{w.NameZh}结束前，请勿向任何单位或个人透露，不得与项目申报单位及其他相关方接触。如与项目任何一方存在利害关系，请选择“谢绝”并注明“存在回避情形”。");
+            doc.Note("保密提醒", $"本通知及{w.NameZh}的时间、地点和项目信息仅限您本人知悉。在{w.NameZh}结束前，请勿向任何单位或个人透露，不得与项目申报单位及其他相关方接触。"
+                + (confirmed ? "如发现与项目任何一方存在利害关系，请立即告知组织单位。" : "如与项目任何一方存在利害关系，请选择“谢绝”并注明“存在回避情形”。"));
     }
 
     /// <summary>The engagement type's name in Chinese and English, as the mails call it (e.g. 项目评审 / project review).</summary>

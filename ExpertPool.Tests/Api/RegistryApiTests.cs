@@ -320,6 +320,38 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
     }
 
     [Fact]
+    public async Task An_update_that_leaves_out_optional_fields_keeps_them_and_an_empty_blackout_list_clears_them()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var body = JsonNode.Parse(JsonSerializer.Serialize(NewExpert(r)))!.AsObject();
+        body["blackouts"] = new JsonArray(new JsonObject { ["from"] = "2026-12-10", ["to"] = "2026-12-12", ["reason"] = "出差" });
+        body["preferredLanguage"] = "en";
+        body["joinChannel"] = "EmployerRecommendation";
+        var location = (await Ok(Admin.PostAsJsonAsync("/api/experts", body))).Headers.Location!;
+        async Task<JsonObject> PutAsync(JsonObject update)
+        {
+            using var put = new HttpRequestMessage(HttpMethod.Put, location) { Content = JsonContent.Create(update) };
+            put.Headers.IfMatch.ParseAdd("*");
+            return (await (await Ok(Admin.SendAsync(put))).Content.ReadFromJsonAsync<JsonObject>())!;
+        }
+
+        var partial = body.DeepClone().AsObject();
+        foreach (var key in new[] { "blackouts", "preferredLanguage", "joinChannel", "termStart", "termEnd" })
+            partial.Remove(key);
+        partial["title"] = "研究员";
+        var kept = await PutAsync(partial);
+        kept["title"]!.GetValue<string>().Should().Be("研究员");
+        kept["blackouts"]!.AsArray().Should().ContainSingle().Which!["reason"]!.GetValue<string>().Should().Be("出差");
+        kept["preferredLanguage"]!.GetValue<string>().Should().Be("en");
+        kept["joinChannel"]!.GetValue<string>().Should().Be("EmployerRecommendation");
+        kept["termEnd"]!.GetValue<string>().Should().Be("2028-12-31");
+
+        partial["blackouts"] = new JsonArray();
+        (await PutAsync(partial))["blackouts"]!.AsArray().Should().BeEmpty("an explicit empty list clears them");
+    }
+
+    [Fact]
     public async Task Updates_need_the_current_etag_and_a_stale_one_is_412()
     {
         if (NotConfigured) return;

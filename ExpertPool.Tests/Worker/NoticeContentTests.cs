@@ -113,6 +113,16 @@ public class NoticeContentTests
     }
 
     [Fact]
+    public void Confirmation_HasNoDeclineLink_SoItAsksForAConflictToBeReportedInstead()
+    {
+        var start = new DateTimeOffset(2026, 11, 25, 1, 30, 0, TimeSpan.Zero);
+        var r = NoticeTemplates.Confirmation(new ConfirmationNotice("张三", "zh-CN", "ProjectReview", "XM-9", start, start.AddHours(3), "杭州", "inv-1@x", start.AddDays(-2)));
+
+        r.TextBody.Should().Contain("请立即告知组织单位").And.Contain("tell the organising agency at once")
+            .And.NotContain("请选择“谢绝”").And.NotContain("decline and choose");
+    }
+
+    [Fact]
     public void Backoff_DoublesFromTheBase_UpToTheCap()
     {
         var o = new MailOptions { BackoffBase = TimeSpan.FromSeconds(30), BackoffCap = TimeSpan.FromMinutes(5) };
