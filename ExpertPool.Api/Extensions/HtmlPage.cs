@@ -58,6 +58,20 @@ public static class HtmlPage
         }
     }
 
+    /// <summary>Pages that show or take personal data: <c>no-store</c>, no Referer to other sites, no content sniffing.</summary>
+    public static RouteGroupBuilder WithPrivatePageHeaders(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var headers = context.HttpContext.Response.Headers;
+            headers.CacheControl = "no-store";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers["X-Content-Type-Options"] = "nosniff";
+            return await next(context);
+        });
+        return group;
+    }
+
     /// <summary>HTML-encodes text for an element or a quoted attribute.</summary>
     public static string E(string s) => WebUtility.HtmlEncode(s);
 }

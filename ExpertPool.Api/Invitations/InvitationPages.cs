@@ -19,14 +19,7 @@ public static class InvitationPages
     {
         var group = app.MapGroup("/invitations").WithTags("Invitation pages").ExcludeFromDescription().AllowAnonymous().DisableAntiforgery();
         // Pages behind personal links: never cached, never leaked through the Referer header.
-        group.AddEndpointFilter(async (context, next) =>
-        {
-            var headers = context.HttpContext.Response.Headers;
-            headers.CacheControl = "no-store";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers["X-Content-Type-Options"] = "nosniff";
-            return await next(context);
-        });
+        group.WithPrivatePageHeaders();
         group.MapGet("/confirm", ShowConfirm);
         group.MapPost("/confirm", Confirm);
         group.MapGet("/decline", ShowDecline);

@@ -42,8 +42,8 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock, N
             Blackouts = input.Blackouts ?? expert.Blackouts.Select(b => new BlackoutInput(b.From, b.To, b.Reason)).ToList(),
             JoinChannel = input.JoinChannel ?? expert.JoinChannel.ToString(),
             PreferredLanguage = input.PreferredLanguage ?? expert.PreferredLanguage,
-            TermStart = input.TermStart is null && input.TermEnd is null ? expert.TermStart : input.TermStart,
-            TermEnd = input.TermStart is null && input.TermEnd is null ? expert.TermEnd : input.TermEnd,
+            TermStart = input.TermStart ?? expert.TermStart,
+            TermEnd = input.TermEnd ?? expert.TermEnd,
         };
         var draft = Check(input);
         var lookup = await RegistryLookup.LoadForAsync(db, [draft], ct);

@@ -76,6 +76,20 @@ public sealed class InvitationService(
     /// </summary>
     public async Task<Invitation> ConfirmAsync(Guid invitationId, CancellationToken ct)
     {
+        try
+        {
+            return await ConfirmOnceAsync(invitationId, ct);
+        }
+        catch (ReplacementRaceException)
+        {
+            // An unfit expert's seat was being handed to the same backup by a concurrent decline: start again from what is stored.
+            db.ChangeTracker.Clear();
+            return await ConfirmOnceAsync(invitationId, ct);
+        }
+    }
+
+    private async Task<Invitation> ConfirmOnceAsync(Guid invitationId, CancellationToken ct)
+    {
         var (invitation, expert, project, request) = await LoadAsync(invitationId, ct);
         var now = Now;
         if (invitation.Status == InvitationStatus.Pending && await NoLongerEligibleAsync(expert, project, ct) is { } unfit)

@@ -349,6 +349,12 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
 
         partial["blackouts"] = new JsonArray();
         (await PutAsync(partial))["blackouts"]!.AsArray().Should().BeEmpty("an explicit empty list clears them");
+
+        // One end of the term given: the other is kept.
+        partial["termEnd"] = "2029-12-31";
+        var extended = await PutAsync(partial);
+        extended["termStart"]!.GetValue<string>().Should().Be("2026-01-01");
+        extended["termEnd"]!.GetValue<string>().Should().Be("2029-12-31");
     }
 
     [Fact]
