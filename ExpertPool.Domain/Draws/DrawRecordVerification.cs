@@ -54,12 +54,14 @@ public static class DrawRecordVerification
     public static async Task<DrawVerificationResult> VerifyAsync(ExpertPoolDbContext db, Guid drawId, CancellationToken ct)
     {
         // Split query: a single query would repeat the multi-megabyte document on every selection row.
-        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Content).Include(r => r.Selections).AsSplitQuery().FirstOrDefaultAsync(r => r.Id == drawId, ct)
+        // The document is read apart, as the bytes stored (DrawDocumentReader): the row and its selections come without it.
+        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Selections).FirstOrDefaultAsync(r => r.Id == drawId, ct)
             ?? throw new NotFoundException("Draw", drawId);
+        var document = await DrawDocumentReader.ReadUtf8Async(db, drawId, ct) ?? throw new NotFoundException("Draw", drawId);
         var request = await db.PanelRequests.AsNoTracking().Include(r => r.Quotas).FirstAsync(r => r.Id == record.PanelRequestId, ct);
         var entropy = await db.DrawEntropies.AsNoTracking().InEntryOrder(record.PanelRequestId).Select(e => new EnteredEntropy(e.Source, e.Value, e.EnteredAt, e.RuleSetId,
                 db.ConflictRuleSets.Where(r => r.Id == e.RuleSetId).Select(r => (long?)r.Version).FirstOrDefault())).ToListAsync(ct);
-        return Verify(record, request.Commitment, entropy, request.ToDrawQuotas());
+        return Verify(record, document, request.Commitment, entropy, request.ToDrawQuotas());
     }
 
     /// <param name="record">The stored draw.</param>
@@ -72,8 +74,56 @@ public static class DrawRecordVerification
     /// <param name="storedQuotas">The request's quotas as stored, in position order: the record's must be the same.</param>
     public static DrawVerificationResult Verify(DrawRecord record, string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas)
     {
+        ArgumentNullException.ThrowIfNull(record);
+        return VerifyText(record, record.Document, publishedCommitment, entered, storedQuotas);
+    }
+
+    /// <summary>
+    /// As <see cref="Verify(DrawRecord, string, IReadOnlyList{EnteredEntropy}, IReadOnlyList{DrawQuota})"/>, with the
+    /// stored document given as the bytes the database holds (the record may have been read without its
+    /// <see cref="DrawRecord.Content"/>). Bytes that are not UTF-8 are read as the database driver would have decoded them.
+    /// </summary>
+    public static DrawVerificationResult Verify(DrawRecord record, ReadOnlyMemory<byte> documentUtf8, string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (!Utf8.IsValid(documentUtf8.Span))
+            return VerifyText(record, Encoding.UTF8.GetString(documentUtf8.Span), publishedCommitment, entered, storedQuotas);
         var checks = new List<VerificationCheck>();
-        var (doc, head) = ReadDocument(record, checks);
+        var (doc, outline) = ReadDocument(record, documentUtf8, checks);
+        return Evaluate(record, checks, doc, outline, publishedCommitment, entered, storedQuotas);
+    }
+
+    private static DrawVerificationResult VerifyText(DrawRecord record, string text, string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas)
+    {
+        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(text));
+        try
+        {
+            if (Utf8.FromUtf16(text, utf8, out _, out var length, replaceInvalidSequences: false) == OperationStatus.Done)
+                return Verify(record, utf8.AsMemory(0, length), publishedCommitment, entered, storedQuotas);
+
+            // Not valid UTF-16 (a lone surrogate): the hash replaces it, and reading the text fails as it always did.
+            var checks = new List<VerificationCheck>();
+            AddHashCheck(record, CanonicalEncoder.Sha256HexOfUtf8(text), checks);
+            try
+            {
+                _ = DrawRecordJson.Deserialize(text);
+                checks.Add(new("document", false, "a readable record", "text that is not valid UTF-16"));
+            }
+            catch (Exception ex) when (IsUnreadable(ex))
+            {
+                checks.Add(new("document", false, "a readable record", ex.Message));
+            }
+            return Evaluate(record, checks, null, null, publishedCommitment, entered, storedQuotas);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
+    }
+
+    private static DrawVerificationResult Evaluate(DrawRecord record, List<VerificationCheck> checks, DrawRecordDocument? doc, ContextOutline? head,
+        string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas)
+    {
         if (doc is not null)
         {
             checks.Add(new("publishedCommitment", doc.Commitment == publishedCommitment, publishedCommitment, doc.Commitment));
@@ -116,7 +166,7 @@ public static class DrawRecordVerification
                     ? new("storedContext", true, null, null)
                     : new("storedContext", false, $"{differs.Key}: {head.Values[differs.Key] ?? "null"}", $"{differs.Key}: {differs.Stored ?? "null"}"));
                 var eligible = doc.Pool.Sum(p => p.ExpertIds.Count);
-                var excluded = head.Exclusions ?? record.ExcludedTotal;
+                var excluded = head.ArrayLengths.TryGetValue("exclusions", out var listed) ? listed : record.ExcludedTotal;
                 var totalsMatch = eligible == record.EligibleTotal && excluded == record.ExcludedTotal;
                 checks.Add(new("storedTotals", totalsMatch,
                     totalsMatch ? null : string.Create(CultureInfo.InvariantCulture, $"eligible {eligible}, excluded {excluded}"),
@@ -183,87 +233,26 @@ public static class DrawRecordVerification
     }
 
     /// <summary>
-    /// Checks the stored document against its hash ("documentSha256") and reads it (a "document" check when it cannot be read).
-    /// Its UTF-8 bytes serve both (a record is megabytes). Text that is not valid UTF-16 takes the general path: the hash
-    /// replaces lone surrogates, and reading it fails as it always did.
+    /// Checks the stored document (valid UTF-8) against its hash ("documentSha256") and reads it, with its context's
+    /// outline (a "document" check when it cannot be read). The same bytes serve both: a record is megabytes.
     /// </summary>
-    private static (DrawRecordDocument? Document, ContextHead? Head) ReadDocument(DrawRecord record, List<VerificationCheck> checks)
+    private static (DrawRecordDocument? Document, ContextOutline? Outline) ReadDocument(DrawRecord record, ReadOnlyMemory<byte> utf8, List<VerificationCheck> checks)
     {
-        var text = record.Document;
-        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(text));
+        AddHashCheck(record, CanonicalEncoder.Hex(SHA256.HashData(utf8.Span)), checks);
         try
         {
-            var valid = Utf8.FromUtf16(text, utf8, out _, out var length, replaceInvalidSequences: false) == OperationStatus.Done;
-            var storedHash = valid ? CanonicalEncoder.Hex(SHA256.HashData(utf8.AsSpan(0, length))) : CanonicalEncoder.Sha256HexOfUtf8(text);
-            checks.Add(new("documentSha256", storedHash == record.DocumentSha256, record.DocumentSha256, storedHash));
-            try
-            {
-                var document = valid ? DrawRecordJson.Deserialize(utf8.AsMemory(0, length)) : DrawRecordJson.Deserialize(text);
-                return (document, valid ? ContextHead.Read(utf8.AsSpan(0, length)) : null);
-            }
-            catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException or InvalidOperationException or FormatException)
-            {
-                checks.Add(new("document", false, "a readable record", ex.Message));
-                return (null, null);
-            }
+            return DrawRecordJson.ReadForVerification(utf8);
         }
-        finally
+        catch (Exception ex) when (IsUnreadable(ex))
         {
-            ArrayPool<byte>.Shared.Return(utf8);
+            checks.Add(new("document", false, "a readable record", ex.Message));
+            return (null, null);
         }
     }
 
-    /// <summary>
-    /// The context's top-level text and null values, and how many exclusions it lists, read in one forward pass over the
-    /// record's UTF-8 (the context of a 100,000-expert draw is megabytes of evidence; no tree is built).
-    /// </summary>
-    private sealed record ContextHead(Dictionary<string, string?> Values, int? Exclusions)
-    {
-        public static ContextHead? Read(ReadOnlySpan<byte> utf8)
-        {
-            var reader = new System.Text.Json.Utf8JsonReader(utf8);
-            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
-                return null;
-            while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
-            {
-                var isContext = reader.ValueTextEquals("context"u8);
-                reader.Read();
-                if (!isContext || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
-                {
-                    reader.Skip();
-                    continue;
-                }
-                var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-                int? exclusions = null;
-                while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
-                {
-                    var name = reader.GetString()!;
-                    reader.Read();
-                    switch (reader.TokenType)
-                    {
-                        case System.Text.Json.JsonTokenType.String:
-                            values[name] = reader.GetString();
-                            break;
-                        case System.Text.Json.JsonTokenType.Null:
-                            values[name] = null;
-                            break;
-                        case System.Text.Json.JsonTokenType.StartArray when name == "exclusions":
-                            var count = 0;
-                            while (reader.Read() && reader.TokenType != System.Text.Json.JsonTokenType.EndArray)
-                            {
-                                count++;
-                                reader.Skip();
-                            }
-                            exclusions = count;
-                            break;
-                        default:
-                            reader.Skip();
-                            break;
-                    }
-                }
-                return new ContextHead(values, exclusions);
-            }
-            return null;
-        }
-    }
+    private static void AddHashCheck(DrawRecord record, string storedHash, List<VerificationCheck> checks) =>
+        checks.Add(new("documentSha256", storedHash == record.DocumentSha256, record.DocumentSha256, storedHash));
+
+    private static bool IsUnreadable(Exception ex) =>
+        ex is System.Text.Json.JsonException or ArgumentException or InvalidOperationException or FormatException;
 }

@@ -514,6 +514,51 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task Verify_ReadsTheStoredBytes_AndReportsAChangeMadeWithTheTriggerOff()
+    {
+        if (NotConfigured) return;
+        var (_, request, experts) = await ScheduledPanelAsync();
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = experts[^1], reason = "与申请单位有未登记的合作" }));
+        var draw = await DrawAtDrawTimeAsync(request, "42");
+        var id = Guid.Parse(draw["id"]!.GetValue<string>());
+
+        await using var db = Factory.Database.CreateContext();
+        var stored = (await db.DrawRecords.AsNoTracking().Include(r => r.Content).SingleAsync(r => r.Id == id)).Document;
+        stored.Should().Contain("未登记");
+        // The verifier reads the column's own bytes: exactly the UTF-8 of the text EF reads, Chinese included.
+        (await DrawDocumentReader.ReadUtf8Async(db, id, CancellationToken.None)).Should().Equal(System.Text.Encoding.UTF8.GetBytes(stored));
+        (await DrawDocumentReader.ReadUtf8Async(db, Guid.NewGuid(), CancellationToken.None)).Should().BeNull();
+        (await DrawRecordVerification.VerifyAsync(db, id, CancellationToken.None)).Matches.Should().BeTrue();
+
+        // Someone with the database's owner rights turns the guard off and edits the evidence (valid JSON still); rolled back after.
+        var sqlite = Factory.Database.Provider == DatabaseProvider.Sqlite;
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.Database.ExecuteSqlRawAsync(sqlite ? "DROP TRIGGER \"draw_records_no_update\"" : "ALTER TABLE draw_records DISABLE TRIGGER draw_records_no_update");
+        await db.Database.ExecuteSqlRawAsync("UPDATE \"draw_records\" SET \"Document\" = replace(\"Document\", '未登记', '已登记')");
+        var tampered = System.Text.Encoding.UTF8.GetBytes(stored.Replace("未登记", "已登记", StringComparison.Ordinal));
+
+        var result = await DrawRecordVerification.VerifyAsync(db, id, CancellationToken.None);
+
+        result.FirstDivergence.Should().Be("documentSha256");
+        var check = result.Checks.Single(c => c.Name == "documentSha256");
+        check.Expected.Should().Be(draw["documentSha256"]!.GetValue<string>());
+        check.Actual.Should().Be(Convert.ToHexStringLower(SHA256.HashData(tampered)), "the hash is taken over the bytes now stored");
+        result.Checks.Where(c => c.Name != "documentSha256").Should().OnlyContain(c => c.Passed, "only the evidence changed, which nothing else re-derives");
+
+        if (sqlite)
+        {
+            // Bytes that are not UTF-8 are read as the driver decodes them (replacement characters): still a hash mismatch.
+            await db.Database.ExecuteSqlRawAsync("UPDATE \"draw_records\" SET \"Document\" = CAST(X'7B22FF227D' AS TEXT)");
+            var broken = await DrawRecordVerification.VerifyAsync(db, id, CancellationToken.None);
+            broken.FirstDivergence.Should().Be("documentSha256");
+            broken.Checks.Single(c => c.Name == "documentSha256").Actual.Should().Be(Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("{\"\uFFFD\"}"))));
+            broken.Checks.Should().Contain(c => c.Name == "document" && !c.Passed);
+        }
+        await transaction.RollbackAsync();
+        (await DrawRecordVerification.VerifyAsync(db, id, CancellationToken.None)).Matches.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task A_draw_logs_no_value_that_is_sealed_until_the_review()
     {
         if (NotConfigured) return;

@@ -56,6 +56,14 @@ public sealed class DrawRecordJsonReadTests
         // Spec section 9: parsers disagree on which of two equal keys counts, so neither is taken.
         foreach (var text in new[] { twice, nullLast, seedTwice })
             FluentActions.Invoking(() => DrawRecordJson.Deserialize(text)).Should().Throw<JsonException>().WithMessage("*Duplicate property*");
+        // The context's own keys too (it is read in one pass, not parsed).
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(WithContext("{\"supervisor\":\"a\",\"\\u0073upervisor\":\"b\"}"))).Should().Throw<JsonException>()
+            .WithMessage("Property 'supervisor' is given twice in the record's context.");
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(WithContext("{\"exclusions\":[{\"reasons\":[{\"rule\":\"a\",\"rule\":\"b\"}]}]}"))).Should().Throw<JsonException>()
+            .WithMessage("Property 'rule' is given twice in the record's context.");
+        // The same key in sibling objects, or in an object and the one inside it, is no repeat.
+        DrawRecordJson.Deserialize(WithContext("{\"rule\":\"x\",\"exclusions\":[{\"rule\":\"a\",\"r\":{\"rule\":\"c\"}},{\"rule\":\"b\"}],\"rules\":[]}"))
+            .Context!["exclusions"]!.AsArray().Should().HaveCount(2);
         JsonNode.DeepEquals(DrawRecordJson.Deserialize(escaped).Context, DrawVerifierTests.SampleRecord().Context).Should().BeTrue();
         DrawRecordJson.Serialize(DrawRecordJson.Deserialize(escaped)).Should().Be(Json);
     }

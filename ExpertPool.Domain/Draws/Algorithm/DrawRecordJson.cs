@@ -121,9 +121,18 @@ public static class DrawRecordJson
     /// parsed into a document, since the context can be most of the record (thousands of exclusions) and the verifier ignores
     /// it. The context stays text, parsed if someone reads <see cref="DrawRecordDocument.Context"/>.
     /// </summary>
-    internal static DrawRecordDocument Deserialize(ReadOnlyMemory<byte> utf8)
+    public static DrawRecordDocument Deserialize(ReadOnlyMemory<byte> utf8) => Read(utf8, keepContext: true).Record;
+
+    /// <summary>
+    /// Reads a record for verification: the same checks as <see cref="Deserialize(ReadOnlyMemory{byte})"/>, but the
+    /// context is not kept (the record's <see cref="DrawRecordDocument.Context"/> is null, so it must not be written out
+    /// again); its outline, gathered in the pass that checks the text, is returned instead.
+    /// </summary>
+    internal static (DrawRecordDocument Record, ContextOutline? Outline) ReadForVerification(ReadOnlyMemory<byte> utf8) => Read(utf8, keepContext: false);
+
+    private static (DrawRecordDocument Record, ContextOutline? Outline) Read(ReadOnlyMemory<byte> utf8, bool keepContext)
     {
-        var contexts = FindTopLevelContexts(utf8.Span);
+        var (contexts, outline) = FindTopLevelContexts(utf8.Span);
         byte[]? spliced = null;
         try
         {
@@ -166,7 +175,12 @@ public static class DrawRecordJson
             }
 
             var record = ReadFields(root);
-            return hasContext ? record.WithContextText(utf8.Span[contexts[^1].Start..contexts[^1].End]) : record;
+            if (!hasContext)
+            {
+                return (record, null);
+            }
+
+            return (keepContext ? record.WithContextText(utf8.Span[contexts[^1].Start..contexts[^1].End]) : record, outline);
         }
         finally
         {
@@ -177,11 +191,15 @@ public static class DrawRecordJson
         }
     }
 
-    /// <summary>Reads the whole text (throwing on invalid JSON) and returns where each top-level "context" value is.</summary>
+    /// <summary>
+    /// Reads the whole text (throwing on invalid JSON) and returns where each top-level "context" value is, and the
+    /// outline of the last one when it is an object (walking it costs what skipping it would).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static List<(int Start, int End, JsonTokenType Kind)> FindTopLevelContexts(ReadOnlySpan<byte> utf8)
+    private static (List<(int Start, int End, JsonTokenType Kind)> Contexts, ContextOutline? Outline) FindTopLevelContexts(ReadOnlySpan<byte> utf8)
     {
         var contexts = new List<(int Start, int End, JsonTokenType Kind)>(1);
+        ContextOutline? outline = null;
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -196,7 +214,15 @@ public static class DrawRecordJson
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
                 var kind = reader.TokenType;
-                reader.Skip();
+                if (isContext && kind == JsonTokenType.StartObject)
+                {
+                    outline = ContextOutline.Read(ref reader, utf8);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+
                 if (isContext)
                 {
                     contexts.Add((start, (int)reader.BytesConsumed, kind));
@@ -209,7 +235,7 @@ public static class DrawRecordJson
         {
         }
 
-        return contexts;
+        return (contexts, outline);
     }
 
     private static DrawRecordDocument ReadFields(JsonElement root) =>

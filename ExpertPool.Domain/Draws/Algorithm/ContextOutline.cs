@@ -1,0 +1,124 @@
+using System.Text.Json;
+
+namespace ExpertPool.Domain.Draws.Algorithm;
+
+/// <summary>
+/// What a verifier needs from a record's context without building it: the context's top-level text and null values, and
+/// how many elements each of its top-level arrays has. The context of a 100,000-expert draw is megabytes of evidence, so
+/// this is gathered in the one forward pass that checks the record is JSON.
+/// </summary>
+internal sealed class ContextOutline
+{
+    private ContextOutline(Dictionary<string, string?> values, Dictionary<string, int> arrayLengths)
+    {
+        Values = values;
+        ArrayLengths = arrayLengths;
+    }
+
+    /// <summary>Top-level properties whose value is a string (or null).</summary>
+    public IReadOnlyDictionary<string, string?> Values { get; }
+
+    /// <summary>Top-level properties whose value is an array, with the array's length.</summary>
+    public IReadOnlyDictionary<string, int> ArrayLengths { get; }
+
+    /// <summary>
+    /// Reads the object the reader stands on (its <see cref="JsonTokenType.StartObject"/>) up to its end, every token of it
+    /// (as skipping it would). A key given twice in any of its objects is malformed, as anywhere in a record
+    /// (specification section 9).
+    /// </summary>
+    /// <param name="reader">A reader over <paramref name="utf8"/>, standing on the context's start.</param>
+    /// <param name="utf8">The whole text the reader reads: keys are compared as the bytes they are written with.</param>
+    /// <exception cref="JsonException">Invalid JSON, or a key given twice.</exception>
+    public static ContextOutline Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var arrays = new Dictionary<string, int>(StringComparer.Ordinal);
+        // The keys seen so far in each open object, innermost last (lists reused by depth).
+        var keys = new List<List<Key>> { new() };
+        var open = 1;
+        var baseDepth = reader.CurrentDepth;
+        string? property = null;
+        var elements = -1;
+        while (reader.Read())
+        {
+            var depth = reader.CurrentDepth - baseDepth;
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.PropertyName:
+                    var key = new Key((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, reader.ValueIsEscaped ? reader.GetString() : null);
+                    var seen = keys[open - 1];
+                    foreach (var other in seen)
+                    {
+                        if (other.SameAs(key, utf8))
+                        {
+                            throw new JsonException($"Property '{key.Text(utf8)}' is given twice in the record's context.");
+                        }
+                    }
+
+                    seen.Add(key);
+                    if (depth == 1)
+                    {
+                        property = key.Text(utf8);
+                    }
+
+                    continue;
+                case JsonTokenType.StartObject:
+                    if (keys.Count == open)
+                    {
+                        keys.Add([]);
+                    }
+
+                    keys[open++].Clear();
+                    break;
+                case JsonTokenType.EndObject:
+                    if (--open == 0)
+                    {
+                        return new ContextOutline(values, arrays);
+                    }
+
+                    continue;
+                case JsonTokenType.EndArray:
+                    if (depth == 1)
+                    {
+                        arrays[property!] = elements;
+                        elements = -1;
+                    }
+
+                    continue;
+            }
+
+            // A value starts here (the token is not a property name or an end).
+            if (depth == 1)
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.String:
+                        values[property!] = reader.GetString();
+                        break;
+                    case JsonTokenType.Null:
+                        values[property!] = null;
+                        break;
+                    case JsonTokenType.StartArray:
+                        elements = 0;
+                        break;
+                }
+            }
+            else if (depth == 2 && elements >= 0)
+            {
+                elements++;
+            }
+        }
+
+        throw new JsonException("The record's context is not closed.");
+    }
+
+    /// <summary>A key as written: where its bytes are in the text, and its text when it was written with escapes.</summary>
+    private readonly record struct Key(int Start, int Length, string? Unescaped)
+    {
+        public string Text(ReadOnlySpan<byte> utf8) => Unescaped ?? System.Text.Encoding.UTF8.GetString(utf8.Slice(Start, Length));
+
+        public bool SameAs(Key other, ReadOnlySpan<byte> utf8) => Unescaped is null && other.Unescaped is null
+            ? utf8.Slice(Start, Length).SequenceEqual(utf8.Slice(other.Start, other.Length))
+            : string.Equals(Text(utf8), other.Text(utf8), StringComparison.Ordinal);
+    }
+}
