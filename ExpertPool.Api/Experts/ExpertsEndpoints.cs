@@ -4,6 +4,7 @@ using ExpertPool.Api.Security;
 using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Experts;
 using ExpertPool.Domain.Experts.Applications;
+using ExpertPool.Domain.Invitations;
 using ExpertPool.Domain.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -154,12 +155,14 @@ public static class ExpertsEndpoints
     }
 
     public static async Task<Ok<ExpertDto>> ChangeStatus(
-        Guid id, StatusChangeRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, ExpertRegistry registry, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+        Guid id, StatusChangeRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, ExpertRegistry registry, InvitationService invitations, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Status) || !ExpertVocabulary.StatusNames.TryGetValue(request.Status.Trim(), out var target))
             throw new DomainValidationException("status", "须为以下状态之一：Applied、Active、Suspended、Removed、Retired / must be one of Applied, Active, Suspended, Removed, Retired");
         var expected = await ExpectedVersionAsync(ifMatch, id, registry, required: false, ct);
-        var expert = await registry.ChangeStatusAsync(id, expected, target, request.Reason, user.Actor(), ct);
+        // Leaving the pool gives up every seat of a review that has not started, in the same commit (the next backups are invited).
+        var expert = await registry.ChangeStatusAsync(id, expected, target, request.Reason, user.Actor(), ct,
+            e => invitations.ReleaseSeatsAsync(e, user.Actor(), ct));
         http.Response.Headers.ETag = ETag(expert.Version);
         return TypedResults.Ok(ExpertDto.From(expert, personalData: true));
     }

@@ -89,7 +89,8 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock, N
             db.ExpertRelations.Add(ExpertRelation.Create(expert.Id, previousEmployer, RelationKind.Employment, null, today, note, actor, now));
     }
 
-    public async Task<Expert> ChangeStatusAsync(Guid id, int? expectedVersion, ExpertStatus target, string? reason, string actor, CancellationToken ct)
+    /// <param name="beforeSave">Adds what must commit together with the change (an expert leaving gives up their seats).</param>
+    public async Task<Expert> ChangeStatusAsync(Guid id, int? expectedVersion, ExpertStatus target, string? reason, string actor, CancellationToken ct, Func<Expert, Task>? beforeSave = null)
     {
         var expert = await LoadAsync(id, ct);
         if (expectedVersion is { } v && expert.Version != v)
@@ -103,6 +104,8 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock, N
                 expert.Name, Applications.ExpertApplicationService.Reference(applicationId), target == ExpertStatus.Active, expert.TermStart, expert.TermEnd));
             outbox.Enqueue(db, new Notices.NoticeRecipient(expert.Email, expert.Name), notice, applicationId.ToString());
         }
+        if (beforeSave is not null)
+            await beforeSave(expert);
         await SaveAsync(ct);
         return expert;
     }

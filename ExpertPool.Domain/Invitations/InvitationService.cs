@@ -270,6 +270,54 @@ public sealed class InvitationService(
         return withdrawal;
     }
 
+    /// <summary>
+    /// An expert who is no longer Active (suspended, removed, retired) gives up every seat of a review that has not
+    /// started: pending and confirmed invitations are cancelled with why, a confirmed seat's engagement goes (as on a
+    /// withdrawal), the expert is told (a confirmed one's calendar event is cancelled), and each seat passes to the next
+    /// backup of its quota in rank order. Adds the changes without saving: they commit with the status change.
+    /// The administrator's reason for the change is not repeated to the expert.
+    /// </summary>
+    /// <returns>How many seats were given up.</returns>
+    public async Task<int> ReleaseSeatsAsync(Expert expert, string actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(expert);
+        if (expert.Status == ExpertStatus.Active)
+            return 0;
+        var open = await db.Invitations
+            .Where(i => i.ExpertId == expert.Id && (i.Status == InvitationStatus.Pending || i.Status == InvitationStatus.Confirmed))
+            .ToListAsync(ct);
+        if (open.Count == 0)
+            return 0;
+        var now = Now;
+        var projectIds = open.Select(i => i.ProjectId).Distinct().ToList();
+        var projects = await db.Projects.AsNoTracking().Include(p => p.Parties).Where(p => projectIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        var requestIds = open.Select(i => i.PanelRequestId).Distinct().ToList();
+        var requests = await db.PanelRequests.AsNoTracking().Where(r => requestIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+        var why = $"专家状态已变更为「{ExpertVocabulary.Label(expert.Status)}」，席位由候补专家递补 / the expert's status changed to {expert.Status}; the seat passes to the next backup";
+        var released = 0;
+        // A review that has started keeps its panel as it sat.
+        foreach (var invitation in open.Where(i => now < projects[i.ProjectId].ReviewStartsAt).OrderBy(i => i.InvitedAt))
+        {
+            var (project, request) = (projects[invitation.ProjectId], requests[invitation.PanelRequestId]);
+            var start = Utc(project.ReviewStartsAt);
+            CancelledEvent? calendar = null;
+            if (invitation.Status == InvitationStatus.Confirmed)
+            {
+                db.ExpertEngagements.RemoveRange(await db.ExpertEngagements
+                    .Where(e => e.PanelRequestId == invitation.PanelRequestId && e.ExpertId == expert.Id).ToListAsync(ct));
+                calendar = new CancelledEvent(EventUid(invitation), start + Options.ReviewDuration, new DateTimeOffset(now, TimeSpan.Zero), Options.AdministratorEmail, expert.Email);
+            }
+            invitation.Cancel(why, actor, now);
+            outbox.Enqueue(db, Recipient(expert), NoticeTemplates.Cancellation(new CancellationNotice(
+                expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, start, project.Place, why, calendar)),
+                invitation.Id.ToString());
+            await ReplaceAsync(invitation, project, request, now, ct);
+            released++;
+            logger.LogInformation("Invitation {InvitationId}: the expert is now {Status}; seat {Quota} passed on.", invitation.Id, expert.Status, invitation.QuotaKey);
+        }
+        return released;
+    }
+
     /// <summary>Tells the administrator once that a draw is waiting for external entropy.</summary>
     public async Task NotifyWaitingForEntropyAsync(PanelRequest request, CancellationToken ct)
     {

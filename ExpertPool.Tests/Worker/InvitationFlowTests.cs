@@ -258,6 +258,59 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
             && x["reasons"]!.AsArray().Any(y => y!["rule"]!.GetValue<string>() == "already-invited"));
         report["quotas"]![0]!["eligibleExpertIds"]!.AsArray().Select(i => i!.GetValue<string>()).Should().NotContain(invitation.ExpertId.ToString());
     }
+
+    [Fact]
+    public async Task Removing_or_suspending_an_expert_gives_up_their_seats_at_once_and_the_next_backups_are_invited()
+    {
+        if (NotConfigured) return;
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        var experts = new Dictionary<Guid, string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var name = $"离库专家{i}{TestData.Suffix()}";
+            experts[await ActiveExpertAsync(r, name)] = name;
+        }
+        var project = await CreateProjectAsync();
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 2, backups = 2 });
+        Factory.Clock.Set(DrawAt);
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "34" }));
+        var draw = (await (await Ok(Admin.PostAsync($"/api/panel-requests/{request}/draw", null))).Content.ReadFromJsonAsync<JsonObject>())!;
+        var seats = draw["selections"]!.AsArray();
+        Guid Seat(string role, int rank) => Guid.Parse(seats.Single(s => s!["role"]!.GetValue<string>() == role && s["rank"]!.GetValue<int>() == rank)!["expertId"]!.GetValue<string>());
+        bool Mine(ParsedMail m) => experts.ContainsValue(m.ToName);
+        var invitations = await InvitationsAsync(request);
+        await using (var scope = Factory.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<InvitationService>().ConfirmAsync(invitations[Seat("Member", 1)].Id, CancellationToken.None);
+        (await WorkloadOfAsync(Seat("Member", 1))).Should().Be((1, 1));
+        var before = (await MailsAsync(3, Mine)).Count(Mine);
+
+        // The confirmed member is suspended, the pending one removed: both seats pass on, in rank order, in the same commit.
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{Seat("Member", 1)}/status", new { status = "Suspended", reason = "考评不合格（内部意见）" }));
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{Seat("Member", 2)}/status", new { status = "Removed", reason = "严重失信，出库" }));
+
+        var after = await InvitationsAsync(request);
+        after[Seat("Member", 1)].Status.Should().Be(InvitationStatus.Cancelled);
+        after[Seat("Member", 1)].CancelReason.Should().Contain("Suspended").And.NotContain("内部意见", "the administrator's reason is not the expert's notice");
+        after[Seat("Member", 2)].Status.Should().Be(InvitationStatus.Cancelled);
+        after[Seat("Member", 2)].CancelReason.Should().Contain("Removed");
+        after[Seat("Backup", 1)].ReplacesInvitationId.Should().Be(after[Seat("Member", 1)].Id, "the first seat given up goes to backup 1");
+        after[Seat("Backup", 2)].ReplacesInvitationId.Should().Be(after[Seat("Member", 2)].Id);
+        new[] { after[Seat("Backup", 1)].Status, after[Seat("Backup", 2)].Status }.Should().OnlyContain(s => s == InvitationStatus.Pending);
+        (await WorkloadOfAsync(Seat("Member", 1))).Should().Be((0, 0), "a seat given up is no engagement");
+
+        // Each leaving expert is told not to come (the confirmed one's calendar entry cancelled); each backup is invited.
+        var mails = (await MailsAsync(before + 4, Mine)).Where(Mine).Skip(before).ToList();
+        var cancelled = mails.Where(m => m.Subject.Contains("取消", StringComparison.Ordinal)).ToList();
+        cancelled.Select(m => m.ToName).Should().BeEquivalentTo([experts[Seat("Member", 1)], experts[Seat("Member", 2)]]);
+        cancelled.Single(m => m.ToName == experts[Seat("Member", 1)]).Parts.Should().Contain(p => p.ContentType == "text/calendar" && p.Text!.Contains("METHOD:CANCEL"));
+        mails.Where(m => !cancelled.Contains(m)).Select(m => m.ToName).Should().BeEquivalentTo([experts[Seat("Backup", 1)], experts[Seat("Backup", 2)]]);
+
+        // Reactivating the expert gives nothing back, and a second status change finds no seat left to give up.
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{Seat("Member", 1)}/status", new { status = "Active", reason = "复核通过" }));
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{Seat("Member", 1)}/status", new { status = "Suspended", reason = "再次暂停" }));
+        (await InvitationsAsync(request)).Values.Count(i => i.Status == InvitationStatus.Pending).Should().Be(2);
+    }
 }
 
 public sealed class BackupRecheckTests(SmtpApiFactory factory, ITestOutputHelper output) : ApiTestBase<SmtpApiFactory>(factory, output)
@@ -292,13 +345,14 @@ public sealed class BackupRecheckTests(SmtpApiFactory factory, ITestOutputHelper
     }
 
     [Fact]
-    public async Task A_member_removed_after_the_draw_cannot_confirm_and_the_seat_passes_to_the_next_backup()
+    public async Task A_member_who_declares_a_conflict_after_the_draw_cannot_confirm_and_the_seat_passes_to_the_next_backup()
     {
         Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
         var r = await CreateReferenceAsync();
         for (var i = 0; i < 2; i++)
-            await ActiveExpertAsync(r, $"出库专家{i}");
-        var project = await CreateProjectAsync();
+            await ActiveExpertAsync(r, $"回避专家{i}");
+        var applicant = await CreateOrganisationAsync("申报单位" + TestData.Suffix());
+        var project = await CreateProjectAsync(parties: [new { organisationId = applicant, role = "Applicant" }]);
         var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 1 });
         Factory.Clock.Set(DrawAt);
         await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "12" }));
@@ -306,7 +360,7 @@ public sealed class BackupRecheckTests(SmtpApiFactory factory, ITestOutputHelper
         Invitation member;
         await using (var db = Factory.Database.CreateContext())
             member = await db.Invitations.AsNoTracking().SingleAsync(i => i.PanelRequestId == request);
-        await Ok(Admin.PostAsJsonAsync($"/api/experts/{member.ExpertId}/status", new { status = "Removed", reason = "严重失信，出库" }));
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{member.ExpertId}/declared-conflicts", new { organisationId = applicant, reason = "配偶任该单位法定代表人" }));
 
         string link;
         await using (var scope = Factory.Services.CreateAsyncScope())
@@ -319,7 +373,7 @@ public sealed class BackupRecheckTests(SmtpApiFactory factory, ITestOutputHelper
         view!.Single(x => x!["expertId"]!.GetValue<string>() == member.ExpertId.ToString())!["status"]!.GetValue<string>().Should().Be("Cancelled");
         view!.Should().Contain(x => x!["status"]!.GetValue<string>() == "Pending" && x["replacesInvitationId"]!.GetValue<string>() == member.Id.ToString(), "the backup is invited in the seat");
         await using (var db = Factory.Database.CreateContext())
-            (await db.ExpertEngagements.CountAsync(e => e.ExpertId == member.ExpertId)).Should().Be(0, "a removed expert does not serve");
+            (await db.ExpertEngagements.CountAsync(e => e.ExpertId == member.ExpertId)).Should().Be(0, "a conflicted expert does not serve");
     }
 }
 
