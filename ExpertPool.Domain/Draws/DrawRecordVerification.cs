@@ -6,6 +6,7 @@ using System.Text.Unicode;
 using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Conflicts;
 using ExpertPool.Domain.Draws.Algorithm;
+using ExpertPool.Domain.Invitations;
 using ExpertPool.Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,6 +21,9 @@ public sealed record VerificationCheck(string Name, bool Passed, string? Expecte
 
 /// <summary>A stored external entropy value of a request, when it was entered, and the rule set it pinned (null on older rows).</summary>
 public sealed record EnteredEntropy(string Source, string Value, DateTime EnteredAt, Guid? RuleSetId = null, long? RuleSetVersion = null);
+
+/// <summary>An invitation as verification compares it with the draw: the seat it offered, the one it replaced, when, and how it stands.</summary>
+public sealed record IssuedInvitation(Guid Id, Guid ExpertId, string QuotaKey, SelectionRole Role, int Rank, Guid? ReplacesInvitationId, DateTime InvitedAt, InvitationStatus Status);
 
 /// <summary>The outcome of re-deriving a stored draw: <see cref="FirstDivergence"/> names where it first differs.</summary>
 public sealed record DrawVerificationResult(Guid DrawId, bool Matches, string? FirstDivergence, IReadOnlyList<VerificationCheck> Checks)
@@ -61,7 +65,9 @@ public static class DrawRecordVerification
         var request = await db.PanelRequests.AsNoTracking().Include(r => r.Quotas).FirstAsync(r => r.Id == record.PanelRequestId, ct);
         var entropy = await db.DrawEntropies.AsNoTracking().InEntryOrder(record.PanelRequestId).Select(e => new EnteredEntropy(e.Source, e.Value, e.EnteredAt, e.RuleSetId,
                 db.ConflictRuleSets.Where(r => r.Id == e.RuleSetId).Select(r => (long?)r.Version).FirstOrDefault())).ToListAsync(ct);
-        return Verify(record, document, request.Commitment, entropy, request.ToDrawQuotas());
+        var invitations = await db.Invitations.AsNoTracking().Where(i => i.DrawRecordId == drawId)
+            .Select(i => new IssuedInvitation(i.Id, i.ExpertId, i.QuotaKey, i.DrawnAs, i.DrawnRank, i.ReplacesInvitationId, i.InvitedAt, i.Status)).ToListAsync(ct);
+        return Verify(record, document, request.Commitment, entropy, request.ToDrawQuotas(), invitations);
     }
 
     /// <param name="record">The stored draw.</param>
@@ -72,10 +78,12 @@ public static class DrawRecordVerification
     /// who knows the nonce could have rebuilt it from a value of their own. Commit-then-reveal holds only if each came
     /// after the commitment and no later than the draw.</param>
     /// <param name="storedQuotas">The request's quotas as stored, in position order: the record's must be the same.</param>
-    public static DrawVerificationResult Verify(DrawRecord record, string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas)
+    /// <param name="invitations">The draw's invitations, checked against its seats ("invitations"); null leaves them unchecked.</param>
+    public static DrawVerificationResult Verify(DrawRecord record, string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas,
+        IReadOnlyList<IssuedInvitation>? invitations = null)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return VerifyText(record, record.Document, publishedCommitment, entered, storedQuotas);
+        return VerifyText(record, record.Document, publishedCommitment, entered, storedQuotas, invitations);
     }
 
     /// <summary>
@@ -83,23 +91,25 @@ public static class DrawRecordVerification
     /// stored document given as the bytes the database holds (the record may have been read without its
     /// <see cref="DrawRecord.Content"/>). Bytes that are not UTF-8 are read as the database driver would have decoded them.
     /// </summary>
-    public static DrawVerificationResult Verify(DrawRecord record, ReadOnlyMemory<byte> documentUtf8, string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas)
+    public static DrawVerificationResult Verify(DrawRecord record, ReadOnlyMemory<byte> documentUtf8, string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas,
+        IReadOnlyList<IssuedInvitation>? invitations = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         if (!Utf8.IsValid(documentUtf8.Span))
-            return VerifyText(record, Encoding.UTF8.GetString(documentUtf8.Span), publishedCommitment, entered, storedQuotas);
+            return VerifyText(record, Encoding.UTF8.GetString(documentUtf8.Span), publishedCommitment, entered, storedQuotas, invitations);
         var checks = new List<VerificationCheck>();
         var (doc, outline) = ReadDocument(record, documentUtf8, checks);
-        return Evaluate(record, checks, doc, outline, publishedCommitment, entered, storedQuotas);
+        return Evaluate(record, checks, doc, outline, publishedCommitment, entered, storedQuotas, invitations);
     }
 
-    private static DrawVerificationResult VerifyText(DrawRecord record, string text, string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas)
+    private static DrawVerificationResult VerifyText(DrawRecord record, string text, string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas,
+        IReadOnlyList<IssuedInvitation>? invitations)
     {
         var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(text));
         try
         {
             if (Utf8.FromUtf16(text, utf8, out _, out var length, replaceInvalidSequences: false) == OperationStatus.Done)
-                return Verify(record, utf8.AsMemory(0, length), publishedCommitment, entered, storedQuotas);
+                return Verify(record, utf8.AsMemory(0, length), publishedCommitment, entered, storedQuotas, invitations);
 
             // Not valid UTF-16 (a lone surrogate): the hash replaces it, and reading the text fails as it always did.
             var checks = new List<VerificationCheck>();
@@ -113,7 +123,7 @@ public static class DrawRecordVerification
             {
                 checks.Add(new("document", false, "a readable record", ex.Message));
             }
-            return Evaluate(record, checks, null, null, publishedCommitment, entered, storedQuotas);
+            return Evaluate(record, checks, null, null, publishedCommitment, entered, storedQuotas, invitations);
         }
         finally
         {
@@ -122,7 +132,7 @@ public static class DrawRecordVerification
     }
 
     private static DrawVerificationResult Evaluate(DrawRecord record, List<VerificationCheck> checks, DrawRecordDocument? doc, ContextOutline? head,
-        string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas)
+        string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas, IReadOnlyList<IssuedInvitation>? invitations)
     {
         if (doc is not null)
         {
@@ -189,6 +199,9 @@ public static class DrawRecordVerification
             Same("ruleSetPinned", $"{record.RuleSetId:D} v{documented}", pinnedText);
         }
 
+        if (invitations is not null)
+            checks.Add(InvitationTrail(record, invitations));
+
         var failed = checks.FirstOrDefault(c => !c.Passed);
         return new DrawVerificationResult(record.Id, failed is null, failed?.Name, checks);
 
@@ -204,6 +217,60 @@ public static class DrawRecordVerification
             var same = stored.SequenceEqual(documented);
             checks.Add(new(name, same, same ? null : text(documented), same ? null : text(stored)));
         }
+    }
+
+    /// <summary>
+    /// The replacement trail (递补) against the draw's seats: every invitation offers a seat the record holds to the
+    /// expert it holds; each member was invited once, replacing nothing; only backups replace, each an invitation of the
+    /// same quota that was given up (declined, expired or cancelled), each such seat filled at most once (backups passed
+    /// over are kept as Skipped rows); and in each quota the backups were offered in rank order, 1, 2, 3…, none left out.
+    /// </summary>
+    private static VerificationCheck InvitationTrail(DrawRecord record, IReadOnlyList<IssuedInvitation> invitations)
+    {
+        static string Seat(IssuedInvitation i) => string.Create(CultureInfo.InvariantCulture, $"invitation {i.Id:D}: {i.QuotaKey}/{(i.Role == SelectionRole.Member ? "member" : "backup")}/{i.Rank}/{i.ExpertId:D}");
+        static VerificationCheck Fail(string expected, string actual) => new("invitations", false, expected, actual);
+        if (record.Outcome != DrawRecordOutcome.Succeeded)
+            return invitations.Count == 0 ? new("invitations", true, null, null) : Fail("no invitation (the draw failed)", $"{invitations.Count} invitation(s)");
+
+        var seats = record.Selections.ToDictionary(s => (s.QuotaKey, s.Role, s.Rank), s => s.ExpertId);
+        var byId = invitations.ToDictionary(i => i.Id);
+        var ordered = invitations.OrderBy(i => i.InvitedAt).ThenBy(i => i.QuotaKey, StringComparer.Ordinal).ThenBy(i => i.Role).ThenBy(i => i.Rank).ToList();
+        foreach (var i in ordered)
+        {
+            if (!seats.TryGetValue((i.QuotaKey, i.Role, i.Rank), out var expert) || expert != i.ExpertId)
+                return Fail("a seat the record holds, offered to the expert it holds", Seat(i));
+            if (i.ReplacesInvitationId is not { } replaced)
+            {
+                if (i.Role != SelectionRole.Member)
+                    return Fail("a backup invited only in a seat given up", $"{Seat(i)} replaces nothing");
+                continue;
+            }
+            if (i.Role != SelectionRole.Backup)
+                return Fail("only backups replace", $"{Seat(i)} replaces {replaced:D}");
+            if (!byId.TryGetValue(replaced, out var vacated) || vacated.QuotaKey != i.QuotaKey)
+                return Fail($"replaces an invitation of quota {i.QuotaKey} of this draw", $"{Seat(i)} replaces {replaced:D}");
+            if (i.Status != InvitationStatus.Skipped && vacated.Status is not (InvitationStatus.Declined or InvitationStatus.Expired or InvitationStatus.Cancelled))
+                return Fail("replaces a seat given up (declined, expired or cancelled)", $"{Seat(i)} replaces {replaced:D}, which is {vacated.Status}");
+        }
+
+        var members = record.Selections.Where(s => s.Role == SelectionRole.Member).Select(s => (s.QuotaKey, s.Rank)).Order().ToList();
+        var invitedMembers = invitations.Where(i => i.Role == SelectionRole.Member).Select(i => (i.QuotaKey, i.Rank)).Order().ToList();
+        if (!members.SequenceEqual(invitedMembers))
+            return Fail($"each of the {members.Count} members invited once", $"{invitedMembers.Count} member invitation(s), {invitedMembers.Distinct().Count()} seat(s)");
+
+        if (invitations.Where(i => i.ReplacesInvitationId is not null && i.Status != InvitationStatus.Skipped)
+                .GroupBy(i => i.ReplacesInvitationId).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            return Fail("a seat given up filled once", $"invitation {twice.Key:D} replaced by {twice.Count()} invitations");
+
+        foreach (var quota in ordered.Where(i => i.Role == SelectionRole.Backup).GroupBy(i => i.QuotaKey))
+        {
+            var ranks = quota.Select(i => i.Rank).ToList();
+            if (!ranks.SequenceEqual(Enumerable.Range(1, ranks.Count)))
+                return Fail(string.Create(CultureInfo.InvariantCulture, $"{quota.Key} backups offered in rank order 1..{ranks.Count}"),
+                    $"{quota.Key} backups offered as {string.Join(", ", ranks)}");
+        }
+
+        return new("invitations", true, null, null);
     }
 
     /// <summary>Quotas as one line each: key, specialty, region (or -), count + backups.</summary>

@@ -36,6 +36,7 @@ public static partial class VerificationTexts
         ["storedTotals"] = ("记录行的符合条件人数（各名额组之和）和回避人数与记录文档一致", "the row's eligible count (summed over quotas) and excluded count match the record document"),
         ["storedQuotas"] = ("抽取申请中保存的名额与记录文档一致", "the panel request's stored quotas match the record document"),
         ["storedEntropy"] = ("抽取申请录入的外部随机数与记录文档一致（按录入顺序）", "the external entropy entered for the request, in entry order, matches the record document"),
+        ["invitations"] = ("邀请与递补记录与抽取结果一致：只邀请抽中的专家到其席位，候补专家按排名顺序递补放弃的席位", "the invitations and replacements follow the draw: only the drawn experts invited to their seats, and backups filling seats given up in rank order"),
         ["timeline"] = ("先承诺后揭示的时间顺序成立：承诺 ≤ 计划抽取时间 ≤ 执行时间，外部随机数在承诺之后、抽取之前录入", "commit, then reveal, in time: committed ≤ scheduled ≤ executed, and the entropy was entered after the commitment and by the draw"),
         ["ruleSetPinned"] = ("抽取采用的是录入外部随机数时锁定的回避规则版本", "the draw applied the rule-set version pinned when the entropy was entered"),
     };

@@ -545,6 +545,15 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         check.Actual.Should().Be(Convert.ToHexStringLower(SHA256.HashData(tampered)), "the hash is taken over the bytes now stored");
         result.Checks.Where(c => c.Name != "documentSha256").Should().OnlyContain(c => c.Passed, "only the evidence changed, which nothing else re-derives");
 
+        // The same for the invitations: the excluded expert put into a member's seat is not a seat the record holds.
+        var key = (Guid g) => sqlite ? g.ToString().ToUpperInvariant() : g.ToString();
+        await db.Database.ExecuteSqlRawAsync(sqlite ? "DROP TRIGGER \"invitations_keep_seat\"" : "ALTER TABLE invitations DISABLE TRIGGER invitations_keep_seat");
+        var intoSeat = $"UPDATE \"invitations\" SET \"ExpertId\" = '{key(experts[^1])}' WHERE \"Id\" = (SELECT \"Id\" FROM \"invitations\" WHERE \"DrawRecordId\" = '{key(id)}' ORDER BY \"Id\" LIMIT 1)";
+        await db.Database.ExecuteSqlRawAsync(intoSeat);
+        var seats = (await DrawRecordVerification.VerifyAsync(db, id, CancellationToken.None)).Checks.Single(c => c.Name == "invitations");
+        seats.Passed.Should().BeFalse();
+        seats.Actual.Should().Contain(experts[^1].ToString());
+
         if (sqlite)
         {
             // Bytes that are not UTF-8 are read as the driver decodes them (replacement characters): still a hash mismatch.

@@ -1,5 +1,6 @@
 using ExpertPool.Domain.Draws;
 using ExpertPool.Domain.Draws.Algorithm;
+using ExpertPool.Domain.Invitations;
 
 namespace ExpertPool.Tests.Domain;
 
@@ -93,5 +94,83 @@ public sealed class DrawRecordVerificationTests
         check.Passed.Should().BeFalse();
         check.Expected.Should().Be("sealed");
         check.Actual.Should().Be("sealed");
+    }
+    private static readonly DateTime AfterDraw = T0.AddHours(2);
+
+    /// <summary>A draw of 2 members and 2 backups, and the invitations of its members (both pending).</summary>
+    private static (PanelRequest Request, DrawRecord Record, List<IssuedInvitation> Invitations) Invited()
+    {
+        var nonce = DrawTestData.Nonce("verification of the invitation trail");
+        var request = PanelRequest.Schedule(Guid.NewGuid(), [new PanelQuota(1, "0203", null, 2, 2)], T0.AddHours(5), T0.AddHours(1), "李监督", "admin", null, null, nonce, T0);
+        var input = new DrawInput(request.Id.ToString("D"), nonce, 1, request.ToDrawQuotas(), [new QuotaPool("Q1", Pool)], [new EntropyInput("supervisor", "20261130-581")]);
+        var outcome = DrawAlgorithm.Run(input);
+        var (document, sha256) = DrawRecordJson.SerializeWithSha256(DrawRecordDocument.Create(input, outcome));
+        var record = DrawRecord.Create(request, outcome, document, sha256, Guid.NewGuid(), 1, Pool.Count, 0, null, "admin", AfterDraw);
+        var invitations = record.Selections.Where(s => s.Role == SelectionRole.Member)
+            .Select(s => Offer(s, null, AfterDraw, InvitationStatus.Pending)).ToList();
+        return (request, record, invitations);
+    }
+
+    private static IssuedInvitation Offer(DrawSelection seat, Guid? replaces, DateTime at, InvitationStatus status) =>
+        new(Guid.NewGuid(), seat.ExpertId, seat.QuotaKey, seat.Role, seat.Rank, replaces, at, status);
+
+    private static DrawSelection SeatOf(DrawRecord record, SelectionRole role, int rank) => record.Selections.Single(s => s.Role == role && s.Rank == rank);
+
+    private static VerificationCheck Trail(PanelRequest request, DrawRecord record, IReadOnlyList<IssuedInvitation> invitations)
+    {
+        var result = DrawRecordVerification.Verify(record, request.Commitment, [Entered("20261130-581")], request.ToDrawQuotas(), invitations);
+        result.Checks.Where(c => c.Name != "invitations").Should().OnlyContain(c => c.Passed);
+        return result.Checks.Single(c => c.Name == "invitations");
+    }
+
+    [Fact]
+    public void Verify_WhenBackupsFillSeatsGivenUpInRankOrder_PassesTheInvitationTrail()
+    {
+        var (request, record, invited) = Invited();
+        // Member 1 declines: backup 1 no longer fits and is passed over, backup 2 takes the seat.
+        invited[0] = invited[0] with { Status = InvitationStatus.Declined };
+        invited.Add(Offer(SeatOf(record, SelectionRole.Backup, 1), invited[0].Id, AfterDraw.AddHours(1), InvitationStatus.Skipped));
+        invited.Add(Offer(SeatOf(record, SelectionRole.Backup, 2), invited[0].Id, AfterDraw.AddHours(1), InvitationStatus.Confirmed));
+
+        Trail(request, record, invited).Passed.Should().BeTrue();
+        DrawRecordVerification.Verify(record, request.Commitment, [Entered("20261130-581")], request.ToDrawQuotas()).Checks
+            .Should().NotContain(c => c.Name == "invitations", "without the invitations the trail is not checked");
+    }
+
+    [Fact]
+    public void Verify_WhenABackupJumpedTheQueue_ReportsTheInvitations()
+    {
+        var (request, record, invited) = Invited();
+        invited[0] = invited[0] with { Status = InvitationStatus.Declined };
+        invited.Add(Offer(SeatOf(record, SelectionRole.Backup, 2), invited[0].Id, AfterDraw.AddHours(1), InvitationStatus.Pending));
+
+        var check = Trail(request, record, invited);
+
+        check.Passed.Should().BeFalse();
+        check.Expected.Should().Be("Q1 backups offered in rank order 1..1");
+        check.Actual.Should().Be("Q1 backups offered as 2");
+    }
+
+    [Fact]
+    public void Verify_WhenAnInvitationIsNotTheDrawsOrFillsASeatNotGivenUp_ReportsTheInvitations()
+    {
+        var (request, record, invited) = Invited();
+        var outsider = Pool.Select(Guid.Parse).First(id => record.Selections.All(s => s.ExpertId != id));
+
+        var swapped = invited.Select((x, k) => k == 0 ? x with { ExpertId = outsider } : x).ToList();
+        Trail(request, record, swapped).Expected.Should().Be("a seat the record holds, offered to the expert it holds");
+
+        var overConfirmed = invited.Select((x, k) => k == 0 ? x with { Status = InvitationStatus.Confirmed } : x).ToList();
+        overConfirmed.Add(Offer(SeatOf(record, SelectionRole.Backup, 1), overConfirmed[0].Id, AfterDraw.AddHours(1), InvitationStatus.Pending));
+        Trail(request, record, overConfirmed).Actual.Should().EndWith("which is Confirmed");
+
+        var twice = invited.Select((x, k) => k == 0 ? x with { Status = InvitationStatus.Expired } : x).ToList();
+        twice.Add(Offer(SeatOf(record, SelectionRole.Backup, 1), twice[0].Id, AfterDraw.AddHours(1), InvitationStatus.Pending));
+        twice.Add(Offer(SeatOf(record, SelectionRole.Backup, 2), twice[0].Id, AfterDraw.AddHours(2), InvitationStatus.Pending));
+        Trail(request, record, twice).Expected.Should().Be("a seat given up filled once");
+
+        Trail(request, record, invited.Take(1).ToList()).Expected.Should().Be("each of the 2 members invited once");
+        Trail(request, record, [.. invited, Offer(SeatOf(record, SelectionRole.Backup, 1), null, AfterDraw, InvitationStatus.Pending)])
+            .Expected.Should().Be("a backup invited only in a seat given up");
     }
 }

@@ -200,6 +200,11 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         cancellations.Where(m => m.ToName != experts[members[0]]).Should().OnlyContain(m => m.Parts.All(p => p.ContentType != "text/calendar"));
         (await WorkloadOfAsync(members[0])).Should().Be((0, 0), "a withdrawn draw's confirmed seat is no engagement");
         (await InvitationsAsync(request))[members[0]].RespondedAt.Should().BeBefore(Factory.Clock.GetUtcNow().UtcDateTime, "the cancelled invitation keeps when it was confirmed");
+
+        // Verification follows the whole trail (a decline and an expiry filled in rank order, then the withdrawal).
+        var verified = (await (await Ok(Admin.PostAsync($"/api/draws/{draw["id"]}/verify", null))).Content.ReadFromJsonAsync<JsonObject>())!;
+        verified["matches"]!.GetValue<bool>().Should().BeTrue(verified.ToJsonString());
+        verified["checks"]!.AsArray().Should().Contain(c => c!["name"]!.GetValue<string>() == "invitations" && c["passed"]!.GetValue<bool>());
     }
 
     [Fact]
