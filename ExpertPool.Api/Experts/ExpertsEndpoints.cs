@@ -179,8 +179,10 @@ public static class ExpertsEndpoints
             return null;
         if (tag.Versions is [var only])
             return only;
-        // A list: compare with the current version here; when none matches, -1 makes the registry answer 412.
+        // A list: compare with the current version here (the registry checks the one that matched again as it saves).
         var current = (await registry.LoadAsync(id, ct)).Version;
-        return tag.Matches(current) ? current : -1;
+        return tag.Matches(current)
+            ? current
+            : throw new PreconditionFailedException($"专家信息已被他人修改（当前版本 {current}，If-Match 中没有当前版本的 ETag），请刷新后重试 / The expert was changed by someone else (version {current}; no ETag in If-Match is the current one).");
     }
 }

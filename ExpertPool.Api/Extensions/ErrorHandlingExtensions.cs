@@ -87,6 +87,8 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
             PreconditionRequiredException r => new ProblemDetails
             {
                 Status = StatusCodes.Status428PreconditionRequired,
+                // ASP.NET Core's defaults know no type for 428; its definition is RFC 6585 section 3.
+                Type = "https://www.rfc-editor.org/rfc/rfc6585#section-3",
                 Title = "需要 If-Match / If-Match required",
                 Detail = r.Message,
             },

@@ -369,7 +369,7 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
         update["title"] = "研究员";
 
         var withoutIfMatch = await Admin.PutAsJsonAsync(location, update);
-        await ProblemAsync(withoutIfMatch, HttpStatusCode.PreconditionRequired);
+        (await ProblemAsync(withoutIfMatch, HttpStatusCode.PreconditionRequired))["type"]!.GetValue<string>().Should().Be("https://www.rfc-editor.org/rfc/rfc6585#section-3");
 
         var ok = new HttpRequestMessage(HttpMethod.Put, location) { Content = JsonContent.Create(update) };
         ok.Headers.IfMatch.ParseAdd("\"v1\"");
@@ -393,7 +393,8 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
             return await Admin.SendAsync(put);
         }
         (await Ok(PutAsync("*"))).Headers.ETag!.Tag.Should().Be("\"v3\"");
-        await ProblemAsync(await PutAsync("W/\"v3\""), HttpStatusCode.PreconditionFailed);
+        (await ProblemAsync(await PutAsync("W/\"v3\""), HttpStatusCode.PreconditionFailed))["detail"]!.GetValue<string>()
+            .Should().Contain("当前版本 3").And.Contain("no ETag in If-Match is the current one").And.NotContain("-1");
         (await Ok(PutAsync("\"v1\", \"v3\""))).Headers.ETag!.Tag.Should().Be("\"v4\"");
     }
 
