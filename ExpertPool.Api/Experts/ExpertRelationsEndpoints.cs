@@ -97,6 +97,12 @@ public static class ExpertRelationsEndpoints
     {
         await EnsureExpertAsync(db, id, ct);
         var orgName = await OrganisationNameAsync(db, request.OrganisationId, ct);
+        // A declaration is kept forever and already excludes the expert from that organisation's projects: a second one adds nothing.
+        if (await db.DeclaredConflicts.Where(c => c.ExpertId == id && c.OrganisationId == request.OrganisationId && c.Source == DeclaredConflictSource.SelfDeclared)
+                .Select(c => (DateTime?)c.DeclaredAt).FirstOrDefaultAsync(ct) is { } declaredAt)
+            throw new DomainConflictException(
+                $"该专家已于 {declaredAt:yyyy-MM-dd} 声明与「{orgName}」存在利益冲突，无需重复声明 / The expert already declared a conflict with {orgName} on {declaredAt:yyyy-MM-dd}.",
+                new Dictionary<string, object?> { ["field"] = "organisationId" });
         var conflict = DeclaredConflict.SelfDeclared(id, request.OrganisationId!.Value, request.Reason, user.Actor(), clock.GetUtcNow().UtcDateTime);
         db.DeclaredConflicts.Add(conflict);
         await db.SaveChangesAsync(ct);

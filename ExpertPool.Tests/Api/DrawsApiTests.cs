@@ -766,6 +766,9 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         // An expert's own declaration (not tied to a draw) is listed to auditors as before.
         var other = experts.First(e => e != member);
         await Ok(Admin.PostAsJsonAsync($"/api/experts/{other}/declared-conflicts", new { organisationId = applicant, reason = "曾为其提供咨询" }));
+        // The same declaration again adds nothing: refused, with the date of the first.
+        (await ProblemAsync(await Admin.PostAsJsonAsync($"/api/experts/{other}/declared-conflicts", new { organisationId = applicant, reason = "再次声明" }), HttpStatusCode.Conflict))
+            ["detail"]!.GetValue<string>().Should().Contain("无需重复声明").And.Contain("already declared");
         (await Auditor.GetFromJsonAsync<JsonArray>($"/api/experts/{other}/declared-conflicts"))!.Should().ContainSingle();
 
         (await Admin.GetFromJsonAsync<JsonArray>($"/api/experts/{member}/declared-conflicts"))!.Should().ContainSingle()
