@@ -89,15 +89,19 @@ public static class DrawRecordVerification
     /// <summary>
     /// As <see cref="Verify(DrawRecord, string, IReadOnlyList{EnteredEntropy}, IReadOnlyList{DrawQuota})"/>, with the
     /// stored document given as the bytes the database holds (the record may have been read without its
-    /// <see cref="DrawRecord.Content"/>). Bytes that are not UTF-8 are read as the database driver would have decoded them.
+    /// <see cref="DrawRecord.Content"/>). The hash is over these bytes; bytes that are not UTF-8 are no readable record.
     /// </summary>
     public static DrawVerificationResult Verify(DrawRecord record, ReadOnlyMemory<byte> documentUtf8, string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas,
         IReadOnlyList<IssuedInvitation>? invitations = null)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (!Utf8.IsValid(documentUtf8.Span))
-            return VerifyText(record, Encoding.UTF8.GetString(documentUtf8.Span), publishedCommitment, entered, storedQuotas, invitations);
         var checks = new List<VerificationCheck>();
+        if (!Utf8.IsValid(documentUtf8.Span))
+        {
+            AddHashCheck(record, CanonicalEncoder.Hex(SHA256.HashData(documentUtf8.Span)), checks);
+            checks.Add(new("document", false, "a readable record", "text that is not valid UTF-8"));
+            return Evaluate(record, checks, null, null, publishedCommitment, entered, storedQuotas, invitations);
+        }
         var (doc, outline) = ReadDocument(record, documentUtf8, checks);
         return Evaluate(record, checks, doc, outline, publishedCommitment, entered, storedQuotas, invitations);
     }
@@ -223,7 +227,8 @@ public static class DrawRecordVerification
     /// The replacement trail (递补) against the draw's seats: every invitation offers a seat the record holds to the
     /// expert it holds; each member was invited once, replacing nothing; only backups replace, each an invitation of the
     /// same quota that was given up (declined, expired or cancelled), each such seat filled at most once (backups passed
-    /// over are kept as Skipped rows); and in each quota the backups were offered in rank order, 1, 2, 3…, none left out.
+    /// over are kept as Skipped rows); and in each quota the backups offered are the first ones by rank, 1, 2, 3…, none
+    /// left out (a later backup never took a seat while an earlier one was passed over without a record).
     /// </summary>
     private static VerificationCheck InvitationTrail(DrawRecord record, IReadOnlyList<IssuedInvitation> invitations)
     {
@@ -262,12 +267,14 @@ public static class DrawRecordVerification
                 .GroupBy(i => i.ReplacesInvitationId).FirstOrDefault(g => g.Count() > 1) is { } twice)
             return Fail("a seat given up filled once", $"invitation {twice.Key:D} replaced by {twice.Count()} invitations");
 
+        // Which backups, not when: each invitation's time is taken when the answer that caused it started, and a batch of
+        // expiries can commit after a decline that began later, so times need not follow ranks. The set must.
         foreach (var quota in ordered.Where(i => i.Role == SelectionRole.Backup).GroupBy(i => i.QuotaKey))
         {
-            var ranks = quota.Select(i => i.Rank).ToList();
+            var ranks = quota.Select(i => i.Rank).Order().ToList();
             if (!ranks.SequenceEqual(Enumerable.Range(1, ranks.Count)))
-                return Fail(string.Create(CultureInfo.InvariantCulture, $"{quota.Key} backups offered in rank order 1..{ranks.Count}"),
-                    $"{quota.Key} backups offered as {string.Join(", ", ranks)}");
+                return Fail(string.Create(CultureInfo.InvariantCulture, $"{quota.Key} backups 1..{ranks.Count} offered, none left out"),
+                    $"{quota.Key} backups offered: {string.Join(", ", ranks)}");
         }
 
         return new("invitations", true, null, null);

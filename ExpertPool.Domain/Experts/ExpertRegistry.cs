@@ -92,6 +92,21 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock, N
     /// <param name="beforeSave">Adds what must commit together with the change (an expert leaving gives up their seats).</param>
     public async Task<Expert> ChangeStatusAsync(Guid id, int? expectedVersion, ExpertStatus target, string? reason, string actor, CancellationToken ct, Func<Expert, Task>? beforeSave = null)
     {
+        try
+        {
+            return await ChangeStatusOnceAsync(id, expectedVersion, target, reason, actor, beforeSave, ct);
+        }
+        catch (Exception ex) when (beforeSave is not null && ex.InnerException is DbUpdateException)
+        {
+            // What the hook wrote clashed with an answer saved at the same moment (an invitation answered, the same backup
+            // invited): nothing was saved; start again once from what is stored. The expected version is checked again.
+            db.ChangeTracker.Clear();
+            return await ChangeStatusOnceAsync(id, expectedVersion, target, reason, actor, beforeSave, ct);
+        }
+    }
+
+    private async Task<Expert> ChangeStatusOnceAsync(Guid id, int? expectedVersion, ExpertStatus target, string? reason, string actor, Func<Expert, Task>? beforeSave, CancellationToken ct)
+    {
         var expert = await LoadAsync(id, ct);
         if (expectedVersion is { } v && expert.Version != v)
             throw new PreconditionFailedException($"专家信息已被他人修改（当前版本 {expert.Version}，提交的版本 {v}），请刷新后重试 / The expert was changed by someone else (version {expert.Version}, you sent {v}).");

@@ -22,19 +22,22 @@ public static class DrawDocumentReader
         try
         {
             var connection = db.Database.GetDbConnection();
+            var sqlite = db.Database.IsSqlite();
+            if (sqlite && connection is not SqliteConnection)
+                throw new NotSupportedException("DrawDocumentReader needs the SqliteConnection itself on SQLite (a wrapped connection would bind the GUID as a blob, which matches nothing).");
             await using var command = connection.CreateCommand();
             command.CommandText = Sql;
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             var parameter = command.CreateParameter();
             parameter.ParameterName = "@p0";
             // EF stores GUIDs on SQLite as upper-case "D" text.
-            parameter.Value = connection is SqliteConnection ? drawId.ToString("D").ToUpperInvariant() : drawId;
+            parameter.Value = sqlite ? drawId.ToString("D").ToUpperInvariant() : drawId;
             command.Parameters.Add(parameter);
 
             await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
             if (!await reader.ReadAsync(ct))
                 return null;
-            if (connection is SqliteConnection)
+            if (sqlite)
                 // SQLite hands a TEXT value's UTF-8 bytes out as a blob, unconverted (the database encoding is UTF-8).
                 return reader.GetFieldValue<byte[]>(0);
 

@@ -556,12 +556,12 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
 
         if (sqlite)
         {
-            // Bytes that are not UTF-8 are read as the driver decodes them (replacement characters): still a hash mismatch.
+            // Bytes that are not UTF-8: hashed as stored, and no readable record.
             await db.Database.ExecuteSqlRawAsync("UPDATE \"draw_records\" SET \"Document\" = CAST(X'7B22FF227D' AS TEXT)");
             var broken = await DrawRecordVerification.VerifyAsync(db, id, CancellationToken.None);
             broken.FirstDivergence.Should().Be("documentSha256");
-            broken.Checks.Single(c => c.Name == "documentSha256").Actual.Should().Be(Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("{\"\uFFFD\"}"))));
-            broken.Checks.Should().Contain(c => c.Name == "document" && !c.Passed);
+            broken.Checks.Single(c => c.Name == "documentSha256").Actual.Should().Be(Convert.ToHexStringLower(SHA256.HashData(Convert.FromHexString("7B22FF227D"))));
+            broken.Checks.Should().Contain(c => c.Name == "document" && !c.Passed && c.Actual == "text that is not valid UTF-8");
         }
         await transaction.RollbackAsync();
         (await DrawRecordVerification.VerifyAsync(db, id, CancellationToken.None)).Matches.Should().BeTrue();

@@ -61,6 +61,11 @@ public sealed class DrawRecordJsonReadTests
             .WithMessage("Property 'supervisor' is given twice in the record's context.");
         FluentActions.Invoking(() => DrawRecordJson.Deserialize(WithContext("{\"exclusions\":[{\"reasons\":[{\"rule\":\"a\",\"rule\":\"b\"}]}]}"))).Should().Throw<JsonException>()
             .WithMessage("Property 'rule' is given twice in the record's context.");
+        // An object with many keys (past the in-place comparison) is checked the same way.
+        var many = string.Join(",", Enumerable.Range(0, 40).Select(k => $"\"k{k}\":{k}"));
+        DrawRecordJson.Deserialize(WithContext("{\"big\":{" + many + "}}")).Context!["big"]!.AsObject().Count.Should().Be(40);
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(WithContext("{\"big\":{" + many + ",\"k3\":0}}"))).Should().Throw<JsonException>()
+            .WithMessage("Property 'k3' is given twice in the record's context.");
         // The same key in sibling objects, or in an object and the one inside it, is no repeat.
         DrawRecordJson.Deserialize(WithContext("{\"rule\":\"x\",\"exclusions\":[{\"rule\":\"a\",\"r\":{\"rule\":\"c\"}},{\"rule\":\"b\"}],\"rules\":[]}"))
             .Context!["exclusions"]!.AsArray().Should().HaveCount(2);

@@ -147,8 +147,22 @@ public sealed class DrawRecordVerificationTests
         var check = Trail(request, record, invited);
 
         check.Passed.Should().BeFalse();
-        check.Expected.Should().Be("Q1 backups offered in rank order 1..1");
-        check.Actual.Should().Be("Q1 backups offered as 2");
+        check.Expected.Should().Be("Q1 backups 1..1 offered, none left out");
+        check.Actual.Should().Be("Q1 backups offered: 2");
+    }
+
+    [Fact]
+    public void Verify_WhenAnExpiryStartedBeforeADeclineButCommittedAfterIt_PassesTheInvitationTrail()
+    {
+        // Both members give up their seats: the expiry run took its time at t0, the decline began at t1 > t0 and committed
+        // first (backup 1); the expiry then invited backup 2, stamped t0. Times do not follow ranks; the seats still do.
+        var (request, record, invited) = Invited();
+        invited[0] = invited[0] with { Status = InvitationStatus.Expired };
+        invited[1] = invited[1] with { Status = InvitationStatus.Declined };
+        invited.Add(Offer(SeatOf(record, SelectionRole.Backup, 1), invited[1].Id, AfterDraw.AddHours(4).AddSeconds(3), InvitationStatus.Pending));
+        invited.Add(Offer(SeatOf(record, SelectionRole.Backup, 2), invited[0].Id, AfterDraw.AddHours(4), InvitationStatus.Pending));
+
+        Trail(request, record, invited).Passed.Should().BeTrue();
     }
 
     [Fact]

@@ -33,8 +33,8 @@ internal sealed class ContextOutline
     {
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
         var arrays = new Dictionary<string, int>(StringComparer.Ordinal);
-        // The keys seen so far in each open object, innermost last (lists reused by depth).
-        var keys = new List<List<Key>> { new() };
+        // The keys seen so far in each open object, innermost last (reused by depth).
+        var keys = new List<KeySet> { new() };
         var open = 1;
         var baseDepth = reader.CurrentDepth;
         string? property = null;
@@ -46,16 +46,11 @@ internal sealed class ContextOutline
             {
                 case JsonTokenType.PropertyName:
                     var key = new Key((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, reader.ValueIsEscaped ? reader.GetString() : null);
-                    var seen = keys[open - 1];
-                    foreach (var other in seen)
+                    if (!keys[open - 1].Add(key, utf8))
                     {
-                        if (other.SameAs(key, utf8))
-                        {
-                            throw new JsonException($"Property '{key.Text(utf8)}' is given twice in the record's context.");
-                        }
+                        throw new JsonException($"Property '{key.Text(utf8)}' is given twice in the record's context.");
                     }
 
-                    seen.Add(key);
                     if (depth == 1)
                     {
                         property = key.Text(utf8);
@@ -65,7 +60,7 @@ internal sealed class ContextOutline
                 case JsonTokenType.StartObject:
                     if (keys.Count == open)
                     {
-                        keys.Add([]);
+                        keys.Add(new KeySet());
                     }
 
                     keys[open++].Clear();
@@ -110,6 +105,52 @@ internal sealed class ContextOutline
         }
 
         throw new JsonException("The record's context is not closed.");
+    }
+
+    /// <summary>
+    /// The keys of one object. Objects the service writes have a handful of keys, compared as bytes in place; past
+    /// <see cref="Small"/> keys (only a hand-made record has them) they go into a set, so a huge object costs linear time.
+    /// </summary>
+    private sealed class KeySet
+    {
+        private const int Small = 16;
+        private readonly List<Key> _keys = [];
+        private HashSet<string>? _texts;
+
+        public void Clear()
+        {
+            _keys.Clear();
+            _texts = null;
+        }
+
+        /// <summary>False when the object already has this key.</summary>
+        public bool Add(Key key, ReadOnlySpan<byte> utf8)
+        {
+            if (_texts is not null)
+            {
+                return _texts.Add(key.Text(utf8));
+            }
+
+            foreach (var other in _keys)
+            {
+                if (other.SameAs(key, utf8))
+                {
+                    return false;
+                }
+            }
+
+            _keys.Add(key);
+            if (_keys.Count > Small)
+            {
+                _texts = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var k in _keys)
+                {
+                    _texts.Add(k.Text(utf8));
+                }
+            }
+
+            return true;
+        }
     }
 
     /// <summary>A key as written: where its bytes are in the text, and its text when it was written with escapes.</summary>
