@@ -318,6 +318,42 @@ public sealed class InvitationService(
         return released;
     }
 
+    /// <summary>
+    /// The safety net behind <see cref="ReleaseSeatsAsync"/>: every seat still held (pending or confirmed, review not
+    /// started) by an expert who is not Active is given up the same way. A status change gives up its seats in its own
+    /// commit, but one committing while a seat was being offered to that expert finds nothing to give up, and a status
+    /// written by any other path gives up nothing at all. Up to 50 experts per run, one commit each.
+    /// </summary>
+    public async Task<int> ReleaseSeatsOfInactiveAsync(CancellationToken ct)
+    {
+        var now = Now;
+        var holders = await (from i in db.Invitations
+                             where i.Status == InvitationStatus.Pending || i.Status == InvitationStatus.Confirmed
+                             join e in db.Experts on i.ExpertId equals e.Id
+                             where e.Status != ExpertStatus.Active
+                             join p in db.Projects on i.ProjectId equals p.Id
+                             where p.ReviewStartsAt > now
+                             select e.Id).Distinct().Take(50).ToListAsync(ct);
+        var released = 0;
+        foreach (var id in holders)
+        {
+            var expert = await db.Experts.AsNoTracking().FirstAsync(e => e.Id == id, ct);
+            var count = await ReleaseSeatsAsync(expert, "system", ct);
+            try
+            {
+                await SaveAsync(ct);
+            }
+            catch (DomainConflictException)
+            {
+                // An answer or a replacement for one of these seats was saved at the same moment: the next run tries again.
+                db.ChangeTracker.Clear();
+                break;
+            }
+            released += count;
+        }
+        return released;
+    }
+
     /// <summary>Tells the administrator once that a draw is waiting for external entropy.</summary>
     public async Task NotifyWaitingForEntropyAsync(PanelRequest request, CancellationToken ct)
     {

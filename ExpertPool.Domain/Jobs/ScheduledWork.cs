@@ -85,7 +85,7 @@ public sealed class RunScheduledDrawsJob(ScheduledDrawRunner runner) : IJob
         await runner.RunDueAsync(cancellationToken);
 }
 
-/// <summary>Expires unanswered invitations (inviting the next backup) and queues reminders.</summary>
+/// <summary>Expires unanswered invitations (inviting the next backup), gives up seats still held by experts no longer Active, and queues reminders.</summary>
 [DisallowConcurrentExecution]
 public sealed class ProcessInvitationsJob(InvitationService invitations, NoticeKick kick) : IJob
 {
@@ -94,8 +94,9 @@ public sealed class ProcessInvitationsJob(InvitationService invitations, NoticeK
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var expired = await invitations.ExpireDueAsync(cancellationToken);
+        var released = await invitations.ReleaseSeatsOfInactiveAsync(cancellationToken);
         var reminded = await invitations.RemindDueAsync(cancellationToken);
-        if (expired + reminded > 0)
+        if (expired + released + reminded > 0)
             await kick.KickAsync(cancellationToken);
     }
 }

@@ -316,6 +316,38 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         await Ok(Admin.PostAsJsonAsync($"/api/experts/{Seat("Member", 1)}/status", new { status = "Suspended", reason = "再次暂停" }));
         (await InvitationsAsync(request)).Values.Count(i => i.Status == InvitationStatus.Pending).Should().Be(2);
     }
+
+    [Fact]
+    public async Task A_seat_still_held_by_an_expert_no_longer_active_is_given_up_by_the_invitation_job()
+    {
+        if (NotConfigured) return;
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i < 2; i++)
+            await ActiveExpertAsync(r, $"补漏专家{i}");
+        var project = await CreateProjectAsync();
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 1 });
+        Factory.Clock.Set(DrawAt);
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "56" }));
+        await Ok(Admin.PostAsync($"/api/panel-requests/{request}/draw", null));
+        var member = (await InvitationsAsync(request)).Values.Single();
+        // The status written without giving up seats (as when it commits while a seat is being offered to the expert).
+        await using (var scope = Factory.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<ExpertPool.Domain.Experts.ExpertRegistry>()
+                .ChangeStatusAsync(member.ExpertId, null, ExpertPool.Domain.Experts.ExpertStatus.Retired, "任期届满", "admin", CancellationToken.None);
+        (await InvitationsAsync(request))[member.ExpertId].Status.Should().Be(InvitationStatus.Pending);
+
+        await using (var scope = Factory.Services.CreateAsyncScope())
+            (await scope.ServiceProvider.GetRequiredService<InvitationService>().ReleaseSeatsOfInactiveAsync(CancellationToken.None)).Should().BeGreaterThanOrEqualTo(1);
+
+        var after = await InvitationsAsync(request);
+        after[member.ExpertId].Status.Should().Be(InvitationStatus.Cancelled);
+        after[member.ExpertId].CancelledBy.Should().Be("system");
+        after.Values.Should().ContainSingle(i => i.ReplacesInvitationId == member.Id && i.Status == InvitationStatus.Pending);
+        await using (var scope = Factory.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<InvitationService>().ReleaseSeatsOfInactiveAsync(CancellationToken.None);
+        (await InvitationsAsync(request)).Should().HaveCount(2, "a seat is given up once");
+    }
 }
 
 public sealed class BackupRecheckTests(SmtpApiFactory factory, ITestOutputHelper output) : ApiTestBase<SmtpApiFactory>(factory, output)
