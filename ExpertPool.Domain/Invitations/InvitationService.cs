@@ -248,19 +248,8 @@ public sealed class InvitationService(
                 .Where(e => e.PanelRequestId == requestId && confirmed.Contains(e.ExpertId)).ToListAsync(ct));
         }
         var now = Now;
-        var start = Utc(project.ReviewStartsAt);
         foreach (var invitation in open)
-        {
-            // A confirmed expert got a calendar event with the receipt (same UID): this mail cancels it.
-            var expert = experts[invitation.ExpertId];
-            var calendar = invitation.Status == InvitationStatus.Confirmed
-                ? new CancelledEvent(EventUid(invitation), start + Options.ReviewDuration, new DateTimeOffset(now, TimeSpan.Zero), Options.AdministratorEmail, expert.Email)
-                : null;
-            invitation.Cancel(why, actor, now);
-            outbox.Enqueue(db, Recipient(expert), NoticeTemplates.Cancellation(new CancellationNotice(
-                expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, start, project.Place, why, calendar)),
-                invitation.Id.ToString());
-        }
+            CancelAndTell(invitation, experts[invitation.ExpertId], project, why, actor, now);
         // A second withdrawal racing this one finds the same open invitations; the unique index on the draw (and the
         // invitations' versions) let only one of them commit.
         var withdrawal = DrawWithdrawal.Create(drawId, why, actor, now, open.Count);
@@ -299,18 +288,12 @@ public sealed class InvitationService(
         foreach (var invitation in open.Where(i => now < projects[i.ProjectId].ReviewStartsAt).OrderBy(i => i.InvitedAt))
         {
             var (project, request) = (projects[invitation.ProjectId], requests[invitation.PanelRequestId]);
-            var start = Utc(project.ReviewStartsAt);
-            CancelledEvent? calendar = null;
             if (invitation.Status == InvitationStatus.Confirmed)
             {
                 db.ExpertEngagements.RemoveRange(await db.ExpertEngagements
                     .Where(e => e.PanelRequestId == invitation.PanelRequestId && e.ExpertId == expert.Id).ToListAsync(ct));
-                calendar = new CancelledEvent(EventUid(invitation), start + Options.ReviewDuration, new DateTimeOffset(now, TimeSpan.Zero), Options.AdministratorEmail, expert.Email);
             }
-            invitation.Cancel(why, actor, now);
-            outbox.Enqueue(db, Recipient(expert), NoticeTemplates.Cancellation(new CancellationNotice(
-                expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, start, project.Place, why, calendar)),
-                invitation.Id.ToString());
+            CancelAndTell(invitation, expert, project, why, actor, now);
             await ReplaceAsync(invitation, project, request, now, ct);
             released++;
             logger.LogInformation("Invitation {InvitationId}: the expert is now {Status}; seat {Quota} passed on.", invitation.Id, expert.Status, invitation.QuotaKey);
@@ -352,6 +335,22 @@ public sealed class InvitationService(
             released += count;
         }
         return released;
+    }
+
+    /// <summary>
+    /// Cancels a pending or confirmed seat and mails the expert why; a confirmed expert got a calendar event with the
+    /// receipt (same UID), which the mail cancels. The engagement of a confirmed seat is the caller's to remove.
+    /// </summary>
+    private void CancelAndTell(Invitation invitation, Expert expert, Project project, string why, string actor, DateTime now)
+    {
+        var start = Utc(project.ReviewStartsAt);
+        var calendar = invitation.Status == InvitationStatus.Confirmed
+            ? new CancelledEvent(EventUid(invitation), start + Options.ReviewDuration, new DateTimeOffset(now, TimeSpan.Zero), Options.AdministratorEmail, expert.Email)
+            : null;
+        invitation.Cancel(why, actor, now);
+        outbox.Enqueue(db, Recipient(expert), NoticeTemplates.Cancellation(new CancellationNotice(
+            expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, start, project.Place, why, calendar)),
+            invitation.Id.ToString());
     }
 
     /// <summary>Tells the administrator once that a draw is waiting for external entropy.</summary>
