@@ -95,6 +95,21 @@ public sealed class DrawRecordVerificationTests
         check.Expected.Should().Be("sealed");
         check.Actual.Should().Be("sealed");
     }
+    [Fact]
+    public void Verify_WhenTheStoredTextIsNotValidUtf16_ReportsTheHashAndAnUnreadableDocument()
+    {
+        var (request, stored) = Drawn("20261130-581");
+        var broken = DrawRecord.Create(request, DrawAlgorithm.Run(new DrawInput(request.Id.ToString("D"), DrawTestData.Nonce("verification against stored rows"), 1,
+                request.ToDrawQuotas(), [new QuotaPool("Q1", Pool)], [new EntropyInput("supervisor", "20261130-581")])),
+            stored.Document + "\ud800", stored.DocumentSha256, Guid.NewGuid(), 1, Pool.Count, 0, null, "admin", T0.AddHours(2));
+
+        var result = DrawRecordVerification.Verify(broken, request.Commitment, [Entered("20261130-581")], request.ToDrawQuotas());
+
+        result.FirstDivergence.Should().Be("documentSha256");
+        result.Checks.Single(c => c.Name == "documentSha256").Actual.Should().Be(CanonicalEncoder.Sha256HexOfUtf8(stored.Document + "\ud800"));
+        result.Checks.Should().Contain(c => c.Name == "document" && !c.Passed && c.Actual == "text that is not valid UTF-16");
+    }
+
     private static readonly DateTime AfterDraw = T0.AddHours(2);
 
     /// <summary>A draw of 2 members and 2 backups, and the invitations of its members (both pending).</summary>
