@@ -66,7 +66,7 @@ public static class ConflictRulesEndpoints
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(CancellationToken.None);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (DatabaseErrors.IsClash(ex))
         {
             throw new DomainConflictException($"{next.Scope} 的规则版本 {next.Version} 已被同时创建，请读取当前版本后重试 / Version {next.Version} of {next.Scope} was created at the same time; read the current version and retry.", ex);
         }

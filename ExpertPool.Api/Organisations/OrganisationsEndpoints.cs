@@ -149,7 +149,7 @@ public static class OrganisationsEndpoints
         {
             throw new PreconditionFailedException("单位信息已被他人同时修改，未保存，请刷新后重试 / The organisation was changed by someone else at the same moment; nothing was saved. Read it again and retry.", ex);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (DatabaseErrors.IsClash(ex))
         {
             throw new DomainConflictException("单位数据与同时保存的其他数据冲突（统一社会信用代码或别名已被登记，或单位刚被引用），未保存 / The change clashes with data saved at the same moment (the credit code or an alias was registered, or the organisation was just referenced); nothing was saved.", ex);
         }

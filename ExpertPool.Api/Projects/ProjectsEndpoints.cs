@@ -203,7 +203,7 @@ public static class ProjectsEndpoints
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (DatabaseErrors.IsClash(ex))
         {
             throw new DomainConflictException("项目编号已存在或项目已被同时修改，请刷新 / Another project with this code was saved, or this project or one of its draws changed, at the same time.", ex);
         }

@@ -70,7 +70,7 @@ public sealed class DrawExecutor(
             if (transaction is not null)
                 await transaction.CommitAsync(CancellationToken.None);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (DatabaseErrors.IsClash(ex))
         {
             throw new DomainConflictException("录入随机数时抽取申请已变化，请刷新 / The request was drawn or changed while the entropy was being entered.", ex);
         }
@@ -157,7 +157,7 @@ public sealed class DrawExecutor(
                 await transaction.CommitAsync(CancellationToken.None);
             stages.Mark("save");
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (DatabaseErrors.IsClash(ex))
         {
             // The unique index on the request caught a concurrent execution of the same draw.
             throw new DomainConflictException("该申请已被抽取 / This panel request was drawn at the same moment by another caller.", ex);

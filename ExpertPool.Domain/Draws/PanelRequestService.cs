@@ -112,7 +112,7 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (DatabaseErrors.IsClash(ex))
         {
             throw new DomainConflictException("该抽取申请已被替代 / Another request superseded the same panel request at the same time.", ex);
         }
@@ -321,7 +321,7 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
             if (transaction is not null)
                 await transaction.CommitAsync(CancellationToken.None);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (DatabaseErrors.IsClash(ex))
         {
             throw new DomainConflictException("该专家已被排除或抽取申请已变化，请刷新 / The expert is already excluded, or the request changed at the same moment.", ex);
         }

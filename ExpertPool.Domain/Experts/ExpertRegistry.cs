@@ -177,10 +177,16 @@ public sealed class ExpertRegistry(ExpertPoolDbContext db, TimeProvider clock, N
         {
             throw new PreconditionFailedException("数据已被他人修改，请刷新后重试 / The expert was changed by someone else.", ex);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (DatabaseErrors.Classify(ex) is { } clash)
         {
-            // A unique index caught what the checks above could not see (a concurrent insert).
-            throw new DomainConflictException("数据重复 / The data clashes with a record saved at the same time (duplicate ID number, email or credit code).", ex);
+            // The schema caught what the checks above could not see: a record saved at the same moment. Anything else
+            // (disk, connection, read-only database) is not a conflict and stays a server error (decision 033).
+            throw new DomainConflictException(clash switch
+            {
+                DatabaseClash.Duplicate => "身份证号、邮箱或工作单位的统一社会信用代码已被同时保存的记录使用，未保存 / An expert with this ID number or email, or an organisation with this credit code, was saved at the same moment; nothing was saved.",
+                DatabaseClash.MissingReference => "所引用的单位或专业刚被删除，未保存 / An organisation or specialty this refers to was removed at the same moment; nothing was saved.",
+                _ => "数据已被他人同时修改，未保存，请刷新后重试 / The data was changed by someone else at the same moment; nothing was saved. Read it again and retry.",
+            }, ex);
         }
     }
 }

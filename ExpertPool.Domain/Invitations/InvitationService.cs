@@ -498,7 +498,7 @@ public sealed class InvitationService(
         {
             throw new DomainConflictException("该邀请已在别处处理 / The invitation was answered at the same moment elsewhere.", ex);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (DatabaseErrors.IsClash(ex))
         {
             // The unique (draw, expert) index: a concurrent replacement invited the same backup first.
             throw new ReplacementRaceException(ex);

@@ -344,7 +344,7 @@ public sealed class ExpertCsvImporter(ExpertPoolDbContext db, TimeProvider clock
             }
             await tx.CommitAsync(ct);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (DatabaseErrors.IsClash(ex))
         {
             db.ChangeTracker.Clear();
             // A unique index caught what the checks could not see: a record saved at the same time.
