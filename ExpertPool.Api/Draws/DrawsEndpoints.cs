@@ -131,23 +131,33 @@ public static class DrawsEndpoints
     /// <c>documentSha256</c> from the start (the hash reveals nothing of a sealed panel): an export whose context was
     /// edited no longer has it (<c>tools/verify_draw.py --sha256</c>).
     /// </summary>
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetDrawRecord(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, HttpContext http, CancellationToken ct)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetDrawRecord(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var record = await db.DrawRecords.AsNoTracking().Include(r => r.Content).FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Draw", id);
+        var record = await db.DrawRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Draw", id);
         if (await IsSealedAsync(db, record.ProjectId, user, clock, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "评审开始前名单保密 / Sealed until the review starts",
                 detail: "评审开始前，抽取名单仅管理员可见 / The panel list is visible only to administrators until the review starts.");
-        if (await OtherSealedPanelsAsync(db, record, user, clock, ct) is { Count: > 0 } others)
+        // The bytes the database holds, never decoded into a string and encoded again: what is exported is what is stored,
+        // even for a damaged row, whose bytes a string would have replaced.
+        var document = await DrawDocumentReader.ReadUtf8Async(db, id, ct) ?? throw new NotFoundException("Draw", id);
+        if (!user.SeesPersonalData())
         {
-            var opens = IsoText.Instant(others.Max());
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "记录涉及其他尚未开始评审的项目 / The record reveals another sealed panel",
-                detail: $"本记录的回避依据（冷却期、谢绝邀请时声明的回避）显示了 {others.Count} 个评审尚未开始的其他项目的专家，该等项目评审开始后（最晚 {opens}）方可导出；核验（POST /api/draws/{{id}}/verify）不受影响"
-                    + $" / The record's exclusion evidence (cooldown, conflicts declared on declining) shows experts of {others.Count} other projects whose review has not started; it can be exported once they have (at the latest {opens}). Verification is not affected.");
+            if (DrawRecordDisclosure.RevealedProjects(document) is not { } revealed)
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "记录无法读取 / The stored record cannot be read",
+                    detail: "存储的记录不是可读的 JSON，无法判断其涉及哪些项目，仅管理员可导出；核验（POST /api/draws/{id}/verify）会指出损坏之处"
+                        + " / The stored record is not readable JSON, so what it reveals cannot be told; only an administrator can export it. Verification (POST /api/draws/{id}/verify) reports the damage.");
+            if (await OtherSealedPanelsAsync(db, record, revealed, user, clock, ct) is { Count: > 0 } others)
+            {
+                var opens = IsoText.Instant(others.Max());
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "记录涉及其他尚未开始评审的项目 / The record reveals another sealed panel",
+                    detail: $"本记录的回避依据（冷却期、谢绝邀请时声明的回避）显示了 {others.Count} 个评审尚未开始的其他项目的专家，该等项目评审开始后（最晚 {opens}）方可导出；核验（POST /api/draws/{{id}}/verify）不受影响"
+                        + $" / The record's exclusion evidence (cooldown, conflicts declared on declining) shows experts of {others.Count} other projects whose review has not started; it can be exported once they have (at the latest {opens}). Verification is not affected.");
+            }
         }
         // A stored hash that is not 64 hex digits (a damaged row) gets no header; verification reports the mismatch.
         if (record.DocumentSha256.Length == 64 && record.DocumentSha256.All(char.IsAsciiHexDigit))
             http.Response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Convert.FromHexString(record.DocumentSha256))}:";
-        return TypedResults.Content(record.Document, "application/json; charset=utf-8");
+        return TypedResults.Bytes(document, "application/json; charset=utf-8");
     }
 
     /// <summary>Anyone entitled may verify at any time; until the review starts, non-administrators see which checks passed, not their values.</summary>
@@ -158,7 +168,6 @@ public static class DrawsEndpoints
         return TypedResults.Ok(await IsSealedAsync(db, projectId, user, clock, ct) ? DrawRecordVerification.Sealed(result) : result);
     }
 
-    /// <summary>Every seat's invitation, in the order they went out: who confirmed, declined or let the deadline pass, and who replaced whom.</summary>
     /// <summary>
     /// Every seat's invitations in order: who was invited, answered, declined (and why), expired, was passed over or
     /// cancelled, and which backup took whose seat (递补). Auditors read it once the review has started (decision 005).
@@ -189,13 +198,10 @@ public static class DrawsEndpoints
 
     /// <summary>
     /// For a non-administrator: the review start of every other project whose panel the record's exclusion evidence
-    /// reveals and which is still sealed for the caller (decision 028). Empty for administrators, without reading the document.
+    /// reveals (<paramref name="revealed"/>) and which is still sealed for the caller (decision 028).
     /// </summary>
-    private static async Task<List<DateTime>> OtherSealedPanelsAsync(ExpertPoolDbContext db, DrawRecord record, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    private static async Task<List<DateTime>> OtherSealedPanelsAsync(ExpertPoolDbContext db, DrawRecord record, HashSet<Guid> revealed, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        if (user.SeesPersonalData())
-            return [];
-        var revealed = DrawRecordDisclosure.RevealedProjects(record.Document);
         revealed.Remove(record.ProjectId);
         var sealedOthers = await PanelSealing.SealedAsync(db, revealed, user, clock, ct);
         if (sealedOthers.Count == 0)

@@ -568,6 +568,53 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task The_export_is_the_stored_bytes_and_a_record_that_cannot_be_read_goes_only_to_administrators()
+    {
+        if (NotConfigured) return;
+        var (_, request, _) = await ScheduledPanelAsync();
+        var draw = await DrawAtDrawTimeAsync(request, "2718");
+        var id = Guid.Parse(draw["id"]!.GetValue<string>());
+        var url = $"/api/draws/{id}/record";
+        await using var db = Factory.Database.CreateContext();
+        var stored = (await DrawDocumentReader.ReadUtf8Async(db, id, CancellationToken.None))!;
+
+        var response = await Ok(Admin.GetAsync(url));
+        (await response.Content.ReadAsByteArrayAsync()).Should().Equal(stored);
+        response.Content.Headers.ContentType!.ToString().Should().Be("application/json; charset=utf-8");
+        response.Headers.GetValues("Repr-Digest").Single().Should().Be($"sha-256=:{Convert.ToBase64String(SHA256.HashData(stored))}:");
+
+        // Someone with the database owner's rights damages the row (guard off, committed); put back as it was afterwards.
+        var sqlite = Factory.Database.Provider == DatabaseProvider.Sqlite;
+        var guard = sqlite
+            ? await db.Database.SqlQueryRaw<string>("SELECT \"sql\" AS \"Value\" FROM \"sqlite_master\" WHERE \"name\" = 'draw_records_no_update'").SingleAsync()
+            : null;
+        await db.Database.ExecuteSqlRawAsync(sqlite ? "DROP TRIGGER \"draw_records_no_update\"" : "ALTER TABLE draw_records DISABLE TRIGGER draw_records_no_update");
+        try
+        {
+            // Not JSON, and on SQLite not even UTF-8: a string would have replaced the byte that is not.
+            var damaged = sqlite ? Convert.FromHexString("7B22FF227D") : "{\"context\": "u8.ToArray();
+            if (sqlite)
+                await db.Database.ExecuteSqlAsync($"UPDATE \"draw_records\" SET \"Document\" = CAST(X'7B22FF227D' AS TEXT) WHERE \"Id\" = {id}");
+            else
+                await db.Database.ExecuteSqlAsync($"UPDATE \"draw_records\" SET \"Document\" = '{{\"context\": ' WHERE \"Id\" = {id}");
+            Factory.Clock.Set(ReviewStartsAt.AddMinutes(1));
+
+            (await (await Ok(Admin.GetAsync(url))).Content.ReadAsByteArrayAsync()).Should().Equal(damaged, "an administrator gets what is stored, byte for byte");
+            var refused = await Auditor.GetAsync(url);
+            refused.StatusCode.Should().Be(HttpStatusCode.Conflict, "what a damaged record reveals of other panels cannot be told");
+            (await ProblemAsync(refused, HttpStatusCode.Conflict))["title"]!.GetValue<string>().Should().Contain("cannot be read");
+        }
+        finally
+        {
+            var original = System.Text.Encoding.UTF8.GetString(stored);
+            await db.Database.ExecuteSqlAsync($"UPDATE \"draw_records\" SET \"Document\" = {original} WHERE \"Id\" = {id}");
+            await db.Database.ExecuteSqlRawAsync(guard ?? "ALTER TABLE draw_records ENABLE TRIGGER draw_records_no_update");
+        }
+        (await DrawDocumentReader.ReadUtf8Async(db, id, CancellationToken.None)).Should().Equal(stored);
+        (await (await Ok(Auditor.GetAsync(url))).Content.ReadAsByteArrayAsync()).Should().Equal(stored);
+    }
+
+    [Fact]
     public async Task A_draw_logs_no_value_that_is_sealed_until_the_review()
     {
         if (NotConfigured) return;
