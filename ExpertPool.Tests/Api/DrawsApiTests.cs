@@ -157,6 +157,10 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         (await Auditor.GetFromJsonAsync<JsonObject>(url))!["changes"]![0]!["placeInDraw"]!.GetValue<string>().Should().Be("Excluded");
 
         (await Auditor.GetAsync($"/api/audit/draws/{Guid.NewGuid()}/registry-changes")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+
+        // A record that cannot be read: a clear refusal, not a server error.
+        await WithDamagedRecordAsync(Guid.Parse(draw["id"]!.GetValue<string>()), async _ =>
+            (await ProblemAsync(await Admin.GetAsync(url), HttpStatusCode.Conflict))["detail"]!.GetValue<string>().Should().Contain("cannot be read"));
     }
 
     [Fact]
@@ -583,7 +587,25 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         response.Content.Headers.ContentType!.ToString().Should().Be("application/json; charset=utf-8");
         response.Headers.GetValues("Repr-Digest").Single().Should().Be($"sha-256=:{Convert.ToBase64String(SHA256.HashData(stored))}:");
 
-        // Someone with the database owner's rights damages the row (guard off, committed); put back as it was afterwards.
+        await WithDamagedRecordAsync(id, async damaged =>
+        {
+            Factory.Clock.Set(ReviewStartsAt.AddMinutes(1));
+            (await (await Ok(Admin.GetAsync(url))).Content.ReadAsByteArrayAsync()).Should().Equal(damaged, "an administrator gets what is stored, byte for byte");
+            var refused = await Auditor.GetAsync(url);
+            (await ProblemAsync(refused, HttpStatusCode.Conflict))["title"]!.GetValue<string>().Should().Contain("cannot be read", "what a damaged record reveals of other panels cannot be told");
+        });
+        (await DrawDocumentReader.ReadUtf8Async(db, id, CancellationToken.None)).Should().Equal(stored);
+        (await (await Ok(Auditor.GetAsync(url))).Content.ReadAsByteArrayAsync()).Should().Equal(stored);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> while the record's document is damaged, as someone with the database owner's rights
+    /// could (append-only guard off, change committed): not JSON, and on SQLite not even UTF-8. Puts it back afterwards.
+    /// </summary>
+    private async Task WithDamagedRecordAsync(Guid id, Func<byte[], Task> body)
+    {
+        await using var db = Factory.Database.CreateContext();
+        var stored = (await DrawDocumentReader.ReadUtf8Async(db, id, CancellationToken.None))!;
         var sqlite = Factory.Database.Provider == DatabaseProvider.Sqlite;
         var guard = sqlite
             ? await db.Database.SqlQueryRaw<string>("SELECT \"sql\" AS \"Value\" FROM \"sqlite_master\" WHERE \"name\" = 'draw_records_no_update'").SingleAsync()
@@ -591,18 +613,13 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         await db.Database.ExecuteSqlRawAsync(sqlite ? "DROP TRIGGER \"draw_records_no_update\"" : "ALTER TABLE draw_records DISABLE TRIGGER draw_records_no_update");
         try
         {
-            // Not JSON, and on SQLite not even UTF-8: a string would have replaced the byte that is not.
+            // A string would have replaced the byte that is not UTF-8.
             var damaged = sqlite ? Convert.FromHexString("7B22FF227D") : "{\"context\": "u8.ToArray();
             if (sqlite)
                 await db.Database.ExecuteSqlAsync($"UPDATE \"draw_records\" SET \"Document\" = CAST(X'7B22FF227D' AS TEXT) WHERE \"Id\" = {id}");
             else
                 await db.Database.ExecuteSqlAsync($"UPDATE \"draw_records\" SET \"Document\" = '{{\"context\": ' WHERE \"Id\" = {id}");
-            Factory.Clock.Set(ReviewStartsAt.AddMinutes(1));
-
-            (await (await Ok(Admin.GetAsync(url))).Content.ReadAsByteArrayAsync()).Should().Equal(damaged, "an administrator gets what is stored, byte for byte");
-            var refused = await Auditor.GetAsync(url);
-            refused.StatusCode.Should().Be(HttpStatusCode.Conflict, "what a damaged record reveals of other panels cannot be told");
-            (await ProblemAsync(refused, HttpStatusCode.Conflict))["title"]!.GetValue<string>().Should().Contain("cannot be read");
+            await body(damaged);
         }
         finally
         {
@@ -611,7 +628,6 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             await db.Database.ExecuteSqlRawAsync(guard ?? "ALTER TABLE draw_records ENABLE TRIGGER draw_records_no_update");
         }
         (await DrawDocumentReader.ReadUtf8Async(db, id, CancellationToken.None)).Should().Equal(stored);
-        (await (await Ok(Auditor.GetAsync(url))).Content.ReadAsByteArrayAsync()).Should().Equal(stored);
     }
 
     [Fact]
