@@ -1,7 +1,7 @@
 namespace ExpertPool.Domain.Common;
 
 /// <summary>Masking of personal data for everyone who is not an administrator.</summary>
-public static class PersonalData
+public static partial class PersonalData
 {
     /// <summary>
     /// 138****5678: a number of 11 characters or more keeps its first three and last four; a shorter one (a landline
@@ -26,4 +26,14 @@ public static class PersonalData
             return "***";
         return at < 3 ? string.Concat("***", email.AsSpan(at)) : string.Concat(email.AsSpan(0, 1), "***", email.AsSpan(at));
     }
+
+    /// <summary>
+    /// Every email address inside a free text masked as <see cref="MaskEmail"/> does: for text the service did not write
+    /// itself, such as a mail server's reply, which often repeats the address it refused.
+    /// </summary>
+    public static string MaskEmailsIn(string? text) =>
+        string.IsNullOrEmpty(text) ? "" : EmailInText().Replace(text, m => MaskEmail(m.Value));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*")]
+    private static partial System.Text.RegularExpressions.Regex EmailInText();
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Mail;
+using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -162,10 +163,13 @@ public sealed class OutboxSender(ExpertPoolDbContext db, IMailTransport transpor
             .SetProperty(m => m.LastError, description)
             .SetProperty(m => m.LockedUntil, (DateTime?)null)
             .SetProperty(m => m.LockedBy, (string?)null), CancellationToken.None);
+        // The full text stays on the message, which only administrators read; the log gets it with every address
+        // masked, since mail servers repeat the address they refused in their reply.
+        var logged = PersonalData.MaskEmailsIn(description);
         if (status == OutboxStatus.Failed)
-            logger.LogError("Notice {MessageId} ({Kind}) failed after {Attempts} attempts and is marked Failed: {Error}", message.MessageId, message.Kind, attempts, description);
+            logger.LogError("Notice {MessageId} ({Kind}) failed after {Attempts} attempts and is marked Failed: {Error}", message.MessageId, message.Kind, attempts, logged);
         else
-            logger.LogWarning("Notice {MessageId} ({Kind}) attempt {Attempts} failed, next at {NextAttemptAt:o}: {Error}", message.MessageId, message.Kind, attempts, next, description);
+            logger.LogWarning("Notice {MessageId} ({Kind}) attempt {Attempts} failed, next at {NextAttemptAt:o}: {Error}", message.MessageId, message.Kind, attempts, next, logged);
         return status;
     }
 
@@ -184,7 +188,7 @@ public sealed class OutboxSender(ExpertPoolDbContext db, IMailTransport transpor
         return ticks >= options.BackoffCap.Ticks ? options.BackoffCap : TimeSpan.FromTicks((long)ticks);
     }
 
-    /// <summary>Exception type, SMTP status and messages down the chain. Credentials never appear in these.</summary>
+    /// <summary>Exception type, SMTP status and messages down the chain. Credentials never appear in these; recipients' addresses may (masked in the log).</summary>
     internal static string Describe(Exception error)
     {
         var parts = new List<string>();

@@ -20,4 +20,12 @@ public sealed class PersonalDataTests
     [InlineData("a@x.cn", "***@x.cn")]
     [InlineData("no-at-sign", "***")]
     public void MaskEmail_KeepsOnlyTheFirstCharacterOfALongerLocalPart(string email, string masked) => PersonalData.MaskEmail(email).Should().Be(masked);
+
+    [Theory]
+    [InlineData("5.1.1 <li.si@example.cn>: Recipient address rejected", "5.1.1 <l***@example.cn>: Recipient address rejected")]
+    [InlineData("to zhang+review@mail.example.com.cn and ab@x.cn.", "to z***@mail.example.com.cn and ***@x.cn.")]
+    [InlineData("王芳@示例.中国 拒收", "***@示例.中国 拒收")]
+    [InlineData("no address here: 550 mailbox full", "no address here: 550 mailbox full")]
+    [InlineData("", "")]
+    public void MaskEmailsIn_MasksEveryAddressInAFreeText(string text, string masked) => PersonalData.MaskEmailsIn(text).Should().Be(masked);
 }

@@ -173,6 +173,27 @@ public class NoticeDeliveryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_mail_server_that_refuses_the_address_leaves_it_on_the_message_for_administrators_and_masked_in_the_log()
+    {
+        await using var h = await NoticeHarness.CreateAsync(DatabaseProvider.Sqlite);
+        var refused = (await h.EnqueueAsync(NoticeTemplates.Invitation(NoticeHarness.Invitation(code: "XM-550")), "refused.li.si@example.cn", "李四")).Id;
+        var delivered = (await h.EnqueueAsync(NoticeTemplates.Invitation(NoticeHarness.Invitation(code: "XM-250")), "wang.wu@example.cn", "王五")).Id;
+
+        var result = await h.SendDueAsync();
+
+        result.Sent.Should().Be(1);
+        result.Retrying.Should().Be(1);
+        (await h.LoadAsync(delivered)).Status.Should().Be(OutboxStatus.Sent);
+        var message = await h.LoadAsync(refused);
+        message.Status.Should().Be(OutboxStatus.Pending);
+        message.LastError.Should().Contain("<refused.li.si@example.cn>", "the server's reply is kept whole for the administrator");
+        var logged = h.Logs.Messages.Where(m => m.Contains(message.MessageId, StringComparison.Ordinal)).ToList();
+        logged.Should().ContainSingle(m => m.Contains("attempt 1 failed", StringComparison.Ordinal));
+        logged.Single().Should().Contain("r***@example.cn").And.Contain("Recipient address rejected");
+        h.Logs.Messages.Should().NotContain(m => m.Contains("refused.li.si", StringComparison.Ordinal) || m.Contains("wang.wu", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_pickup_transport_writes_a_parseable_eml_file()
     {
         var pickup = Path.Combine(Path.GetTempPath(), "expertpool-tests", "pickup-" + Guid.NewGuid().ToString("N"));

@@ -7,14 +7,16 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ExpertPool.Tests.Worker;
 
 /// <summary>The Domain's real services (as the Worker wires them) on a migrated test database, a loopback SMTP server and a settable clock.</summary>
 public sealed class NoticeHarness : IAsyncDisposable
 {
-    private NoticeHarness(TestDatabase database, SmtpServer smtp, IHost host, TestClock clock)
+    private NoticeHarness(TestDatabase database, SmtpServer smtp, IHost host, TestClock clock, LogCapture logs)
     {
+        Logs = logs;
         Database = database;
         Smtp = smtp;
         Host = host;
@@ -25,6 +27,9 @@ public sealed class NoticeHarness : IAsyncDisposable
     public SmtpServer Smtp { get; }
     public IHost Host { get; }
     public TestClock Clock { get; }
+
+    /// <summary>Everything the host logged.</summary>
+    public LogCapture Logs { get; }
     public MailOptions Options => Host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MailOptions>>().Value;
 
     public static async Task<NoticeHarness> CreateAsync(DatabaseProvider provider, bool startSmtp = true, bool withJobs = false, IDictionary<string, string?>? settings = null)
@@ -54,10 +59,12 @@ public sealed class NoticeHarness : IAsyncDisposable
         if (settings is not null)
             builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton<TimeProvider>(clock);
+        var logs = new LogCapture();
+        builder.Logging.AddProvider(logs);
         builder.Services.AddExpertPoolDomain(builder.Configuration, builder.Environment);
         if (withJobs)
             builder.Services.AddExpertPoolJobs(builder.Configuration, builder.Environment);
-        return new NoticeHarness(database, smtp, builder.Build(), clock);
+        return new NoticeHarness(database, smtp, builder.Build(), clock, logs);
     }
 
     /// <summary>Renders an invitation and commits it to the outbox the way the invitation flow does: add, then one SaveChanges.</summary>

@@ -1,6 +1,9 @@
 """Loopback SMTP sink for the notice tests: every message received is written, raw, to DIR as one .eml file.
 
 Usage: /usr/bin/python3 smtp_sink.py HOST PORT DIR   (prints READY once listening; stops when stdin closes)
+
+A recipient whose local part starts with "refused" is rejected the way Postfix rejects an unknown mailbox, with the
+address repeated in the reply.
 """
 import os
 import sys
@@ -15,6 +18,12 @@ class Sink:
         self.directory = directory
         self.count = 0
         self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower().startswith("refused"):
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown in virtual mailbox table"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
