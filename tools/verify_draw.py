@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Independent verifier for ExpertPool draws (algorithm "ExpertPool-Draw-1").
+"""Independent verifier for ExpertPool draws (algorithms "ExpertPool-Draw-2" and, for older records, "ExpertPool-Draw-1").
 
 Standard library only. Re-implements docs/draw-algorithm.md without sharing code with the C# service.
 
-    python3 tools/verify_draw.py docs/draw-test-vectors.json   # check every test vector
-    python3 tools/verify_draw.py --record record.json          # verify one exported draw record
+    python3 tools/verify_draw.py docs/draw-test-vectors.json   # check every test vector (also docs/draw-test-vectors-v1.json)
+    python3 tools/verify_draw.py --record record.json          # verify one exported draw record (consistent in itself)
+    python3 tools/verify_draw.py --record record.json --commitment HEX --entropy VALUE [--entropy VALUE ...]
+        # ... and that it was drawn from the commitment published at scheduling and the entropy made public at the draw
     python3 tools/verify_draw.py --record record.json --sha256 HEX
         # ... and check the file is the very document the service stored (its published documentSha256)
 
@@ -19,13 +21,16 @@ import math
 import re
 import sys
 
-ALGORITHM_VERSION = "ExpertPool-Draw-1"
+ALGORITHM_V1 = "ExpertPool-Draw-1"
+ALGORITHM_V2 = "ExpertPool-Draw-2"
+ALGORITHM_VERSIONS = (ALGORITHM_V1, ALGORITHM_V2)
 NONCE_LENGTH = 32
 SEED_BITS = 256
 TAG_COMMITMENT = "ExpertPool/v1/commitment"
 TAG_POOL = "ExpertPool/v1/pool"
 TAG_SEED = "ExpertPool/v1/seed"
 TAG_SCORE = "ExpertPool/v1/score"
+TAG_QUOTA = "ExpertPool/v2/quota"
 
 # A record's top-level members, as the service writes them. Anything else was added by someone else. "context" (the
 # host's data, not hashed) may be absent, as the service's own reader allows.
@@ -162,10 +167,17 @@ def seed(inp, phash):
     return hashlib.sha256(bytes(msg)).digest()
 
 
-def rank(seed_bytes, ids):
+def ranking_key(seed_bytes, quota_key, version):
+    """The HMAC key of a quota's scores: since ExpertPool-Draw-2 one per quota, before it the seed itself (section 8)."""
+    if version == ALGORITHM_V1:
+        return seed_bytes
+    return hmac.new(seed_bytes, enc_str(TAG_QUOTA) + enc_str(quota_key, "quota key"), hashlib.sha256).digest()
+
+
+def rank(key, ids):
     """[(score bytes, id)] best first: ascending score, ties by the id's UTF-8 bytes."""
     prefix = enc_str(TAG_SCORE)
-    scored = [(hmac.new(seed_bytes, prefix + enc_str(i), hashlib.sha256).digest(), utf8(i, "expert id"), i) for i in ids]
+    scored = [(hmac.new(key, prefix + enc_str(i), hashlib.sha256).digest(), utf8(i, "expert id"), i) for i in ids]
     scored.sort(key=lambda t: (t[0], t[1]))
     return [(s, i) for s, _, i in scored]
 
@@ -177,7 +189,7 @@ def log2_binomial(n, k):
     return sum(math.log2(n - k + i) - math.log2(i) for i in range(1, k + 1))
 
 
-def run(inp):
+def run(inp, version):
     validate(inp)
     phash = pool_hash(inp["pool"])
     sd = seed(inp, phash)
@@ -187,7 +199,7 @@ def run(inp):
         ids = p["expertIds"]
         available = sum(1 for i in ids if i not in taken)
         members, backups = [], []
-        for score, expert_id in rank(sd, ids):
+        for score, expert_id in rank(ranking_key(sd, q["key"], version), ids):
             if len(members) == q["count"] and len(backups) == q["backups"]:
                 break
             if expert_id in taken:
@@ -398,8 +410,9 @@ def verify_record(record):
     if unknown or missing:
         raise Divergence("members", "exactly " + ", ".join(RECORD_KEYS),
                          "unknown " + ", ".join(unknown) if unknown else "missing " + ", ".join(missing))
-    if record.get("algorithmVersion") != ALGORITHM_VERSION:
-        raise Divergence("algorithmVersion", ALGORITHM_VERSION, record.get("algorithmVersion"))
+    version = record.get("algorithmVersion")
+    if version not in ALGORITHM_VERSIONS:
+        raise Divergence("algorithmVersion", " or ".join(ALGORITHM_VERSIONS), version)
     inp = to_input(record)
     check_output_integers(record["selection"])
     if not isinstance(record["succeeded"], bool):
@@ -408,18 +421,18 @@ def verify_record(record):
     if expected_commitment != record["commitment"]:
         raise Divergence("commitment", expected_commitment, record["commitment"])
     try:
-        derived = run(inp)
+        derived = run(inp, version)
     except (InputError, KeyError, TypeError) as ex:
         raise Divergence("input", "valid draw input", str(ex)) from ex
     compare_selection(derived, record, check_entropy=False)
 
 
-def verify_vector(vector):
+def verify_vector(vector, version):
     inp_obj, expected = vector["input"], vector["expected"]
     if vector["kind"] == "invalid":
         # Section 4: the input must be refused, with the divergence the vector names.
         try:
-            run(to_input(inp_obj))
+            run(to_input(inp_obj), version)
         except InputError:
             rejected = "input"
         except Divergence as d:
@@ -430,13 +443,16 @@ def verify_vector(vector):
             raise Divergence("rejection", expected["rejectedAs"], rejected)
         return
     if vector["kind"] == "ranking":
+        # Since ExpertPool-Draw-2 a ranking belongs to a quota, whose key the vector gives.
+        quota_key = inp_obj["quotaKey"] if version != ALGORITHM_V1 else None
+        key = ranking_key(bytes.fromhex(inp_obj["seed"]), quota_key, version)
         derived = [{"rank": n, "expertId": i, "score": s.hex()}
-                   for n, (s, i) in enumerate(rank(bytes.fromhex(inp_obj["seed"]), inp_obj["expertIds"]), start=1)]
+                   for n, (s, i) in enumerate(rank(key, inp_obj["expertIds"]), start=1)]
         compare_experts("ranking", derived, expected["ranking"])
         return
     inp = to_input(inp_obj)
     check_output_integers(expected["selection"], [("seedBits", expected["seedBits"])])
-    derived = run(inp)
+    derived = run(inp, version)
     if derived["commitment"] != expected["commitment"]:
         raise Divergence("commitment", derived["commitment"], expected["commitment"])
     compare_selection(derived, expected, check_entropy=True)
@@ -447,11 +463,16 @@ def main(argv):
     parser.add_argument("vectors", nargs="?", help="test vector file (docs/draw-test-vectors.json)")
     parser.add_argument("--record", help="exported draw record (DrawRecordJson)")
     parser.add_argument("--sha256", help="the record's published documentSha256 (64 hex): the file must be exactly that document")
+    parser.add_argument("--commitment", help="the commitment published when the draw was scheduled (64 hex): the record must be drawn from it")
+    parser.add_argument("--entropy", action="append", metavar="VALUE",
+                        help="an external entropy value as made public at the draw; repeat for each, in entry order: the record must use exactly these")
     args = parser.parse_args(argv)
     if bool(args.vectors) == bool(args.record):
         parser.error("give either a vector file or --record FILE")
-    if args.sha256 is not None and not args.record:
-        parser.error("--sha256 goes with --record")
+    if (args.sha256 is not None or args.commitment is not None or args.entropy) and not args.record:
+        parser.error("--sha256, --commitment and --entropy go with --record")
+    if args.commitment is not None and not (len(args.commitment.strip()) == 64 and all(c in "0123456789abcdefABCDEF" for c in args.commitment.strip())):
+        parser.error("--commitment takes the 64 hexadecimal characters of the commitment published at scheduling")
     if args.sha256 is not None and not (len(args.sha256.strip()) == 64 and all(c in "0123456789abcdefABCDEF" for c in args.sha256.strip())):
         parser.error("--sha256 takes the 64 hexadecimal characters of the draw's documentSha256")
 
@@ -474,6 +495,15 @@ def main(argv):
                 actual = hashlib.sha256(raw).hexdigest()
                 if actual != args.sha256.strip().lower():
                     raise Divergence("documentSha256", args.sha256.strip().lower(), actual)
+            if isinstance(document, dict):
+                # What the record alone cannot show (section 10): whoever holds the nonce can rebuild a record that is
+                # consistent in itself from another nonce or entropy value; the published values pin both.
+                if args.commitment is not None and document.get("commitment") != args.commitment.strip().lower():
+                    raise Divergence("publishedCommitment", args.commitment.strip().lower(), document.get("commitment"))
+                if args.entropy:
+                    recorded = [e.get("value") if isinstance(e, dict) else e for e in document.get("externalEntropy") or []]
+                    if recorded != args.entropy:
+                        raise Divergence("publishedEntropy", json.dumps(args.entropy, ensure_ascii=False), json.dumps(recorded, ensure_ascii=False))
             verify_record(document)
         except Divergence as d:
             print(f"MISMATCH 不一致：{d}")
@@ -483,15 +513,26 @@ def main(argv):
             return 1
         hashed_zh = "，文件 SHA-256 与公布值一致" if args.sha256 is not None else ""
         hashed = ", document SHA-256 as published" if args.sha256 is not None else ""
-        print(f"MATCH 一致：仅凭记录重新推导出抽取 {document['drawId']} 的承诺值、专家库哈希、随机种子与抽取结果{hashed_zh}"
-              f" / draw {document['drawId']}: commitment, pool hash, seed and selection re-derived{hashed}")
+        pinned = args.commitment is not None and bool(args.entropy)
+        if pinned:
+            scope_zh, scope = "，且承诺值与外部随机数与公布值一致", ", drawn from the published commitment and entropy"
+        else:
+            scope_zh = "；记录内部一致，如需证明未被重新构造，请同时提供 --commitment（排期时公布的承诺值）与 --entropy（抽取时公开的外部随机数）"
+            scope = ("; consistent in itself: to show it was not rebuilt from another nonce or entropy value, also give"
+                     " --commitment (published at scheduling) and --entropy (the public values)")
+        print(f"MATCH 一致：仅凭记录重新推导出抽取 {document['drawId']} 的承诺值、专家库哈希、随机种子与抽取结果{hashed_zh}{scope_zh}"
+              f" / draw {document['drawId']}: commitment, pool hash, seed and selection re-derived{hashed}{scope}")
         return 0
 
     failures = 0
+    version = document.get("algorithmVersion") if isinstance(document, dict) else None
+    if version not in ALGORITHM_VERSIONS:
+        print(f"无法读取输入 / cannot read input: the vector file's algorithmVersion {version!r} is not one of {', '.join(ALGORITHM_VERSIONS)}")
+        return 1
     vectors = document.get("vectors", [])
     for vector in vectors:
         try:
-            verify_vector(vector)
+            verify_vector(vector, version)
             print(f"ok   {vector['name']}")
         except Divergence as d:
             failures += 1

@@ -354,7 +354,17 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
             draw["documentSha256"]!.GetValue<string>().Should().Be(sha);
             (exit, output) = PythonVerifierTests.RunVerifier("--record", file, "--sha256", sha);
             exit.Should().Be(0, output);
-            output.Should().Contain("，文件 SHA-256 与公布值一致 / ").And.Contain("document SHA-256 as published");
+            output.Should().Contain("，文件 SHA-256 与公布值一致").And.Contain("document SHA-256 as published").And.Contain("consistent in itself");
+
+            // With the commitment published at scheduling and the entropy announced at the draw, it was drawn from them.
+            var published = (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["commitment"]!.GetValue<string>();
+            published.Should().Be(draw["commitment"]!.GetValue<string>());
+            (exit, output) = PythonVerifierTests.RunVerifier("--record", file, "--sha256", sha, "--commitment", published, "--entropy", "监督人 2026-11-30 🎲 7319");
+            exit.Should().Be(0, output);
+            output.Should().Contain("drawn from the published commitment and entropy");
+            (exit, output) = PythonVerifierTests.RunVerifier("--record", file, "--commitment", published, "--entropy", "7319");
+            exit.Should().Be(1, output);
+            output.Should().Contain("divergence at publishedEntropy");
             (exit, output) = PythonVerifierTests.RunVerifier("--record", file, "--sha256", "zz");
             exit.Should().Be(2, "a malformed hash is a usage error, not a mismatch: " + output);
             output.Should().Contain("64 hexadecimal characters");

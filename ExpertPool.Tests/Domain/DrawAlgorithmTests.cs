@@ -126,7 +126,7 @@ public sealed class DrawAlgorithmTests
     {
         var input = DrawTestData.SingleQuota("members", TwelveIds, 5, 2);
         var outcome = DrawAlgorithm.Run(input);
-        var ranking = ExpertRanking.Rank(Convert.FromHexString(outcome.Seed), TwelveIds).RankedIds();
+        var ranking = ExpertRanking.Rank(DrawAlgorithm.RankingKey(Convert.FromHexString(outcome.Seed), "Q1", DrawAlgorithm.Version), TwelveIds).RankedIds();
 
         outcome.Succeeded.Should().BeTrue();
         var quota = outcome.Quotas.Single();
@@ -175,7 +175,11 @@ public sealed class DrawAlgorithmTests
         q2.Should().HaveCount(5).And.NotIntersectWith(q1);
         outcome.Quotas[1].EligibleCount.Should().Be(12);
         outcome.Quotas[1].AvailableCount.Should().Be(7);
-        var q2Ranking = ExpertRanking.Rank(Convert.FromHexString(outcome.Seed), input.Pool[1].ExpertIds).RankedIds();
+        // Q2 ranks with a key of its own (ExpertPool-Draw-2): not the seed, and not Q1's.
+        var seed = Convert.FromHexString(outcome.Seed);
+        var q2Key = DrawAlgorithm.RankingKey(seed, input.Quotas[1].Key, DrawAlgorithm.Version);
+        q2Key.Should().NotEqual(seed).And.NotEqual(DrawAlgorithm.RankingKey(seed, input.Quotas[0].Key, DrawAlgorithm.Version));
+        var q2Ranking = ExpertRanking.Rank(q2Key, input.Pool[1].ExpertIds).RankedIds();
         q2.Should().Equal(q2Ranking.Where(id => !q1.Contains(id)).Take(5));
     }
 

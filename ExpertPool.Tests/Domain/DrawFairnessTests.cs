@@ -54,6 +54,46 @@ public sealed class DrawFairnessTests
         ChiSquareSurvival(firstStatistic, PoolSize - 1).Should().BeGreaterThan(0.001, $"X² = {firstStatistic:F2}");
     }
 
+    /// <summary>
+    /// Overlapping quotas (decision 034): Q1 takes 5 of 10 shared experts, Q2 then takes 5 of the 15 left to it (the 5
+    /// shared ones Q1 left and 10 of its own). A fair draw gives each of the 15 the same chance, so the number of shared
+    /// experts Q2 takes is hypergeometric (15, 5, 5): mean 5/3, variance 5·(1/3)·(2/3)·(10/14) per draw; over the draws
+    /// the standardised total is normal, and its square χ²(1). ExpertPool-Draw-1 ranked every quota with the seed itself,
+    /// so the shared experts Q1 left behind were known to score worse than Q1's picks and Q2 rarely took them: the same
+    /// test refuses it, which shows the test can tell.
+    /// </summary>
+    [Fact]
+    public void Draw_WhenQuotasOverlap_GivesTheExpertsAnEarlierQuotaLeftTheSameChanceAsTheRest()
+    {
+        const int OverlapDraws = 20_000;
+        var shared = DrawTestData.ExpertIds("fair-shared", 10);
+        var own = DrawTestData.ExpertIds("fair-own", 10);
+        var sharedSet = shared.ToHashSet(StringComparer.Ordinal);
+        var nonce = DrawTestData.Nonce("fair-overlap");
+        var quotas = new[] { new DrawQuota("Q1", "0203", null, 5, 0), new DrawQuota("Q2", "0204", null, 5, 0) };
+        var pool = new[] { new QuotaPool("Q1", shared), new QuotaPool("Q2", [.. shared, .. own]) };
+        var entropy = new[] { new EntropyInput("supervisor", "fair-overlap") };
+
+        double Statistic(string version)
+        {
+            long sharedTaken = 0;
+            Parallel.For(0, OverlapDraws, i =>
+            {
+                var outcome = DrawAlgorithm.Run(new DrawInput($"fair-overlap-{i}", nonce, 1, quotas, pool, entropy), version);
+                outcome.Quotas[1].AvailableCount.Should().Be(15);
+                Interlocked.Add(ref sharedTaken, outcome.Quotas[1].Members.Count(m => sharedSet.Contains(m.ExpertId)));
+            });
+            var mean = OverlapDraws * 5.0 / 3.0;
+            var variance = OverlapDraws * 5.0 * (1.0 / 3.0) * (2.0 / 3.0) * (10.0 / 14.0);
+            return (sharedTaken - mean) * (sharedTaken - mean) / variance;
+        }
+
+        var current = Statistic(DrawAlgorithm.Version);
+        ChiSquareSurvival(current, 1).Should().BeGreaterThan(0.001, $"z² = {current:F2}");
+        var first = Statistic(DrawAlgorithm.Version1);
+        ChiSquareSurvival(first, 1).Should().BeLessThan(1e-9, $"ExpertPool-Draw-1 favours Q2's own experts (z² = {first:F2})");
+    }
+
     [Theory]
     [InlineData(3.841459, 1, 0.05)]
     [InlineData(18.307038, 10, 0.05)]

@@ -148,7 +148,7 @@ public sealed class DrawFastPathTests
         for (var q = 0; q < input.Quotas.Count; q++)
         {
             var quota = input.Quotas[q];
-            var walk = ExpertRanking.Rank(seed, input.Pool[q].ExpertIds).RankedIds().Where(id => !taken.Contains(id)).Take(quota.Count + quota.Backups).ToList();
+            var walk = ExpertRanking.Rank(DrawAlgorithm.RankingKey(seed, quota.Key, DrawAlgorithm.Version), input.Pool[q].ExpertIds).RankedIds().Where(id => !taken.Contains(id)).Take(quota.Count + quota.Backups).ToList();
             outcome.Quotas[q].Members.Select(m => m.ExpertId).Should().Equal(walk.Take(quota.Count));
             outcome.Quotas[q].Backups.Select(m => m.ExpertId).Should().Equal(walk.Skip(quota.Count));
             outcome.Quotas[q].AvailableCount.Should().Be(input.Pool[q].ExpertIds.Count(id => !taken.Contains(id)));

@@ -6,24 +6,30 @@ namespace ExpertPool.Tests.Domain;
 
 public sealed class DrawTestVectorTests
 {
-    private static string VectorsPath => Path.Combine(DrawTestData.RepoRoot(), DrawTestVectors.RelativePath);
+    /// <summary>Every version a record may name: the current one's file and each earlier one's.</summary>
+    public static TheoryData<string> Versions => [.. DrawAlgorithm.SupportedVersions];
 
-    [Fact]
-    public void VectorsFile_WhenRegenerated_IsUnchanged()
+    private static string VectorsPath(string version) => Path.Combine(DrawTestData.RepoRoot(), DrawTestVectors.RelativePath(version));
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void VectorsFile_WhenRegenerated_IsUnchanged(string version)
     {
-        var generated = DrawTestVectors.Render();
+        var generated = DrawTestVectors.Render(version);
         if (Environment.GetEnvironmentVariable("EXPERTPOOL_WRITE_VECTORS") == "1")
         {
-            File.WriteAllText(VectorsPath, generated);
+            File.WriteAllText(VectorsPath(version), generated);
         }
 
-        File.ReadAllText(VectorsPath).Should().Be(generated, "docs/draw-test-vectors.json must be what the C# code produces");
+        File.ReadAllText(VectorsPath(version)).Should().Be(generated, $"{DrawTestVectors.RelativePath(version)} must be what the C# code produces");
     }
 
-    [Fact]
-    public void Vectors_WhenReplayedFromFileInputs_ReproduceEveryExpectedValue()
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void Vectors_WhenReplayedFromFileInputs_ReproduceEveryExpectedValue(string version)
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(VectorsPath));
+        using var document = JsonDocument.Parse(File.ReadAllText(VectorsPath(version)));
+        document.RootElement.GetProperty("algorithmVersion").GetString().Should().Be(version);
         var vectors = document.RootElement.GetProperty("vectors").EnumerateArray().ToList();
         vectors.Should().HaveCountGreaterThanOrEqualTo(12);
 
@@ -35,7 +41,7 @@ public sealed class DrawTestVectorTests
             var kind = vector.GetProperty("kind").GetString();
             if (kind == "draw")
             {
-                DrawTestVectors.WriteDrawExpected(writer, DrawAlgorithm.Run(ReadDrawInput(input)));
+                DrawTestVectors.WriteDrawExpected(writer, DrawAlgorithm.Run(ReadDrawInput(input), version));
             }
             else if (kind == "invalid")
             {
@@ -59,8 +65,10 @@ public sealed class DrawTestVectorTests
             else
             {
                 var seed = Convert.FromHexString(input.GetProperty("seed").GetString()!);
+                var quotaKey = input.TryGetProperty("quotaKey", out var key) ? key.GetString() : null;
+                (quotaKey is null).Should().Be(version == DrawAlgorithm.Version1, "since ExpertPool-Draw-2 a ranking belongs to a quota");
                 var ids = DrawRecordJson.ReadArray(input, "expertIds", e => e.GetString()!);
-                DrawTestVectors.WriteRankingExpected(writer, seed, ids);
+                DrawTestVectors.WriteRankingExpected(writer, DrawTestVectors.RankingKey(seed, quotaKey, version), ids);
             }
 
             var expected = JsonNode.Parse(vector.GetProperty("expected").GetRawText());

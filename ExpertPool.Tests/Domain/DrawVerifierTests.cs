@@ -172,6 +172,29 @@ public sealed class DrawVerifierTests
     }
 
     [Fact]
+    public void Verify_ReRunsARecordWithTheVersionItNames()
+    {
+        var shared = DrawTestData.ExpertIds("versions-shared", 8);
+        var input = DrawTestData.TwoQuotas("versions", shared, [.. shared, .. DrawTestData.ExpertIds("versions-q2", 6)], count: 3, backups: 1);
+        var v1 = DrawRecordDocument.Create(input, DrawAlgorithm.Run(input, DrawAlgorithm.Version1));
+        var v2 = DrawRecordDocument.Create(input, DrawAlgorithm.Run(input));
+
+        v1.AlgorithmVersion.Should().Be("ExpertPool-Draw-1");
+        v2.AlgorithmVersion.Should().Be("ExpertPool-Draw-2");
+        v1.Seed.Should().Be(v2.Seed, "the versions differ only in how a quota ranks");
+        DrawVerifier.Verify(v1).Matches.Should().BeTrue("a record drawn before the new version keeps verifying");
+        DrawVerifier.Verify(v2).Matches.Should().BeTrue();
+        // Each quota's scores differ between the versions, so neither record passes as the other.
+        DrawVerifier.Verify(v1 with { AlgorithmVersion = DrawAlgorithm.Version }).FirstDivergence.Should().Be("quota Q1 member rank 1");
+        DrawVerifier.Verify(v2 with { AlgorithmVersion = DrawAlgorithm.Version1 }).FirstDivergence.Should().Be("quota Q1 member rank 1");
+        var unknown = DrawVerifier.Verify(v2 with { AlgorithmVersion = "ExpertPool-Draw-3" });
+        unknown.FirstDivergence.Should().Be("algorithmVersion");
+        unknown.Expected.Should().Be("ExpertPool-Draw-1 or ExpertPool-Draw-2");
+        var run = () => DrawAlgorithm.Run(input, "ExpertPool-Draw-3");
+        run.Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
     public void Serialize_WritesKeysInFixedOrder()
     {
         var json = DrawRecordJson.Serialize(SampleRecord());
@@ -179,7 +202,7 @@ public sealed class DrawVerifierTests
 
         using var document = JsonDocument.Parse(json);
         document.RootElement.EnumerateObject().Select(p => p.Name).Should().Equal(keys);
-        json.Should().StartWith("{\"algorithmVersion\":\"ExpertPool-Draw-1\",\"drawId\":");
+        json.Should().StartWith("{\"algorithmVersion\":\"ExpertPool-Draw-2\",\"drawId\":");
     }
 
     [Fact]

@@ -8,13 +8,14 @@ namespace ExpertPool.Tests.Domain;
 /// <summary>Runs tools/verify_draw.py (an independent re-implementation) against the C# output. Fails if no Python is found.</summary>
 public sealed class PythonVerifierTests
 {
-    [Fact]
-    public void PythonVerifier_WhenGivenTestVectors_ReportsAllMatch()
+    [Theory]
+    [MemberData(nameof(DrawTestVectorTests.Versions), MemberType = typeof(DrawTestVectorTests))]
+    public void PythonVerifier_WhenGivenTestVectors_ReportsAllMatch(string version)
     {
-        var (exitCode, output) = RunVerifier(DrawTestVectors.RelativePath);
+        var (exitCode, output) = RunVerifier(DrawTestVectors.RelativePath(version));
 
         exitCode.Should().Be(0, output);
-        var count = JsonDocument.Parse(File.ReadAllText(Path.Combine(DrawTestData.RepoRoot(), DrawTestVectors.RelativePath)))
+        var count = JsonDocument.Parse(File.ReadAllText(Path.Combine(DrawTestData.RepoRoot(), DrawTestVectors.RelativePath(version))))
             .RootElement.GetProperty("vectors").GetArrayLength();
         output.Should().Contain($"{count}/{count} 个向量一致 / vectors match");
     }
@@ -58,6 +59,59 @@ public sealed class PythonVerifierTests
             (exitCode, output) = RunVerifier("--record", capitalNonce);
             exitCode.Should().Be(1, output);
             output.Should().Contain("（应当：揭示的随机数（nonce）为 64 位小写十六进制）").And.Contain("divergence at nonce");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void PythonVerifier_WhenGivenThePublishedCommitmentAndEntropy_RefusesARecordRebuiltFromOthers()
+    {
+        var record = DrawVerifierTests.SampleRecord();
+        var entropy = record.ExternalEntropy.Select(e => e.Value).ToArray();
+        // Someone who holds the nonce draws again from an entropy value of their own: consistent in itself.
+        var input = record.ToInput() with { ExternalEntropy = [new EntropyInput("supervisor", "42"), record.ExternalEntropy[1]] };
+        var rebuilt = DrawRecordDocument.Create(input, DrawAlgorithm.Run(input), record.Context);
+        // And from a nonce of their own, with its own commitment.
+        var otherNonce = record.ToInput() with { Nonce = DrawTestData.Nonce("someone else's") };
+        var renonced = DrawRecordDocument.Create(otherNonce, DrawAlgorithm.Run(otherNonce), record.Context);
+        var directory = Directory.CreateTempSubdirectory("expertpool-draw-");
+        try
+        {
+            string Write(string name, DrawRecordDocument r)
+            {
+                var path = Path.Combine(directory.FullName, name);
+                File.WriteAllText(path, DrawRecordJson.Serialize(r), new UTF8Encoding(false));
+                return path;
+            }
+
+            string[] Published(string path) => ["--record", path, "--commitment", record.Commitment, "--entropy", entropy[0], "--entropy", entropy[1]];
+
+            var (exitCode, output) = RunVerifier("--record", Write("rebuilt.json", rebuilt));
+            exitCode.Should().Be(0, "alone, a rebuilt record is consistent in itself");
+            output.Should().Contain("consistent in itself").And.Contain("--commitment");
+
+            (exitCode, output) = RunVerifier(Published(Write("record.json", record)));
+            exitCode.Should().Be(0, output);
+            output.Should().Contain("drawn from the published commitment and entropy");
+
+            (exitCode, output) = RunVerifier(Published(Write("rebuilt.json", rebuilt)));
+            exitCode.Should().Be(1, output);
+            output.Should().Contain("divergence at publishedEntropy");
+
+            (exitCode, output) = RunVerifier(Published(Write("renonced.json", renonced)));
+            exitCode.Should().Be(1, output);
+            output.Should().Contain("divergence at publishedCommitment");
+
+            // A record drawn with the first version verifies as that version.
+            var v1 = DrawRecordDocument.Create(record.ToInput(), DrawAlgorithm.Run(record.ToInput(), DrawAlgorithm.Version1), record.Context);
+            (exitCode, output) = RunVerifier(Published(Write("v1.json", v1)));
+            exitCode.Should().Be(0, output);
+            (exitCode, output) = RunVerifier("--record", Write("v1-as-v2.json", v1 with { AlgorithmVersion = DrawAlgorithm.Version }));
+            exitCode.Should().Be(1, output);
+            output.Should().Contain("divergence at quota Q");
         }
         finally
         {

@@ -4,13 +4,24 @@ using System.Security.Cryptography;
 namespace ExpertPool.Domain.Draws.Algorithm;
 
 /// <summary>
-/// The auditable draw (抽取), algorithm "ExpertPool-Draw-1". Pure and deterministic: no I/O, no clock, no randomness;
-/// the caller supplies the nonce (CSPRNG) and the external entropy. Specification: docs/draw-algorithm.md.
+/// The auditable draw (抽取), algorithm "ExpertPool-Draw-2" (and "ExpertPool-Draw-1", for records drawn with it). Pure
+/// and deterministic: no I/O, no clock, no randomness; the caller supplies the nonce (CSPRNG) and the external entropy.
+/// Specification: docs/draw-algorithm.md.
 /// </summary>
 public static class DrawAlgorithm
 {
-    /// <summary>Algorithm identifier written into every record.</summary>
-    public const string Version = "ExpertPool-Draw-1";
+    /// <summary>Algorithm identifier written into every new record: each quota ranks with a key of its own (decision 034).</summary>
+    public const string Version = "ExpertPool-Draw-2";
+
+    /// <summary>
+    /// The first version: every quota ranked with the seed itself, so an expert had the same score in every quota and
+    /// those left over by an earlier, overlapping quota were known to rank low in the next (decision 034). Still run
+    /// to verify the records drawn with it; never used for a new draw.
+    /// </summary>
+    public const string Version1 = "ExpertPool-Draw-1";
+
+    /// <summary>The versions a record may name, oldest first.</summary>
+    public static IReadOnlyList<string> SupportedVersions { get; } = [Version1, Version];
 
     /// <summary>Required nonce length in bytes.</summary>
     public const int NonceLength = 32;
@@ -36,8 +47,17 @@ public static class DrawAlgorithm
     }
 
     /// <summary>Runs the draw. Throws <see cref="ArgumentException"/> for invalid input; a draw that lacks experts returns <c>Succeeded = false</c>.</summary>
-    public static DrawOutcome Run(DrawInput input)
+    public static DrawOutcome Run(DrawInput input) => Run(input, Version);
+
+    /// <summary>Runs the draw as <paramref name="version"/> (one of <see cref="SupportedVersions"/>) does: to verify a record drawn with an earlier version.</summary>
+    public static DrawOutcome Run(DrawInput input, string version)
     {
+        ArgumentNullException.ThrowIfNull(version);
+        if (!SupportedVersions.Contains(version, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"Unknown algorithm version '{version}'.", nameof(version));
+        }
+
         var sortedAscii = DrawInputValidator.Validate(input);
         var commitment = CommitmentBytes(input.Nonce.Span);
         var poolHash = PoolHashBytes(input.Pool, sortedAscii);
@@ -47,7 +67,8 @@ public static class DrawAlgorithm
         var provisional = new List<QuotaOutcome>(input.Quotas.Count);
         for (var q = 0; q < input.Quotas.Count; q++)
         {
-            provisional.Add(FillQuota(input.Quotas[q], input.Pool[q].ExpertIds, sortedAscii[q], seed, taken));
+            var key = RankingKey(seed, input.Quotas[q].Key, version);
+            provisional.Add(FillQuota(input.Quotas[q], input.Pool[q].ExpertIds, sortedAscii[q], key, taken));
         }
 
         var succeeded = provisional.TrueForAll(o => o.Shortfall is null);
@@ -56,7 +77,7 @@ public static class DrawAlgorithm
             : provisional.ConvertAll(o => o with { Members = [], Backups = [], BackupShortfall = null, EntropyBits = 0 });
 
         return new DrawOutcome(
-            Version,
+            version,
             input.DrawId,
             CanonicalEncoder.Hex(commitment),
             CanonicalEncoder.Hex(poolHash),
@@ -67,12 +88,28 @@ public static class DrawAlgorithm
     }
 
     /// <summary>
+    /// The HMAC key a quota's scores are computed with. ExpertPool-Draw-2: HMAC-SHA256(key = seed, message =
+    /// enc("ExpertPool/v2/quota") || enc(quota key)), so the rankings of two quotas are independent and an expert left
+    /// over by one quota is as likely as anyone to be drawn by the next. ExpertPool-Draw-1: the seed itself.
+    /// </summary>
+    internal static byte[] RankingKey(byte[] seed, string quotaKey, string version)
+    {
+        if (string.Equals(version, Version1, StringComparison.Ordinal))
+        {
+            return seed;
+        }
+
+        var message = new CanonicalEncoder().WriteString(DrawTags.QuotaRankingKey).WriteString(quotaKey, "quota key");
+        return HMACSHA256.HashData(seed, message.WrittenSpan);
+    }
+
+    /// <summary>
     /// Fills one quota: walk the ranking, skip ids taken by earlier quotas, take Count members then up to Backups backups.
     /// A quota that cannot be filled still takes what it can (so later quotas see the same skips); the caller then fails the draw.
     /// </summary>
-    private static QuotaOutcome FillQuota(DrawQuota quota, IReadOnlyList<string> ids, bool sortedAscii, byte[] seed, HashSet<string> taken)
+    private static QuotaOutcome FillQuota(DrawQuota quota, IReadOnlyList<string> ids, bool sortedAscii, byte[] rankingKey, HashSet<string> taken)
     {
-        var ranked = ExpertRanking.Rank(seed, ids);
+        var ranked = ExpertRanking.Rank(rankingKey, ids);
         var available = ids.Count - CountTaken(ids, sortedAscii, taken);
 
         var members = new List<RankedExpert>(Math.Min(quota.Count, available));

@@ -7,4 +7,7 @@ internal static class DrawTags
     public const string Pool = "ExpertPool/v1/pool";
     public const string Seed = "ExpertPool/v1/seed";
     public const string Score = "ExpertPool/v1/score";
+
+    /// <summary>Since ExpertPool-Draw-2: each quota's ranking key, derived from the seed and the quota's key.</summary>
+    public const string QuotaRankingKey = "ExpertPool/v2/quota";
 }

@@ -25,9 +25,10 @@ public static class DrawVerifier
     public static VerificationReport Verify(DrawRecordDocument record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (!string.Equals(record.AlgorithmVersion, DrawAlgorithm.Version, StringComparison.Ordinal))
+        // A record is re-run with the version it names: records drawn before a new version keep verifying.
+        if (!DrawAlgorithm.SupportedVersions.Contains(record.AlgorithmVersion, StringComparer.Ordinal))
         {
-            return Diverge("algorithmVersion", DrawAlgorithm.Version, record.AlgorithmVersion);
+            return Diverge("algorithmVersion", string.Join(" or ", DrawAlgorithm.SupportedVersions), record.AlgorithmVersion);
         }
 
         // Exactly 64 lowercase hex digits, as the record writes them (section 4): Convert.FromHexString alone would also
@@ -48,7 +49,7 @@ public static class DrawVerifier
         DrawOutcome outcome;
         try
         {
-            outcome = DrawAlgorithm.Run(record.ToInput());
+            outcome = DrawAlgorithm.Run(record.ToInput(), record.AlgorithmVersion);
         }
         catch (ArgumentException ex)
         {
