@@ -1,5 +1,4 @@
 using System.Text.Encodings.Web;
-using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using ExpertPool.Domain.Persistence;
 
@@ -11,8 +10,12 @@ public static class ApiExtensions
     {
         services.ConfigureHttpJsonOptions(o =>
         {
-            // Names only: a number would be stored as whatever value it is, defined or not.
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            // Names only: a number would be stored as whatever value it is, defined or not; and one name, not a list
+            // that reads as the bitwise OR of its names.
+            o.SerializerOptions.Converters.Add(new StrictEnumConverter());
+            // A field the request does not have is refused, not ignored: a misspelt "regionAvoidence" would otherwise
+            // make a new rule-set version that changes nothing, and a misspelt "regionCode" an unbound quota.
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
             // Chinese text stays readable in responses; HTML-sensitive characters are still escaped.
             o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
         });

@@ -154,6 +154,8 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
     {
         // "The JSON value could not be converted to {type}. Path: $.parties[0].role". For a record bound through its
         // constructor the type named is the record, so the field's own type is looked up from the path's last name.
+        if (j.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+            return "不是该请求的字段（请检查拼写） / is not a field of this request (check the spelling)";
         var m = System.Text.RegularExpressions.Regex.Match(j.Message, @"could not be converted to (?:System\.Nullable`1\[)?([A-Za-z0-9_.`+]+)");
         if (!m.Success)
             return "不是有效的 JSON / is not valid JSON here";

@@ -174,6 +174,11 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var offErrors = (await ProblemAsync(switchedOff, HttpStatusCode.BadRequest))["errors"]!.AsObject();
         offErrors.Select(e => e.Key).Should().BeEquivalentTo(["settings.statusAndTerm", "settings.manualExclusions", "settings.familyRelation"], "availability is a practice rule a scope may turn off");
         offErrors["settings.statusAndTerm"]![0]!.GetValue<string>().Should().Contain("法定回避规则");
+        // A misspelt setting is refused, not ignored (it would make a version that changes nothing), and none is made.
+        var misspelt = await Admin.PutAsJsonAsync("/api/conflict-rules/AwardEvaluation", new { changeReason = "启用地域回避", settings = new { regionAvoidence = true } });
+        (await ProblemAsync(misspelt, HttpStatusCode.BadRequest))["errors"]!["settings.regionAvoidence"]![0]!.GetValue<string>()
+            .Should().Be("不是该请求的字段（请检查拼写） / is not a field of this request (check the spelling)");
+        (await Admin.GetFromJsonAsync<JsonArray>("/api/conflict-rules"))!.Max(x => x!["version"]!.GetValue<int>()).Should().Be(highestBefore);
 
         var changed = await Ok(Admin.PutAsJsonAsync("/api/conflict-rules/AwardEvaluation", new { changeReason = "评优项目回避期延长至5年，启用地域回避", settings = new { labourRelationYears = 5, regionAvoidance = true } }));
         changed.StatusCode.Should().Be(HttpStatusCode.Created);

@@ -270,6 +270,11 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
         var badRole = await Admin.PostAsJsonAsync("/api/projects", ProjectBody("XM-2026-" + TestData.Suffix(), parties: [new { organisationId = Guid.NewGuid(), role = "Boss" }]));
         var roleText = (await ProblemAsync(badRole, HttpStatusCode.BadRequest))["errors"]!["parties[0].role"]![0]!.GetValue<string>();
         roleText.Should().Be("须为以下取值之一：Applicant、Partner、Supplier、Other / must be one of Applicant, Partner, Supplier, Other");
+        // A list of names is not one of them (it would read as the bitwise OR of the two, another role), and nothing is stored.
+        var code = "XM-2026-" + TestData.Suffix();
+        var listedRole = await Admin.PostAsJsonAsync("/api/projects", ProjectBody(code, parties: [new { organisationId = Guid.NewGuid(), role = "Applicant, Partner" }]));
+        (await ProblemAsync(listedRole, HttpStatusCode.BadRequest))["errors"]!["parties[0].role"]![0]!.GetValue<string>().Should().StartWith("须为以下取值之一：Applicant");
+        (await Admin.GetFromJsonAsync<JsonObject>($"/api/projects?q={code}"))!["items"]!.AsArray().Should().BeEmpty();
 
         var badQuery = await ProblemAsync(await Admin.GetAsync("/api/experts?page=x"), HttpStatusCode.BadRequest);
         badQuery["errors"]!.AsObject().Select(e => e.Key).Should().Contain("page");
