@@ -432,6 +432,9 @@ public static class DrawBenchmark
                 DateOnly? to = rnd.Next(100) < 35 ? null : today.AddDays(-rnd.Next(0, 365 * 6));
                 if (to < from)
                     to = from.AddDays(rnd.Next(30, 900));
+                // A relation ends no later than today (the registry refuses an end ahead of it).
+                if (to > today)
+                    to = today;
                 db.ExpertRelations.Add(ExpertRelation.Create(expertId, Org(), kinds[rnd.Next(kinds.Length)], from, to, null, Actor, now));
                 await FlushAsync();
             }

@@ -100,6 +100,13 @@ public static class ApplicationPages
             Statement = form["statement"].ToString(),
             Consent = form["consent"].ToString() == "yes",
         };
+        // Every field but the specialties takes one value: a repeated one would otherwise be joined ("张三,李四").
+        var repeated = form.Where(f => f.Value.Count > 1 && f.Key != "specialtyCodes").Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
+        if (repeated.Count > 0)
+        {
+            var errors = repeated.ToDictionary(f => f, _ => SentTwice);
+            return Page(Title, await FormAsync(db, options.Value, input, errors, ct), StatusCodes.Status400BadRequest);
+        }
         try
         {
             var (expert, application) = await applications.SubmitAsync(input, ct);
@@ -132,6 +139,8 @@ public static class ApplicationPages
     }
 
     private const string Title = "专家入库申请 Apply to join the expert pool";
+
+    private static readonly string[] SentTwice = ["只能填写一次 / was sent more than once"];
 
     private static IResult Closed(int status) => Page("暂停受理 Applications closed",
         "<p id=\"closed\">专家库目前不受理入库申请。</p><p>The expert pool is not taking applications at present.</p>", status);

@@ -45,7 +45,9 @@ public static class NoticesEndpoints
         query = wanted is { } s ? query.Where(m => m.Status == s) : query.Where(m => m.Status != OutboxStatus.Sent);
         if (!string.IsNullOrWhiteSpace(correlationId))
             query = query.Where(m => m.CorrelationId == correlationId);
-        var take = Math.Clamp(limit ?? 200, 1, 1000);
+        if (limit is < 1 or > 1000)
+            throw new DomainValidationException("limit", "须为 1 至 1000 之间的整数 / must be a whole number from 1 to 1000");
+        var take = limit ?? 200;
         var list = await query.OrderByDescending(m => m.CreatedAt).Take(take)
             .Select(m => new NoticeDto(m.Id, m.MessageId, m.Kind, m.CorrelationId, m.RecipientEmail, m.RecipientName, m.Subject, m.Status, m.Attempts, m.CreatedAt, m.NextAttemptAt, m.SentAt, m.LastError))
             .ToListAsync(ct);

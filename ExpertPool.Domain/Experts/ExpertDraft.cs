@@ -22,7 +22,7 @@ public sealed partial record ExpertDraft(
     JoinChannel JoinChannel,
     DateOnly? TermStart,
     DateOnly? TermEnd,
-    IReadOnlyList<BlackoutInput> Blackouts)
+    IReadOnlyList<BlackoutPeriod> Blackouts)
 {
     public const int NameMax = 100;
     public const int TitleMax = 100;
@@ -49,6 +49,8 @@ public sealed partial record ExpertDraft(
                 Fail(field, "必填 / is required");
             else if (t.Length > max)
                 Fail(field, $"不能超过 {max} 个字符 / must be at most {max} characters");
+            else if (Guard.TextProblem(t, singleLine: true) is { } problem)
+                Fail(field, problem);
             return t ?? "";
         }
 
@@ -127,21 +129,39 @@ public sealed partial record ExpertDraft(
         if (!string.IsNullOrWhiteSpace(input.JoinChannel) && !EnumNames.TryParse(input.JoinChannel, out channel))
             Fail("joinChannel", "须为 SelfApplication（个人申请）或 EmployerRecommendation（单位推荐） / must be SelfApplication or EmployerRecommendation");
 
+        if (input.TermStart is { } tStart && !Guard.IsPlausible(tStart))
+            Fail("termStart", Guard.DateRange);
+        if (input.TermEnd is { } tEnd && !Guard.IsPlausible(tEnd))
+            Fail("termEnd", Guard.DateRange);
         if (input.TermStart is { } ts && input.TermEnd is { } te && te < ts)
             Fail("termEnd", "聘期结束不能早于开始 / must not be before termStart");
 
-        var blackouts = input.Blackouts ?? [];
-        for (var i = 0; i < blackouts.Count; i++)
+        var given = input.Blackouts ?? [];
+        var blackouts = new List<BlackoutPeriod>(given.Count);
+        for (var i = 0; i < given.Count; i++)
         {
-            if (blackouts[i] is null)
+            if (given[i] is not { } b)
             {
                 Fail($"blackouts[{i}]", "不能为空 / must not be null");
                 continue;
             }
-            if (blackouts[i].To < blackouts[i].From)
+            // An omitted date would otherwise be 0001-01-01: unavailable for every review up to the other date.
+            if (b.From is not { } from)
+                Fail($"blackouts[{i}].from", "必填 / is required");
+            else if (!Guard.IsPlausible(from))
+                Fail($"blackouts[{i}].from", Guard.DateRange);
+            if (b.To is not { } to)
+                Fail($"blackouts[{i}].to", "必填 / is required");
+            else if (!Guard.IsPlausible(to))
+                Fail($"blackouts[{i}].to", Guard.DateRange);
+            else if (b.From is { } f && to < f)
                 Fail($"blackouts[{i}].to", "结束日期不能早于开始日期 / must not be before from");
-            if (blackouts[i].Reason?.Length > 200)
+            if (b.Reason?.Length > 200)
                 Fail($"blackouts[{i}].reason", "不能超过 200 个字符 / must be at most 200 characters");
+            else if (b.Reason is { } reason && Guard.TextProblem(reason, singleLine: false) is { } problem)
+                Fail($"blackouts[{i}].reason", problem);
+            if (b.From is { } bf && b.To is { } bt)
+                blackouts.Add(new BlackoutPeriod(bf, bt, b.Reason));
         }
 
         if (errors.Count > 0)

@@ -22,4 +22,8 @@ public sealed record ExpertInput
     public IReadOnlyList<BlackoutInput>? Blackouts { get; init; }
 }
 
-public sealed record BlackoutInput(DateOnly From, DateOnly To, string? Reason);
+/// <summary>A blackout as given; both dates are required (<see cref="ExpertDraft"/> says so when one is missing).</summary>
+public sealed record BlackoutInput(DateOnly? From, DateOnly? To, string? Reason);
+
+/// <summary>A blackout that passed the checks.</summary>
+public sealed record BlackoutPeriod(DateOnly From, DateOnly To, string? Reason);

@@ -67,6 +67,10 @@ public sealed class ExpertRelation
     {
         if (!Enum.IsDefined(kind))
             throw new DomainValidationException("kind", "关系类型不正确 / is not a known relation kind");
+        if (from is { } early && !Guard.IsPlausible(early))
+            throw new DomainValidationException("from", Guard.DateRange);
+        if (to is { } late && !Guard.IsPlausible(late))
+            throw new DomainValidationException("to", Guard.DateRange);
         if (from is { } f && to is { } t && t < f)
             throw new DomainValidationException("to", "结束日期不能早于开始日期 / must not be before from");
         // The registry records relations that exist or existed. One dated ahead (usually a typo) would count as ongoing
@@ -74,6 +78,8 @@ public sealed class ExpertRelation
         var today = Projects.Project.ReviewDateOf(now);
         if (from is { } start && start > today)
             throw new DomainValidationException("from", $"开始日期不能晚于今天（北京时间 {today:yyyy-MM-dd}），关系开始后再登记 / must not be after today ({today:yyyy-MM-dd}, China time): record a relation once it has begun");
+        if (to is { } end && end > today)
+            throw new DomainValidationException("to", EndAhead(today));
         return new ExpertRelation
         {
             Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),
@@ -90,13 +96,22 @@ public sealed class ExpertRelation
         };
     }
 
+    private static string EndAhead(DateOnly today) =>
+        $"结束日期不能晚于今天（北京时间 {today:yyyy-MM-dd}）：关系结束后再登记结束 / must not be after today ({today:yyyy-MM-dd}, China time): a relation is ongoing until it has ended, record the end then";
+
     /// <summary>Closes an ongoing relation on <paramref name="to"/>. The row stays: the 回避 look-back needs it.</summary>
     public void End(DateOnly to, string? note, string actor, DateTime now)
     {
         if (To is not null)
             throw new DomainConflictException($"该关系已结束 / The relation already ended on {To:yyyy-MM-dd}.");
+        if (!Guard.IsPlausible(to))
+            throw new DomainValidationException("to", Guard.DateRange);
         if (From is { } f && to < f)
             throw new DomainValidationException("to", "结束日期不能早于开始日期 / must not be before from");
+        // Ended means it has ended: a relation still running until a planned date is ongoing until then.
+        var today = Projects.Project.ReviewDateOf(now);
+        if (to > today)
+            throw new DomainValidationException("to", EndAhead(today));
         To = to;
         EndedAt = now;
         EndedBy = actor;

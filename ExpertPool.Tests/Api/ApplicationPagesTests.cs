@@ -119,6 +119,30 @@ public abstract class ApplicationPagesTests<TFactory>(TFactory factory, ITestOut
         (await ExpertsWithAsync("33010219700101123", email)).Should().Be(0);
     }
 
+    [Fact]
+    public async Task Apply_WithAFieldSentTwiceOrANameOnTwoLines_RefusesAndStoresNothing()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        using var anonymous = Factory.CreateClient();
+        var idNumber = TestData.IdNumber(birthYear: 1975);
+        var email = TestData.Email("twice");
+        var fields = Form(r, idNumber, email, TestData.CreditCode()).Select(kv => KeyValuePair.Create(kv.Key, kv.Value))
+            .Append(KeyValuePair.Create("name", "李四")).Append(KeyValuePair.Create("specialtyCodes", r.Leaf1));
+
+        var twice = await anonymous.PostAsync("/apply", new FormUrlEncodedContent(fields));
+        var html = await twice.Content.ReadAsStringAsync();
+        twice.StatusCode.Should().Be(HttpStatusCode.BadRequest, html);
+        html.Should().Contain("data-field=\"name\"").And.Contain("was sent more than once");
+
+        var form = Form(r, idNumber, email, TestData.CreditCode());
+        form["name"] = "王五\r\nBcc: evil@example.org";
+        var lines = await anonymous.PostAsync("/apply", Content(form, r.Leaf1));
+        (await lines.Content.ReadAsStringAsync()).Should().Contain("data-field=\"name\"").And.Contain("must be one line");
+        lines.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await ExpertsWithAsync(idNumber, email)).Should().Be(0);
+    }
+
     [Theory]
     [InlineData("Junior", "20", 1970, "titleGrade")]
     [InlineData("Intermediate", "5", 1970, "yearsOfExperience")]

@@ -467,6 +467,54 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
     }
 
     [Fact]
+    public async Task Impossible_dates_and_control_characters_are_refused_and_change_nothing()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var org = await CreateOrganisationAsync("关系单位" + TestData.Suffix());
+        var expert = await ActiveExpertAsync(r, "日期校验专家");
+        var rid = (await (await Ok(Admin.PostAsJsonAsync($"/api/experts/{expert}/relations", new { organisationId = org, kind = "Employment" }))).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        var today = DateOnly.FromDateTime(Factory.Clock.GetUtcNow().UtcDateTime.AddHours(8));
+
+        // An end of 0001-01-01 (what a missing date becomes) would drop the relation from every look-back for good.
+        foreach (var to in new[] { "0001-01-01", today.AddDays(2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), "2099-01-01" })
+            (await ProblemAsync(await Admin.PostAsJsonAsync($"/api/experts/{expert}/relations/{rid}/end", new { to }), HttpStatusCode.BadRequest))["errors"]!["to"].Should().NotBeNull(to);
+        (await ProblemAsync(await Admin.PostAsJsonAsync($"/api/experts/{expert}/relations", new { organisationId = org, kind = "Director", from = "0001-01-01", to = "2001-01-01" }), HttpStatusCode.BadRequest))
+            ["errors"]!["from"]![0]!.GetValue<string>().Should().Contain("1900-01-01");
+        (await ProblemAsync(await Admin.PostAsJsonAsync($"/api/experts/{expert}/relations", new { organisationId = org, kind = "Director", from = "2020-01-01", to = "2099-01-01" }), HttpStatusCode.BadRequest))
+            ["errors"]!["to"]![0]!.GetValue<string>().Should().Contain("ongoing until it has ended");
+        (await ProblemAsync(await Admin.PostAsJsonAsync($"/api/experts/{expert}/relations", new { organisationId = org, kind = "Director", note = "备\u0000注" }), HttpStatusCode.BadRequest))
+            ["errors"]!["note"]![0]!.GetValue<string>().Should().Contain("control characters");
+        var relations = (await Admin.GetFromJsonAsync<JsonArray>($"/api/experts/{expert}/relations"))!;
+        relations.Should().ContainSingle().Which!["ongoing"]!.GetValue<bool>().Should().BeTrue();
+
+        // A blackout without its dates would have been stored from 0001-01-01; terms and names are checked too.
+        var before = await Admin.GetStringAsync($"/api/experts/{expert}");
+        async Task<JsonObject> PutAsync(Action<JsonObject> edit)
+        {
+            var body = JsonNode.Parse(JsonSerializer.Serialize(NewExpert(r, name: "日期校验专家")))!.AsObject();
+            var stored = JsonNode.Parse(before)!.AsObject();
+            foreach (var key in new[] { "idNumber", "email", "phone", "employerName", "employerCreditCode", "regionCode" })
+                body[key] = stored[key]?.DeepClone() ?? body[key]?.DeepClone();
+            edit(body);
+            using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/experts/{expert}") { Content = JsonContent.Create(body) };
+            put.Headers.TryAddWithoutValidation("If-Match", "*");
+            return (await ProblemAsync(await Admin.SendAsync(put), HttpStatusCode.BadRequest))["errors"]!.AsObject();
+        }
+
+        var missing = await PutAsync(b => b["blackouts"] = new JsonArray(new JsonObject { ["to"] = "2027-06-30", ["reason"] = "休假" }, new JsonObject()));
+        missing.Select(e => e.Key).Should().Contain(["blackouts[0].from", "blackouts[1].from", "blackouts[1].to"]).And.NotContain("blackouts[0].to");
+        missing["blackouts[0].from"]![0]!.GetValue<string>().Should().Be("必填 / is required");
+        var far = await PutAsync(b => { b["termStart"] = "0001-01-01"; b["termEnd"] = "9999-12-31"; });
+        far.Select(e => e.Key).Should().Contain(["termStart", "termEnd"]);
+        var lines = await PutAsync(b => b["name"] = "王五\r\nBcc: x@example.org");
+        lines["name"]![0]!.GetValue<string>().Should().Contain("one line");
+        var nul = await PutAsync(b => b["title"] = "高级\u0007工程师");
+        nul["title"]![0]!.GetValue<string>().Should().Contain("U+0007");
+        (await Admin.GetStringAsync($"/api/experts/{expert}")).Should().Be(before, "a refused change changes nothing");
+    }
+
+    [Fact]
     public async Task Relations_are_never_deleted_ending_one_sets_its_end_date_and_keeps_the_history()
     {
         if (NotConfigured) return;

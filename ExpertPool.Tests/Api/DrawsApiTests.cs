@@ -1365,6 +1365,12 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         bad["errors"]!.AsObject().Select(e => e.Key).Should().BeEquivalentTo("source", "value");
         var tooLong = await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = new string('7', 501) }), HttpStatusCode.BadRequest);
         tooLong["errors"]!["value"]![0]!.GetValue<string>().Should().Be("不能超过 500 个字符 / must be at most 500 characters", "both languages say the same");
+        // A zero-width space in front of the reserved prefix would read exactly like the service's fallback.
+        var disguised = await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "\u200bfallback:server-csprng", value = "0011" }), HttpStatusCode.BadRequest);
+        disguised["errors"]!["source"]![0]!.GetValue<string>().Should().Contain("invisible");
+        var control = await ProblemAsync(await Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "super\u0000visor", value = "58\n1" }), HttpStatusCode.BadRequest);
+        control["errors"]!["source"]![0]!.GetValue<string>().Should().Contain("U+0000");
+        control["errors"]!["value"]![0]!.GetValue<string>().Should().Contain("one line");
 
         (await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{request}"))!["status"]!.GetValue<string>().Should().Be("Scheduled");
         (await Admin.GetFromJsonAsync<JsonObject>($"/api/draws?pageSize=200"))!["items"]!.AsArray()

@@ -56,6 +56,14 @@ public class NoticesApiTests(SqliteApiFactory factory) : IClassFixture<SqliteApi
             (await refused.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["status"]![0]!.GetValue<string>().Should().Contain("Failed").And.Contain("须为");
         }
         (await factory.Admin().GetFromJsonAsync<JsonArray>($"/api/notices?status=failed&correlationId={correlation}"))!.Should().ContainSingle("names are read in any case");
+        // A limit out of range is refused like any other paging value, not quietly adjusted.
+        foreach (var limit in new[] { "-1", "0", "1001" })
+        {
+            var refused = await factory.Admin().GetAsync($"/api/notices?limit={limit}");
+            refused.StatusCode.Should().Be(HttpStatusCode.BadRequest, limit);
+            (await refused.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["limit"]![0]!.GetValue<string>().Should().Contain("1000");
+        }
+        (await factory.Admin().GetFromJsonAsync<JsonArray>($"/api/notices?status=Failed&correlationId={correlation}&limit=1"))!.Should().ContainSingle();
         (await factory.Auditor().GetAsync("/api/notices?status=Failed")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await factory.CreateClient(apiKey: null).GetAsync("/api/notices")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
 
