@@ -351,7 +351,11 @@ def compare_selection(derived, recorded, check_entropy):
         compare_experts(f"{label} member", d["members"], r["members"])
         compare_experts(f"{label} backup", d["backups"], r["backups"])
         for key in ("shortfall", "backupShortfall"):
-            if not same(d[key], r[key]):
+            # Only the members section 9 shows are compared; others are ignored, as everywhere in the entries.
+            recorded_shortfall = r[key]
+            if isinstance(recorded_shortfall, dict):
+                recorded_shortfall = {k: recorded_shortfall.get(k) for k in ("needed", "available")}
+            if not same(d[key], recorded_shortfall):
                 raise Divergence(f"{label} {key}", shortfall_text(d[key]), shortfall_text(r[key]))
         if check_entropy and abs(round(d["entropyBits"], 6) - r["entropyBits"]) > 1e-6:
             raise Divergence(f"{label} entropyBits", round(d["entropyBits"], 6), r["entropyBits"])
@@ -372,8 +376,8 @@ def check_output_integers(selection, extra=()):
                 integer_literal(entry["rank"], f"{role} rank")
         for key in ("shortfall", "backupShortfall"):
             if isinstance(q[key], dict):
-                for name, value in q[key].items():
-                    integer_literal(value, f"{key} {name}")
+                for name in ("needed", "available"):
+                    integer_literal(q[key].get(name), f"{key} {name}")
     for name, value in extra:
         integer_literal(value, name)
 
@@ -389,6 +393,30 @@ def to_input(obj):
     inp = dict(obj)
     inp["nonce_bytes"] = nonce
     return inp
+
+
+def refuse_constant(name):
+    """NaN, Infinity and -Infinity are not JSON (RFC 8259); Python's reader would take them."""
+    raise Malformed(f"{name} is not a JSON value")
+
+
+def check_unicode(value, where="record"):
+    """Every string must be valid Unicode (spec section 4), however deep, context included: a JSON escape such as
+    \\ud800 alone reads into Python as a lone surrogate."""
+    stack = [(value, where)]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise Malformed(f"{at} holds a lone surrogate, which is not valid Unicode") from None
+        elif isinstance(item, dict):
+            for k, v in item.items():
+                stack.append((k, at))
+                stack.append((v, f"{at}.{k}" if isinstance(k, str) else at))
+        elif isinstance(item, list):
+            stack.extend((v, f"{at}[{i}]") for i, v in enumerate(item))
 
 
 def no_duplicate_keys(pairs):
@@ -410,13 +438,23 @@ def verify_record(record):
     if unknown or missing:
         raise Divergence("members", "exactly " + ", ".join(RECORD_KEYS),
                          "unknown " + ", ".join(unknown) if unknown else "missing " + ", ".join(missing))
+    if record.get("context") is not None and not isinstance(record["context"], dict):
+        # The host's slot is an object, or null for none (section 9), as the C# reader requires.
+        raise Malformed(f"context must be a JSON object or null, not {type(record['context']).__name__}")
+    # The record must read before anything in it is compared (section 10): integers are integer literals and
+    # succeeded is a boolean, whatever else is wrong with it.
+    integer_literal(record["ruleSetVersion"], "ruleSetVersion")
+    for q in record["quotas"] if isinstance(record["quotas"], list) else []:
+        if isinstance(q, dict):
+            integer_literal(q.get("count"), "quota count")
+            integer_literal(q.get("backups"), "quota backups")
+    check_output_integers(record["selection"])
+    if not isinstance(record["succeeded"], bool):
+        raise Malformed(f"succeeded must be true or false, not {json.dumps(record['succeeded'])}")
     version = record.get("algorithmVersion")
     if version not in ALGORITHM_VERSIONS:
         raise Divergence("algorithmVersion", " or ".join(ALGORITHM_VERSIONS), version)
     inp = to_input(record)
-    check_output_integers(record["selection"])
-    if not isinstance(record["succeeded"], bool):
-        raise Malformed(f"succeeded must be true or false, not {json.dumps(record['succeeded'])}")
     expected_commitment = commitment(inp["nonce_bytes"]).hex()
     if expected_commitment != record["commitment"]:
         raise Divergence("commitment", expected_commitment, record["commitment"])
@@ -479,7 +517,9 @@ def main(argv):
     try:
         with open(args.vectors or args.record, "rb") as f:
             raw = f.read()
-        document = json.loads(raw.decode("utf-8"), object_pairs_hook=no_duplicate_keys)
+        document = json.loads(raw.decode("utf-8"), object_pairs_hook=no_duplicate_keys, parse_constant=refuse_constant)
+        if args.record:
+            check_unicode(document)
     except Malformed as ex:
         print(f"MISMATCH 不一致：记录格式错误 / malformed record: {ex}")
         return 1

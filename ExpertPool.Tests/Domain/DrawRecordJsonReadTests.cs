@@ -45,6 +45,19 @@ public sealed class DrawRecordJsonReadTests
         act.Should().Throw<ArgumentException>().WithMessage(FluentActions.Invoking(() => JsonDocument.Parse(text)).Should().Throw<ArgumentException>().Which.Message);
     }
 
+    [Theory]
+    [InlineData("{\"note\":\"\\ud800\"}")]
+    [InlineData("{\"exclusions\":[{\"reasons\":[{\"evidence\":\"x\\udc00y\"}]}]}")]
+    [InlineData("{\"a\":{\"b\":[\"\\ud83d\"]}}")]
+    public void Deserialize_WhenTheContextEscapesALoneSurrogateAtAnyDepth_RefusesTheRecord(string context)
+    {
+        var act = () => DrawRecordJson.Deserialize(System.Text.Encoding.UTF8.GetBytes(WithContext(context)));
+
+        act.Should().Throw<InvalidOperationException>();
+        DrawRecordJson.Deserialize(System.Text.Encoding.UTF8.GetBytes(WithContext("{\"a\":{\"b\":[\"\\ud83d\\ude00 \\n\"]}}"))).Context!["a"]!["b"]![0]!.GetValue<string>()
+            .Should().Be("😀 \n", "an escaped pair is one character");
+    }
+
     [Fact]
     public void Deserialize_WhenAKeyAppearsTwice_RefusesTheRecord_AndAnEscapedKeyIsTheSameKey()
     {

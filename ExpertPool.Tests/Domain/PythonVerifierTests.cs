@@ -119,6 +119,82 @@ public sealed class PythonVerifierTests
         }
     }
 
+    [Fact]
+    public void BothVerifiers_WhenARecordDoesNotRead_SaySoBeforeComparingAnything()
+    {
+        var json = DrawRecordJson.Serialize(DrawVerifierTests.SampleRecord());
+        // A wrong nonce and version as well: the record must read first (section 10), so neither is the answer.
+        var edited = json.Replace("\"succeeded\":true", "\"succeeded\":\"yes\"", StringComparison.Ordinal)
+            .Replace("\"algorithmVersion\":\"ExpertPool-Draw-2\"", "\"algorithmVersion\":\"ExpertPool-Draw-9\"", StringComparison.Ordinal);
+        edited.Should().Contain("\"succeeded\":\"yes\"").And.Contain("Draw-9");
+
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(edited)).Should().Throw<Exception>();
+        var file = Path.Combine(Path.GetTempPath(), $"unread-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, edited, new UTF8Encoding(false));
+        try
+        {
+            var (exitCode, output) = RunVerifier("--record", file);
+            exitCode.Should().Be(1, output);
+            output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain("succeeded").And.NotContain("algorithmVersion");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void BothVerifiers_IgnoreAMemberOfAShortfallThatSectionNineDoesNotShow()
+    {
+        var input = DrawTestData.SingleQuota("shortfall-extra", DrawTestData.ExpertIds("shortfall-extra", 3), 5, 2);
+        var json = DrawRecordJson.Serialize(DrawRecordDocument.Create(input, DrawAlgorithm.Run(input)));
+        const string Shortfall = "\"shortfall\":{\"needed\":5,\"available\":3}";
+        json.Should().Contain(Shortfall);
+        var edited = json.Replace(Shortfall, "\"shortfall\":{\"needed\":5,\"available\":3,\"note\":\"备注\"}", StringComparison.Ordinal);
+
+        DrawVerifier.Verify(DrawRecordJson.Deserialize(edited)).Matches.Should().BeTrue();
+        var file = Path.Combine(Path.GetTempPath(), $"shortfall-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, edited, new UTF8Encoding(false));
+        try
+        {
+            var (exitCode, output) = RunVerifier("--record", file);
+            exitCode.Should().Be(0, output);
+            output.Should().StartWith("MATCH");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Records the C# reader refuses are malformed for the Python verifier too (the review found it took them).</summary>
+    [Theory]
+    [InlineData("\"a string\"")]
+    [InlineData("[1,2]")]
+    [InlineData("{\"n\":NaN}")]
+    [InlineData("{\"n\":-Infinity}")]
+    [InlineData("{\"note\":\"\\ud800\"}")]
+    [InlineData("{\"exclusions\":[{\"evidence\":\"x\\udc00y\"}]}")]
+    public void BothVerifiers_WhenTheContextIsNotAnObjectOfValidJson_SayTheRecordIsMalformed(string context)
+    {
+        var json = DrawRecordJson.Serialize(DrawVerifierTests.SampleRecord());
+        var edited = json[..json.IndexOf(",\"context\":", StringComparison.Ordinal)] + ",\"context\":" + context + "}";
+
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(Encoding.UTF8.GetBytes(edited))).Should().Throw<Exception>();
+        var file = Path.Combine(Path.GetTempPath(), $"malformed-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, edited, new UTF8Encoding(false));
+        try
+        {
+            var (exitCode, output) = RunVerifier("--record", file);
+            exitCode.Should().Be(1, output);
+            output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("count", "3.0")]
     [InlineData("count", "3e0")]

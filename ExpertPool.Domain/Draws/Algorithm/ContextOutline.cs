@@ -82,6 +82,14 @@ internal sealed class ContextOutline
                     continue;
             }
 
+            // Every string must be valid Unicode (specification section 4), however deep: raw text is checked as UTF-8
+            // when it is read; an escape such as \ud800 alone only when decoded, which GetString refuses. The service
+            // escapes only control characters and quotes, so few strings need decoding.
+            if (depth > 1 && reader.TokenType == JsonTokenType.String && reader.ValueIsEscaped)
+            {
+                _ = reader.GetString();
+            }
+
             // A value starts here (the token is not a property name or an end).
             if (depth == 1)
             {
