@@ -181,8 +181,11 @@ public static class DrawsEndpoints
         var rows = await db.Invitations.AsNoTracking().Where(i => i.DrawRecordId == id).OrderBy(i => i.InvitedAt).ThenBy(i => i.QuotaKey).ThenBy(i => i.DrawnRank).ToListAsync(ct);
         var ids = rows.Select(r => r.ExpertId).ToList();
         var names = await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
+        // A reason for declining is the expert's own words and may name people with their numbers: masked for auditors.
+        var full = user.SeesPersonalData();
         return TypedResults.Ok(rows.Select(i => new InvitationDto(i.Id, i.QuotaKey, i.ExpertId, names.GetValueOrDefault(i.ExpertId, ""), i.DrawnAs.ToString(), i.DrawnRank,
-            i.Status.ToString(), i.InvitedAt, i.Deadline, i.RespondedAt, i.DeclineKind?.ToString(), i.DeclineReason, i.CancelReason, i.ReplacesInvitationId)).ToList());
+            i.Status.ToString(), i.InvitedAt, i.Deadline, i.RespondedAt, i.DeclineKind?.ToString(),
+            full || i.DeclineReason is null ? i.DeclineReason : PersonalData.MaskIn(i.DeclineReason), i.CancelReason, i.ReplacesInvitationId)).ToList());
     }
 
     /// <summary>

@@ -103,14 +103,19 @@ public static class ExpertsEndpoints
     }
 
     /// <summary>The application the expert sent through the public form (公开征集), as sent; 404 for an expert registered otherwise.</summary>
-    public static async Task<Ok<ApplicationDto>> GetApplication(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    /// <summary>The application as kept. The applicant's own words may name people with their numbers: masked for non-administrators.</summary>
+    public static async Task<Ok<ApplicationDto>> GetApplication(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!await db.Experts.AnyAsync(e => e.Id == id, ct))
             throw new NotFoundException("Expert", id);
         var a = await db.ExpertApplications.AsNoTracking().SingleOrDefaultAsync(x => x.ExpertId == id, ct)
             ?? throw new NotFoundException("Application of expert", id);
+        var full = user.SeesPersonalData();
         return TypedResults.Ok(new ApplicationDto(
-            ExpertApplicationService.Reference(a.Id), a.Channel.ToString(), a.YearsOfExperience, a.Statement, a.Recommender, a.ConsentText, a.SubmittedAt));
+            ExpertApplicationService.Reference(a.Id), a.Channel.ToString(), a.YearsOfExperience,
+            full ? a.Statement : PersonalData.MaskIn(a.Statement),
+            full || a.Recommender is null ? a.Recommender : PersonalData.MaskIn(a.Recommender),
+            a.ConsentText, a.SubmittedAt));
     }
 
     public static async Task<Ok<List<StatusChangeDto>>> GetStatusHistory(Guid id, ExpertPoolDbContext db, CancellationToken ct)

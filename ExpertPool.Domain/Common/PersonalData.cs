@@ -34,6 +34,28 @@ public static partial class PersonalData
     public static string MaskEmailsIn(string? text) =>
         string.IsNullOrEmpty(text) ? "" : EmailInText().Replace(text, m => MaskEmail(m.Value));
 
+    /// <summary>
+    /// A free text as a non-administrator may read it: email addresses, mobile numbers and ID numbers inside it masked
+    /// as the registry's own fields are. For text people write themselves (an application's statement or recommender, a
+    /// reason for declining), which may name someone with their number.
+    /// </summary>
+    public static string MaskIn(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+            return "";
+        var masked = MaskEmailsIn(text);
+        masked = IdNumberInText().Replace(masked, m => ChineseIdNumber.Mask(m.Value));
+        return MobileInText().Replace(masked, m => MaskPhone(m.Value));
+    }
+
+    /// <summary>An 18-character resident ID number standing alone (not part of a longer run of digits or letters).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")]
+    private static partial System.Text.RegularExpressions.Regex IdNumberInText();
+
+    /// <summary>A mainland mobile number, with or without +86, spaces or dashes between its groups of 3-4-4.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])")]
+    private static partial System.Text.RegularExpressions.Regex MobileInText();
+
     [System.Text.RegularExpressions.GeneratedRegex(@"[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*")]
     private static partial System.Text.RegularExpressions.Regex EmailInText();
 }

@@ -96,6 +96,32 @@ public abstract class ApplicationPagesTests<TFactory>(TFactory factory, ITestOut
         (await Admin.GetAsync($"/api/experts/{other}/application")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task An_application_that_names_people_with_their_numbers_is_shown_masked_to_auditors()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        using var anonymous = Factory.CreateClient();
+        var idNumber = TestData.IdNumber(birthYear: 1972);
+        var email = TestData.Email("recommended");
+        var form = Form(r, idNumber, email, TestData.CreditCode());
+        form["joinChannel"] = "EmployerRecommendation";
+        form["recommender"] = "人事处李主任 13812345678 li.zhuren@example.cn";
+        form["statement"] = "从事电梯检验 15 年；证明人王工，电话 +86 139-1234-5678，身份证 330102197001011234";
+        (await anonymous.PostAsync("/apply", Content(form, r.Leaf1))).StatusCode.Should().Be(HttpStatusCode.OK);
+        Guid expertId;
+        using (var scope = Factory.Services.CreateScope())
+            expertId = (await scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>().Experts.AsNoTracking().SingleAsync(e => e.IdNumber == idNumber)).Id;
+
+        var full = (await Admin.GetFromJsonAsync<JsonObject>($"/api/experts/{expertId}/application"))!;
+        full["recommender"]!.GetValue<string>().Should().Be(form["recommender"]);
+        full["statement"]!.GetValue<string>().Should().Be(form["statement"]);
+
+        var masked = (await Auditor.GetFromJsonAsync<JsonObject>($"/api/experts/{expertId}/application"))!;
+        masked["recommender"]!.GetValue<string>().Should().Be("人事处李主任 138****5678 l***@example.cn");
+        masked["statement"]!.GetValue<string>().Should().Be("从事电梯检验 15 年；证明人王工，电话 +86**********5678，身份证 330102***********4");
+    }
+
     private static string ChineseIdNumberMasked(string idNumber) => ExpertPool.Domain.Common.ChineseIdNumber.Mask(idNumber);
 
     [Fact]

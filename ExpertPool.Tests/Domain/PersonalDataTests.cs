@@ -28,4 +28,12 @@ public sealed class PersonalDataTests
     [InlineData("no address here: 550 mailbox full", "no address here: 550 mailbox full")]
     [InlineData("", "")]
     public void MaskEmailsIn_MasksEveryAddressInAFreeText(string text, string masked) => PersonalData.MaskEmailsIn(text).Should().Be(masked);
+
+    [Theory]
+    [InlineData("推荐人李主任 13812345678", "推荐人李主任 138****5678")]
+    [InlineData("电话 138-1234-5678 或 +8613912345678。", "电话 138******5678 或 +86*******5678。")]
+    [InlineData("身份证 33010219700101123X，邮箱 zhang.san@example.cn", "身份证 330102***********X，邮箱 z***@example.cn")]
+    [InlineData("编号 2026120400001 与 订单 1381234567890 不是电话", "编号 2026120400001 与 订单 1381234567890 不是电话")]
+    [InlineData("从事检验 12 年", "从事检验 12 年")]
+    public void MaskIn_MasksEmailsMobilesAndIdNumbersInAFreeText(string text, string masked) => PersonalData.MaskIn(text).Should().Be(masked);
 }

@@ -158,7 +158,7 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         // An hour later a member declines: the seat passes to backup 1 (with its own reply window); the next mail is its invitation.
         Factory.Clock.Set(DrawAt.AddHours(1));
         var declineToken = new Uri(Link(mailOf[members[1]], "decline")).Query["?t=".Length..];
-        var declined = await anonymous.PostAsync("/invitations/decline", new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = declineToken, ["kind"] = "Unavailable", ["reason"] = "出差 / travelling" }));
+        var declined = await anonymous.PostAsync("/invitations/decline", new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = declineToken, ["kind"] = "Unavailable", ["reason"] = "出差 / travelling，请联系助理 13812345678" }));
         (await declined.Content.ReadAsStringAsync()).Should().Contain("您已谢绝");
         var afterDecline = await InvitationsAsync(request);
         afterDecline[members[1]].Status.Should().Be(InvitationStatus.Declined);
@@ -178,6 +178,13 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         var seatsView = await Admin.GetFromJsonAsync<JsonArray>($"/api/draws/{draw["id"]}/invitations");
         seatsView!.Select(x => x!["status"]!.GetValue<string>()).Should().BeEquivalentTo(["Confirmed", "Declined", "Expired", "Pending", "Pending"]);
         (await Auditor.GetAsync($"/api/draws/{draw["id"]}/invitations")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        seatsView!.Single(x => x!["status"]!.GetValue<string>() == "Declined")!["declineReason"]!.GetValue<string>().Should().EndWith("13812345678");
+        // Once the review has started an auditor sees the seats too, with the numbers in an expert's own words masked.
+        var watching = Factory.Clock.GetUtcNow();
+        Factory.Clock.Set(ReviewStartsAt.AddMinutes(1));
+        var auditorView = await Auditor.GetFromJsonAsync<JsonArray>($"/api/draws/{draw["id"]}/invitations");
+        auditorView!.Single(x => x!["status"]!.GetValue<string>() == "Declined")!["declineReason"]!.GetValue<string>().Should().Be("出差 / travelling，请联系助理 138****5678");
+        Factory.Clock.Set(watching);
 
         // An expired link gets a clear page and changes nothing.
         var expired = await anonymous.GetAsync(Link(mailOf[members[2]], "confirm"));
