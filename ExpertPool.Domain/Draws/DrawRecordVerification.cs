@@ -308,6 +308,11 @@ public static class DrawRecordVerification
         {
             return DrawRecordJson.ReadForVerification(utf8);
         }
+        catch (RecordMembersException ex)
+        {
+            checks.Add(new("members", false, "exactly the top-level members of the specification, section 9", ex.Message));
+            return (null, null);
+        }
         catch (Exception ex) when (IsUnreadable(ex))
         {
             checks.Add(new("document", false, "a readable record", ex.Message));

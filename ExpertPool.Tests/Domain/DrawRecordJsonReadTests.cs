@@ -87,16 +87,19 @@ public sealed class DrawRecordJsonReadTests
     }
 
     [Fact]
-    public void Deserialize_ChecksUnknownKeysThenTheContextThenTheFields()
+    public void Deserialize_ChecksTheTopLevelMembersThenTheContextThenTheFields()
     {
         var noSeed = System.Text.RegularExpressions.Regex.Replace(WithContext("[]"), "\"seed\":\"[0-9a-f]{64}\",", "");
         noSeed.Should().NotContain("\"seed\":");
         var unknown = noSeed.Replace("\"nonce\":", "\"nonceX\":1,\"nonce\":", StringComparison.Ordinal);
 
-        FluentActions.Invoking(() => DrawRecordJson.Deserialize(unknown)).Should().Throw<JsonException>().WithMessage("Unknown property 'nonceX'*");
-        FluentActions.Invoking(() => DrawRecordJson.Deserialize(noSeed)).Should().Throw<JsonException>().WithMessage("Expected a JSON object for 'context'.");
-        FluentActions.Invoking(() => DrawRecordJson.Deserialize(noSeed.Replace(",\"context\":[]", ",\"context\":null", StringComparison.Ordinal)))
-            .Should().Throw<JsonException>().WithMessage("Missing required property 'seed'.");
+        // Specification section 10: the members first (divergence "members"), then the types.
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(unknown)).Should().Throw<RecordMembersException>().WithMessage("Unknown property 'nonceX'*");
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(noSeed)).Should().Throw<RecordMembersException>().WithMessage("Missing required property 'seed' in draw record.");
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(WithContext("[]"))).Should().Throw<JsonException>().WithMessage("Expected a JSON object for 'context'.");
+        var wrongType = Json.Replace("\"ruleSetVersion\":5", "\"ruleSetVersion\":\"5\"", StringComparison.Ordinal);
+        wrongType.Should().NotBe(Json);
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(wrongType)).Should().Throw<Exception>().Which.Should().NotBeOfType<RecordMembersException>();
     }
 
     [Fact]

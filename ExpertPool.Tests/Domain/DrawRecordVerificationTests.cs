@@ -110,6 +110,27 @@ public sealed class DrawRecordVerificationTests
         result.Checks.Should().Contain(c => c.Name == "document" && !c.Passed && c.Actual == "text that is not valid UTF-16");
     }
 
+    [Theory]
+    [InlineData("unknown")]
+    [InlineData("missing")]
+    public void Verify_WhenTheRecordsTopLevelMembersAreNotTheSpecifiedOnes_ReportsMembers(string fault)
+    {
+        var (request, stored) = Drawn("20261130-581");
+        var text = fault == "unknown"
+            ? stored.Document.Replace(",\"seed\":", ",\"seedNote\":\"x\",\"seed\":", StringComparison.Ordinal)
+            : System.Text.RegularExpressions.Regex.Replace(stored.Document, ",\"poolHash\":\"[0-9a-f]{64}\"", "");
+        text.Should().NotBe(stored.Document);
+        var edited = DrawRecord.Create(request, DrawAlgorithm.Run(new DrawInput(request.Id.ToString("D"), DrawTestData.Nonce("verification against stored rows"), 1,
+                request.ToDrawQuotas(), [new QuotaPool("Q1", Pool)], [new EntropyInput("supervisor", "20261130-581")])),
+            text, CanonicalEncoder.Sha256HexOfUtf8(text), Guid.NewGuid(), 1, Pool.Count, 0, null, "admin", T0.AddHours(2));
+
+        var result = DrawRecordVerification.Verify(edited, request.Commitment, [Entered("20261130-581")], request.ToDrawQuotas());
+
+        result.FirstDivergence.Should().Be("members", "the hash matches the edited text; its members are what is wrong");
+        result.Checks.Single(c => c.Name == "members").Actual.Should().Contain(fault == "unknown" ? "seedNote" : "poolHash");
+        result.Checks.Should().NotContain(c => c.Name == "document");
+    }
+
     private static readonly DateTime AfterDraw = T0.AddHours(2);
 
     /// <summary>A draw of 2 members and 2 backups, and the invitations of its members (both pending).</summary>

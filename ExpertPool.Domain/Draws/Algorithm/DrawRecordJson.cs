@@ -163,7 +163,15 @@ public static class DrawRecordJson
             {
                 if (Array.IndexOf(TopLevelKeys, property.Name) < 0)
                 {
-                    throw new JsonException($"Unknown property '{property.Name}' in draw record; host data belongs in 'context'.");
+                    throw new RecordMembersException($"Unknown property '{property.Name}' in draw record; host data belongs in 'context'.");
+                }
+            }
+
+            foreach (var key in TopLevelKeys)
+            {
+                if (key != "context" && !root.TryGetProperty(key, out _))
+                {
+                    throw new RecordMembersException($"Missing required property '{key}' in draw record.");
                 }
             }
 
@@ -414,3 +422,10 @@ public static class DrawRecordJson
         }
     }
 }
+
+/// <summary>
+/// The record's top-level members are not exactly those of specification section 9 (one unknown, or one missing other
+/// than <c>context</c>): the divergence <c>members</c>, not an unreadable text.
+/// </summary>
+public sealed class RecordMembersException(string message) : JsonException(message);
+
