@@ -99,6 +99,9 @@ public static class OrganisationsEndpoints
             throw Stale(org);
         var now = clock.GetUtcNow().UtcDateTime;
         org.Update(request.Name, request.Aliases, org.Version, now);
+        // The former name is kept as an alias unless another unit already has it as one (it then links there instead).
+        if (org.FormerNameAdded is { } former && await db.OrganisationAliases.AnyAsync(a => a.OrganisationId != org.Id && a.Name == former, ct))
+            org.DropFormerNameAlias();
         await EnsureAliasesFreeAsync(db, org, ct);
         db.OrganisationChanges.Add(OrganisationChange.Of(org, OrganisationChangeKind.Updated, user.Actor(), now));
         await SaveAsync(db, ct);

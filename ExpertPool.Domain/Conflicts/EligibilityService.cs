@@ -94,6 +94,23 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             : await IdRowReader.ReadIdsAsync(db, "\"ExpertId\"", $"""FROM "expert_specialties" WHERE "SpecialtyId" IN ({inList})""", [], ct);
     }
 
+    /// <summary>
+    /// <paramref name="partyIds"/> and every other organisation record of the same units: one whose name or alias is a
+    /// name or alias of a party, as the evaluation's same-organisation matching finds them.
+    /// </summary>
+    public static async Task<List<Guid>> SameUnitAsync(ExpertPoolDbContext db, IReadOnlyCollection<Guid> partyIds, CancellationToken ct)
+    {
+        if (partyIds.Count == 0)
+            return [];
+        var names = await db.Organisations.AsNoTracking().Where(o => partyIds.Contains(o.Id)).Select(o => o.Name)
+            .Concat(db.OrganisationAliases.AsNoTracking().Where(a => partyIds.Contains(a.OrganisationId)).Select(a => a.Name))
+            .Distinct().ToListAsync(ct);
+        var twins = await db.Organisations.AsNoTracking()
+            .Where(o => !partyIds.Contains(o.Id) && (names.Contains(o.Name) || o.Aliases.Any(a => names.Contains(a.Name))))
+            .Select(o => o.Id).ToListAsync(ct);
+        return [.. partyIds, .. twins];
+    }
+
     private sealed class Evaluation(ExpertPoolDbContext db, PanelRequest request, Project project, ConflictRuleSet ruleSet, bool includeNames)
     {
         private readonly ConflictRuleSettings _s = ruleSet.Settings;
@@ -524,13 +541,23 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             }
         }
 
+        /// <summary>
+        /// Experts of the project's region: the region itself and its cities, and, when it is a city, its province too: an
+        /// expert registered only at province level may well live in that city, and a conflict rule errs on the side of
+        /// excluding (decision 011).
+        /// </summary>
         private async Task RegionAvoidanceAsync(CancellationToken ct)
         {
-            var regions = await RegionWithCitiesAsync(project.RegionCode!, ct);
+            var code = project.RegionCode!;
+            var regions = await RegionWithCitiesAsync(code, ct);
+            var province = await db.Regions.Where(r => r.Code == code).Select(r => r.ParentCode).FirstOrDefaultAsync(ct);
+            if (province is not null)
+                regions.Add(province);
             var rows = await db.Experts.Where(e => regions.Contains(e.RegionCode)).Select(e => new { e.Id, e.RegionCode }).ToListAsync(ct);
             foreach (var e in rows.Where(x => IsCandidate(x.Id)))
-                Exclude(e.Id, ConflictRuleCodes.RegionAvoidance,
-                    $"专家所在地区 {e.RegionCode} 属于评审地点地区 {project.RegionCode}（地域回避）/ expert's region {e.RegionCode} is within the project's region {project.RegionCode}");
+                Exclude(e.Id, ConflictRuleCodes.RegionAvoidance, e.RegionCode == province
+                    ? $"专家登记地区为省级 {e.RegionCode}，包含评审地点地区 {code}，可能为本地专家（地域回避）/ expert's region is the province {e.RegionCode}, which contains the project's region {code}: possibly local"
+                    : $"专家所在地区 {e.RegionCode} 属于评审地点地区 {code}（地域回避）/ expert's region {e.RegionCode} is within the project's region {code}");
         }
 
         private async Task AvailabilityAsync(CancellationToken ct)
@@ -614,8 +641,9 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
 
         private async Task AlreadyInvitedAsync(CancellationToken ct)
         {
+            // A backup passed over (Skipped, e.g. while suspended) was never invited: back in the pool, they may be drawn.
             var rows = await db.Invitations
-                .Where(i => i.ProjectId == project.Id && i.PanelRequestId != request.Id)
+                .Where(i => i.ProjectId == project.Id && i.PanelRequestId != request.Id && i.Status != Invitations.InvitationStatus.Skipped)
                 .Select(i => new { i.ExpertId, i.Status, i.InvitedAt }).ToListAsync(ct);
             foreach (var r in rows.Where(x => IsCandidate(x.ExpertId)))
                 Exclude(r.ExpertId, ConflictRuleCodes.AlreadyInvited,

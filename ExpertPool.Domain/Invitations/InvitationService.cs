@@ -417,7 +417,8 @@ public sealed class InvitationService(
             return $"状态为 {ExpertVocabulary.Label(expert.Status)} / status is {expert.Status}";
         if (expert.TermEnd is { } end && end < project.ReviewDate)
             return $"聘期已于 {end:yyyy-MM-dd} 结束 / term ended {end:yyyy-MM-dd}";
-        var parties = project.Parties.Select(p => p.OrganisationId).ToList();
+        // The parties and the other records of the same units, as the draw's eligibility matches them.
+        var parties = await EligibilityService.SameUnitAsync(db, project.Parties.Select(p => p.OrganisationId).ToList(), ct);
         if (parties.Count > 0 && await db.DeclaredConflicts.AnyAsync(c => c.ExpertId == expert.Id && parties.Contains(c.OrganisationId), ct))
             return "已声明与项目相关单位存在利益冲突 / declared a conflict with a party to the project";
         return null;

@@ -37,8 +37,9 @@ public sealed class Organisation
     }
 
     /// <param name="name">The new name.</param>
-    /// <param name="aliases">The whole alias list; null (left out of the request) keeps the aliases as they are. They are
-    /// the same-organisation rule's evidence, so a rename that does not mention them must not drop them.</param>
+    /// <param name="aliases">The whole alias list; null (left out of the request) keeps the aliases as they are, and a
+    /// rename then adds the former name to them. They are the same-organisation rule's evidence, so a rename that does
+    /// not mention them must not drop them.</param>
     /// <param name="expectedVersion">The version the edit was made from; another one means someone changed it since (412).</param>
     /// <param name="now">When.</param>
     public void Update(string? name, IEnumerable<string>? aliases, int expectedVersion, DateTime now)
@@ -49,11 +50,31 @@ public sealed class Organisation
         var cleanName = Check(name, errors);
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
+        var former = Name;
         Name = cleanName;
         if (aliases is not null)
             ReplaceAliases(aliases);
+        // A renamed unit is still the unit it was: a rename that does not list the aliases keeps the former name as one
+        // (曾用名), so other records under that name keep matching it in the same-organisation rule. An edit that lists
+        // the aliases gets exactly those.
+        if (aliases is null && !string.Equals(former, cleanName, StringComparison.Ordinal) && former.Length > 0 && !_aliases.Exists(a => a.Name == former))
+        {
+            _aliases.Add(new OrganisationAlias(Id, former));
+            FormerNameAdded = former;
+        }
         UpdatedAt = now;
         Version++;
+    }
+
+    /// <summary>The former name the last <see cref="Update"/> kept as an alias, if it added one (not stored).</summary>
+    public string? FormerNameAdded { get; private set; }
+
+    /// <summary>Drops an alias <see cref="Update"/> added for the former name (another unit already has that alias).</summary>
+    public void DropFormerNameAlias()
+    {
+        if (FormerNameAdded is { } former)
+            _aliases.RemoveAll(a => a.Name == former);
+        FormerNameAdded = null;
     }
 
     private static string Check(string? name, Dictionary<string, string[]> errors)

@@ -160,10 +160,11 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var applicant = await CreateOrganisationAsync("申请单位" + TestData.Suffix());
         var left4 = await ActiveExpertAsync(r, "四年前离职", region: r.City1);
         var other = await ActiveExpertAsync(r, "宁波专家", region: r.City2);
+        var provincial = await ActiveExpertAsync(r, "省级登记专家", region: r.Province);
         await AddRelationAsync(left4, applicant, "Employment", null, "2022-12-01");
         var project = await CreateProjectAsync(type: "AwardEvaluation", region: r.City1, parties: [new { organisationId = applicant, role = "Applicant" }]);
         var request = await ScheduleAsync(project, new { specialtyCode = r.Leaf1, count = 1, backups = 0 });
-        (await EligibilityAsync(request))["quotas"]![0]!["eligibleCount"]!.GetValue<int>().Should().Be(2);
+        (await EligibilityAsync(request))["quotas"]![0]!["eligibleCount"]!.GetValue<int>().Should().Be(3);
 
         var highestBefore = (await Admin.GetFromJsonAsync<JsonArray>("/api/conflict-rules"))!.Max(x => x!["version"]!.GetValue<int>());
         var missingReason = await Admin.PutAsJsonAsync("/api/conflict-rules/AwardEvaluation", new { settings = new { labourRelationYears = 5 } });
@@ -191,6 +192,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var reasons = ReasonsByExpert(report);
         reasons[Id(left4)].Should().HaveCount(2).And.Contain(x => x.StartsWith("labour-relation:", StringComparison.Ordinal)).And.Contain(x => x.StartsWith("region-avoidance:", StringComparison.Ordinal));
         reasons.Should().NotContainKey(Id(other), "the region rule only covers the project's city");
+        reasons[Id(provincial)].Should().ContainSingle().Which.Should().StartWith("region-avoidance:").And.Contain("possibly local", "registered at the city's province, they may live there");
 
         var second = await Ok(Admin.PutAsJsonAsync("/api/conflict-rules/awardevaluation", new { changeReason = "恢复", settings = new { } }));
         (await second.Content.ReadFromJsonAsync<JsonObject>())!["version"]!.GetValue<int>().Should().Be(highestBefore + 2);
@@ -464,6 +466,40 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         list![0]!["reason"]!.GetValue<string>().Should().Be("与申请单位存在未登记的合作");
         list![0]!["createdBy"]!.GetValue<string>().Should().Be("admin");
         list![0]!["expertName"]!.GetValue<string>().Should().Be("被排除专家");
+    }
+
+    [Fact]
+    public async Task A_renamed_party_keeps_its_former_name_so_the_unit_under_that_name_still_matches()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var former = "旧名检测公司" + TestData.Suffix();
+        var party = await CreateOrganisationAsync(former);
+        // A separate record of the same unit under its old name (another credit code, as registered by an expert).
+        var employee = await ActiveExpertAsync(r, "旧名单位专家", employer: former, creditCode: TestData.CreditCode());
+        var control = await ActiveExpertAsync(r, "对照专家");
+
+        var renamed = "新名检测公司" + TestData.Suffix();
+        using (var put = new HttpRequestMessage(HttpMethod.Put, $"/api/organisations/{party}") { Content = JsonContent.Create(new { name = renamed }) })
+        {
+            put.Headers.TryAddWithoutValidation("If-Match", "*");
+            var body = (await (await Ok(Admin.SendAsync(put))).Content.ReadFromJsonAsync<JsonObject>())!;
+            body["name"]!.GetValue<string>().Should().Be(renamed);
+            body["aliases"]!.AsArray().Select(a => a!.GetValue<string>()).Should().Contain(former, "the former name stays an alias");
+        }
+
+        var project = await CreateProjectAsync(parties: [new { organisationId = party, role = "Applicant" }]);
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1 });
+        var reasons = ReasonsByExpert(await EligibilityAsync(request));
+        reasons[Id(employee)].Should().ContainSingle().Which.Should().StartWith("same-organisation:").And.Contain(former);
+        reasons.Should().NotContainKey(Id(control));
+
+        // An edit that lists the aliases without the former name removes it, as any alias.
+        using (var put = new HttpRequestMessage(HttpMethod.Put, $"/api/organisations/{party}") { Content = JsonContent.Create(new { name = renamed, aliases = Array.Empty<string>() }) })
+        {
+            put.Headers.TryAddWithoutValidation("If-Match", "*");
+            (await (await Ok(Admin.SendAsync(put))).Content.ReadFromJsonAsync<JsonObject>())!["aliases"]!.AsArray().Should().BeEmpty();
+        }
     }
 
     [Fact]

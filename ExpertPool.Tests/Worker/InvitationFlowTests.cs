@@ -386,16 +386,39 @@ public sealed class BackupRecheckTests(SmtpApiFactory factory, ITestOutputHelper
         skipped!["status"]!.GetValue<string>().Should().Be("Skipped");
         skipped["cancelReason"]!.GetValue<string>().Should().Contain("Suspended");
         view!.Single(x => x!["expertId"]!.GetValue<string>() == Seat("Backup", 2).ToString())!["status"]!.GetValue<string>().Should().Be("Pending");
+
+        // Backup 2 declines as well: the seat is empty. Back in the pool, the passed-over backup was never invited, so
+        // the supplementary draw may draw them, unlike the two who declined.
+        await using (var db = Factory.Database.CreateContext())
+        {
+            var backup2 = Seat("Backup", 2);
+            var second = await db.Invitations.AsNoTracking().SingleAsync(i => i.PanelRequestId == request && i.ExpertId == backup2);
+            await using var scope = Factory.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<InvitationService>().DeclineAsync(second.Id, DeclineKind.Unavailable, "出差", null, CancellationToken.None);
+        }
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{Seat("Backup", 1)}/status", new { status = "Active", reason = "复核通过" }));
+        var supplementary = await Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas = new[] { new { specialtyCode = r.Root, count = 1, backups = 0 } }, scheduledDrawAt = DrawAt.AddHours(1), replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = request, redrawReason = "补抽：正选专家谢绝" });
+        supplementary.StatusCode.Should().Be(HttpStatusCode.Created, await supplementary.Content.ReadAsStringAsync());
+        var next = Guid.Parse((await supplementary.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+        var report = await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{next}/eligibility");
+        var eligible = report!["quotas"]![0]!["eligibleExpertIds"]!.AsArray().Select(i => i!.GetValue<string>()).ToList();
+        eligible.Should().Contain(Seat("Backup", 1).ToString()).And.NotContain(member.ExpertId.ToString()).And.NotContain(Seat("Backup", 2).ToString());
     }
 
-    [Fact]
-    public async Task A_member_who_declares_a_conflict_after_the_draw_cannot_confirm_and_the_seat_passes_to_the_next_backup()
+    /// <param name="throughAnotherRecord">The conflict is declared with another record of the applicant's unit (one that
+    /// shares a name with it), which the draw's same-organisation matching treats as the applicant.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_member_who_declares_a_conflict_after_the_draw_cannot_confirm_and_the_seat_passes_to_the_next_backup(bool throughAnotherRecord)
     {
         Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
         var r = await CreateReferenceAsync();
         for (var i = 0; i < 2; i++)
             await ActiveExpertAsync(r, $"回避专家{i}");
-        var applicant = await CreateOrganisationAsync("申报单位" + TestData.Suffix());
+        var applicantName = "申报单位" + TestData.Suffix();
+        var applicant = await CreateOrganisationAsync(applicantName);
+        var declaredWith = throughAnotherRecord ? await CreateOrganisationAsync(applicantName + "（简称记录）", aliases: [applicantName]) : applicant;
         var project = await CreateProjectAsync(parties: [new { organisationId = applicant, role = "Applicant" }]);
         var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 1 });
         Factory.Clock.Set(DrawAt);
@@ -404,7 +427,7 @@ public sealed class BackupRecheckTests(SmtpApiFactory factory, ITestOutputHelper
         Invitation member;
         await using (var db = Factory.Database.CreateContext())
             member = await db.Invitations.AsNoTracking().SingleAsync(i => i.PanelRequestId == request);
-        await Ok(Admin.PostAsJsonAsync($"/api/experts/{member.ExpertId}/declared-conflicts", new { organisationId = applicant, reason = "配偶任该单位法定代表人" }));
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{member.ExpertId}/declared-conflicts", new { organisationId = declaredWith, reason = "配偶任该单位法定代表人" }));
 
         string link;
         await using (var scope = Factory.Services.CreateAsyncScope())

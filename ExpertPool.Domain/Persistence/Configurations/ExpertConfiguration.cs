@@ -171,6 +171,7 @@ internal sealed class OrganisationConfiguration : IEntityTypeConfiguration<Organ
         b.HasIndex(e => e.Name);
         b.HasMany(e => e.Aliases).WithOne().HasForeignKey(a => a.OrganisationId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(e => e.Aliases).HasField("_aliases");
+        b.Ignore(e => e.FormerNameAdded);
     }
 }
 
