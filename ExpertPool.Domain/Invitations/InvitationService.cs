@@ -181,14 +181,21 @@ public sealed class InvitationService(
         return expired;
     }
 
-    /// <summary>Queues a reminder for each pending invitation that is within <see cref="InvitationOptions.ReminderBefore"/> of its deadline.</summary>
+    /// <summary>
+    /// Queues a reminder for each pending invitation that is within <see cref="InvitationOptions.ReminderBefore"/> of its
+    /// deadline, unless it was itself sent within that time (the invitation then is the reminder).
+    /// </summary>
     public async Task<int> RemindDueAsync(CancellationToken ct)
     {
         var now = Now;
         var from = now + Options.ReminderBefore;
-        var due = await db.Invitations
+        var lead = Options.ReminderBefore;
+        var due = (await db.Invitations
             .Where(i => i.Status == InvitationStatus.Pending && i.ReminderQueuedAt == null && i.Deadline <= from && i.Deadline > now)
-            .OrderBy(i => i.Deadline).Take(200).ToListAsync(ct);
+            .OrderBy(i => i.Deadline).Take(200).ToListAsync(ct))
+            // An invitation sent within the lead time of its deadline (a backup invited late, a short reply window) already
+            // says when to answer by: a "reminder" seconds after it would be a second mail with nothing new.
+            .Where(i => i.Deadline - i.InvitedAt > lead).ToList();
         if (due.Count == 0)
             return 0;
         var expertIds = due.Select(i => i.ExpertId).Distinct().ToList();
@@ -427,13 +434,52 @@ public sealed class InvitationService(
     private async Task NotifyIfCompleteAsync(Invitation justConfirmed, Project project, PanelRequest request, CancellationToken ct)
     {
         var draw = await db.DrawRecords.AsNoTracking().FirstAsync(d => d.Id == justConfirmed.DrawRecordId, ct);
+        await EnqueueIfCompleteAsync(draw, project, request, ct);
+    }
+
+    /// <summary>Queues the administrator's "panel complete" notice when every seat is confirmed; false when it is not.</summary>
+    private async Task<bool> EnqueueIfCompleteAsync(DrawRecord draw, Project project, PanelRequest request, CancellationToken ct)
+    {
         var (confirmed, required, names, _) = await PanelStateAsync(draw, request, ct);
         if (confirmed < required)
-            return;
+            return false;
         var correlation = $"draw:{draw.Id}:panel-complete";
         outbox.Enqueue(db, new NoticeRecipient(Options.AdministratorEmail, Options.AdministratorName), NoticeTemplates.AdminSummary(new AdminSummaryNotice(
             Options.AdministratorName, project.EngagementType.ToString(), project.Code, project.Name, Utc(project.ReviewStartsAt),
             AdminSummaryOutcome.PanelComplete, confirmed, required, names, new Uri(Options.PublicBaseUrl, $"api/draws/{draw.Id}"))), correlation);
+        return true;
+    }
+
+    /// <summary>
+    /// The safety net for the "panel complete" notice. Each confirmation checks the panel as it stands in its own
+    /// transaction, so when the last two seats are confirmed at the same moment neither sees the other and neither tells
+    /// the administrator. This finds the complete panels of reviews still ahead that have no such notice and queues it.
+    /// </summary>
+    public async Task<int> NotifyCompletePanelsAsync(CancellationToken ct)
+    {
+        var now = Now;
+        var draws = await (from i in db.Invitations
+                           where i.Status == InvitationStatus.Confirmed
+                           join p in db.Projects on i.ProjectId equals p.Id
+                           where p.ReviewStartsAt > now
+                           select i.DrawRecordId).Distinct().ToListAsync(ct);
+        var queued = 0;
+        foreach (var drawId in draws)
+        {
+            if (await db.Set<OutboxMessage>().AnyAsync(m => m.CorrelationId == $"draw:{drawId}:panel-complete", ct))
+                continue;
+            var draw = await db.DrawRecords.AsNoTracking().FirstAsync(d => d.Id == drawId, ct);
+            var request = await db.PanelRequests.AsNoTracking().FirstAsync(r => r.Id == draw.PanelRequestId, ct);
+            var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == draw.ProjectId, ct);
+            if (await EnqueueIfCompleteAsync(draw, project, request, ct))
+            {
+                queued++;
+                logger.LogInformation("Draw {DrawId}: panel complete, the administrator is told (found by the invitation job).", drawId);
+            }
+        }
+        if (queued > 0)
+            await SaveAsync(ct);
+        return queued;
     }
 
     /// <summary>Confirmed and still-pending seats (including changes not yet saved) against the seats the quotas ask for.</summary>

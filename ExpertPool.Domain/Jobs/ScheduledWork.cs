@@ -23,9 +23,12 @@ public sealed class ScheduledDrawRunner(IServiceScopeFactory scopes, TimeProvide
         {
             var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
             var now = clock.GetUtcNow().UtcDateTime;
+            // Every due request, not the oldest few: one waiting for its entropy (or failing) stays due on every run,
+            // and a fixed window of them would keep a later request that is ready from ever being drawn. Due requests
+            // are few (each is a panel waiting for its draw time).
             due = await db.PanelRequests.AsNoTracking()
                 .Where(r => r.Status == PanelRequestStatus.Scheduled && r.ScheduledDrawAt <= now)
-                .OrderBy(r => r.ScheduledDrawAt).Select(r => r.Id).Take(20).ToListAsync(ct);
+                .OrderBy(r => r.ScheduledDrawAt).Select(r => r.Id).ToListAsync(ct);
         }
         var drawn = 0;
         foreach (var id in due)
@@ -85,7 +88,7 @@ public sealed class RunScheduledDrawsJob(ScheduledDrawRunner runner) : IJob
         await runner.RunDueAsync(cancellationToken);
 }
 
-/// <summary>Expires unanswered invitations (inviting the next backup), gives up seats still held by experts no longer Active, and queues reminders.</summary>
+/// <summary>Expires unanswered invitations (inviting the next backup), gives up seats still held by experts no longer Active, queues reminders, and tells the administrator of complete panels a race left untold.</summary>
 [DisallowConcurrentExecution]
 public sealed class ProcessInvitationsJob(InvitationService invitations, NoticeKick kick) : IJob
 {
@@ -96,7 +99,8 @@ public sealed class ProcessInvitationsJob(InvitationService invitations, NoticeK
         var expired = await invitations.ExpireDueAsync(cancellationToken);
         var released = await invitations.ReleaseSeatsOfInactiveAsync(cancellationToken);
         var reminded = await invitations.RemindDueAsync(cancellationToken);
-        if (expired + released + reminded > 0)
+        var completed = await invitations.NotifyCompletePanelsAsync(cancellationToken);
+        if (expired + released + reminded + completed > 0)
             await kick.KickAsync(cancellationToken);
     }
 }

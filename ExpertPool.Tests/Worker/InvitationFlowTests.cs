@@ -482,6 +482,27 @@ public sealed class ScheduledWorkTests(SmtpApiFactory factory, ITestOutputHelper
     }
 
     [Fact]
+    public async Task Draws_waiting_for_entropy_never_hold_up_a_later_draw_that_has_its_entropy()
+    {
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i < 3; i++)
+            await ActiveExpertAsync(r, $"排队专家{i}");
+        // More requests waiting for their entropy than the runner once took per run, all due before the ready one.
+        for (var i = 0; i < 22; i++)
+            await ScheduleAsync(await CreateProjectAsync(), new { specialtyCode = r.Root, count = 1, backups = 0 });
+        var later = await Ok(Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = await CreateProjectAsync(), quotas = new[] { new { specialtyCode = r.Root, count = 1, backups = 0 } }, scheduledDrawAt = DrawAt.AddMinutes(10), replyDeadline = ReplyBy, supervisorName = "李监督" }));
+        var ready = Guid.Parse((await later.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+        Factory.Clock.Set(DrawAt.AddMinutes(10));
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{ready}/entropy", new { source = "supervisor", value = "2718" }));
+
+        await Factory.Services.GetRequiredService<ExpertPool.Domain.Jobs.ScheduledDrawRunner>().RunDueAsync(CancellationToken.None);
+
+        await using var db = Factory.Database.CreateContext();
+        (await db.PanelRequests.AsNoTracking().SingleAsync(p => p.Id == ready)).Status.Should().Be(ExpertPool.Domain.Draws.PanelRequestStatus.Drawn);
+    }
+
+    [Fact]
     public async Task A_draw_still_waiting_for_entropy_at_its_reply_deadline_is_cancelled_with_the_reason()
     {
         Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
@@ -536,5 +557,73 @@ public sealed class ScheduledWorkTests(SmtpApiFactory factory, ITestOutputHelper
         await using var check = Factory.Database.CreateContext();
         var kinds = await check.Set<OutboxMessage>().Where(m => m.CorrelationId == invitation.Id.ToString()).Select(m => m.Kind).ToListAsync();
         kinds.Should().BeEquivalentTo([NoticeKind.Invitation, NoticeKind.Reminder]);
+    }
+
+    [Fact]
+    public async Task A_panel_whose_last_seats_were_confirmed_at_the_same_moment_is_still_reported_complete_once()
+    {
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i < 2; i++)
+            await ActiveExpertAsync(r, $"同时确认专家{i}");
+        var project = await CreateProjectAsync();
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 2, backups = 0 });
+        Factory.Clock.Set(DrawAt);
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "10" }));
+        var draw = (await (await Ok(Admin.PostAsync($"/api/panel-requests/{request}/draw", null))).Content.ReadFromJsonAsync<JsonObject>())!;
+        var correlation = $"draw:{draw["id"]}:panel-complete";
+        List<Invitation> seats;
+        await using (var db = Factory.Database.CreateContext())
+            seats = await db.Invitations.AsNoTracking().Where(i => i.PanelRequestId == request).ToListAsync();
+        seats.Should().HaveCount(2);
+
+        // What the race leaves behind: the first confirmation saw the other seat pending; the second, committed at the
+        // same moment, saw the first pending too. Both seats confirmed, no notice.
+        Factory.Clock.Set(DrawAt.AddMinutes(5));
+        await using (var scope = Factory.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<InvitationService>().ConfirmAsync(seats[0].Id, CancellationToken.None);
+        await using (var db = Factory.Database.CreateContext())
+        {
+            var other = await db.Invitations.SingleAsync(i => i.Id == seats[1].Id);
+            other.Confirm(Factory.Clock.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync();
+            (await db.Set<OutboxMessage>().CountAsync(m => m.CorrelationId == correlation)).Should().Be(0);
+        }
+
+        await using (var scope = Factory.Services.CreateAsyncScope())
+            (await scope.ServiceProvider.GetRequiredService<InvitationService>().NotifyCompletePanelsAsync(CancellationToken.None)).Should().BeGreaterThanOrEqualTo(1);
+        await using (var scope = Factory.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<InvitationService>().NotifyCompletePanelsAsync(CancellationToken.None);
+
+        await using var check = Factory.Database.CreateContext();
+        var notices = await check.Set<OutboxMessage>().AsNoTracking().Where(m => m.CorrelationId == correlation).ToListAsync();
+        notices.Should().ContainSingle("the administrator is told once").Which.Subject.Should().Contain(await check.Projects.Where(p => p.Id == project).Select(p => p.Code).SingleAsync());
+    }
+
+    [Fact]
+    public async Task An_invitation_sent_within_the_reminder_lead_time_gets_no_reminder_right_after_it()
+    {
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        await ActiveExpertAsync(r, "短窗口专家");
+        var project = await CreateProjectAsync();
+        // Replies are due 50 minutes after the draw: less than the hour before a deadline when reminders go out.
+        var created = await Ok(Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas = new[] { new { specialtyCode = r.Root, count = 1, backups = 0 } }, scheduledDrawAt = DrawAt, replyDeadline = DrawAt.AddMinutes(50), supervisorName = "李监督" }));
+        var request = Guid.Parse((await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+        Factory.Clock.Set(DrawAt);
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "9" }));
+        await Ok(Admin.PostAsync($"/api/panel-requests/{request}/draw", null));
+        Invitation invitation;
+        await using (var db = Factory.Database.CreateContext())
+            invitation = await db.Invitations.AsNoTracking().SingleAsync(i => i.PanelRequestId == request);
+        (invitation.Deadline - invitation.InvitedAt).Should().BeLessThan(TimeSpan.FromHours(1));
+
+        Factory.Clock.Set(DrawAt.AddSeconds(30));
+        await using (var s = Factory.Services.CreateAsyncScope())
+            await s.ServiceProvider.GetRequiredService<InvitationService>().RemindDueAsync(CancellationToken.None);
+
+        await using var check = Factory.Database.CreateContext();
+        (await check.Invitations.SingleAsync(i => i.Id == invitation.Id)).ReminderQueuedAt.Should().BeNull();
+        (await check.Set<OutboxMessage>().Where(m => m.CorrelationId == invitation.Id.ToString()).Select(m => m.Kind).ToListAsync()).Should().Equal(NoticeKind.Invitation);
     }
 }
