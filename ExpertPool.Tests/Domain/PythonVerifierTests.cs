@@ -129,18 +129,9 @@ public sealed class PythonVerifierTests
         edited.Should().Contain("\"succeeded\":\"yes\"").And.Contain("Draw-9");
 
         FluentActions.Invoking(() => DrawRecordJson.Deserialize(edited)).Should().Throw<Exception>();
-        var file = Path.Combine(Path.GetTempPath(), $"unread-{Guid.NewGuid():N}.json");
-        File.WriteAllText(file, edited, new UTF8Encoding(false));
-        try
-        {
-            var (exitCode, output) = RunVerifier("--record", file);
-            exitCode.Should().Be(1, output);
-            output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain("succeeded").And.NotContain("algorithmVersion");
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var (exitCode, output) = RunVerifierOnRecord(edited);
+        exitCode.Should().Be(1, output);
+        output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain("succeeded").And.NotContain("algorithmVersion");
     }
 
     [Fact]
@@ -153,18 +144,9 @@ public sealed class PythonVerifierTests
         var edited = json.Replace(Shortfall, "\"shortfall\":{\"needed\":5,\"available\":3,\"note\":\"备注\"}", StringComparison.Ordinal);
 
         DrawVerifier.Verify(DrawRecordJson.Deserialize(edited)).Matches.Should().BeTrue();
-        var file = Path.Combine(Path.GetTempPath(), $"shortfall-{Guid.NewGuid():N}.json");
-        File.WriteAllText(file, edited, new UTF8Encoding(false));
-        try
-        {
-            var (exitCode, output) = RunVerifier("--record", file);
-            exitCode.Should().Be(0, output);
-            output.Should().StartWith("MATCH");
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var (exitCode, output) = RunVerifierOnRecord(edited);
+        exitCode.Should().Be(0, output);
+        output.Should().StartWith("MATCH");
     }
 
     /// <summary>Records the C# reader refuses are malformed for the Python verifier too (the review found it took them).</summary>
@@ -181,18 +163,9 @@ public sealed class PythonVerifierTests
         var edited = json[..json.IndexOf(",\"context\":", StringComparison.Ordinal)] + ",\"context\":" + context + "}";
 
         FluentActions.Invoking(() => DrawRecordJson.Deserialize(Encoding.UTF8.GetBytes(edited))).Should().Throw<Exception>();
-        var file = Path.Combine(Path.GetTempPath(), $"malformed-{Guid.NewGuid():N}.json");
-        File.WriteAllText(file, edited, new UTF8Encoding(false));
-        try
-        {
-            var (exitCode, output) = RunVerifier("--record", file);
-            exitCode.Should().Be(1, output);
-            output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:");
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var (exitCode, output) = RunVerifierOnRecord(edited);
+        exitCode.Should().Be(1, output);
+        output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:");
     }
 
     [Theory]
@@ -212,18 +185,9 @@ public sealed class PythonVerifierTests
 
         // Spec section 4: such a record does not read, in C# as in Python.
         FluentActions.Invoking(() => DrawRecordJson.Deserialize(edited)).Should().Throw<Exception>();
-        var file = Path.Combine(Path.GetTempPath(), $"malformed-{Guid.NewGuid():N}.json");
-        File.WriteAllText(file, edited, new UTF8Encoding(false));
-        try
-        {
-            var (exitCode, output) = RunVerifier("--record", file);
-            exitCode.Should().Be(1, output);
-            output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain("JSON integer literal").And.NotContain("divergence at input");
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var (exitCode, output) = RunVerifierOnRecord(edited);
+        exitCode.Should().Be(1, output);
+        output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain("JSON integer literal").And.NotContain("divergence at input");
     }
 
     [Theory]
@@ -239,13 +203,19 @@ public sealed class PythonVerifierTests
 
         // Spec section 9: a key given twice is malformed (a parser keeping the first would read another record).
         FluentActions.Invoking(() => DrawRecordJson.Deserialize(edited)).Should().Throw<Exception>();
-        var file = Path.Combine(Path.GetTempPath(), $"malformed-{Guid.NewGuid():N}.json");
-        File.WriteAllText(file, edited, new UTF8Encoding(false));
+        var (exitCode, output) = RunVerifierOnRecord(edited);
+        exitCode.Should().Be(1, output);
+        output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain(reason);
+    }
+
+    /// <summary>Runs the Python verifier on a record given as text (written to a temporary file, deleted after).</summary>
+    private static (int ExitCode, string Output) RunVerifierOnRecord(string json)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"record-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, json, new UTF8Encoding(false));
         try
         {
-            var (exitCode, output) = RunVerifier("--record", file);
-            exitCode.Should().Be(1, output);
-            output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain(reason);
+            return RunVerifier("--record", file);
         }
         finally
         {
