@@ -29,7 +29,9 @@ public static partial class PersonalData
 
     /// <summary>
     /// Every email address inside a free text masked as <see cref="MaskEmail"/> does: for text the service did not write
-    /// itself, such as a mail server's reply, which often repeats the address it refused.
+    /// itself, such as a mail server's reply, which often repeats the address it refused. The local part is taken as
+    /// ASCII (as good as every address is): Chinese text runs up to an address without a space, and must not be
+    /// swallowed by it.
     /// </summary>
     public static string MaskEmailsIn(string? text) =>
         string.IsNullOrEmpty(text) ? "" : EmailInText().Replace(text, m => MaskEmail(m.Value));
@@ -56,6 +58,6 @@ public static partial class PersonalData
     [System.Text.RegularExpressions.GeneratedRegex(@"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])")]
     private static partial System.Text.RegularExpressions.Regex MobileInText();
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*")]
     private static partial System.Text.RegularExpressions.Regex EmailInText();
 }

@@ -79,6 +79,8 @@ public sealed partial record ExpertDraft(
         var employerName = input.EmployerName?.Trim();
         if (employerName?.Length > Organisations.Organisation.NameMax)
             Fail("employerName", $"不能超过 {Organisations.Organisation.NameMax} 个字符 / must be at most {Organisations.Organisation.NameMax} characters");
+        else if (employerName is { Length: > 0 } && Guard.TextProblem(employerName, singleLine: true) is { } employerProblem)
+            Fail("employerName", employerProblem);
         var creditCode = "";
         if (string.IsNullOrWhiteSpace(input.EmployerCreditCode))
             Fail("employerCreditCode", "必填 / is required");

@@ -95,6 +95,8 @@ public sealed class Invitation
         var why = reason?.Trim();
         if (why?.Length > ReasonMax)
             throw new DomainValidationException("reason", $"不能超过 {ReasonMax} 个字符 / must be at most {ReasonMax} characters");
+        if (why is { Length: > 0 } && Guard.TextProblem(why, singleLine: false) is { } problem)
+            throw new DomainValidationException("reason", problem);
         if (kind == Invitations.DeclineKind.Conflict && conflictOrganisationId is null)
             throw new DomainValidationException("conflictOrganisationId", "请选择存在回避情形的单位 / say which party you have a conflict with");
         if (kind == Invitations.DeclineKind.Other && string.IsNullOrEmpty(why))

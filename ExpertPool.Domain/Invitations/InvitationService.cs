@@ -189,13 +189,14 @@ public sealed class InvitationService(
     {
         var now = Now;
         var from = now + Options.ReminderBefore;
-        var lead = Options.ReminderBefore;
-        var due = (await db.Invitations
-            .Where(i => i.Status == InvitationStatus.Pending && i.ReminderQueuedAt == null && i.Deadline <= from && i.Deadline > now)
-            .OrderBy(i => i.Deadline).Take(200).ToListAsync(ct))
-            // An invitation sent within the lead time of its deadline (a backup invited late, a short reply window) already
-            // says when to answer by: a "reminder" seconds after it would be a second mail with nothing new.
-            .Where(i => i.Deadline - i.InvitedAt > lead).ToList();
+        var leadSeconds = Options.ReminderBefore.TotalSeconds;
+        // An invitation sent within the lead time of its deadline (a backup invited late, a short reply window) already
+        // says when to answer by: a "reminder" seconds after it would be a second mail with nothing new. Filtered in SQL,
+        // so that many such invitations cannot fill the batch and keep the others from their reminder.
+        var due = await db.Invitations
+            .Where(i => i.Status == InvitationStatus.Pending && i.ReminderQueuedAt == null && i.Deadline <= from && i.Deadline > now
+                && i.InvitedAt.AddSeconds(leadSeconds) < i.Deadline)
+            .OrderBy(i => i.Deadline).Take(200).ToListAsync(ct);
         if (due.Count == 0)
             return 0;
         var expertIds = due.Select(i => i.ExpertId).Distinct().ToList();

@@ -84,6 +84,8 @@ public sealed class Organisation
             errors["name"] = ["必填 / is required"];
         else if (clean.Length > NameMax)
             errors["name"] = [$"不能超过 {NameMax} 个字符 / must be at most {NameMax} characters"];
+        else if (Guard.TextProblem(clean, singleLine: true) is { } problem)
+            errors["name"] = [problem];
         return clean;
     }
 
@@ -92,6 +94,8 @@ public sealed class Organisation
         var wanted = aliases.Select(a => a?.Trim() ?? "").Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Exists(a => a.Length > NameMax))
             throw new DomainValidationException("aliases", $"每个别名不能超过 {NameMax} 个字符 / each alias must be at most {NameMax} characters");
+        if (wanted.Select(a => Guard.TextProblem(a, singleLine: true)).FirstOrDefault(p => p is not null) is { } problem)
+            throw new DomainValidationException("aliases", problem);
         _aliases.RemoveAll(a => !wanted.Contains(a.Name));
         foreach (var a in wanted.Where(w => !_aliases.Exists(x => x.Name == w)))
             _aliases.Add(new OrganisationAlias(Id, a));

@@ -105,6 +105,8 @@ public sealed partial class Project
         var n = name?.Trim() ?? "";
         if (n.Length is 0 or > NameMax)
             errors["name"] = [$"必填，不超过 {NameMax} 个字符 / is required, at most {NameMax} characters"];
+        else if (Guard.TextProblem(n, singleLine: true) is { } nameProblem)
+            errors["name"] = [nameProblem];
         EngagementType type = default;
         if (!TryParseEngagementType(engagementType, out type))
             errors["engagementType"] = [$"业务类型不正确，须为以下之一：{string.Join("、", Enum.GetNames<EngagementType>())} / must be one of {string.Join(", ", Enum.GetNames<EngagementType>())}"];
@@ -120,6 +122,8 @@ public sealed partial class Project
         var p = place?.Trim() ?? "";
         if (p.Length is 0 or > PlaceMax)
             errors["place"] = [$"必填，不超过 {PlaceMax} 个字符 / is required, at most {PlaceMax} characters"];
+        else if (Guard.TextProblem(p, singleLine: true) is { } placeProblem)
+            errors["place"] = [placeProblem];
         var region = string.IsNullOrWhiteSpace(regionCode) ? null : regionCode.Trim();
         if (region is not null && (region.Length != 6 || !region.All(char.IsAsciiDigit)))
             errors["regionCode"] = ["必须为6位行政区划代码 / must be a 6-digit administrative division code"];

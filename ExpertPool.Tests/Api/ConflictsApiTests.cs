@@ -547,7 +547,21 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         lines["name"]![0]!.GetValue<string>().Should().Contain("one line");
         var nul = await PutAsync(b => b["title"] = "高级\u0007工程师");
         nul["title"]![0]!.GetValue<string>().Should().Contain("U+0007");
+        var employer = await PutAsync(b => b["employerName"] = "检测院\r\n第二行");
+        employer["employerName"]![0]!.GetValue<string>().Should().Contain("one line");
         (await Admin.GetStringAsync($"/api/experts/{expert}")).Should().Be(before, "a refused change changes nothing");
+
+        // Organisations and projects: their names go into exports, evidence and mail subjects.
+        var orgProblem = await ProblemAsync(await Admin.PostAsJsonAsync("/api/organisations", new { name = "单位\r\nBcc: x@example.org", creditCode = TestData.CreditCode(), aliases = new List<string> { "别\u0000名" } }), HttpStatusCode.BadRequest);
+        orgProblem["errors"]!.AsObject().Select(e => e.Key).Should().Contain("name");
+        var aliasProblem = await ProblemAsync(await Admin.PostAsJsonAsync("/api/organisations", new { name = "正常单位" + TestData.Suffix(), creditCode = TestData.CreditCode(), aliases = new List<string> { "别\u0000名" } }), HttpStatusCode.BadRequest);
+        aliasProblem["errors"]!["aliases"]![0]!.GetValue<string>().Should().Contain("U+0000");
+        var code = "XM-2026-" + TestData.Suffix();
+        var projectBody = JsonNode.Parse(JsonSerializer.Serialize(ProjectBody(code)))!.AsObject();
+        projectBody["name"] = "项目\r\nBcc: x@example.org";
+        projectBody["place"] = "杭州\u0007";
+        var projectProblem = (await ProblemAsync(await Admin.PostAsJsonAsync("/api/projects", projectBody), HttpStatusCode.BadRequest))["errors"]!.AsObject();
+        projectProblem.Select(e => e.Key).Should().Contain(["name", "place"]);
     }
 
     [Fact]

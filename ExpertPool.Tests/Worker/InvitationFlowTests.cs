@@ -355,178 +355,6 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
             await scope.ServiceProvider.GetRequiredService<InvitationService>().ReleaseSeatsOfInactiveAsync(CancellationToken.None);
         (await InvitationsAsync(request)).Should().HaveCount(2, "a seat is given up once");
     }
-}
-
-public sealed class BackupRecheckTests(SmtpApiFactory factory, ITestOutputHelper output) : ApiTestBase<SmtpApiFactory>(factory, output)
-{
-    [Fact]
-    public async Task A_backup_suspended_after_the_draw_is_passed_over_with_the_reason_and_the_next_backup_is_invited()
-    {
-        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
-        var r = await CreateReferenceAsync();
-        for (var i = 0; i < 3; i++)
-            await ActiveExpertAsync(r, $"复核专家{i}");
-        var project = await CreateProjectAsync();
-        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 2 });
-        Factory.Clock.Set(DrawAt);
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "11" }));
-        var draw = (await (await Ok(Admin.PostAsync($"/api/panel-requests/{request}/draw", null))).Content.ReadFromJsonAsync<JsonObject>())!;
-        var seats = draw["selections"]!.AsArray();
-        Guid Seat(string role, int rank) => Guid.Parse(seats.Single(s => s!["role"]!.GetValue<string>() == role && s["rank"]!.GetValue<int>() == rank)!["expertId"]!.GetValue<string>());
-        await Ok(Admin.PostAsJsonAsync($"/api/experts/{Seat("Backup", 1)}/status", new { status = "Suspended", reason = "考评不合格" }));
-
-        Invitation member;
-        await using (var db = Factory.Database.CreateContext())
-            member = await db.Invitations.AsNoTracking().SingleAsync(i => i.PanelRequestId == request);
-        await using (var scope = Factory.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<InvitationService>().DeclineAsync(member.Id, DeclineKind.Unavailable, "出差", null, CancellationToken.None);
-
-        var view = await Admin.GetFromJsonAsync<JsonArray>($"/api/draws/{draw["id"]}/invitations");
-        var skipped = view!.Single(x => x!["expertId"]!.GetValue<string>() == Seat("Backup", 1).ToString());
-        skipped!["status"]!.GetValue<string>().Should().Be("Skipped");
-        skipped["cancelReason"]!.GetValue<string>().Should().Contain("Suspended");
-        view!.Single(x => x!["expertId"]!.GetValue<string>() == Seat("Backup", 2).ToString())!["status"]!.GetValue<string>().Should().Be("Pending");
-
-        // Backup 2 declines as well: the seat is empty. Back in the pool, the passed-over backup was never invited, so
-        // the supplementary draw may draw them, unlike the two who declined.
-        await using (var db = Factory.Database.CreateContext())
-        {
-            var backup2 = Seat("Backup", 2);
-            var second = await db.Invitations.AsNoTracking().SingleAsync(i => i.PanelRequestId == request && i.ExpertId == backup2);
-            await using var scope = Factory.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<InvitationService>().DeclineAsync(second.Id, DeclineKind.Unavailable, "出差", null, CancellationToken.None);
-        }
-        await Ok(Admin.PostAsJsonAsync($"/api/experts/{Seat("Backup", 1)}/status", new { status = "Active", reason = "复核通过" }));
-        var supplementary = await Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas = new[] { new { specialtyCode = r.Root, count = 1, backups = 0 } }, scheduledDrawAt = DrawAt.AddHours(1), replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = request, redrawReason = "补抽：正选专家谢绝" });
-        supplementary.StatusCode.Should().Be(HttpStatusCode.Created, await supplementary.Content.ReadAsStringAsync());
-        var next = Guid.Parse((await supplementary.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
-        var report = await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{next}/eligibility");
-        var eligible = report!["quotas"]![0]!["eligibleExpertIds"]!.AsArray().Select(i => i!.GetValue<string>()).ToList();
-        eligible.Should().Contain(Seat("Backup", 1).ToString()).And.NotContain(member.ExpertId.ToString()).And.NotContain(Seat("Backup", 2).ToString());
-    }
-
-    /// <param name="throughAnotherRecord">The conflict is declared with another record of the applicant's unit (one that
-    /// shares a name with it), which the draw's same-organisation matching treats as the applicant.</param>
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_member_who_declares_a_conflict_after_the_draw_cannot_confirm_and_the_seat_passes_to_the_next_backup(bool throughAnotherRecord)
-    {
-        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
-        var r = await CreateReferenceAsync();
-        for (var i = 0; i < 2; i++)
-            await ActiveExpertAsync(r, $"回避专家{i}");
-        var applicantName = "申报单位" + TestData.Suffix();
-        var applicant = await CreateOrganisationAsync(applicantName);
-        var declaredWith = throughAnotherRecord ? await CreateOrganisationAsync(applicantName + "（简称记录）", aliases: [applicantName]) : applicant;
-        var project = await CreateProjectAsync(parties: [new { organisationId = applicant, role = "Applicant" }]);
-        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 1 });
-        Factory.Clock.Set(DrawAt);
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "12" }));
-        var draw = (await (await Ok(Admin.PostAsync($"/api/panel-requests/{request}/draw", null))).Content.ReadFromJsonAsync<JsonObject>())!;
-        Invitation member;
-        await using (var db = Factory.Database.CreateContext())
-            member = await db.Invitations.AsNoTracking().SingleAsync(i => i.PanelRequestId == request);
-        await Ok(Admin.PostAsJsonAsync($"/api/experts/{member.ExpertId}/declared-conflicts", new { organisationId = declaredWith, reason = "配偶任该单位法定代表人" }));
-
-        string link;
-        await using (var scope = Factory.Services.CreateAsyncScope())
-            link = scope.ServiceProvider.GetRequiredService<InvitationService>().Links(member).Confirm.ToString();
-        var anonymous = Factory.CreateClient((string?)null);
-        var page = await anonymous.PostAsync("/invitations/confirm", new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = new Uri(link).Query["?t=".Length..] }));
-
-        (await page.Content.ReadAsStringAsync()).Should().Contain("此邀请已取消").And.Contain("确认时已不符合条件").And.NotContain("您已确认参加");
-        var view = await Admin.GetFromJsonAsync<JsonArray>($"/api/draws/{draw["id"]}/invitations");
-        view!.Single(x => x!["expertId"]!.GetValue<string>() == member.ExpertId.ToString())!["status"]!.GetValue<string>().Should().Be("Cancelled");
-        view!.Should().Contain(x => x!["status"]!.GetValue<string>() == "Pending" && x["replacesInvitationId"]!.GetValue<string>() == member.Id.ToString(), "the backup is invited in the seat");
-        await using (var db = Factory.Database.CreateContext())
-            (await db.ExpertEngagements.CountAsync(e => e.ExpertId == member.ExpertId)).Should().Be(0, "a conflicted expert does not serve");
-    }
-}
-
-public sealed class SqliteInvitationFlowTests(SmtpApiFactory factory, ITestOutputHelper output) : InvitationFlowTests<SmtpApiFactory>(factory, output);
-
-public sealed class PostgresInvitationFlowTests(PostgresSmtpApiFactory factory, ITestOutputHelper output) : InvitationFlowTests<PostgresSmtpApiFactory>(factory, output);
-
-/// <summary>The scheduled-draw runner and the reminder pass, driven with the test clock.</summary>
-public sealed class ScheduledWorkTests(SmtpApiFactory factory, ITestOutputHelper output) : ApiTestBase<SmtpApiFactory>(factory, output)
-{
-    [Fact]
-    public async Task A_due_draw_without_entropy_waits_and_tells_the_administrator_once_then_runs_when_entropy_arrives()
-    {
-        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
-        var r = await CreateReferenceAsync();
-        for (var i = 0; i < 4; i++)
-            await ActiveExpertAsync(r, $"定时专家{i}");
-        var project = await CreateProjectAsync();
-        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 2, backups = 1 });
-        var runner = Factory.Services.GetRequiredService<ExpertPool.Domain.Jobs.ScheduledDrawRunner>();
-
-        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0, "the draw is not due yet");
-        Factory.Clock.Set(DrawAt);
-        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0, "no external entropy yet");
-        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0);
-        await using (var db = Factory.Database.CreateContext())
-        {
-            (await db.Set<OutboxMessage>().CountAsync(m => m.CorrelationId == $"panel-request:{request}:waiting-for-entropy")).Should().Be(1, "the administrator is told once");
-            (await db.PanelRequests.SingleAsync(p => p.Id == request)).Status.Should().Be(ExpertPool.Domain.Draws.PanelRequestStatus.Scheduled);
-        }
-
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "31415" }));
-        // At least this one: the class shares a database, and the status below says which request ran.
-        (await runner.RunDueAsync(CancellationToken.None)).Should().BeGreaterThanOrEqualTo(1);
-
-        await using var after = Factory.Database.CreateContext();
-        (await after.PanelRequests.SingleAsync(p => p.Id == request)).Status.Should().Be(ExpertPool.Domain.Draws.PanelRequestStatus.Drawn);
-        (await after.Invitations.CountAsync(i => i.PanelRequestId == request)).Should().Be(2, "the members are invited in the same transaction as the draw");
-    }
-
-    [Fact]
-    public async Task Draws_waiting_for_entropy_never_hold_up_a_later_draw_that_has_its_entropy()
-    {
-        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
-        var r = await CreateReferenceAsync();
-        for (var i = 0; i < 3; i++)
-            await ActiveExpertAsync(r, $"排队专家{i}");
-        // More requests waiting for their entropy than the runner once took per run, all due before the ready one.
-        for (var i = 0; i < 22; i++)
-            await ScheduleAsync(await CreateProjectAsync(), new { specialtyCode = r.Root, count = 1, backups = 0 });
-        var later = await Ok(Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = await CreateProjectAsync(), quotas = new[] { new { specialtyCode = r.Root, count = 1, backups = 0 } }, scheduledDrawAt = DrawAt.AddMinutes(10), replyDeadline = ReplyBy, supervisorName = "李监督" }));
-        var ready = Guid.Parse((await later.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
-        Factory.Clock.Set(DrawAt.AddMinutes(10));
-        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{ready}/entropy", new { source = "supervisor", value = "2718" }));
-
-        await Factory.Services.GetRequiredService<ExpertPool.Domain.Jobs.ScheduledDrawRunner>().RunDueAsync(CancellationToken.None);
-
-        await using var db = Factory.Database.CreateContext();
-        (await db.PanelRequests.AsNoTracking().SingleAsync(p => p.Id == ready)).Status.Should().Be(ExpertPool.Domain.Draws.PanelRequestStatus.Drawn);
-    }
-
-    [Fact]
-    public async Task A_draw_still_waiting_for_entropy_at_its_reply_deadline_is_cancelled_with_the_reason()
-    {
-        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
-        var r = await CreateReferenceAsync();
-        for (var i = 0; i < 3; i++)
-            await ActiveExpertAsync(r, $"逾期专家{i}");
-        var project = await CreateProjectAsync();
-        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 2, backups = 0 });
-        var runner = Factory.Services.GetRequiredService<ExpertPool.Domain.Jobs.ScheduledDrawRunner>();
-        Factory.Clock.Set(DrawAt);
-        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0, "no external entropy yet");
-
-        Factory.Clock.Set(ReplyBy);
-        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0);
-
-        await using var db = Factory.Database.CreateContext();
-        var cancelled = await db.PanelRequests.AsNoTracking().SingleAsync(p => p.Id == request);
-        cancelled.Status.Should().Be(ExpertPool.Domain.Draws.PanelRequestStatus.Cancelled, "invited experts could no longer answer in time");
-        cancelled.CancelReason.Should().Contain("答复截止时间").And.Contain("reply deadline");
-        cancelled.CancelledBy.Should().Be(ExpertPool.Domain.Jobs.ScheduledDrawRunner.Actor);
-        (await db.DrawRecords.CountAsync(d => d.PanelRequestId == request)).Should().Be(0);
-        (await db.Invitations.CountAsync(i => i.PanelRequestId == request)).Should().Be(0);
-        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0, "a cancelled request is no longer due");
-    }
 
     [Fact]
     public async Task A_reminder_is_queued_once_within_the_lead_time_before_the_deadline()
@@ -626,4 +454,175 @@ public sealed class ScheduledWorkTests(SmtpApiFactory factory, ITestOutputHelper
         (await check.Invitations.SingleAsync(i => i.Id == invitation.Id)).ReminderQueuedAt.Should().BeNull();
         (await check.Set<OutboxMessage>().Where(m => m.CorrelationId == invitation.Id.ToString()).Select(m => m.Kind).ToListAsync()).Should().Equal(NoticeKind.Invitation);
     }
+
+    [Fact]
+    public async Task A_backup_suspended_after_the_draw_is_passed_over_with_the_reason_and_the_next_backup_is_invited()
+    {
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i < 3; i++)
+            await ActiveExpertAsync(r, $"复核专家{i}");
+        var project = await CreateProjectAsync();
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 2 });
+        Factory.Clock.Set(DrawAt);
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "11" }));
+        var draw = (await (await Ok(Admin.PostAsync($"/api/panel-requests/{request}/draw", null))).Content.ReadFromJsonAsync<JsonObject>())!;
+        var seats = draw["selections"]!.AsArray();
+        Guid Seat(string role, int rank) => Guid.Parse(seats.Single(s => s!["role"]!.GetValue<string>() == role && s["rank"]!.GetValue<int>() == rank)!["expertId"]!.GetValue<string>());
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{Seat("Backup", 1)}/status", new { status = "Suspended", reason = "考评不合格" }));
+
+        Invitation member;
+        await using (var db = Factory.Database.CreateContext())
+            member = await db.Invitations.AsNoTracking().SingleAsync(i => i.PanelRequestId == request);
+        await using (var scope = Factory.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<InvitationService>().DeclineAsync(member.Id, DeclineKind.Unavailable, "出差", null, CancellationToken.None);
+
+        var view = await Admin.GetFromJsonAsync<JsonArray>($"/api/draws/{draw["id"]}/invitations");
+        var skipped = view!.Single(x => x!["expertId"]!.GetValue<string>() == Seat("Backup", 1).ToString());
+        skipped!["status"]!.GetValue<string>().Should().Be("Skipped");
+        skipped["cancelReason"]!.GetValue<string>().Should().Contain("Suspended");
+        view!.Single(x => x!["expertId"]!.GetValue<string>() == Seat("Backup", 2).ToString())!["status"]!.GetValue<string>().Should().Be("Pending");
+
+        // Backup 2 declines as well: the seat is empty. Back in the pool, the passed-over backup was never invited, so
+        // the supplementary draw may draw them, unlike the two who declined.
+        await using (var db = Factory.Database.CreateContext())
+        {
+            var backup2 = Seat("Backup", 2);
+            var second = await db.Invitations.AsNoTracking().SingleAsync(i => i.PanelRequestId == request && i.ExpertId == backup2);
+            await using var scope = Factory.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<InvitationService>().DeclineAsync(second.Id, DeclineKind.Unavailable, "出差", null, CancellationToken.None);
+        }
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{Seat("Backup", 1)}/status", new { status = "Active", reason = "复核通过" }));
+        var supplementary = await Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = project, quotas = new[] { new { specialtyCode = r.Root, count = 1, backups = 0 } }, scheduledDrawAt = DrawAt.AddHours(1), replyDeadline = ReplyBy, supervisorName = "李监督", supersedesRequestId = request, redrawReason = "补抽：正选专家谢绝" });
+        supplementary.StatusCode.Should().Be(HttpStatusCode.Created, await supplementary.Content.ReadAsStringAsync());
+        var next = Guid.Parse((await supplementary.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+        var report = await Admin.GetFromJsonAsync<JsonObject>($"/api/panel-requests/{next}/eligibility");
+        var eligible = report!["quotas"]![0]!["eligibleExpertIds"]!.AsArray().Select(i => i!.GetValue<string>()).ToList();
+        eligible.Should().Contain(Seat("Backup", 1).ToString()).And.NotContain(member.ExpertId.ToString()).And.NotContain(Seat("Backup", 2).ToString());
+    }
+
+    /// <param name="throughAnotherRecord">The conflict is declared with another record of the applicant's unit (one that
+    /// shares a name with it), which the draw's same-organisation matching treats as the applicant.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_member_who_declares_a_conflict_after_the_draw_cannot_confirm_and_the_seat_passes_to_the_next_backup(bool throughAnotherRecord)
+    {
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i < 2; i++)
+            await ActiveExpertAsync(r, $"回避专家{i}");
+        var applicantName = "申报单位" + TestData.Suffix();
+        var applicant = await CreateOrganisationAsync(applicantName);
+        var declaredWith = throughAnotherRecord ? await CreateOrganisationAsync(applicantName + "（简称记录）", aliases: [applicantName]) : applicant;
+        var project = await CreateProjectAsync(parties: [new { organisationId = applicant, role = "Applicant" }]);
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 1 });
+        Factory.Clock.Set(DrawAt);
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "12" }));
+        var draw = (await (await Ok(Admin.PostAsync($"/api/panel-requests/{request}/draw", null))).Content.ReadFromJsonAsync<JsonObject>())!;
+        Invitation member;
+        await using (var db = Factory.Database.CreateContext())
+            member = await db.Invitations.AsNoTracking().SingleAsync(i => i.PanelRequestId == request);
+        await Ok(Admin.PostAsJsonAsync($"/api/experts/{member.ExpertId}/declared-conflicts", new { organisationId = declaredWith, reason = "配偶任该单位法定代表人" }));
+
+        string link;
+        await using (var scope = Factory.Services.CreateAsyncScope())
+            link = scope.ServiceProvider.GetRequiredService<InvitationService>().Links(member).Confirm.ToString();
+        var anonymous = Factory.CreateClient((string?)null);
+        var page = await anonymous.PostAsync("/invitations/confirm", new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = new Uri(link).Query["?t=".Length..] }));
+
+        (await page.Content.ReadAsStringAsync()).Should().Contain("此邀请已取消").And.Contain("确认时已不符合条件").And.NotContain("您已确认参加");
+        var view = await Admin.GetFromJsonAsync<JsonArray>($"/api/draws/{draw["id"]}/invitations");
+        view!.Single(x => x!["expertId"]!.GetValue<string>() == member.ExpertId.ToString())!["status"]!.GetValue<string>().Should().Be("Cancelled");
+        view!.Should().Contain(x => x!["status"]!.GetValue<string>() == "Pending" && x["replacesInvitationId"]!.GetValue<string>() == member.Id.ToString(), "the backup is invited in the seat");
+        await using (var db = Factory.Database.CreateContext())
+            (await db.ExpertEngagements.CountAsync(e => e.ExpertId == member.ExpertId)).Should().Be(0, "a conflicted expert does not serve");
+    }
+}
+
+
+public sealed class SqliteInvitationFlowTests(SmtpApiFactory factory, ITestOutputHelper output) : InvitationFlowTests<SmtpApiFactory>(factory, output);
+
+public sealed class PostgresInvitationFlowTests(PostgresSmtpApiFactory factory, ITestOutputHelper output) : InvitationFlowTests<PostgresSmtpApiFactory>(factory, output);
+
+/// <summary>The scheduled-draw runner and the reminder pass, driven with the test clock.</summary>
+public sealed class ScheduledWorkTests(SmtpApiFactory factory, ITestOutputHelper output) : ApiTestBase<SmtpApiFactory>(factory, output)
+{
+    [Fact]
+    public async Task A_due_draw_without_entropy_waits_and_tells_the_administrator_once_then_runs_when_entropy_arrives()
+    {
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i < 4; i++)
+            await ActiveExpertAsync(r, $"定时专家{i}");
+        var project = await CreateProjectAsync();
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 2, backups = 1 });
+        var runner = Factory.Services.GetRequiredService<ExpertPool.Domain.Jobs.ScheduledDrawRunner>();
+
+        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0, "the draw is not due yet");
+        Factory.Clock.Set(DrawAt);
+        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0, "no external entropy yet");
+        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0);
+        await using (var db = Factory.Database.CreateContext())
+        {
+            (await db.Set<OutboxMessage>().CountAsync(m => m.CorrelationId == $"panel-request:{request}:waiting-for-entropy")).Should().Be(1, "the administrator is told once");
+            (await db.PanelRequests.SingleAsync(p => p.Id == request)).Status.Should().Be(ExpertPool.Domain.Draws.PanelRequestStatus.Scheduled);
+        }
+
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "31415" }));
+        // At least this one: the class shares a database, and the status below says which request ran.
+        (await runner.RunDueAsync(CancellationToken.None)).Should().BeGreaterThanOrEqualTo(1);
+
+        await using var after = Factory.Database.CreateContext();
+        (await after.PanelRequests.SingleAsync(p => p.Id == request)).Status.Should().Be(ExpertPool.Domain.Draws.PanelRequestStatus.Drawn);
+        (await after.Invitations.CountAsync(i => i.PanelRequestId == request)).Should().Be(2, "the members are invited in the same transaction as the draw");
+    }
+
+    [Fact]
+    public async Task Draws_waiting_for_entropy_never_hold_up_a_later_draw_that_has_its_entropy()
+    {
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i < 3; i++)
+            await ActiveExpertAsync(r, $"排队专家{i}");
+        // More requests waiting for their entropy than the runner once took per run, all due before the ready one.
+        for (var i = 0; i < 22; i++)
+            await ScheduleAsync(await CreateProjectAsync(), new { specialtyCode = r.Root, count = 1, backups = 0 });
+        var later = await Ok(Admin.PostAsJsonAsync("/api/panel-requests", new { projectId = await CreateProjectAsync(), quotas = new[] { new { specialtyCode = r.Root, count = 1, backups = 0 } }, scheduledDrawAt = DrawAt.AddMinutes(10), replyDeadline = ReplyBy, supervisorName = "李监督" }));
+        var ready = Guid.Parse((await later.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+        Factory.Clock.Set(DrawAt.AddMinutes(10));
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{ready}/entropy", new { source = "supervisor", value = "2718" }));
+
+        await Factory.Services.GetRequiredService<ExpertPool.Domain.Jobs.ScheduledDrawRunner>().RunDueAsync(CancellationToken.None);
+
+        await using var db = Factory.Database.CreateContext();
+        (await db.PanelRequests.AsNoTracking().SingleAsync(p => p.Id == ready)).Status.Should().Be(ExpertPool.Domain.Draws.PanelRequestStatus.Drawn);
+    }
+
+    [Fact]
+    public async Task A_draw_still_waiting_for_entropy_at_its_reply_deadline_is_cancelled_with_the_reason()
+    {
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i < 3; i++)
+            await ActiveExpertAsync(r, $"逾期专家{i}");
+        var project = await CreateProjectAsync();
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 2, backups = 0 });
+        var runner = Factory.Services.GetRequiredService<ExpertPool.Domain.Jobs.ScheduledDrawRunner>();
+        Factory.Clock.Set(DrawAt);
+        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0, "no external entropy yet");
+
+        Factory.Clock.Set(ReplyBy);
+        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0);
+
+        await using var db = Factory.Database.CreateContext();
+        var cancelled = await db.PanelRequests.AsNoTracking().SingleAsync(p => p.Id == request);
+        cancelled.Status.Should().Be(ExpertPool.Domain.Draws.PanelRequestStatus.Cancelled, "invited experts could no longer answer in time");
+        cancelled.CancelReason.Should().Contain("答复截止时间").And.Contain("reply deadline");
+        cancelled.CancelledBy.Should().Be(ExpertPool.Domain.Jobs.ScheduledDrawRunner.Actor);
+        (await db.DrawRecords.CountAsync(d => d.PanelRequestId == request)).Should().Be(0);
+        (await db.Invitations.CountAsync(i => i.PanelRequestId == request)).Should().Be(0);
+        (await runner.RunDueAsync(CancellationToken.None)).Should().Be(0, "a cancelled request is no longer due");
+    }
+
 }
