@@ -323,6 +323,6 @@ public static class DrawRecordVerification
     private static void AddHashCheck(DrawRecord record, string storedHash, List<VerificationCheck> checks) =>
         checks.Add(new("documentSha256", storedHash == record.DocumentSha256, record.DocumentSha256, storedHash));
 
-    private static bool IsUnreadable(Exception ex) =>
+    internal static bool IsUnreadable(Exception ex) =>
         ex is System.Text.Json.JsonException or ArgumentException or InvalidOperationException or FormatException;
 }

@@ -179,7 +179,7 @@ public static class EntropyWindow
         {
             record = Algorithm.DrawRecordJson.Deserialize(document);
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (DrawRecordVerification.IsUnreadable(ex))
         {
             throw new DomainConflictException("存储的抽取记录无法读取，无法判断变更涉及的专家在抽取中的位置；核验（POST /api/draws/{id}/verify）会指出损坏之处"
                 + " / The stored draw record cannot be read, so where the changed experts stood in the draw cannot be told. Verification (POST /api/draws/{id}/verify) reports the damage.", ex);
