@@ -53,7 +53,7 @@ public static class DrawBenchmark
         LogSql = args.Contains("--log-sql");
         Stages = args.Contains("--stages");
         Console.WriteLine($"ExpertPool draw benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load {LoadAverage()}");
-        Console.WriteLine($"{"provider",-9} | {"experts",7} | {"draw median",11} | {"draw p95",9} | {"bare query",10} | {"ratio",5} | {"pool",6} | {"excluded",8} | {"verify 12-quota pool",28} | {"alloc/draw",10} | {"peak WS Δ",9}");
+        Console.WriteLine($"{"provider",-9} | {"experts",7} | {"draw median",11} | {"draw p95",9} | {"bare query",10} | {"ratio",5} | {"eligible-ids SQL",16} | {"ratio",5} | {"pool",6} | {"excluded",8} | {"verify 12-quota pool",28} | {"alloc/draw",10} | {"peak WS Δ",9}");
         foreach (var size in sizes)
         {
             if (provider is "all" or "sqlite")
@@ -169,11 +169,17 @@ public static class DrawBenchmark
             }
 
             // (b) the bare query: the same quotas' candidate ids, no rules — as eligibility reads them, and as a plain EF query.
+            // (b2) the same eligible ids as one plain SQL statement (candidates EXCEPT every rule's violators, no evidence),
+            // checked first to give exactly the pools the evaluation gives (decision 038).
             var bare = new List<double>();
             var bareEf = new List<double>();
+            var bareEligible = new List<double>();
+            await CheckEligiblePoolsQueryAsync(host.Services, standard[^1]);
+            async Task<int> BareEligibleAsync(ExpertPoolDbContext db) =>
+                (await EligiblePoolsQuery.ReadAsync(db, standard[^1], CancellationToken.None)).Sum(q => q.Value.Count);
             for (var i = 0; i < drawCount + 2; i++)
             {
-                foreach (var (samplesOf, read) in new (List<double>, Func<ExpertPoolDbContext, Task<int>>)[] { (bare, BareQueryAsync), (bareEf, BareEfQueryAsync) })
+                foreach (var (samplesOf, read) in new (List<double>, Func<ExpertPoolDbContext, Task<int>>)[] { (bare, BareQueryAsync), (bareEf, BareEfQueryAsync), (bareEligible, BareEligibleAsync) })
                 {
                     await using var scope = host.Services.CreateAsyncScope();
                     var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
@@ -212,12 +218,13 @@ public static class DrawBenchmark
             samples.Sort();
             bare.Sort();
             bareEf.Sort();
+            bareEligible.Sort();
             verify.Sort();
             var drawMedian = Median(samples);
             var bareMedian = Median(bare);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{provider,-9} | {expertCount,7:N0} | {drawMedian,8:F1} ms | {P95(samples),6:F1} ms | {bareMedian,7:F1} ms | {drawMedian / bareMedian,5:F1} | {last!.EligibleTotal,6:N0} | {last.ExcludedTotal,8:N0} | {wideRecord.EligibleTotal,7:N0} ids: {Median(verify),6:F1} ms (draw {wideDrawMs,4:F0}) | {memory.AllocatedBytes / 1048576.0,7:F1} MB | {memory.PeakDelta / 1048576.0,6:F1} MB"));
-            Console.Error.WriteLine($"  ({provider} {expertCount:N0}: first draw of the process {firstMs:F1} ms, the next {EarlyDraws} {string.Join(" / ", earlyMs.Select(ms => ms.ToString("F0", CultureInfo.InvariantCulture)))} ms; seeded in {seeded.TotalSeconds:F1} s, last outcome {last.Outcome}, peak WS {memory.Peak / 1048576.0:F0} MB; bare query as a plain EF query {Median(bareEf):F1} ms, ratio {drawMedian / Median(bareEf):F1})");
+                $"{provider,-9} | {expertCount,7:N0} | {drawMedian,8:F1} ms | {P95(samples),6:F1} ms | {bareMedian,7:F1} ms | {drawMedian / bareMedian,5:F1} | {Median(bareEligible),13:F1} ms | {drawMedian / Median(bareEligible),5:F1} | {last!.EligibleTotal,6:N0} | {last.ExcludedTotal,8:N0} | {wideRecord.EligibleTotal,7:N0} ids: {Median(verify),6:F1} ms (draw {wideDrawMs,4:F0}) | {memory.AllocatedBytes / 1048576.0,7:F1} MB | {memory.PeakDelta / 1048576.0,6:F1} MB"));
+            Console.Error.WriteLine($"  ({provider} {expertCount:N0}: first draw of the process {firstMs:F1} ms, the next {EarlyDraws} {string.Join(" / ", earlyMs.Select(ms => ms.ToString("F0", CultureInfo.InvariantCulture)))} ms; seeded in {seeded.TotalSeconds:F1} s, last outcome {last.Outcome}, peak WS {memory.Peak / 1048576.0:F0} MB; bare query as a plain EF query {Median(bareEf):F1} ms, ratio {drawMedian / Median(bareEf):F1}; the eligible-ids statement's p95 {P95(bareEligible):F1} ms)");
         }
         finally
         {
@@ -335,6 +342,24 @@ public static class DrawBenchmark
         foreach (var quota in Quotas)
             total += (await EligibilityService.CandidateIdsAsync(db, quota.SpecialtyCode!, quota.RegionCode, CancellationToken.None)).Count;
         return total;
+    }
+
+    /// <summary>
+    /// Refuses to time <see cref="EligiblePoolsQuery"/> unless it gives exactly the evaluation's pools for the request:
+    /// otherwise it would not be reading "the same eligible ids".
+    /// </summary>
+    private static async Task CheckEligiblePoolsQueryAsync(IServiceProvider services, Guid requestId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ExpertPoolDbContext>();
+        var report = await scope.ServiceProvider.GetRequiredService<EligibilityService>().EvaluateAsync(requestId, CancellationToken.None);
+        var pools = await EligiblePoolsQuery.ReadAsync(db, requestId, CancellationToken.None);
+        foreach (var quota in report.Quotas)
+        {
+            var sql = pools[quota.Key].Select(id => id.ToString("D")).Order(StringComparer.Ordinal).ToList();
+            if (!sql.SequenceEqual(quota.EligibleExpertIds))
+                throw new InvalidOperationException($"quota {quota.Key}: the eligible-ids statement gives {sql.Count} ids, the evaluation {quota.EligibleExpertIds.Count}; {sql.Except(quota.EligibleExpertIds).Count()} only in the statement, {quota.EligibleExpertIds.Except(sql).Count()} only in the evaluation");
+        }
     }
 
     /// <summary>The same ids through an ordinary EF LINQ query (what eligibility did before it read ids through IdRowReader).</summary>

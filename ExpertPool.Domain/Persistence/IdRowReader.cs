@@ -86,6 +86,29 @@ internal static class IdRowReader
         return groups;
     }
 
+    /// <summary>
+    /// Several id lists in one statement: <paramref name="with"/> (a WITH clause the parts share, or empty) and, for each
+    /// part, <c>SELECT {idColumn} {part}</c>. Returns the lists in the order of the parts. On SQLite each part is one
+    /// row, its ids concatenated by a scalar <c>group_concat</c> (no GROUP BY, so no sort of the whole result).
+    /// </summary>
+    public static async Task<List<List<Guid>>> ReadIdListsAsync(ExpertPoolDbContext db, string with, IReadOnlyList<string> parts, string idColumn, IReadOnlyList<object> parameters, CancellationToken ct)
+    {
+        var lists = parts.Select(_ => new List<Guid>()).ToList();
+        if (parts.Count == 0)
+            return lists;
+        if (db.Database.IsSqlite())
+        {
+            var selects = parts.Select((part, i) => string.Create(CultureInfo.InvariantCulture, $"SELECT {i}, (SELECT group_concat({idColumn}, '') {part})"));
+            await ReadAsync(db, with + string.Join("\nUNION ALL\n", selects), parameters, row => row.AppendIds(1, lists[row.Int(0)]), ct);
+        }
+        else
+        {
+            var selects = parts.Select((part, i) => string.Create(CultureInfo.InvariantCulture, $"SELECT {idColumn}, {i} {part}"));
+            await ReadAsync(db, with + string.Join("\nUNION ALL\n", selects), parameters, (id, row) => lists[row.Int(1)].Add(id), ct);
+        }
+        return lists;
+    }
+
     private static void ReadSqlite(SqliteConnection connection, string sql, IReadOnlyList<object> parameters, Action<IdRow> onRow, CancellationToken ct)
     {
         Check(connection, raw.sqlite3_prepare_v2(connection.Handle, sql, out var stmt));
@@ -192,6 +215,10 @@ internal sealed class IdRow
             ids.Add(value);
         }
     }
+
+    /// <summary>An integer column.</summary>
+    public int Int(int column) =>
+        _reader is not null ? _reader.GetInt32(column) : raw.sqlite3_column_int(_stmt!, column);
 
     /// <summary>A date column: ISO text on SQLite (as EF stores <see cref="DateOnly"/> there), a date elsewhere.</summary>
     public DateOnly? Date(int column)

@@ -90,7 +90,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 3 });
         await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/exclusions", new { expertId = excludedByAdmin, reason = "近期被投诉，待核查" }));
 
-        var report = await EligibilityAsync(request);
+        var report = await CheckedEligibilityAsync(request);
 
         report["ruleSetVersion"]!.GetValue<int>().Should().Be(1);
         report["ruleSetScope"]!.GetValue<string>().Should().Be("default");
@@ -164,7 +164,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         await AddRelationAsync(left4, applicant, "Employment", null, "2022-12-01");
         var project = await CreateProjectAsync(type: "AwardEvaluation", region: r.City1, parties: [new { organisationId = applicant, role = "Applicant" }]);
         var request = await ScheduleAsync(project, new { specialtyCode = r.Leaf1, count = 1, backups = 0 });
-        (await EligibilityAsync(request))["quotas"]![0]!["eligibleCount"]!.GetValue<int>().Should().Be(3);
+        (await CheckedEligibilityAsync(request))["quotas"]![0]!["eligibleCount"]!.GetValue<int>().Should().Be(3);
 
         var highestBefore = (await Admin.GetFromJsonAsync<JsonArray>("/api/conflict-rules"))!.Max(x => x!["version"]!.GetValue<int>());
         var missingReason = await Admin.PutAsJsonAsync("/api/conflict-rules/AwardEvaluation", new { settings = new { labourRelationYears = 5 } });
@@ -186,7 +186,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var version = (await changed.Content.ReadFromJsonAsync<JsonObject>())!;
         version["version"]!.GetValue<int>().Should().Be(highestBefore + 1, "versions are numbered across scopes, so a number names one rule set");
 
-        var report = await EligibilityAsync(request);
+        var report = await CheckedEligibilityAsync(request);
         report["ruleSetId"]!.GetValue<string>().Should().Be(version["id"]!.GetValue<string>());
         report["ruleSetScope"]!.GetValue<string>().Should().Be("AwardEvaluation");
         var reasons = ReasonsByExpert(report);
@@ -196,7 +196,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
 
         var second = await Ok(Admin.PutAsJsonAsync("/api/conflict-rules/awardevaluation", new { changeReason = "恢复", settings = new { } }));
         (await second.Content.ReadFromJsonAsync<JsonObject>())!["version"]!.GetValue<int>().Should().Be(highestBefore + 2);
-        (await EligibilityAsync(request))["ruleSetVersion"]!.GetValue<int>().Should().Be(highestBefore + 2);
+        (await CheckedEligibilityAsync(request))["ruleSetVersion"]!.GetValue<int>().Should().Be(highestBefore + 2);
         var current = await Admin.GetFromJsonAsync<JsonArray>("/api/conflict-rules");
         current!.Select(x => (x!["scope"]!.GetValue<string>(), x["version"]!.GetValue<int>())).Should().Contain([("default", 1), ("AwardEvaluation", highestBefore + 2)]);
         var old = await Admin.GetFromJsonAsync<JsonObject>($"/api/conflict-rules/{version["id"]}");
@@ -235,8 +235,8 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var cityRequest = await ScheduleAsync(await CreateProjectAsync(), new { specialtyCode = r.Root, regionCode = r.City1, count = 1 });
         static List<string> Eligible(JsonObject report) => report["quotas"]![0]!["eligibleExpertIds"]!.AsArray().Select(x => x!.GetValue<string>()).ToList();
 
-        Eligible(await EligibilityAsync(provinceRequest)).Should().Equal(new[] { inCity, inProvince, moving }.Select(Id).Order(StringComparer.Ordinal));
-        Eligible(await EligibilityAsync(cityRequest)).Should().Equal(new[] { inCity }.Select(Id), "the city only, but every specialty under the root");
+        Eligible(await CheckedEligibilityAsync(provinceRequest)).Should().Equal(new[] { inCity, inProvince, moving }.Select(Id).Order(StringComparer.Ordinal));
+        Eligible(await CheckedEligibilityAsync(cityRequest)).Should().Equal(new[] { inCity }.Select(Id), "the city only, but every specialty under the root");
         _ = otherSpecialty;
 
         // The expert moves to another province: the region-bound quota no longer sees them.
@@ -246,7 +246,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         update.Headers.IfMatch.Add(current.Headers.ETag!);
         await Ok(Admin.SendAsync(update));
 
-        Eligible(await EligibilityAsync(provinceRequest)).Should().Equal(new[] { inCity, inProvince }.Select(Id).Order(StringComparer.Ordinal));
+        Eligible(await CheckedEligibilityAsync(provinceRequest)).Should().Equal(new[] { inCity, inProvince }.Select(Id).Order(StringComparer.Ordinal));
         await using var db = Factory.Database.CreateContext();
         (await db.ExpertSpecialties.Where(x => x.ExpertId == moving).Select(x => x.RegionCode).ToListAsync()).Should().Equal(elsewhere.City1);
     }
@@ -490,7 +490,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
 
         var project = await CreateProjectAsync(parties: [new { organisationId = party, role = "Applicant" }]);
         var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1 });
-        var reasons = ReasonsByExpert(await EligibilityAsync(request));
+        var reasons = ReasonsByExpert(await CheckedEligibilityAsync(request));
         reasons[Id(employee)].Should().ContainSingle().Which.Should().StartWith("same-organisation:").And.Contain(former);
         reasons.Should().NotContainKey(Id(control));
 
@@ -706,14 +706,14 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         {
             var later = await CreateProjectAsync(parties: applicants.Select(a => (object)new { organisationId = a, role = "Applicant" }).ToArray());
             var request = await ScheduleAsync(later, new { specialtyCode = r.Leaf1, count = 1, backups = 0 });
-            var reasons = ReasonsByExpert(await EligibilityAsync(request));
+            var reasons = ReasonsByExpert(await CheckedEligibilityAsync(request));
             reasons.Should().ContainKey(Id(reviewer));
             reasons[Id(reviewer)].Should().ContainSingle("one engagement gives one reason").Which.Should().StartWith("cooldown:").And.Contain("2026-08-01");
             reasons.Should().NotContainKey(Id(control));
         }
 
         // An engagement on the very project being drawn (a seat of its earlier draw) is no earlier review of its applicant.
-        var same = ReasonsByExpert(await EligibilityAsync(await ScheduleAsync(joint, new { specialtyCode = r.Leaf1, count = 1, backups = 0 })));
+        var same = ReasonsByExpert(await CheckedEligibilityAsync(await ScheduleAsync(joint, new { specialtyCode = r.Leaf1, count = 1, backups = 0 })));
         same.Should().NotContainKey(Id(reviewer));
     }
 
@@ -756,13 +756,33 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
 
         var project = await CreateProjectAsync(parties: [new { organisationId = oldEmployer, role = "Applicant" }]);
         var request = await ScheduleAsync(project, new { specialtyCode = r.Leaf1, count = 1, backups = 0 });
-        var reasons = ReasonsByExpert(await EligibilityAsync(request));
+        var reasons = ReasonsByExpert(await CheckedEligibilityAsync(request));
         reasons[Id(mover)].Should().ContainSingle().Which.Should().StartWith("labour-relation:", "they left the applicant today, well within 3 years");
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------
 
     private static string Id(Guid id) => id.ToString("D");
+
+    /// <summary>
+    /// The eligibility report, after checking that the rules stated a second way, as one plain SQL statement
+    /// (<see cref="EligiblePoolsQuery"/>, the draw benchmark's bare query), give every quota the same eligible ids.
+    /// </summary>
+    private async Task<JsonObject> CheckedEligibilityAsync(Guid request)
+    {
+        var report = await EligibilityAsync(request);
+        await using var db = Factory.Database.CreateContext();
+        var pools = await EligiblePoolsQuery.ReadAsync(db, request, CancellationToken.None);
+        var quotas = report["quotas"]!.AsArray();
+        pools.Keys.Should().BeEquivalentTo(quotas.Select(q => q!["key"]!.GetValue<string>()));
+        foreach (var quota in quotas)
+        {
+            var key = quota!["key"]!.GetValue<string>();
+            pools[key].Select(Id).Order(StringComparer.Ordinal).Should().Equal(
+                quota["eligibleExpertIds"]!.AsArray().Select(x => x!.GetValue<string>()), $"quota {key}: one SQL statement and the evaluation agree");
+        }
+        return report;
+    }
 
     private static Dictionary<string, List<string>> ReasonsByExpert(JsonObject report) =>
         report["exclusions"]!.AsArray().ToDictionary(
