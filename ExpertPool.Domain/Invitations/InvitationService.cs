@@ -444,12 +444,14 @@ public sealed class InvitationService(
         var (confirmed, required, names, _) = await PanelStateAsync(draw, request, ct);
         if (confirmed < required)
             return false;
-        var correlation = $"draw:{draw.Id}:panel-complete";
+        var correlation = PanelCompleteCorrelation(draw.Id);
         outbox.Enqueue(db, new NoticeRecipient(Options.AdministratorEmail, Options.AdministratorName), NoticeTemplates.AdminSummary(new AdminSummaryNotice(
             Options.AdministratorName, project.EngagementType.ToString(), project.Code, project.Name, Utc(project.ReviewStartsAt),
             AdminSummaryOutcome.PanelComplete, confirmed, required, names, new Uri(Options.PublicBaseUrl, $"api/draws/{draw.Id}"))), correlation);
         return true;
     }
+
+    private static string PanelCompleteCorrelation(Guid drawId) => $"draw:{drawId}:panel-complete";
 
     /// <summary>
     /// The safety net for the "panel complete" notice. Each confirmation checks the panel as it stands in its own
@@ -464,10 +466,16 @@ public sealed class InvitationService(
                            join p in db.Projects on i.ProjectId equals p.Id
                            where p.ReviewStartsAt > now
                            select i.DrawRecordId).Distinct().ToListAsync(ct);
+        if (draws.Count == 0)
+            return 0;
+        // The panels already told, in one query (not one per draw on every run of the job).
+        var correlations = draws.Select(PanelCompleteCorrelation).ToList();
+        var told = (await db.Set<OutboxMessage>().Where(m => correlations.Contains(m.CorrelationId!)).Select(m => m.CorrelationId!).ToListAsync(ct))
+            .ToHashSet(StringComparer.Ordinal);
         var queued = 0;
         foreach (var drawId in draws)
         {
-            if (await db.Set<OutboxMessage>().AnyAsync(m => m.CorrelationId == $"draw:{drawId}:panel-complete", ct))
+            if (told.Contains(PanelCompleteCorrelation(drawId)))
                 continue;
             var draw = await db.DrawRecords.AsNoTracking().FirstAsync(d => d.Id == drawId, ct);
             var request = await db.PanelRequests.AsNoTracking().FirstAsync(r => r.Id == draw.PanelRequestId, ct);
