@@ -12,7 +12,10 @@ public sealed record RuleSetChangeRequest(string? ChangeReason, ConflictRuleSett
 
 public sealed record RuleSetDto(Guid Id, string Scope, string? EngagementType, int Version, DateTime CreatedAt, string CreatedBy, string ChangeReason, ConflictRuleSettings Settings)
 {
-    public static RuleSetDto From(ConflictRuleSet r) => new(r.Id, r.Scope, r.EngagementType?.ToString(), r.Version, r.CreatedAt, r.CreatedBy, r.ChangeReason, r.Settings);
+    /// <param name="r">The rule set.</param>
+    /// <param name="masked">For a non-administrator: numbers and addresses in the change reason masked.</param>
+    public static RuleSetDto From(ConflictRuleSet r, bool masked) =>
+        new(r.Id, r.Scope, r.EngagementType?.ToString(), r.Version, r.CreatedAt, r.CreatedBy, masked ? PersonalData.MaskIn(r.ChangeReason) : r.ChangeReason, r.Settings);
 }
 
 /// <summary>Rule sets are immutable: a change is a new version of its scope ("default" or an engagement type).</summary>
@@ -29,23 +32,24 @@ public static class ConflictRulesEndpoints
     }
 
     /// <summary>The current (highest) version of every scope that has one.</summary>
-    public static async Task<Ok<List<RuleSetDto>>> ListCurrentRuleSets(ExpertPoolDbContext db, CancellationToken ct)
+    public static async Task<Ok<List<RuleSetDto>>> ListCurrentRuleSets(ExpertPoolDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
         var rows = await db.ConflictRuleSets.AsNoTracking()
             .Where(r => r.Version == db.ConflictRuleSets.Where(x => x.Scope == r.Scope).Max(x => x.Version))
             .OrderBy(r => r.Scope)
             .ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(RuleSetDto.From).ToList());
+        return TypedResults.Ok(rows.Select(r => RuleSetDto.From(r, !user.SeesPersonalData())).ToList());
     }
 
-    public static async Task<Ok<RuleSetDto>> GetRuleSet(Guid id, ExpertPoolDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(RuleSetDto.From(await db.ConflictRuleSets.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Conflict rule set", id)));
+    public static async Task<Ok<RuleSetDto>> GetRuleSet(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(RuleSetDto.From(await db.ConflictRuleSets.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Conflict rule set", id),
+            !user.SeesPersonalData()));
 
-    public static async Task<Ok<List<RuleSetDto>>> ListRuleSetVersions(string scope, ExpertPoolDbContext db, CancellationToken ct)
+    public static async Task<Ok<List<RuleSetDto>>> ListRuleSetVersions(string scope, ExpertPoolDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
         var name = ConflictRuleSet.ScopeOf(ConflictRuleSet.ParseScope(scope));
         var rows = await db.ConflictRuleSets.AsNoTracking().Where(r => r.Scope == name).OrderByDescending(r => r.Version).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(RuleSetDto.From).ToList());
+        return TypedResults.Ok(rows.Select(r => RuleSetDto.From(r, !user.SeesPersonalData())).ToList());
     }
 
     /// <summary>
@@ -70,6 +74,6 @@ public static class ConflictRulesEndpoints
         {
             throw new DomainConflictException($"{next.Scope} 的规则版本 {next.Version} 已被同时创建，请读取当前版本后重试 / Version {next.Version} of {next.Scope} was created at the same time; read the current version and retry.", ex);
         }
-        return TypedResults.Created($"/api/conflict-rules/{next.Id}", RuleSetDto.From(next));
+        return TypedResults.Created($"/api/conflict-rules/{next.Id}", RuleSetDto.From(next, masked: false));
     }
 }

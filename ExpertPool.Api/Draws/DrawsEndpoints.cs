@@ -126,11 +126,16 @@ public static class DrawsEndpoints
         return TypedResults.Ok(await ToDtoAsync(db, record, user, clock, ct));
     }
 
+    /// <summary>Set on an export whose exclusion evidence was masked for the reader: not the stored bytes, so no <c>Repr-Digest</c>.</summary>
+    public const string MaskedHeader = "ExpertPool-Masked";
+
     /// <summary>
     /// The record as stored, canonical JSON byte for byte, which is what the verifiers (C# and tools/verify_draw.py) read. <c>Repr-Digest</c> (RFC 9530) carries its SHA-256, which the draw shows as
     /// <c>documentSha256</c> from the start (the hash reveals nothing of a sealed panel): an export whose context was
-    /// edited no longer has it (<c>tools/verify_draw.py --sha256</c>).
+    /// edited no longer has it (<c>tools/verify_draw.py --sha256</c>). The one exception: a non-administrator reading a
+    /// record stored before evidence was written masked gets a masked copy (<see cref="MaskedHeader"/>, decision 039).
     /// </summary>
+
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetDrawRecord(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var record = await db.DrawRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Draw", id);
@@ -153,6 +158,13 @@ public static class DrawsEndpoints
                     detail: $"本记录的回避依据（冷却期、谢绝邀请时声明的回避）显示了 {others.Count} 个评审尚未开始的其他项目的专家，该等项目评审开始后（最晚 {opens}）方可导出；核验（POST /api/draws/{{id}}/verify）不受影响"
                         + $" / The record's exclusion evidence (cooldown, conflicts declared on declining) shows experts of {others.Count} other projects whose review has not started; it can be exported once they have (at the latest {opens}). Verification is not affected.");
             }
+        }
+        // A record stored before evidence was written masked may hold someone's number in an expert's own words: a reader
+        // gets a copy with it masked, marked as such, without the stored document's digest (decision 039).
+        if (!user.SeesPersonalData() && DrawRecordDisclosure.MaskedForReaders(document) is { } masked)
+        {
+            http.Response.Headers[MaskedHeader] = "evidence";
+            return TypedResults.Bytes(masked, "application/json; charset=utf-8");
         }
         // A stored hash that is not 64 hex digits (a damaged row) gets no header; verification reports the mismatch.
         if (record.DocumentSha256.Length == 64 && record.DocumentSha256.All(char.IsAsciiHexDigit))
@@ -181,11 +193,13 @@ public static class DrawsEndpoints
         var rows = await db.Invitations.AsNoTracking().Where(i => i.DrawRecordId == id).OrderBy(i => i.InvitedAt).ThenBy(i => i.QuotaKey).ThenBy(i => i.DrawnRank).ToListAsync(ct);
         var ids = rows.Select(r => r.ExpertId).ToList();
         var names = await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
-        // A reason for declining is the expert's own words and may name people with their numbers: masked for auditors.
+        // A reason for declining is the expert's own words, and one for cancelling the administrator's; either may name
+        // people with their numbers: masked for auditors.
         var full = user.SeesPersonalData();
         return TypedResults.Ok(rows.Select(i => new InvitationDto(i.Id, i.QuotaKey, i.ExpertId, names.GetValueOrDefault(i.ExpertId, ""), i.DrawnAs.ToString(), i.DrawnRank,
             i.Status.ToString(), i.InvitedAt, i.Deadline, i.RespondedAt, i.DeclineKind?.ToString(),
-            full || i.DeclineReason is null ? i.DeclineReason : PersonalData.MaskIn(i.DeclineReason), i.CancelReason, i.ReplacesInvitationId)).ToList());
+            full || i.DeclineReason is null ? i.DeclineReason : PersonalData.MaskIn(i.DeclineReason),
+            full || i.CancelReason is null ? i.CancelReason : PersonalData.MaskIn(i.CancelReason), i.ReplacesInvitationId)).ToList());
     }
 
     /// <summary>
@@ -228,6 +242,7 @@ public static class DrawsEndpoints
         var withdrawals = await db.DrawWithdrawals.AsNoTracking().Where(w => drawIds.Contains(w.DrawRecordId)).ToDictionaryAsync(w => w.DrawRecordId, ct);
         // While sealed, the nonce, seed and pool hash are withheld too: with the public ranking they would rebuild the panel.
         const string Withheld = "sealed";
+        var full = user.SeesPersonalData();
         return records.Select(r =>
         {
             var sealedList = sealedProjects.Contains(r.ProjectId);
@@ -240,13 +255,16 @@ public static class DrawsEndpoints
             return new DrawDto(r.Id, r.PanelRequestId, r.ProjectId, r.Outcome.ToString(), r.AlgorithmVersion, r.SupervisorName, r.ExecutedBy, r.CommittedAt, r.ExecutedAt,
                 r.RuleSetVersion, r.Commitment, sealedList ? Withheld : r.Nonce, sealedList ? Withheld : r.PoolHash, sealedList ? Withheld : r.Seed,
                 r.EligibleTotal, r.ExcludedTotal, r.FailureReason, sealedList, selections, r.DocumentSha256,
-                withdrawals.TryGetValue(r.Id, out var withdrawal) ? ToDto(withdrawal, sealedList) : null);
+                withdrawals.TryGetValue(r.Id, out var withdrawal) ? ToDto(withdrawal, sealedList, masked: !full) : null);
         }).ToList();
     }
 
-    /// <summary>While the panel is sealed its reason is withheld too: free text could name a member.</summary>
-    private static DrawWithdrawalDto ToDto(DrawWithdrawal w, bool sealedList = false) =>
-        new(w.WithdrawnAt, w.WithdrawnBy, sealedList ? "sealed" : w.Reason, w.CancelledInvitations);
+    /// <summary>
+    /// While the panel is sealed its reason is withheld too: free text could name a member. Afterwards a non-administrator
+    /// reads it with numbers and addresses masked.
+    /// </summary>
+    private static DrawWithdrawalDto ToDto(DrawWithdrawal w, bool sealedList = false, bool masked = false) =>
+        new(w.WithdrawnAt, w.WithdrawnBy, sealedList ? "sealed" : masked ? PersonalData.MaskIn(w.Reason) : w.Reason, w.CancelledInvitations);
 
     private static EntropyDto ToDto(DrawEntropy e) => new(e.Id, e.Source, e.Value, e.EnteredBy, e.EnteredAt, e.RuleSetId);
 }

@@ -58,14 +58,18 @@ public sealed record PanelRequestDto(
 {
     public const string Withheld = "sealed";
 
-    public static PanelRequestDto From(PanelRequest r, string projectCode, bool sealedForCaller) => new(
+    /// <param name="masked">For a non-administrator: numbers and addresses in the cancel and re-draw reasons masked.</param>
+    public static PanelRequestDto From(PanelRequest r, string projectCode, bool sealedForCaller, bool masked) => new(
         r.Id, r.ProjectId, projectCode,
         r.Quotas.OrderBy(q => q.Position).Select(q => new PanelQuotaDto(q.Key, q.SpecialtyCode, q.RegionCode, q.Count, q.Backups)).ToList(),
         r.ReplyDeadline, r.ScheduledDrawAt, r.SupervisorName, r.RequestedBy, r.CreatedAt, r.Status.ToString(),
-        r.CancelReason, r.CancelledBy, r.CancelledAt, r.DrawnAt, r.FailureReason, r.SupersedesRequestId, r.RedrawReason,
+        masked ? Mask(r.CancelReason) : r.CancelReason, r.CancelledBy, r.CancelledAt, r.DrawnAt, r.FailureReason, r.SupersedesRequestId,
+        masked ? Mask(r.RedrawReason) : r.RedrawReason,
         r.Commitment,
         !r.IsNonceRevealable ? null : sealedForCaller ? Withheld : Convert.ToHexStringLower(r.Nonce),
         r.Supplementary);
+
+    private static string? Mask(string? text) => text is null ? null : PersonalData.MaskIn(text);
 }
 
 public sealed record ManualExclusionDto(Guid Id, Guid ExpertId, string ExpertName, string Reason, string CreatedBy, DateTime CreatedAt);
@@ -105,7 +109,7 @@ public static class PanelRequestsEndpoints
         var projects = await ProjectsAsync(db, rows.Select(r => r.ProjectId), ct);
         var sealedProjects = PanelSealing.Sealed(user, clock, projects.Values.Select(x => (x.Id, x.ReviewStartsAt)));
         return TypedResults.Ok(new PagedList<PanelRequestDto>(
-            rows.Select(r => PanelRequestDto.From(r, projects[r.ProjectId].Code, sealedProjects.Contains(r.ProjectId))).ToList(), p, size, total));
+            rows.Select(r => PanelRequestDto.From(r, projects[r.ProjectId].Code, sealedProjects.Contains(r.ProjectId), !user.SeesPersonalData())).ToList(), p, size, total));
     }
 
     public static async Task<Ok<PanelRequestDto>> GetPanelRequest(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
@@ -130,7 +134,8 @@ public static class PanelRequestsEndpoints
     public static async Task<Ok<EligibilityReport>> GetEligibility(Guid id, EligibilityService eligibility, CancellationToken ct) =>
         TypedResults.Ok(await eligibility.EvaluateAsync(id, ct));
 
-    public static async Task<Ok<List<ManualExclusionDto>>> ListExclusions(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    /// <summary>The request's manual exclusions; for a non-administrator the reasons with numbers and addresses masked.</summary>
+    public static async Task<Ok<List<ManualExclusionDto>>> ListExclusions(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!await db.PanelRequests.AnyAsync(r => r.Id == id, ct))
             throw new NotFoundException("Panel request", id);
@@ -139,7 +144,7 @@ public static class PanelRequestsEndpoints
                           where x.PanelRequestId == id
                           orderby x.CreatedAt, x.Id
                           select new ManualExclusionDto(x.Id, x.ExpertId, e.Name, x.Reason, x.CreatedBy, x.CreatedAt)).ToListAsync(ct);
-        return TypedResults.Ok(rows);
+        return TypedResults.Ok(user.SeesPersonalData() ? rows : rows.Select(x => x with { Reason = PersonalData.MaskIn(x.Reason) }).ToList());
     }
 
     public static async Task<Created<ManualExclusionDto>> AddExclusion(Guid id, ExclusionRequest request, PanelRequestService service, ExpertPoolDbContext db, ClaimsPrincipal user, CancellationToken ct)
@@ -154,7 +159,7 @@ public static class PanelRequestsEndpoints
         var r = await db.PanelRequests.AsNoTracking().Include(x => x.Quotas).FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException("Panel request", id);
         var project = (await ProjectsAsync(db, [r.ProjectId], ct))[r.ProjectId];
-        return PanelRequestDto.From(r, project.Code, PanelSealing.Sealed(user, clock, [(project.Id, project.ReviewStartsAt)]).Contains(project.Id));
+        return PanelRequestDto.From(r, project.Code, PanelSealing.Sealed(user, clock, [(project.Id, project.ReviewStartsAt)]).Contains(project.Id), !user.SeesPersonalData());
     }
 
     private sealed record ProjectRef(Guid Id, string Code, DateTime ReviewStartsAt);

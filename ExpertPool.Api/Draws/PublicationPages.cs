@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
 using ExpertPool.Api.Extensions;
+using ExpertPool.Domain.Common;
 using ExpertPool.Domain.Draws;
 using ExpertPool.Domain.Invitations;
 using ExpertPool.Domain.Notices;
@@ -184,7 +185,7 @@ public static class PublicationPages
             """);
         if (withdrawal is not null)
         {
-            body.Append(CultureInfo.InvariantCulture, $"""<p class="state" id="withdrawn">该抽取已于 {Time(withdrawal.WithdrawnAt)} 撤回：{E(withdrawal.Reason)}<br>This draw was withdrawn on {Time(withdrawal.WithdrawnAt)}: {E(withdrawal.Reason)}</p>""");
+            body.Append(CultureInfo.InvariantCulture, $"""<p class="state" id="withdrawn">该抽取已于 {Time(withdrawal.WithdrawnAt)} 撤回：{E(PersonalData.MaskIn(withdrawal.Reason))}<br>This draw was withdrawn on {Time(withdrawal.WithdrawnAt)}: {E(PersonalData.MaskIn(withdrawal.Reason))}</p>""");
         }
 
         body.Append("""<h2>专家名单 Panel</h2>""");
@@ -227,9 +228,9 @@ public static class PublicationPages
                 outcome = drawId == record.Id ? outcome + "<br>（本页 this page）" : $"""<a href="/public/draws/{drawId}">{outcome}</a>""";
             var notes = new List<string>();
             if (a.RedrawReason is { } redraw)
-                notes.Add($"重新抽取理由 Re-draw reason: {E(redraw)}");
+                notes.Add($"重新抽取理由 Re-draw reason: {E(PersonalData.MaskIn(redraw))}");
             if (a.CancelReason is { } cancel)
-                notes.Add($"取消理由 Cancelled because: {E(cancel)}");
+                notes.Add($"取消理由 Cancelled because: {E(PersonalData.MaskIn(cancel))}");
             if (a.FailureReason is { } failure)
                 notes.Add(E(failure));
             body.Append(CultureInfo.InvariantCulture, $"""<tr class="attempt"><td>{Time(a.CreatedAt)}</td><td>{Time(a.ScheduledDrawAt)}</td><td>{outcome}</td><td>{string.Join("<br>", notes)}</td></tr>""");

@@ -59,7 +59,8 @@ public sealed record StatusChangeDto(string? From, string To, string Reason, str
 
 /// <summary>
 /// One entry of an expert's registry history (decision 026): the state after the change, which fields it changed, who
-/// and when. Personal data is stored masked, so it is masked for every reader.
+/// and when. Personal data is stored masked, so it is masked for every reader, and so are numbers and addresses in the
+/// blackouts' reasons.
 /// </summary>
 public sealed record ExpertChangeDto(
     string Kind,
@@ -87,11 +88,14 @@ public sealed record ExpertChangeDto(
         c.Kind.ToString(), c.Version, c.ChangedFieldList, c.Name, c.IdNumberMasked, c.Gender.ToString(), c.EmployerId, c.Title, c.TitleGrade.ToString(),
         c.RegionCode, c.SpecialtyCodeList, c.TermStart, c.TermEnd,
         c.Blackouts.Select(b => new BlackoutDto(DateOnly.ParseExact(b.From, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            DateOnly.ParseExact(b.To, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), b.Reason)).ToList(),
+            DateOnly.ParseExact(b.To, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), b.Reason is null ? null : PersonalData.MaskIn(b.Reason))).ToList(),
         c.EmailMasked, c.PhoneMasked, c.PreferredLanguage, c.JoinChannel.ToString(), c.ChangedBy, c.ChangedAt);
 }
 
-/// <summary>One expert as a reader sees it: ID number, phone and email masked unless the caller is an administrator.</summary>
+/// <summary>
+/// One expert as a reader sees it: ID number, phone and email masked unless the caller is an administrator, and so are
+/// numbers and addresses inside the blackouts' reasons.
+/// </summary>
 public sealed record ExpertDto(
     Guid Id,
     string Name,
@@ -133,7 +137,7 @@ public sealed record ExpertDto(
         e.Status.ToString(),
         e.TermStart,
         e.TermEnd,
-        e.Blackouts.OrderBy(b => b.From).Select(b => new BlackoutDto(b.From, b.To, b.Reason)).ToList(),
+        e.Blackouts.OrderBy(b => b.From).Select(b => new BlackoutDto(b.From, b.To, personalData || b.Reason is null ? b.Reason : PersonalData.MaskIn(b.Reason))).ToList(),
         e.Version,
         e.CreatedAt,
         e.UpdatedAt);

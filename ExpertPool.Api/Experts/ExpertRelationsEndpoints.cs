@@ -36,7 +36,8 @@ public static class ExpertRelationsEndpoints
         return group;
     }
 
-    public static async Task<Ok<List<RelationDto>>> ListRelations(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    /// <summary>Every relation, ended ones included; for a non-administrator the notes with numbers and addresses masked.</summary>
+    public static async Task<Ok<List<RelationDto>>> ListRelations(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
         await EnsureExpertAsync(db, id, ct);
         var rows = await (from r in db.ExpertRelations
@@ -44,7 +45,7 @@ public static class ExpertRelationsEndpoints
                           where r.ExpertId == id
                           orderby r.RecordedAt, r.Id
                           select new { r, o.Name }).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(x => ToDto(x.r, x.Name)).ToList());
+        return TypedResults.Ok(rows.Select(x => ToDto(x.r, x.Name, masked: !user.SeesPersonalData())).ToList());
     }
 
     public static async Task<Created<RelationDto>> AddRelation(Guid id, RelationRequest request, ExpertPoolDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
@@ -90,7 +91,7 @@ public static class ExpertRelationsEndpoints
                               ProjectId = db.PanelRequests.Where(r => r.Id == c.PanelRequestId).Select(r => (Guid?)r.ProjectId).FirstOrDefault(),
                           }).ToListAsync(ct);
         var sealedProjects = await PanelSealing.SealedAsync(db, rows.Where(x => x.ProjectId is not null).Select(x => x.ProjectId!.Value), user, clock, ct);
-        return TypedResults.Ok(rows.Where(x => x.ProjectId is not { } project || !sealedProjects.Contains(project)).Select(x => ToDto(x.c, x.Name)).ToList());
+        return TypedResults.Ok(rows.Where(x => x.ProjectId is not { } project || !sealedProjects.Contains(project)).Select(x => ToDto(x.c, x.Name, masked: !user.SeesPersonalData())).ToList());
     }
 
     public static async Task<Created<DeclaredConflictDto>> DeclareConflict(Guid id, DeclaredConflictRequest request, ExpertPoolDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
@@ -123,9 +124,12 @@ public static class ExpertRelationsEndpoints
             ?? throw new DomainValidationException("organisationId", $"单位 {organisationId} 不存在 / unknown organisation '{organisationId}'");
     }
 
-    private static RelationDto ToDto(ExpertRelation r, string orgName) =>
-        new(r.Id, r.OrganisationId, orgName, r.Kind.ToString(), r.From, r.To, r.IsOngoing, r.Note, r.RecordedBy, r.RecordedAt, r.EndedAt, r.EndedBy);
+    // Notes and reasons are free text (a reason declared on declining is the expert's own words): numbers and addresses
+    // in them are masked for non-administrators.
+    private static RelationDto ToDto(ExpertRelation r, string orgName, bool masked = false) =>
+        new(r.Id, r.OrganisationId, orgName, r.Kind.ToString(), r.From, r.To, r.IsOngoing, masked && r.Note is not null ? PersonalData.MaskIn(r.Note) : r.Note,
+            r.RecordedBy, r.RecordedAt, r.EndedAt, r.EndedBy);
 
-    private static DeclaredConflictDto ToDto(DeclaredConflict c, string orgName) =>
-        new(c.Id, c.OrganisationId, orgName, c.Reason, c.DeclaredAt, c.Source.ToString(), c.PanelRequestId, c.RecordedBy);
+    private static DeclaredConflictDto ToDto(DeclaredConflict c, string orgName, bool masked = false) =>
+        new(c.Id, c.OrganisationId, orgName, masked ? PersonalData.MaskIn(c.Reason) : c.Reason, c.DeclaredAt, c.Source.ToString(), c.PanelRequestId, c.RecordedBy);
 }

@@ -118,7 +118,8 @@ public static class ExpertsEndpoints
             a.ConsentText, a.SubmittedAt));
     }
 
-    public static async Task<Ok<List<StatusChangeDto>>> GetStatusHistory(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    /// <summary>Every status change with its reason (numbers and addresses in it masked for non-administrators).</summary>
+    public static async Task<Ok<List<StatusChangeDto>>> GetStatusHistory(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!await db.Experts.AnyAsync(e => e.Id == id, ct))
             throw new NotFoundException("Expert", id);
@@ -126,7 +127,8 @@ public static class ExpertsEndpoints
             .Where(c => c.ExpertId == id)
             .OrderBy(c => c.ChangedAt).ThenBy(c => c.Id)
             .ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(c => new StatusChangeDto(c.FromStatus?.ToString(), c.ToStatus.ToString(), c.Reason, c.Actor, c.ChangedAt)).ToList());
+        var full = user.SeesPersonalData();
+        return TypedResults.Ok(rows.Select(c => new StatusChangeDto(c.FromStatus?.ToString(), c.ToStatus.ToString(), full ? c.Reason : PersonalData.MaskIn(c.Reason), c.Actor, c.ChangedAt)).ToList());
     }
 
     /// <summary>

@@ -176,7 +176,7 @@ public static class InvitationPages
         InvitationStatus.Confirmed => "<p class=\"state\" id=\"state\">您已确认参加，确认回执已发送至您的邮箱。<br>You have confirmed; a receipt with a calendar entry was sent to you.</p>",
         InvitationStatus.Declined => "<p class=\"state\" id=\"state\">您已谢绝此次邀请，感谢告知。<br>You have declined this invitation. Thank you for letting us know.</p>",
         InvitationStatus.Expired => "<p class=\"state\" id=\"state\">此邀请已过期，席位已由候补专家递补。<br>This invitation expired; the seat went to a backup expert.</p>",
-        InvitationStatus.Cancelled => $"<p class=\"state\" id=\"state\">此邀请已取消。<br>This invitation was cancelled.</p>{(i.CancelReason is { Length: > 0 } why ? $"<p>{E(why)}</p>" : "")}",
+        InvitationStatus.Cancelled => $"<p class=\"state\" id=\"state\">此邀请已取消。<br>This invitation was cancelled.</p>{(i.CancelReason is { Length: > 0 } why ? $"<p>{E(PersonalData.MaskIn(why))}</p>" : "")}",
         _ => "<p class=\"state\" id=\"state\">等待您的答复。<br>Waiting for your answer.</p>",
     };
 

@@ -58,7 +58,7 @@ public static class ProjectsEndpoints
         return group;
     }
 
-    public static async Task<Ok<PagedList<ProjectDto>>> ListProjects(ExpertPoolDbContext db, string? q, int? page, int? pageSize, CancellationToken ct)
+    public static async Task<Ok<PagedList<ProjectDto>>> ListProjects(ExpertPoolDbContext db, ClaimsPrincipal user, string? q, int? page, int? pageSize, CancellationToken ct)
     {
         var (p, size) = Paging.Read(page, pageSize, q);
         var query = db.Projects.AsNoTracking();
@@ -72,13 +72,13 @@ public static class ProjectsEndpoints
         var ids = await query.OrderByDescending(x => x.ReviewStartsAt).ThenBy(x => x.Id).Skip((p - 1) * size).Take(size).Select(x => x.Id).ToListAsync(ct);
         var items = new List<ProjectDto>();
         foreach (var id in ids)
-            items.Add(await LoadDtoAsync(db, id, ct));
+            items.Add(await LoadDtoAsync(db, id, ct, masked: !user.SeesPersonalData()));
         return TypedResults.Ok(new PagedList<ProjectDto>(items, p, size, total));
     }
 
-    public static async Task<Ok<ProjectDto>> GetProject(Guid id, ExpertPoolDbContext db, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<ProjectDto>> GetProject(Guid id, ExpertPoolDbContext db, HttpContext http, ClaimsPrincipal user, CancellationToken ct)
     {
-        var dto = await LoadDtoAsync(db, id, ct);
+        var dto = await LoadDtoAsync(db, id, ct, masked: !user.SeesPersonalData());
         http.Response.Headers.ETag = EntityTags.Of(dto.Version);
         return TypedResults.Ok(dto);
     }
@@ -209,7 +209,8 @@ public static class ProjectsEndpoints
         }
     }
 
-    internal static async Task<ProjectDto> LoadDtoAsync(ExpertPoolDbContext db, Guid id, CancellationToken ct)
+    /// <param name="masked">For a non-administrator: numbers and addresses in the preparers' notes masked.</param>
+    internal static async Task<ProjectDto> LoadDtoAsync(ExpertPoolDbContext db, Guid id, CancellationToken ct, bool masked = false)
     {
         var p = await db.Projects.AsNoTracking().Include(x => x.Parties).Include(x => x.Preparers).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException("Project", id);
@@ -221,7 +222,7 @@ public static class ProjectsEndpoints
             p.Parties.OrderBy(x => x.Role).ThenBy(x => orgNames[x.OrganisationId], StringComparer.Ordinal)
                 .Select(x => new ProjectPartyDto(x.OrganisationId, orgNames[x.OrganisationId], x.Role.ToString())).ToList(),
             p.Preparers.OrderBy(x => expertNames[x.ExpertId], StringComparer.Ordinal)
-                .Select(x => new ProjectPreparerDto(x.ExpertId, expertNames[x.ExpertId], x.Note)).ToList(),
+                .Select(x => new ProjectPreparerDto(x.ExpertId, expertNames[x.ExpertId], masked && x.Note is not null ? PersonalData.MaskIn(x.Note) : x.Note)).ToList(),
             p.CreatedBy, p.CreatedAt, p.UpdatedAt, p.Version);
     }
 }

@@ -45,9 +45,26 @@ public static partial class PersonalData
     {
         if (string.IsNullOrEmpty(text))
             return "";
+        if (!MayHoldNumberOrAddress(text))
+            return text;
         var masked = MaskEmailsIn(text);
         masked = IdNumberInText().Replace(masked, m => ChineseIdNumber.Mask(m.Value));
         return MobileInText().Replace(masked, m => MaskPhone(m.Value));
+    }
+
+    /// <summary>
+    /// False when the text cannot hold what <see cref="MaskIn"/> masks: no '@' and fewer than 11 ASCII digits (a mobile
+    /// number has 11, an ID number 17 and a check character). Most reasons are like that, and a draw masks thousands.
+    /// </summary>
+    private static bool MayHoldNumberOrAddress(string text)
+    {
+        var digits = 0;
+        foreach (var c in text)
+        {
+            if (c == '@' || (char.IsAsciiDigit(c) && ++digits >= 11))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>An 18-character resident ID number standing alone (not part of a longer run of digits or letters).</summary>

@@ -435,7 +435,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             // Preparers reference experts (foreign key): no query needed, and their names are read with the others.
             foreach (var p in project.Preparers)
                 Exclude(p.ExpertId, ConflictRuleCodes.PriorInvolvement,
-                    $"参与过本项目 {project.Code} 的准备工作{(p.Note is { } n ? "：" + n : "")} / took part in preparing project {project.Code}");
+                    $"参与过本项目 {project.Code} 的准备工作{(p.Note is { } n ? "：" + Free(n) : "")} / took part in preparing project {project.Code}");
         }
 
         private async Task SameOrganisationAsync(ExpertPoolDbContext source, CancellationToken ct)
@@ -567,7 +567,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 .Select(b => new { b.ExpertId, b.From, b.To, b.Reason }).ToListAsync(ct);
             foreach (var r in rows.Where(x => IsCandidate(x.ExpertId)))
                 Exclude(r.ExpertId, ConflictRuleCodes.Unavailable,
-                    $"{D(r.From)} 至 {D(r.To)} 不可用{(r.Reason is null ? "" : "（" + r.Reason + "）")}，覆盖评审日 {D(_day)} / unavailable {D(r.From)} – {D(r.To)}, covering the review on {D(_day)}");
+                    $"{D(r.From)} 至 {D(r.To)} 不可用{(r.Reason is null ? "" : "（" + Free(r.Reason) + "）")}，覆盖评审日 {D(_day)} / unavailable {D(r.From)} – {D(r.To)}, covering the review on {D(_day)}");
         }
 
         /// <summary>
@@ -625,7 +625,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 }).ToListAsync(ct);
             foreach (var r in rows.Where(x => IsCandidate(x.ExpertId)))
                 Exclude(r.ExpertId, ConflictRuleCodes.DeclaredConflict,
-                    $"专家于 {D(DateOnly.FromDateTime(r.DeclaredAt))}{(r.Source == DeclaredConflictSource.DeclinedInvitation ? "谢绝邀请时" : "")}声明与 {_partyOrgs[r.OrganisationId].Describe()} 存在利益冲突：{r.Reason} / declared on {D(DateOnly.FromDateTime(r.DeclaredAt))}{(r.Source == DeclaredConflictSource.DeclinedInvitation ? ", on declining an invitation," : "")} a conflict with {_partyOrgs[r.OrganisationId].En()}: {r.Reason}",
+                    $"专家于 {D(DateOnly.FromDateTime(r.DeclaredAt))}{(r.Source == DeclaredConflictSource.DeclinedInvitation ? "谢绝邀请时" : "")}声明与 {_partyOrgs[r.OrganisationId].Describe()} 存在利益冲突：{Free(r.Reason)} / declared on {D(DateOnly.FromDateTime(r.DeclaredAt))}{(r.Source == DeclaredConflictSource.DeclinedInvitation ? ", on declining an invitation," : "")} a conflict with {_partyOrgs[r.OrganisationId].En()}: {Free(r.Reason)}",
                     r.ProjectId);
         }
 
@@ -636,7 +636,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 .Select(x => new { x.ExpertId, x.Reason, x.CreatedBy, x.CreatedAt }).ToListAsync(ct);
             foreach (var r in rows.Where(x => IsCandidate(x.ExpertId)))
                 Exclude(r.ExpertId, ConflictRuleCodes.ManualExclusion,
-                    $"管理员 {r.CreatedBy} 于 {r.CreatedAt:yyyy-MM-dd HH:mm}Z 排除：{r.Reason} / excluded by {r.CreatedBy}: {r.Reason}");
+                    $"管理员 {r.CreatedBy} 于 {r.CreatedAt:yyyy-MM-dd HH:mm}Z 排除：{Free(r.Reason)} / excluded by {r.CreatedBy}: {Free(r.Reason)}");
         }
 
         private async Task AlreadyInvitedAsync(CancellationToken ct)
@@ -653,6 +653,13 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         // ---- wording -----------------------------------------------------------------------------------------
 
         private static string D(DateOnly? d) => d is { } day ? IsoText.Date(day) : "?";
+
+        /// <summary>
+        /// Free text people wrote (a declared reason, a blackout's reason, a preparer's note, an exclusion's reason) as the
+        /// evidence carries it: numbers and addresses masked, since the record is read by auditors (the registry keeps the
+        /// full text for administrators).
+        /// </summary>
+        private static string Free(string text) => PersonalData.MaskIn(text);
 
         private static string PeriodZh(RelationRow r) => r.To is null ? $"{(r.From is null ? "" : D(r.From) + " 起")}至今" : $"{(r.From is null ? "" : D(r.From) + " 至 ")}{D(r.To)} 止";
 

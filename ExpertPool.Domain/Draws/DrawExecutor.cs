@@ -260,7 +260,8 @@ public sealed class DrawExecutor(
             ("executedAt", Iso(now)),
             ("executedBy", actor),
             ("supersedesRequestId", request.SupersedesRequestId?.ToString("D")),
-            ("redrawReason", request.RedrawReason),
+            // Free text an auditor reads in the record: numbers and addresses masked, as in the exclusions' evidence.
+            ("redrawReason", request.RedrawReason is null ? null : PersonalData.MaskIn(request.RedrawReason)),
             ("ruleSetId", report.RuleSetId.ToString("D")),
             ("ruleSetScope", report.RuleSetScope),
             ("eligibilityEvaluatedAt", Iso(report.EvaluatedAt)),

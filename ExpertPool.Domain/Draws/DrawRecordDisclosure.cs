@@ -1,4 +1,7 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using ExpertPool.Domain.Common;
 
 namespace ExpertPool.Domain.Draws;
 
@@ -44,5 +47,41 @@ public static class DrawRecordDisclosure
             return null;
         }
         return projects;
+    }
+
+    /// <summary>
+    /// The document as a non-administrator may read it, when it differs from the stored one: numbers and addresses inside
+    /// <c>context.exclusions[].reasons[].evidence</c> and <c>context.redrawReason</c> masked (<see cref="PersonalData.MaskIn"/>). Evidence has been
+    /// written masked since the fourteenth session; a record stored before then may carry a declared reason or a
+    /// blackout's reason in full. Null when nothing needs masking (then the stored bytes are what is sent). Only the
+    /// context changes, which the draw's hashes do not cover, so the copy still verifies; it is no longer the stored
+    /// document, so it has another SHA-256 (decision 039).
+    /// </summary>
+    public static byte[]? MaskedForReaders(ReadOnlyMemory<byte> utf8)
+    {
+        // A cheap look first: most documents have nothing to mask, and parsing megabytes is dearer than one pass of the
+        // patterns (which may also match inside hashes, so a hit only means "look closer").
+        var text = Encoding.UTF8.GetString(utf8.Span);
+        if (PersonalData.MaskIn(text) == text)
+            return null;
+        var record = Algorithm.DrawRecordJson.Deserialize(utf8);
+        if (record.Context is not { } context)
+            return null;
+        var changed = Mask(context, "redrawReason");
+        foreach (var reason in (context["exclusions"] as JsonArray ?? []).OfType<JsonObject>().SelectMany(x => x["reasons"] as JsonArray ?? []).OfType<JsonObject>())
+            changed |= Mask(reason, "evidence");
+        return changed ? Encoding.UTF8.GetBytes(Algorithm.DrawRecordJson.Serialize(record)) : null;
+
+        static bool Mask(JsonObject parent, string name)
+        {
+            if (parent[name] is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+                return false;
+            var text = value.GetValue<string>();
+            var masked = PersonalData.MaskIn(text);
+            if (masked == text)
+                return false;
+            parent[name] = masked;
+            return true;
+        }
     }
 }

@@ -123,7 +123,7 @@ public static class EntropyWindow
         {
             var fromZh = s.FromStatus is { } f ? ExpertVocabulary.Label(f) : "无";
             changes.Add(new WindowChange(s.ChangedAt, WindowChangeKind.StatusChanged, s.ExpertId, null, s.Actor, ["status"],
-                $"状态由「{fromZh}」改为「{ExpertVocabulary.Label(s.ToStatus)}」：{s.Reason} / status {s.FromStatus?.ToString() ?? "none"} → {s.ToStatus}: {s.Reason}"));
+                $"状态由「{fromZh}」改为「{ExpertVocabulary.Label(s.ToStatus)}」：{PersonalData.MaskIn(s.Reason)} / status {s.FromStatus?.ToString() ?? "none"} → {s.ToStatus}: {PersonalData.MaskIn(s.Reason)}"));
         }
 
         var relations = await db.ExpertRelations.AsNoTracking()
@@ -153,7 +153,7 @@ public static class EntropyWindow
         {
             var source = c.Source == DeclaredConflictSource.DeclinedInvitation ? "谢绝邀请时声明" : "专家声明";
             changes.Add(new WindowChange(c.DeclaredAt, WindowChangeKind.ConflictDeclared, c.ExpertId, c.OrganisationId, c.RecordedBy, ["declaredConflicts"],
-                $"声明与 {Org(c.OrganisationId)} 存在利益冲突（{source}）：{c.Reason} / conflict declared with {Org(c.OrganisationId)} ({c.Source}): {c.Reason}",
+                $"声明与 {Org(c.OrganisationId)} 存在利益冲突（{source}）：{PersonalData.MaskIn(c.Reason)} / conflict declared with {Org(c.OrganisationId)} ({c.Source}): {PersonalData.MaskIn(c.Reason)}",
                 c.PanelRequestId));
         }
 

@@ -346,8 +346,9 @@ public sealed class InvitationService(
     }
 
     /// <summary>
-    /// Cancels a pending or confirmed seat and mails the expert why; a confirmed expert got a calendar event with the
-    /// receipt (same UID), which the mail cancels. The engagement of a confirmed seat is the caller's to remove.
+    /// Cancels a pending or confirmed seat and mails the expert why (numbers and addresses in the reason masked: the
+    /// administrator's words may name someone); a confirmed expert got a calendar event with the receipt (same UID), which
+    /// the mail cancels. The engagement of a confirmed seat is the caller's to remove.
     /// </summary>
     private void CancelAndTell(Invitation invitation, Expert expert, Project project, string why, string actor, DateTime now)
     {
@@ -357,7 +358,7 @@ public sealed class InvitationService(
             : null;
         invitation.Cancel(why, actor, now);
         outbox.Enqueue(db, Recipient(expert), NoticeTemplates.Cancellation(new CancellationNotice(
-            expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, start, project.Place, why, calendar)),
+            expert.Name, expert.PreferredLanguage, project.EngagementType.ToString(), project.Code, start, project.Place, PersonalData.MaskIn(why), calendar)),
             invitation.Id.ToString());
     }
 
