@@ -263,7 +263,9 @@ class Divergence(Exception):
         self.where, self.expected, self.actual = where, expected, actual
 
     def __str__(self):
-        return (f"首个不一致之处为 {self.where}（应当：{describe(self.where)}）：期望 {self.expected}，实际 {self.actual}"
+        meaning = describe(self.where)
+        should = "" if meaning == self.where else f"（应当：{meaning}）"
+        return (f"首个不一致之处为 {self.where}{should}：期望 {self.expected}，实际 {self.actual}"
                 f" / divergence at {self.where}: expected {self.expected}, actual {self.actual}")
 
 
@@ -273,6 +275,8 @@ CHECK_TEXT = {
     "record": "记录是一个 JSON 对象",
     "members": "记录恰好包含规定的顶层字段",
     "documentSha256": "文件的 SHA-256 摘要与公布的 documentSha256 一致",
+    "publishedCommitment": "记录中的承诺值就是安排抽取时公布的承诺值",
+    "publishedEntropy": "记录中的外部随机数就是公布的外部随机数（按录入顺序）",
     "algorithmVersion": "记录使用的算法版本可识别",
     "nonce": "揭示的随机数（nonce）为 64 位小写十六进制",
     "commitment": "揭示的随机数（nonce）的哈希等于承诺值",

@@ -122,6 +122,15 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
             var (title, detail) = ErrorHandlingExtensions.StatusTexts[StatusCodes.Status415UnsupportedMediaType];
             return new ProblemDetails { Status = b.StatusCode, Title = title, Detail = detail };
         }
+        // No body at all where one is expected ("… but no body was provided", "… was not provided from body").
+        if (b.InnerException is null && (b.Message.Contains("no body was provided", StringComparison.Ordinal) || b.Message.Contains("not provided from body", StringComparison.Ordinal)))
+        {
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["body"] = ["必须提供 JSON 请求体 / a JSON body is required"] })
+            {
+                Status = b.StatusCode,
+                Title = "请求无法解析 / The request could not be read",
+            };
+        }
         // Name the field when the JSON reader says where it stopped.
         var field = b.InnerException is JsonException { Path: { Length: > 0 } path } ? path.TrimStart('$', '.') : "";
         if (string.IsNullOrEmpty(field))

@@ -324,7 +324,7 @@ public sealed class InvitationService(
                              where e.Status != ExpertStatus.Active
                              join p in db.Projects on i.ProjectId equals p.Id
                              where p.ReviewStartsAt > now
-                             select e.Id).Distinct().Take(50).ToListAsync(ct);
+                             select e.Id).Distinct().OrderBy(id => id).Take(50).ToListAsync(ct);
         var released = 0;
         foreach (var id in holders)
         {

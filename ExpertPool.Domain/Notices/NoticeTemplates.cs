@@ -109,7 +109,7 @@ public static class NoticeTemplates
         var w = Wording.For(n.EngagementType);
         var doc = new Doc();
         doc.Para($"{n.ExpertName} 专家：您好！");
-        doc.Para($"您参加的以下{w.NameZh}已取消，无需出席，请从日程中删除。");
+        doc.Para($"您参加以下{w.NameZh}的安排已取消，无需出席，请从日程中删除。");
         doc.Field("项目编号", n.ProjectCode);
         doc.Field("原定时间", Time(n.ReviewStartsAt, false));
         doc.Field("地点", n.Place);
@@ -157,6 +157,8 @@ public static class NoticeTemplates
             ? $"The panel for the {w.NameEn} \"{n.ProjectName}\" ({n.ProjectCode}) is complete: {n.Confirmed} of {n.Required} experts have confirmed."
             : $"The ranked backups for the {w.NameEn} \"{n.ProjectName}\" ({n.ProjectCode}) are exhausted: {Math.Max(0, n.Required - n.Confirmed - n.Pending)} seat(s) have nobody ({n.Confirmed} of {n.Required} confirmed{(n.Pending > 0 ? $", {n.Pending} still to answer" : "")}).");
         doc.Field("Review starts", Time(n.ReviewStartsAt, true));
+        if (n.ConfirmedExperts.Count > 0)
+            doc.Field("Confirmed experts", string.Join(", ", n.ConfirmedExperts));
         if (!complete)
             doc.Note("Suggestion", "Make a supplementary draw (补抽) soon: it is a new, recorded draw that needs a stated reason and, by the rules, a supervisor present.");
         if (n.PanelUrl is not null)

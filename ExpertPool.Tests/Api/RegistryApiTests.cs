@@ -50,6 +50,23 @@ public abstract class RegistryApiTests<TFactory>(TFactory factory, ITestOutputHe
     }
 
     [Fact]
+    public async Task A_request_without_a_body_is_told_that_a_json_body_is_required_and_changes_nothing()
+    {
+        if (NotConfigured) return;
+        var admin = Admin; // starts the service, which migrates the database
+        await Ok(admin.GetAsync("/api/projects"));
+        int before;
+        await using (var db = Factory.Database.CreateContext())
+            before = await db.Projects.CountAsync();
+
+        var problem = await ProblemAsync(await admin.PostAsync("/api/projects", new StringContent("", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
+
+        problem["errors"]!["body"]![0]!.GetValue<string>().Should().Be("必须提供 JSON 请求体 / a JSON body is required");
+        await using (var db = Factory.Database.CreateContext())
+            (await db.Projects.CountAsync()).Should().Be(before);
+    }
+
+    [Fact]
     public async Task Renaming_an_organisation_without_aliases_keeps_its_aliases()
     {
         if (NotConfigured) return;

@@ -99,7 +99,7 @@ public sealed class PythonVerifierTests
 
             (exitCode, output) = RunVerifier(Published(Write("rebuilt.json", rebuilt)));
             exitCode.Should().Be(1, output);
-            output.Should().Contain("divergence at publishedEntropy");
+            output.Should().Contain("divergence at publishedEntropy").And.Contain("publishedEntropy（应当：记录中的外部随机数就是公布的外部随机数");
 
             (exitCode, output) = RunVerifier(Published(Write("renonced.json", renonced)));
             exitCode.Should().Be(1, output);

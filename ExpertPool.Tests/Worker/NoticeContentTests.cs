@@ -102,6 +102,19 @@ public class NoticeContentTests
         r.Kind.Should().Be(NoticeKind.AdminSummary);
         r.TextBody.Should().Contain("补抽").And.Contain("supplementary draw");
         r.TextBody.IndexOf("候补专家已用尽", StringComparison.Ordinal).Should().BeLessThan(r.TextBody.IndexOf("exhausted", StringComparison.Ordinal));
+        // Both halves list who has confirmed.
+        var english = r.TextBody[r.TextBody.IndexOf("exhausted", StringComparison.Ordinal)..];
+        r.TextBody.Should().Contain("已确认专家");
+        english.Should().Contain("Confirmed experts").And.Contain("甲, 乙, 丙");
+    }
+
+    [Fact]
+    public void Cancellation_OfOneSeat_DoesNotSayTheReviewIsCancelled()
+    {
+        var r = NoticeTemplates.Cancellation(new CancellationNotice("王五", "zh-CN", "ProjectReview", "XM-2", DateTimeOffset.UnixEpoch, "杭州", "专家状态变更", null));
+
+        r.TextBody.Should().Contain("您参加以下项目评审的安排已取消").And.NotContain("项目评审已取消");
+        r.TextBody.Should().Contain("Your engagement in the project review below has been cancelled");
     }
 
     [Fact]
