@@ -135,7 +135,6 @@ public static class DrawsEndpoints
     /// edited no longer has it (<c>tools/verify_draw.py --sha256</c>). The one exception: a non-administrator reading a
     /// record stored before evidence was written masked gets a masked copy (<see cref="MaskedHeader"/>, decision 039).
     /// </summary>
-
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetDrawRecord(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var record = await db.DrawRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Draw", id);

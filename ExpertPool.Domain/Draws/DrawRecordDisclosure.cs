@@ -57,6 +57,7 @@ public static class DrawRecordDisclosure
     /// context changes, which the draw's hashes do not cover, so the copy still verifies; it is no longer the stored
     /// document, so it has another SHA-256 (decision 039).
     /// </summary>
+    /// <exception cref="DomainConflictException">The stored JSON may need masking but is not a readable record.</exception>
     public static byte[]? MaskedForReaders(ReadOnlyMemory<byte> utf8)
     {
         // A cheap look first: most documents have nothing to mask, and parsing megabytes is dearer than one pass of the
@@ -64,7 +65,17 @@ public static class DrawRecordDisclosure
         var text = Encoding.UTF8.GetString(utf8.Span);
         if (PersonalData.MaskIn(text) == text)
             return null;
-        var record = Algorithm.DrawRecordJson.Deserialize(utf8);
+        Algorithm.DrawRecordDocument record;
+        try
+        {
+            record = Algorithm.DrawRecordJson.Deserialize(utf8);
+        }
+        catch (Exception ex) when (DrawRecordVerification.IsUnreadable(ex))
+        {
+            // JSON, but not a record this service can write out again: what it holds cannot be masked, so it is not sent.
+            throw new DomainConflictException("存储的记录无法按记录格式读取，无法遮盖其中的个人信息，仅管理员可导出；核验（POST /api/draws/{id}/verify）会指出损坏之处"
+                + " / The stored record cannot be read as a record, so personal data in it cannot be masked; only an administrator can export it. Verification (POST /api/draws/{id}/verify) reports the damage.", ex);
+        }
         if (record.Context is not { } context)
             return null;
         var changed = Mask(context, "redrawReason");

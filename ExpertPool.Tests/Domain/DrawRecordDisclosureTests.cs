@@ -75,4 +75,14 @@ public sealed class DrawRecordDisclosureTests
 
         DrawRecordDisclosure.MaskedForReaders(Stored(input, outcome, context)).Should().BeNull();
     }
+
+    [Fact]
+    public void MaskedForReaders_WhenTheJsonIsNoRecord_RefusesRatherThanSendIt()
+    {
+        var damaged = Encoding.UTF8.GetBytes("{\"context\":{\"exclusions\":[{\"reasons\":[{\"evidence\":\"手机 " + Mobile + "\"}]}]}}");
+
+        var act = () => DrawRecordDisclosure.MaskedForReaders(damaged);
+
+        act.Should().Throw<ExpertPool.Domain.Common.DomainConflictException>().WithMessage("*only an administrator can export it*");
+    }
 }
