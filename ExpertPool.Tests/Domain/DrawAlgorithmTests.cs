@@ -18,6 +18,22 @@ public sealed class DrawAlgorithmTests
         DrawAlgorithm.ComputeCommitment(nonce).Should().Be(Convert.ToHexStringLower(SHA256.HashData(message)));
     }
 
+    [Fact]
+    public void Run_WhenQuotasAreRankedSideBySide_GivesTheSameOutcomeAsOneAfterAnother()
+    {
+        // Large overlapping pools, above the size from which Run ranks the quotas in parallel.
+        var ids = DrawTestData.ExpertIds("parallel ranking", 24_000).Order(StringComparer.Ordinal).ToList();
+        var input = DrawTestData.TwoQuotas("parallel ranking", ids[..16_000], ids[8_000..], count: 40, backups: 10);
+
+        var sideBySide = DrawAlgorithm.Run(input, DrawAlgorithm.Version, parallelRanking: true);
+        var inTurn = DrawAlgorithm.Run(input, DrawAlgorithm.Version, parallelRanking: false);
+
+        sideBySide.Should().BeEquivalentTo(inTurn, o => o.WithStrictOrdering());
+        DrawAlgorithm.Run(input).Should().BeEquivalentTo(inTurn, o => o.WithStrictOrdering());
+        sideBySide.Quotas[1].Members.Select(m => m.ExpertId).Should().NotIntersectWith(sideBySide.Quotas[0].Members.Concat(sideBySide.Quotas[0].Backups).Select(m => m.ExpertId),
+            "an expert drawn by the first quota is not drawn again by the second");
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(16)]

@@ -50,7 +50,11 @@ public static class DrawAlgorithm
     public static DrawOutcome Run(DrawInput input) => Run(input, Version);
 
     /// <summary>Runs the draw as <paramref name="version"/> (one of <see cref="SupportedVersions"/>) does: to verify a record drawn with an earlier version.</summary>
-    public static DrawOutcome Run(DrawInput input, string version)
+    public static DrawOutcome Run(DrawInput input, string version) =>
+        Run(input, version, parallelRanking: input is not null && input.Quotas.Count > 1 && input.Pool.Sum(p => p.ExpertIds.Count) >= ParallelRankingThreshold);
+
+    /// <summary><see cref="Run(DrawInput, string)"/> with the quotas ranked side by side or one after another, as told (the outcome is the same).</summary>
+    internal static DrawOutcome Run(DrawInput input, string version, bool parallelRanking)
     {
         ArgumentNullException.ThrowIfNull(version);
         if (!SupportedVersions.Contains(version, StringComparer.Ordinal))
@@ -63,12 +67,27 @@ public static class DrawAlgorithm
         var poolHash = PoolHashBytes(input.Pool, sortedAscii);
         var seed = SeedBytes(input, poolHash);
 
+        // Each quota's ranking depends only on the seed, its key and its pool, so they are computed side by side when the
+        // pools are large; filling the quotas, where earlier quotas take experts from later ones, stays in quota order.
+        var rankings = new RankedPool[input.Quotas.Count];
+        void RankQuota(int q) => rankings[q] = ExpertRanking.Rank(RankingKey(seed, input.Quotas[q].Key, version), input.Pool[q].ExpertIds);
+        if (parallelRanking)
+        {
+            Parallel.For(0, input.Quotas.Count, RankQuota);
+        }
+        else
+        {
+            for (var q = 0; q < input.Quotas.Count; q++)
+            {
+                RankQuota(q);
+            }
+        }
+
         var taken = new HashSet<string>(StringComparer.Ordinal);
         var provisional = new List<QuotaOutcome>(input.Quotas.Count);
         for (var q = 0; q < input.Quotas.Count; q++)
         {
-            var key = RankingKey(seed, input.Quotas[q].Key, version);
-            provisional.Add(FillQuota(input.Quotas[q], input.Pool[q].ExpertIds, sortedAscii[q], key, taken));
+            provisional.Add(FillQuota(input.Quotas[q], input.Pool[q].ExpertIds, sortedAscii[q], rankings[q], taken));
         }
 
         var succeeded = provisional.TrueForAll(o => o.Shortfall is null);
@@ -86,6 +105,9 @@ public static class DrawAlgorithm
             quotas,
             quotas.Sum(o => o.EntropyBits));
     }
+
+    /// <summary>Pool ids of all quotas together from which the rankings are computed in parallel (below, the threads cost more than they save).</summary>
+    private const int ParallelRankingThreshold = 20_000;
 
     /// <summary>
     /// The HMAC key a quota's scores are computed with. ExpertPool-Draw-2: HMAC-SHA256(key = seed, message =
@@ -107,9 +129,8 @@ public static class DrawAlgorithm
     /// Fills one quota: walk the ranking, skip ids taken by earlier quotas, take Count members then up to Backups backups.
     /// A quota that cannot be filled still takes what it can (so later quotas see the same skips); the caller then fails the draw.
     /// </summary>
-    private static QuotaOutcome FillQuota(DrawQuota quota, IReadOnlyList<string> ids, bool sortedAscii, byte[] rankingKey, HashSet<string> taken)
+    private static QuotaOutcome FillQuota(DrawQuota quota, IReadOnlyList<string> ids, bool sortedAscii, RankedPool ranked, HashSet<string> taken)
     {
-        var ranked = ExpertRanking.Rank(rankingKey, ids);
         var available = ids.Count - CountTaken(ids, sortedAscii, taken);
 
         var members = new List<RankedExpert>(Math.Min(quota.Count, available));
