@@ -59,8 +59,8 @@ public sealed record StatusChangeDto(string? From, string To, string Reason, str
 
 /// <summary>
 /// One entry of an expert's registry history (decision 026): the state after the change, which fields it changed, who
-/// and when. Personal data is stored masked, so it is masked for every reader, and so are numbers and addresses in the
-/// blackouts' reasons.
+/// and when. Personal data is stored masked, so it is masked for every reader; numbers and addresses in the blackouts'
+/// reasons are masked for non-administrators.
 /// </summary>
 public sealed record ExpertChangeDto(
     string Kind,
@@ -84,11 +84,11 @@ public sealed record ExpertChangeDto(
     string ChangedBy,
     DateTime ChangedAt)
 {
-    public static ExpertChangeDto From(ExpertChange c) => new(
+    public static ExpertChangeDto From(ExpertChange c, bool personalData) => new(
         c.Kind.ToString(), c.Version, c.ChangedFieldList, c.Name, c.IdNumberMasked, c.Gender.ToString(), c.EmployerId, c.Title, c.TitleGrade.ToString(),
         c.RegionCode, c.SpecialtyCodeList, c.TermStart, c.TermEnd,
         c.Blackouts.Select(b => new BlackoutDto(DateOnly.ParseExact(b.From, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            DateOnly.ParseExact(b.To, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), b.Reason is null ? null : PersonalData.MaskIn(b.Reason))).ToList(),
+            DateOnly.ParseExact(b.To, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), personalData || b.Reason is null ? b.Reason : PersonalData.MaskIn(b.Reason))).ToList(),
         c.EmailMasked, c.PhoneMasked, c.PreferredLanguage, c.JoinChannel.ToString(), c.ChangedBy, c.ChangedAt);
 }
 

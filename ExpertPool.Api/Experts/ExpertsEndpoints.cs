@@ -136,13 +136,13 @@ public static class ExpertsEndpoints
     /// changed, who and when. An auditor sees whether an expert's specialties, region, term or email changed shortly
     /// before a draw (decision 026).
     /// </summary>
-    public static async Task<Ok<List<ExpertChangeDto>>> GetExpertHistory(Guid id, ExpertPoolDbContext db, CancellationToken ct)
+    public static async Task<Ok<List<ExpertChangeDto>>> GetExpertHistory(Guid id, ExpertPoolDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!await db.Experts.AnyAsync(e => e.Id == id, ct))
             throw new NotFoundException("Expert", id);
         var rows = await db.ExpertChanges.AsNoTracking().Where(c => c.ExpertId == id)
             .OrderBy(c => c.Version).ThenBy(c => c.ChangedAt).ThenBy(c => c.Id).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(ExpertChangeDto.From).ToList());
+        return TypedResults.Ok(rows.Select(c => ExpertChangeDto.From(c, user.SeesPersonalData())).ToList());
     }
 
     public static async Task<Created<ExpertDto>> CreateExpert(ExpertRequest request, ExpertRegistry registry, ClaimsPrincipal user, HttpContext http, CancellationToken ct)

@@ -124,6 +124,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         private readonly List<(PanelQuota Quota, int[] Slots)> _candidates = [];
         private Dictionary<Guid, string>? _names;
         private Dictionary<Guid, PartyMatch> _partyOrgs = [];
+        private Dictionary<Guid, PartyMatch> _applicantUnits = [];
 
         /// <param name="peer">
         /// A context reading the same snapshot on another connection (<see cref="ExpertPoolDbContext.OpenSnapshotPeerAsync"/>),
@@ -148,7 +149,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 if (parties is not null)
                     await Task.WhenAny(parties);
             }
-            _partyOrgs = parties is null ? await PartyOrganisationsAsync(db, ct) : await parties;
+            (_partyOrgs, _applicantUnits) = parties is null ? await PartyOrganisationsAsync(db, ct) : await parties;
             AssignSlots(rows);
             if (_ids.Count == 0)
                 return;
@@ -345,13 +346,14 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
 
         /// <summary>
         /// The parties, plus every other organisation record that shares a name or alias with one of them: units appear
-        /// under several names, and 回避 must follow the unit, not the record.
+        /// under several names, and 回避 must follow the unit, not the record. With them, the applicants' units for the
+        /// cooldown: every record (a party of another role included) that shares a name or alias with an applicant.
         /// </summary>
-        private async Task<Dictionary<Guid, PartyMatch>> PartyOrganisationsAsync(ExpertPoolDbContext source, CancellationToken ct)
+        private async Task<(Dictionary<Guid, PartyMatch> Parties, Dictionary<Guid, PartyMatch> ApplicantUnits)> PartyOrganisationsAsync(ExpertPoolDbContext source, CancellationToken ct)
         {
             var roles = project.Parties.ToDictionary(p => p.OrganisationId, p => p.Role);
             if (roles.Count == 0)
-                return [];
+                return ([], []);
             var partyIds = roles.Keys.ToList();
             var parties = await source.Organisations.AsNoTracking().Where(o => partyIds.Contains(o.Id))
                 .Select(o => new { o.Id, o.Name, Aliases = o.Aliases.Select(a => a.Name).ToList() }).ToListAsync(ct);
@@ -366,11 +368,20 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 var party = parties.First(p => p.Aliases.Append(p.Name).Any(twinNames.Contains));
                 map[twin.Id] = new PartyMatch(party.Id, party.Name, roles[party.Id], twin.Name);
             }
-            return map;
+            // An applicant is matched first by itself, then by the first applicant (in id order) sharing a name or alias.
+            var applicants = parties.Where(p => roles[p.Id] == PartyRole.Applicant).OrderBy(p => p.Id).ToList();
+            var units = new Dictionary<Guid, PartyMatch>();
+            foreach (var org in parties.Concat(twins))
+            {
+                var orgNames = org.Aliases.Append(org.Name).ToHashSet(StringComparer.Ordinal);
+                var applicant = applicants.Find(a => a.Id == org.Id) ?? applicants.Find(a => a.Aliases.Append(a.Name).Any(orgNames.Contains));
+                if (applicant is not null)
+                    units[org.Id] = new PartyMatch(applicant.Id, applicant.Name, PartyRole.Applicant, applicant.Id == org.Id ? null : org.Name);
+            }
+            return (map, units);
         }
 
-        private List<Guid> ApplicantOrganisationIds() =>
-            _partyOrgs.Where(p => p.Value.Role == PartyRole.Applicant).Select(p => p.Key).ToList();
+        private List<Guid> ApplicantOrganisationIds() => [.. _applicantUnits.Keys];
 
         // ---- 回避 by relation ----------------------------------------------------------------------------------
 
@@ -533,7 +544,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             var codes = await source.Projects.Where(p => projectIds.Contains(p.Id)).Select(p => new { p.Id, p.Code }).ToDictionaryAsync(p => p.Id, p => p.Code, ct);
             foreach (var (id, applicantId, day, projectId) in hits)
             {
-                var applicant = _partyOrgs[applicantId];
+                var applicant = _applicantUnits[applicantId];
                 var code = codes[projectId];
                 Exclude(id, ConflictRuleCodes.Cooldown,
                     $"{D(day)} 评审过 {applicant.Describe()} 的项目 {code}（冷却期 {months} 个月）/ reviewed project {code} for {applicant.En()} on {D(day)} (cooldown {months} months)",

@@ -14,10 +14,6 @@ namespace ExpertPool.Domain.Conflicts;
 /// draw. It is the draw benchmark's "bare query that reads the same eligible ids" (decision 038), and, because it states
 /// the rules a second time in a different form (set algebra in the database instead of
 /// <see cref="EligibilityService"/>'s per-rule reads), the tests compare the two on data that exercises every rule.
-/// <para>
-/// Simplification: an organisation record that shares a name or alias with an applicant and also with another party
-/// counts as an applicant here; the evaluation gives it the role of whichever party it matched first.
-/// </para>
 /// </summary>
 public static class EligiblePoolsQuery
 {

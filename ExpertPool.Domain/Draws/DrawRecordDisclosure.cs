@@ -60,28 +60,52 @@ public static class DrawRecordDisclosure
     /// <exception cref="DomainConflictException">The stored JSON may need masking but is not a readable record.</exception>
     public static byte[]? MaskedForReaders(ReadOnlyMemory<byte> utf8)
     {
-        // A cheap look first: most documents have nothing to mask, and parsing megabytes is dearer than one pass of the
-        // patterns (which may also match inside hashes, so a hit only means "look closer").
-        var text = Encoding.UTF8.GetString(utf8.Span);
-        if (PersonalData.MaskIn(text) == text)
+        // A cheap look first: most documents have nothing to mask, and building the record is dearer than reading the
+        // text once. The look decodes exactly the strings that are masked (JSON escapes such as \n undone: in the raw
+        // text a number after a line break follows the letter n, which the ID pattern would not match).
+        if (!MaskedFieldsNeedMasking(utf8.Span))
             return null;
-        Algorithm.DrawRecordDocument record;
-        try
-        {
-            record = Algorithm.DrawRecordJson.Deserialize(utf8);
-        }
-        catch (Exception ex) when (DrawRecordVerification.IsUnreadable(ex))
-        {
-            // JSON, but not a record this service can write out again: what it holds cannot be masked, so it is not sent.
-            throw new DomainConflictException("存储的记录无法按记录格式读取，无法遮盖其中的个人信息，仅管理员可导出；核验（POST /api/draws/{id}/verify）会指出损坏之处"
-                + " / The stored record cannot be read as a record, so personal data in it cannot be masked; only an administrator can export it. Verification (POST /api/draws/{id}/verify) reports the damage.", ex);
-        }
+        // JSON, but not a record this service can write out again: what it holds cannot be masked, so it is not sent.
+        var record = DrawRecordVerification.ReadStored(utf8, "无法遮盖其中的个人信息，仅管理员可导出", "personal data in it cannot be masked; only an administrator can export it");
         if (record.Context is not { } context)
             return null;
         var changed = Mask(context, "redrawReason");
         foreach (var reason in (context["exclusions"] as JsonArray ?? []).OfType<JsonObject>().SelectMany(x => x["reasons"] as JsonArray ?? []).OfType<JsonObject>())
             changed |= Mask(reason, "evidence");
         return changed ? Encoding.UTF8.GetBytes(Algorithm.DrawRecordJson.Serialize(record)) : null;
+
+        static bool MaskedFieldsNeedMasking(ReadOnlySpan<byte> json)
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
+            var masked = false;
+            try
+            {
+                while (reader.Read())
+                {
+                    if (reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        masked = reader.ValueTextEquals("evidence"u8) || reader.ValueTextEquals("redrawReason"u8);
+                    }
+                    else if (masked && reader.TokenType == JsonTokenType.String)
+                    {
+                        var text = reader.GetString()!;
+                        if (PersonalData.MaskIn(text) != text)
+                            return true;
+                        masked = false;
+                    }
+                    else
+                    {
+                        masked = false;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+            {
+                // Not readable as JSON: building the record below says so.
+                return true;
+            }
+            return false;
+        }
 
         static bool Mask(JsonObject parent, string name)
         {

@@ -325,4 +325,22 @@ public static class DrawRecordVerification
 
     internal static bool IsUnreadable(Exception ex) =>
         ex is System.Text.Json.JsonException or ArgumentException or InvalidOperationException or FormatException;
+
+    /// <summary>
+    /// A stored document read as a record for a purpose other than verifying it; one that cannot be read is a clear 409
+    /// saying what therefore cannot be done (<paramref name="consequenceZh"/>, <paramref name="consequenceEn"/>), and that
+    /// verification reports the damage.
+    /// </summary>
+    internal static Algorithm.DrawRecordDocument ReadStored(ReadOnlyMemory<byte> utf8, string consequenceZh, string consequenceEn)
+    {
+        try
+        {
+            return Algorithm.DrawRecordJson.Deserialize(utf8);
+        }
+        catch (Exception ex) when (IsUnreadable(ex))
+        {
+            throw new DomainConflictException($"存储的抽取记录无法读取，{consequenceZh}；核验（POST /api/draws/{{id}}/verify）会指出损坏之处"
+                + $" / The stored draw record cannot be read, so {consequenceEn}. Verification (POST /api/draws/{{id}}/verify) reports the damage.", ex);
+        }
+    }
 }

@@ -174,16 +174,7 @@ public static class EntropyWindow
         var places = experts.ToDictionary(id => id, _ => DrawPlace.NotCandidate);
         var revealed = new HashSet<Guid>();
         var document = await Persistence.DrawDocumentReader.ReadUtf8Async(db, draw.Id, ct) ?? throw new NotFoundException("Draw", draw.Id);
-        Algorithm.DrawRecordDocument record;
-        try
-        {
-            record = Algorithm.DrawRecordJson.Deserialize(document);
-        }
-        catch (Exception ex) when (DrawRecordVerification.IsUnreadable(ex))
-        {
-            throw new DomainConflictException("存储的抽取记录无法读取，无法判断变更涉及的专家在抽取中的位置；核验（POST /api/draws/{id}/verify）会指出损坏之处"
-                + " / The stored draw record cannot be read, so where the changed experts stood in the draw cannot be told. Verification (POST /api/draws/{id}/verify) reports the damage.", ex);
-        }
+        var record = DrawRecordVerification.ReadStored(document, "无法判断变更涉及的专家在抽取中的位置", "where the changed experts stood in the draw cannot be told");
         foreach (var id in record.Pool.SelectMany(p => p.ExpertIds))
         {
             if (Guid.TryParse(id, out var g) && places.ContainsKey(g))

@@ -686,6 +686,33 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
     }
 
     [Fact]
+    public async Task The_cooldown_follows_the_applicants_unit_into_another_party_record_that_shares_its_name()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var name = "同一单位" + TestData.Suffix();
+        var applicant = await CreateOrganisationAsync(name);
+        // The same unit registered again under another name, with the applicant's name as alias, and listed as a partner.
+        var partner = await CreateOrganisationAsync("另一名称" + TestData.Suffix(), aliases: [name]);
+        var reviewer = await ActiveExpertAsync(r, "评过该单位的项目");
+        var control = await ActiveExpertAsync(r, "对照");
+        var earlier = await CreateProjectAsync(parties: [new { organisationId = partner, role = "Applicant" }]);
+        await using (var db = Factory.Database.CreateContext())
+        {
+            db.ExpertEngagements.Add(ExpertEngagement.Confirm(reviewer, earlier, null, partner, new DateOnly(2026, 8, 1), new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc)));
+            await db.SaveChangesAsync();
+        }
+        var later = await CreateProjectAsync(parties: [new { organisationId = applicant, role = "Applicant" }, new { organisationId = partner, role = "Partner" }]);
+
+        var reasons = ReasonsByExpert(await CheckedEligibilityAsync(await ScheduleAsync(later, new { specialtyCode = r.Leaf1, count = 1, backups = 0 })));
+
+        reasons.Should().ContainKey(Id(reviewer));
+        reasons[Id(reviewer)].Should().ContainSingle(x => x.StartsWith("cooldown:", StringComparison.Ordinal))
+            .Which.Should().Contain("2026-08-01").And.Contain($"即 {name}").And.Contain("申请单位");
+        reasons.Should().NotContainKey(Id(control));
+    }
+
+    [Fact]
     public async Task The_cooldown_follows_every_applicant_of_an_earlier_project_not_only_the_first()
     {
         if (NotConfigured) return;

@@ -106,6 +106,7 @@ public abstract class PersonalDataApiTests<TFactory>(TFactory factory, ITestOutp
         (await Admin.GetStringAsync($"/api/experts/{seats[0].ExpertId}/declared-conflicts")).Should().Contain(Mobile).And.Contain(IdNumber);
         (await Admin.GetStringAsync($"/api/experts/{experts[3]}/relations")).Should().Contain(IdNumber);
         (await Admin.GetStringAsync($"/api/experts/{away}")).Should().Contain(Mobile);
+        (await Admin.GetStringAsync($"/api/experts/{away}/history")).Should().Contain(Mobile);
         // The record itself holds the evidence masked: it is read by auditors, and its hash covers what is stored.
         var storedRecord = await Admin.GetAsync($"/api/draws/{drawB}/record");
         var storedText = await storedRecord.Content.ReadAsStringAsync();

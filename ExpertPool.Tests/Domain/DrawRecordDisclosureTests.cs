@@ -55,6 +55,22 @@ public sealed class DrawRecordDisclosureTests
         DrawVerifier.Verify(copy).Matches.Should().BeTrue("the context is outside every hash the verifier checks");
     }
 
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    [InlineData("\t")]
+    public void MaskedForReaders_WhenANumberFollowsALineBreakOrTab_MasksIt(string separator)
+    {
+        // In the JSON text the break is written "\n": the number then follows a letter, and only the decoded text shows it standing alone.
+        var (input, outcome) = Drawn();
+        var stored = Stored(input, outcome, Context($"举报人身份证{separator}{IdNumber}", null));
+
+        var masked = DrawRecordDisclosure.MaskedForReaders(stored);
+
+        masked.Should().NotBeNull();
+        Encoding.UTF8.GetString(masked!).Should().NotContain(IdNumber).And.Contain("110105***********X");
+    }
+
     [Fact]
     public void MaskedForReaders_WhenNothingNeedsMasking_IsNull()
     {
