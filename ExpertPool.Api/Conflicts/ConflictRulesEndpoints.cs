@@ -15,7 +15,7 @@ public sealed record RuleSetDto(Guid Id, string Scope, string? EngagementType, i
     /// <param name="r">The rule set.</param>
     /// <param name="masked">For a non-administrator: numbers and addresses in the change reason masked.</param>
     public static RuleSetDto From(ConflictRuleSet r, bool masked) =>
-        new(r.Id, r.Scope, r.EngagementType?.ToString(), r.Version, r.CreatedAt, r.CreatedBy, masked ? PersonalData.MaskIn(r.ChangeReason) : r.ChangeReason, r.Settings);
+        new(r.Id, r.Scope, r.EngagementType?.ToString(), r.Version, r.CreatedAt, r.CreatedBy, PersonalData.ForReader(r.ChangeReason, !masked), r.Settings);
 }
 
 /// <summary>Rule sets are immutable: a change is a new version of its scope ("default" or an engagement type).</summary>

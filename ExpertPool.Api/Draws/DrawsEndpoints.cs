@@ -197,8 +197,8 @@ public static class DrawsEndpoints
         var full = user.SeesPersonalData();
         return TypedResults.Ok(rows.Select(i => new InvitationDto(i.Id, i.QuotaKey, i.ExpertId, names.GetValueOrDefault(i.ExpertId, ""), i.DrawnAs.ToString(), i.DrawnRank,
             i.Status.ToString(), i.InvitedAt, i.Deadline, i.RespondedAt, i.DeclineKind?.ToString(),
-            full || i.DeclineReason is null ? i.DeclineReason : PersonalData.MaskIn(i.DeclineReason),
-            full || i.CancelReason is null ? i.CancelReason : PersonalData.MaskIn(i.CancelReason), i.ReplacesInvitationId)).ToList());
+            PersonalData.ForReader(i.DeclineReason, full),
+            PersonalData.ForReader(i.CancelReason, full), i.ReplacesInvitationId)).ToList());
     }
 
     /// <summary>
@@ -263,7 +263,7 @@ public static class DrawsEndpoints
     /// reads it with numbers and addresses masked.
     /// </summary>
     private static DrawWithdrawalDto ToDto(DrawWithdrawal w, bool sealedList = false, bool masked = false) =>
-        new(w.WithdrawnAt, w.WithdrawnBy, sealedList ? "sealed" : masked ? PersonalData.MaskIn(w.Reason) : w.Reason, w.CancelledInvitations);
+        new(w.WithdrawnAt, w.WithdrawnBy, sealedList ? "sealed" : PersonalData.ForReader(w.Reason, !masked), w.CancelledInvitations);
 
     private static EntropyDto ToDto(DrawEntropy e) => new(e.Id, e.Source, e.Value, e.EnteredBy, e.EnteredAt, e.RuleSetId);
 }

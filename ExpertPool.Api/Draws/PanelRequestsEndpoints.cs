@@ -63,13 +63,11 @@ public sealed record PanelRequestDto(
         r.Id, r.ProjectId, projectCode,
         r.Quotas.OrderBy(q => q.Position).Select(q => new PanelQuotaDto(q.Key, q.SpecialtyCode, q.RegionCode, q.Count, q.Backups)).ToList(),
         r.ReplyDeadline, r.ScheduledDrawAt, r.SupervisorName, r.RequestedBy, r.CreatedAt, r.Status.ToString(),
-        masked ? Mask(r.CancelReason) : r.CancelReason, r.CancelledBy, r.CancelledAt, r.DrawnAt, r.FailureReason, r.SupersedesRequestId,
-        masked ? Mask(r.RedrawReason) : r.RedrawReason,
+        PersonalData.ForReader(r.CancelReason, !masked), r.CancelledBy, r.CancelledAt, r.DrawnAt, r.FailureReason, r.SupersedesRequestId,
+        PersonalData.ForReader(r.RedrawReason, !masked),
         r.Commitment,
         !r.IsNonceRevealable ? null : sealedForCaller ? Withheld : Convert.ToHexStringLower(r.Nonce),
         r.Supplementary);
-
-    private static string? Mask(string? text) => text is null ? null : PersonalData.MaskIn(text);
 }
 
 public sealed record ManualExclusionDto(Guid Id, Guid ExpertId, string ExpertName, string Reason, string CreatedBy, DateTime CreatedAt);
@@ -144,7 +142,7 @@ public static class PanelRequestsEndpoints
                           where x.PanelRequestId == id
                           orderby x.CreatedAt, x.Id
                           select new ManualExclusionDto(x.Id, x.ExpertId, e.Name, x.Reason, x.CreatedBy, x.CreatedAt)).ToListAsync(ct);
-        return TypedResults.Ok(user.SeesPersonalData() ? rows : rows.Select(x => x with { Reason = PersonalData.MaskIn(x.Reason) }).ToList());
+        return TypedResults.Ok(rows.Select(x => x with { Reason = PersonalData.ForReader(x.Reason, user.SeesPersonalData()) }).ToList());
     }
 
     public static async Task<Created<ManualExclusionDto>> AddExclusion(Guid id, ExclusionRequest request, PanelRequestService service, ExpertPoolDbContext db, ClaimsPrincipal user, CancellationToken ct)

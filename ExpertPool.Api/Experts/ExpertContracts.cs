@@ -88,7 +88,7 @@ public sealed record ExpertChangeDto(
         c.Kind.ToString(), c.Version, c.ChangedFieldList, c.Name, c.IdNumberMasked, c.Gender.ToString(), c.EmployerId, c.Title, c.TitleGrade.ToString(),
         c.RegionCode, c.SpecialtyCodeList, c.TermStart, c.TermEnd,
         c.Blackouts.Select(b => new BlackoutDto(DateOnly.ParseExact(b.From, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            DateOnly.ParseExact(b.To, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), personalData || b.Reason is null ? b.Reason : PersonalData.MaskIn(b.Reason))).ToList(),
+            DateOnly.ParseExact(b.To, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), PersonalData.ForReader(b.Reason, personalData))).ToList(),
         c.EmailMasked, c.PhoneMasked, c.PreferredLanguage, c.JoinChannel.ToString(), c.ChangedBy, c.ChangedAt);
 }
 
@@ -137,7 +137,7 @@ public sealed record ExpertDto(
         e.Status.ToString(),
         e.TermStart,
         e.TermEnd,
-        e.Blackouts.OrderBy(b => b.From).Select(b => new BlackoutDto(b.From, b.To, personalData || b.Reason is null ? b.Reason : PersonalData.MaskIn(b.Reason))).ToList(),
+        e.Blackouts.OrderBy(b => b.From).Select(b => new BlackoutDto(b.From, b.To, PersonalData.ForReader(b.Reason, personalData))).ToList(),
         e.Version,
         e.CreatedAt,
         e.UpdatedAt);

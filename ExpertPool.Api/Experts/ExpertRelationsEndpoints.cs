@@ -127,9 +127,9 @@ public static class ExpertRelationsEndpoints
     // Notes and reasons are free text (a reason declared on declining is the expert's own words): numbers and addresses
     // in them are masked for non-administrators.
     private static RelationDto ToDto(ExpertRelation r, string orgName, bool masked = false) =>
-        new(r.Id, r.OrganisationId, orgName, r.Kind.ToString(), r.From, r.To, r.IsOngoing, masked && r.Note is not null ? PersonalData.MaskIn(r.Note) : r.Note,
+        new(r.Id, r.OrganisationId, orgName, r.Kind.ToString(), r.From, r.To, r.IsOngoing, PersonalData.ForReader(r.Note, !masked),
             r.RecordedBy, r.RecordedAt, r.EndedAt, r.EndedBy);
 
     private static DeclaredConflictDto ToDto(DeclaredConflict c, string orgName, bool masked = false) =>
-        new(c.Id, c.OrganisationId, orgName, masked ? PersonalData.MaskIn(c.Reason) : c.Reason, c.DeclaredAt, c.Source.ToString(), c.PanelRequestId, c.RecordedBy);
+        new(c.Id, c.OrganisationId, orgName, PersonalData.ForReader(c.Reason, !masked), c.DeclaredAt, c.Source.ToString(), c.PanelRequestId, c.RecordedBy);
 }

@@ -113,8 +113,8 @@ public static class ExpertsEndpoints
         var full = user.SeesPersonalData();
         return TypedResults.Ok(new ApplicationDto(
             ExpertApplicationService.Reference(a.Id), a.Channel.ToString(), a.YearsOfExperience,
-            full ? a.Statement : PersonalData.MaskIn(a.Statement),
-            full || a.Recommender is null ? a.Recommender : PersonalData.MaskIn(a.Recommender),
+            PersonalData.ForReader(a.Statement, full),
+            PersonalData.ForReader(a.Recommender, full),
             a.ConsentText, a.SubmittedAt));
     }
 
@@ -128,7 +128,7 @@ public static class ExpertsEndpoints
             .OrderBy(c => c.ChangedAt).ThenBy(c => c.Id)
             .ToListAsync(ct);
         var full = user.SeesPersonalData();
-        return TypedResults.Ok(rows.Select(c => new StatusChangeDto(c.FromStatus?.ToString(), c.ToStatus.ToString(), full ? c.Reason : PersonalData.MaskIn(c.Reason), c.Actor, c.ChangedAt)).ToList());
+        return TypedResults.Ok(rows.Select(c => new StatusChangeDto(c.FromStatus?.ToString(), c.ToStatus.ToString(), PersonalData.ForReader(c.Reason, full), c.Actor, c.ChangedAt)).ToList());
     }
 
     /// <summary>

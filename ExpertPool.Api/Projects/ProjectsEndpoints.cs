@@ -222,7 +222,7 @@ public static class ProjectsEndpoints
             p.Parties.OrderBy(x => x.Role).ThenBy(x => orgNames[x.OrganisationId], StringComparer.Ordinal)
                 .Select(x => new ProjectPartyDto(x.OrganisationId, orgNames[x.OrganisationId], x.Role.ToString())).ToList(),
             p.Preparers.OrderBy(x => expertNames[x.ExpertId], StringComparer.Ordinal)
-                .Select(x => new ProjectPreparerDto(x.ExpertId, expertNames[x.ExpertId], masked && x.Note is not null ? PersonalData.MaskIn(x.Note) : x.Note)).ToList(),
+                .Select(x => new ProjectPreparerDto(x.ExpertId, expertNames[x.ExpertId], PersonalData.ForReader(x.Note, !masked))).ToList(),
             p.CreatedBy, p.CreatedAt, p.UpdatedAt, p.Version);
     }
 }

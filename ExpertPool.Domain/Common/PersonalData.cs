@@ -67,6 +67,13 @@ public static partial class PersonalData
         return false;
     }
 
+    /// <summary>
+    /// A free text as <paramref name="administrator"/> or another reader may see it: as it is for an administrator, else
+    /// with <see cref="MaskIn"/>. Null stays null.
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    public static string? ForReader(string? text, bool administrator) => administrator || text is null ? text : MaskIn(text);
+
     /// <summary>An 18-character resident ID number standing alone (not part of a longer run of digits or letters).</summary>
     [System.Text.RegularExpressions.GeneratedRegex(@"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")]
     private static partial System.Text.RegularExpressions.Regex IdNumberInText();

@@ -13,6 +13,10 @@ namespace ExpertPool.Domain.Draws;
 /// </summary>
 public static class DrawRecordDisclosure
 {
+    // The context's free-text fields that quote what people wrote, masked for readers (decision 039).
+    private const string EvidenceField = "evidence";
+    private const string RedrawReasonField = "redrawReason";
+
     /// <summary>
     /// The projects named by <c>context.exclusions[].reasons[].projectId</c> in the stored UTF-8 document; none for a
     /// record written before they were; null when the document is not readable JSON (a damaged row: what it reveals
@@ -69,9 +73,9 @@ public static class DrawRecordDisclosure
         var record = DrawRecordVerification.ReadStored(utf8, "无法遮盖其中的个人信息，仅管理员可导出", "personal data in it cannot be masked; only an administrator can export it");
         if (record.Context is not { } context)
             return null;
-        var changed = Mask(context, "redrawReason");
+        var changed = Mask(context, RedrawReasonField);
         foreach (var reason in (context["exclusions"] as JsonArray ?? []).OfType<JsonObject>().SelectMany(x => x["reasons"] as JsonArray ?? []).OfType<JsonObject>())
-            changed |= Mask(reason, "evidence");
+            changed |= Mask(reason, EvidenceField);
         return changed ? Encoding.UTF8.GetBytes(Algorithm.DrawRecordJson.Serialize(record)) : null;
 
         static bool MaskedFieldsNeedMasking(ReadOnlySpan<byte> json)
@@ -84,7 +88,7 @@ public static class DrawRecordDisclosure
                 {
                     if (reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        masked = reader.ValueTextEquals("evidence"u8) || reader.ValueTextEquals("redrawReason"u8);
+                        masked = reader.ValueTextEquals(EvidenceField) || reader.ValueTextEquals(RedrawReasonField);
                     }
                     else if (masked && reader.TokenType == JsonTokenType.String)
                     {
