@@ -787,6 +787,50 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         reasons[Id(mover)].Should().ContainSingle().Which.Should().StartWith("labour-relation:", "they left the applicant today, well within 3 years");
     }
 
+    [Fact]
+    public async Task The_cooldown_evidence_names_the_applicant_for_its_own_record_its_twins_and_a_shared_project()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var name = "探针申请" + TestData.Suffix();
+        var partnerName = "探针合作" + TestData.Suffix();
+        var applicant = await CreateOrganisationAsync(name);
+        var partner = await CreateOrganisationAsync(partnerName);
+        var twin = await CreateOrganisationAsync("探针别名" + TestData.Suffix(), aliases: [name]);
+        // Same name as the applicant, and the partner's name as alias: shares a name with both parties, counts as the applicant's unit.
+        var both = await CreateOrganisationAsync(name, aliases: [partnerName]);
+        var outsider = await CreateOrganisationAsync("探针无关" + TestData.Suffix());
+        var plain = await ActiveExpertAsync(r, "评过申请方");
+        var viaTwin = await ActiveExpertAsync(r, "评过别名记录");
+        var viaBoth = await ActiveExpertAsync(r, "评过双名记录");
+        var viaShared = await ActiveExpertAsync(r, "评过联合项目");
+        var partnerOnly = await ActiveExpertAsync(r, "评过合作方");
+        var control = await ActiveExpertAsync(r, "对照");
+        var p1 = await CreateProjectAsync(parties: [new { organisationId = applicant, role = "Applicant" }]);
+        var p2 = await CreateProjectAsync(parties: [new { organisationId = twin, role = "Applicant" }]);
+        var p3 = await CreateProjectAsync(parties: [new { organisationId = both, role = "Applicant" }]);
+        var p4 = await CreateProjectAsync(parties: [new { organisationId = outsider, role = "Applicant" }, new { organisationId = twin, role = "Applicant" }]);
+        var p5 = await CreateProjectAsync(parties: [new { organisationId = partner, role = "Applicant" }]);
+        var at = new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc);
+        await using (var db = Factory.Database.CreateContext())
+        {
+            db.ExpertEngagements.Add(ExpertEngagement.Confirm(plain, p1, null, applicant, new DateOnly(2026, 8, 1), at));
+            db.ExpertEngagements.Add(ExpertEngagement.Confirm(viaTwin, p2, null, twin, new DateOnly(2026, 8, 2), at));
+            db.ExpertEngagements.Add(ExpertEngagement.Confirm(viaBoth, p3, null, both, new DateOnly(2026, 8, 3), at));
+            db.ExpertEngagements.Add(ExpertEngagement.Confirm(viaShared, p4, null, outsider, new DateOnly(2026, 8, 4), at));
+            db.ExpertEngagements.Add(ExpertEngagement.Confirm(partnerOnly, p5, null, partner, new DateOnly(2026, 8, 5), at));
+            await db.SaveChangesAsync();
+        }
+        var later = await CreateProjectAsync(parties: [new { organisationId = partner, role = "Partner" }, new { organisationId = applicant, role = "Applicant" }]);
+        var reasons = ReasonsByExpert(await CheckedEligibilityAsync(await ScheduleAsync(later, new { specialtyCode = r.Leaf1, count = 1, backups = 0 })));
+        reasons[Id(plain)].Should().ContainSingle(x => x.StartsWith("cooldown:", StringComparison.Ordinal)).Which.Should().Contain($"{name}（申请单位）").And.NotContain("即");
+        reasons[Id(viaTwin)].Should().ContainSingle(x => x.StartsWith("cooldown:", StringComparison.Ordinal)).Which.Should().Contain($"即 {name}，同名或别名；申请单位");
+        reasons[Id(viaBoth)].Should().ContainSingle(x => x.StartsWith("cooldown:", StringComparison.Ordinal)).Which.Should().Contain($"即 {name}，同名或别名；申请单位");
+        reasons[Id(viaShared)].Should().ContainSingle(x => x.StartsWith("cooldown:", StringComparison.Ordinal)).Which.Should().Contain($"即 {name}，同名或别名；申请单位");
+        reasons.Should().NotContainKey(Id(partnerOnly));
+        reasons.Should().NotContainKey(Id(control));
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------
 
     private static string Id(Guid id) => id.ToString("D");
