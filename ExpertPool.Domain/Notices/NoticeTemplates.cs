@@ -150,7 +150,7 @@ public static class NoticeTemplates
         if (!complete)
             doc.Note("建议", "请尽快进行补抽：补抽是一次新的、有记录的抽取，须填写补抽原因，并按规定请监督人到场。");
         if (n.PanelUrl is not null)
-            doc.Link("查看抽取记录与专家组", n.PanelUrl);
+            doc.Link("查看抽取记录与专家组（接口地址，须携带管理员 API 密钥，请求头 X-Api-Key）", n.PanelUrl);
         doc.StartEnglish();
         doc.Para($"Dear {n.AdministratorName},");
         doc.Para(complete
@@ -162,7 +162,7 @@ public static class NoticeTemplates
         if (!complete)
             doc.Note("Suggestion", "Make a supplementary draw (补抽) soon: it is a new, recorded draw that needs a stated reason and, by the rules, a supervisor present.");
         if (n.PanelUrl is not null)
-            doc.Link("Open the draw record and panel", n.PanelUrl);
+            doc.Link("The draw record and panel (an API address: send the administrator API key as the X-Api-Key header)", n.PanelUrl);
         Footer(doc);
         var subject = complete
             ? $"【专家库】专家组已确认 Panel complete：{n.ProjectCode}（{n.Confirmed}/{n.Required}）"

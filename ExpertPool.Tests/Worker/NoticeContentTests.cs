@@ -109,6 +109,16 @@ public class NoticeContentTests
     }
 
     [Fact]
+    public void AdminSummary_LinkToTheDraw_SaysItNeedsTheApiKey()
+    {
+        var r = NoticeTemplates.AdminSummary(new AdminSummaryNotice("管理员", "ProjectReview", "XM-1", "某某项目", DateTimeOffset.UnixEpoch, AdminSummaryOutcome.PanelComplete, 3, 3, ["甲", "乙", "丙"],
+            new Uri("http://localhost:5158/api/draws/01a200c4-6280-7000-8000-000000000001")));
+
+        r.TextBody.Should().Contain("须携带管理员 API 密钥").And.Contain("X-Api-Key").And.Contain("/api/draws/01a200c4-6280-7000-8000-000000000001");
+        r.HtmlBody.Should().Contain("href=\"http://localhost:5158/api/draws/01a200c4-6280-7000-8000-000000000001\"");
+    }
+
+    [Fact]
     public void Cancellation_OfOneSeat_DoesNotSayTheReviewIsCancelled()
     {
         var r = NoticeTemplates.Cancellation(new CancellationNotice("王五", "zh-CN", "ProjectReview", "XM-2", DateTimeOffset.UnixEpoch, "杭州", "专家状态变更", null));
