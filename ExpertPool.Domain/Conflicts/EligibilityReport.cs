@@ -43,7 +43,8 @@ public sealed record EligibilityReport(
     DateTime EvaluatedAt,
     DateOnly ReviewDate,
     IReadOnlyList<QuotaEligibility> Quotas,
-    IReadOnlyList<ExcludedExpert> Exclusions)
+    IReadOnlyList<ExcludedExpert> Exclusions,
+    IReadOnlyList<PartyUnit> Parties)
 {
     /// <summary>The eligible pool per quota in fill order, as <see cref="DrawAlgorithm"/> takes it.</summary>
     public IReadOnlyList<QuotaPool> ToDrawPools() => Quotas.Select(q => new QuotaPool(q.Key, q.EligibleExpertIds)).ToList();
@@ -72,3 +73,13 @@ public sealed record ExcludedExpert(Guid ExpertId, string? ExpertName, IReadOnly
 /// non-administrators until that project's review starts too (decision 028).
 /// </param>
 public sealed record ExclusionReason(string Rule, string Evidence, Guid? ProjectId = null);
+
+/// <summary>
+/// A party to the project as the relation rules matched it: its names (the record's own and its aliases) and every other
+/// organisation record that shares one of them, which the rules treat as the same unit. Sorted by organisation id; the
+/// names and records within it too.
+/// </summary>
+public sealed record PartyUnit(Guid OrganisationId, string Name, string CreditCode, Projects.PartyRole Role, IReadOnlyList<string> Aliases, IReadOnlyList<SameUnitRecord> SameUnitRecords);
+
+/// <summary>Another organisation record sharing a name or alias with a party (so the same unit), with the names it matched by.</summary>
+public sealed record SameUnitRecord(Guid OrganisationId, string Name, string CreditCode, IReadOnlyList<string> MatchedNames);

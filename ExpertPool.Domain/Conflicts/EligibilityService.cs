@@ -124,6 +124,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         private readonly List<(PanelQuota Quota, int[] Slots)> _candidates = [];
         private Dictionary<Guid, string>? _names;
         private Dictionary<Guid, PartyMatch> _partyOrgs = [];
+        private List<PartyUnit> _partyUnits = [];
         private Dictionary<Guid, PartyMatch> _applicantUnits = [];
 
         /// <param name="peer">
@@ -149,7 +150,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 if (parties is not null)
                     await Task.WhenAny(parties);
             }
-            (_partyOrgs, _applicantUnits) = parties is null ? await PartyOrganisationsAsync(db, ct) : await parties;
+            (_partyOrgs, _applicantUnits, _partyUnits) = parties is null ? await PartyOrganisationsAsync(db, ct) : await parties;
             AssignSlots(rows);
             if (_ids.Count == 0)
                 return;
@@ -294,7 +295,7 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 var id = _ids[slot];
                 exclusions.Add(new ExcludedExpert(id, _names?[id], quotaKeys[slot]!, reasons));
             }
-            return new EligibilityReport(request.Id, ruleSet.Id, ruleSet.Scope, ruleSet.Version, now, _day, quotas, exclusions);
+            return new EligibilityReport(request.Id, ruleSet.Id, ruleSet.Scope, ruleSet.Version, now, _day, quotas, exclusions, _partyUnits);
         }
 
         private static readonly Dictionary<string, int> RulePosition =
@@ -349,19 +350,19 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
         /// under several names, and 回避 must follow the unit, not the record. With them, the applicants' units for the
         /// cooldown: every record (a party of another role included) that shares a name or alias with an applicant.
         /// </summary>
-        private async Task<(Dictionary<Guid, PartyMatch> Parties, Dictionary<Guid, PartyMatch> ApplicantUnits)> PartyOrganisationsAsync(ExpertPoolDbContext source, CancellationToken ct)
+        private async Task<(Dictionary<Guid, PartyMatch> Parties, Dictionary<Guid, PartyMatch> ApplicantUnits, List<PartyUnit> Units)> PartyOrganisationsAsync(ExpertPoolDbContext source, CancellationToken ct)
         {
             var roles = project.Parties.ToDictionary(p => p.OrganisationId, p => p.Role);
             if (roles.Count == 0)
-                return ([], []);
+                return ([], [], []);
             var partyIds = roles.Keys.ToList();
             var parties = await source.Organisations.AsNoTracking().Where(o => partyIds.Contains(o.Id))
-                .Select(o => new { o.Id, o.Name, Aliases = o.Aliases.Select(a => a.Name).ToList() }).ToListAsync(ct);
+                .Select(o => new { o.Id, o.Name, o.CreditCode, Aliases = o.Aliases.Select(a => a.Name).ToList() }).ToListAsync(ct);
             var map = parties.ToDictionary(p => p.Id, p => new PartyMatch(p.Id, p.Name, roles[p.Id], null));
             var names = parties.SelectMany(p => p.Aliases.Append(p.Name)).Distinct().ToList();
             var twins = await source.Organisations.AsNoTracking()
                 .Where(o => !partyIds.Contains(o.Id) && (names.Contains(o.Name) || o.Aliases.Any(a => names.Contains(a.Name))))
-                .Select(o => new { o.Id, o.Name, Aliases = o.Aliases.Select(a => a.Name).ToList() }).ToListAsync(ct);
+                .Select(o => new { o.Id, o.Name, o.CreditCode, Aliases = o.Aliases.Select(a => a.Name).ToList() }).ToListAsync(ct);
             foreach (var twin in twins)
             {
                 var twinNames = twin.Aliases.Append(twin.Name).ToHashSet(StringComparer.Ordinal);
@@ -378,7 +379,19 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
                 if (applicant is not null)
                     units[org.Id] = new PartyMatch(applicant.Id, applicant.Name, PartyRole.Applicant, applicant.Id == org.Id ? null : org.Name);
             }
-            return (map, units);
+            // What the record and the report show: each party, its names, and the other records taken as the same unit.
+            var described = parties.OrderBy(p => p.Id.ToString("D"), StringComparer.Ordinal).Select(p =>
+            {
+                var partyNames = p.Aliases.Append(p.Name).ToHashSet(StringComparer.Ordinal);
+                var same = twins
+                    .Select(t => (t.Id, t.Name, t.CreditCode, Matched: t.Aliases.Append(t.Name).Where(partyNames.Contains).Distinct().Order(StringComparer.Ordinal).ToList()))
+                    .Where(t => t.Matched.Count > 0)
+                    .OrderBy(t => t.Id.ToString("D"), StringComparer.Ordinal)
+                    .Select(t => new SameUnitRecord(t.Id, t.Name, t.CreditCode, t.Matched))
+                    .ToList();
+                return new PartyUnit(p.Id, p.Name, p.CreditCode, roles[p.Id], [.. p.Aliases.Distinct().Order(StringComparer.Ordinal)], same);
+            }).ToList();
+            return (map, units, described);
         }
 
         private List<Guid> ApplicantOrganisationIds() => [.. _applicantUnits.Keys];

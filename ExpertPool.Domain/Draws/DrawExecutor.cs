@@ -268,6 +268,7 @@ public sealed class DrawExecutor(
         ];
         var entered = entropy.Select(e => (e.Source, e.EnteredBy, EnteredAt: Iso(e.EnteredAt))).ToArray();
         var exclusions = report.Exclusions.OrderBy(x => x.ExpertId).ToArray();
+        var parties = report.Parties;
         // Optimised from the first draw: a draw is rare, so tiered compilation would leave this loop unoptimised for long.
         return [MethodImpl(MethodImplOptions.AggressiveOptimization)] (w) =>
         {
@@ -276,6 +277,25 @@ public sealed class DrawExecutor(
             w.Name("entropyEntries").StartArray();
             foreach (var e in entered)
                 w.StartObject().Property("source", e.Source).Property("enteredBy", e.EnteredBy).Property("enteredAt", e.EnteredAt).EndObject();
+            // The parties the relation rules were checked against, with the names and the other records taken as the same unit.
+            w.EndArray().Name("parties").StartArray();
+            foreach (var party in parties)
+            {
+                w.StartObject().Property("organisationId", party.OrganisationId.ToString("D")).Property("name", party.Name)
+                    .Property("creditCode", party.CreditCode).Property("role", party.Role.ToString()).Name("aliases").StartArray();
+                foreach (var alias in party.Aliases)
+                    w.String(alias);
+                w.EndArray().Name("sameUnitRecords").StartArray();
+                foreach (var same in party.SameUnitRecords)
+                {
+                    w.StartObject().Property("organisationId", same.OrganisationId.ToString("D")).Property("name", same.Name)
+                        .Property("creditCode", same.CreditCode).Name("matchedNames").StartArray();
+                    foreach (var name in same.MatchedNames)
+                        w.String(name);
+                    w.EndArray().EndObject();
+                }
+                w.EndArray().EndObject();
+            }
             w.EndArray().Name("exclusions").StartArray();
             foreach (var x in exclusions)
             {

@@ -128,6 +128,23 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var json = report.ToJsonString();
         json.Should().NotContain("idNumber").And.NotContain("phone").And.NotContain("email");
 
+        // The parties the rules were checked against, with their names and the record taken as the same unit.
+        var parties = report["parties"]!.AsArray().Select(x => x!.AsObject()).ToList();
+        parties.Select(x => x["organisationId"]!.GetValue<string>()).Should().Equal(new[] { Id(applicant), Id(partner) }.Order(StringComparer.Ordinal));
+        var applicantParty = parties.Single(x => x["organisationId"]!.GetValue<string>() == Id(applicant));
+        applicantParty.Select(p => p.Key).Should().Equal("organisationId", "name", "creditCode", "role", "aliases", "sameUnitRecords");
+        applicantParty["name"]!.GetValue<string>().Should().Be(applicantName);
+        applicantParty["role"]!.GetValue<string>().Should().Be("Applicant");
+        applicantParty["aliases"]!.AsArray().Select(x => x!.GetValue<string>()).Should().Equal(shortName);
+        var twinRecord = applicantParty["sameUnitRecords"]!.AsArray().Should().ContainSingle().Subject!;
+        twinRecord["name"]!.GetValue<string>().Should().Be(shortName);
+        twinRecord["creditCode"]!.GetValue<string>().Should().Be(twinCode);
+        twinRecord["matchedNames"]!.AsArray().Select(x => x!.GetValue<string>()).Should().Equal(shortName);
+        var partnerParty = parties.Single(x => x["organisationId"]!.GetValue<string>() == Id(partner));
+        partnerParty["role"]!.GetValue<string>().Should().Be("Partner");
+        partnerParty["aliases"]!.AsArray().Should().BeEmpty();
+        partnerParty["sameUnitRecords"]!.AsArray().Should().BeEmpty();
+
         // The draw evaluates again, inside its own snapshot transaction: what it freezes in the record is exactly what the
         // preview (a read snapshot) showed.
         var start = Factory.Clock.GetUtcNow();
@@ -150,6 +167,7 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
             ["reasons"] = new JsonArray(exclusion["reasons"]!.AsArray().Select(x => (JsonNode)new JsonObject { ["rule"] = x!["rule"]!.DeepClone(), ["evidence"] = x["evidence"]!.DeepClone() }).ToArray()),
         }.ToJsonString();
         record["context"]!["exclusions"]!.AsArray().Select(x => Canonical(x!)).Should().Equal(report["exclusions"]!.AsArray().Select(x => Canonical(x!)));
+        record["context"]!["parties"]!.ToJsonString().Should().Be(report["parties"]!.ToJsonString(), "the record names the parties as the report did");
     }
 
     [Fact]
@@ -822,7 +840,14 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
             await db.SaveChangesAsync();
         }
         var later = await CreateProjectAsync(parties: [new { organisationId = partner, role = "Partner" }, new { organisationId = applicant, role = "Applicant" }]);
-        var reasons = ReasonsByExpert(await CheckedEligibilityAsync(await ScheduleAsync(later, new { specialtyCode = r.Leaf1, count = 1, backups = 0 })));
+        var report = await CheckedEligibilityAsync(await ScheduleAsync(later, new { specialtyCode = r.Leaf1, count = 1, backups = 0 }));
+        var reasons = ReasonsByExpert(report);
+        // The report names the records each party was matched with, and by which of its names.
+        var units = report["parties"]!.AsArray().ToDictionary(x => x!["organisationId"]!.GetValue<string>(),
+            x => x!["sameUnitRecords"]!.AsArray().Select(u => (Id: u!["organisationId"]!.GetValue<string>(), Names: string.Join("|", u["matchedNames"]!.AsArray().Select(n => n!.GetValue<string>())))).ToList());
+        units.Keys.Should().BeEquivalentTo(Id(applicant), Id(partner));
+        units[Id(applicant)].Should().Equal(new[] { (Id(twin), name), (Id(both), name) }.OrderBy(u => u.Item1, StringComparer.Ordinal));
+        units[Id(partner)].Should().Equal((Id(both), partnerName));
         reasons[Id(plain)].Should().ContainSingle(x => x.StartsWith("cooldown:", StringComparison.Ordinal)).Which.Should().Contain($"{name}（申请单位）").And.NotContain("即");
         reasons[Id(viaTwin)].Should().ContainSingle(x => x.StartsWith("cooldown:", StringComparison.Ordinal)).Which.Should().Contain($"即 {name}，同名或别名；申请单位");
         reasons[Id(viaBoth)].Should().ContainSingle(x => x.StartsWith("cooldown:", StringComparison.Ordinal)).Which.Should().Contain($"即 {name}，同名或别名；申请单位");

@@ -446,7 +446,7 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
         context.Select(p => p.Key).Should().Equal(
             "panelRequestId", "projectId", "projectCode", "engagementType", "reviewStartsAt", "requestedBy", "supervisor", "committedAt",
             "scheduledDrawAt", "executedAt", "executedBy", "supersedesRequestId", "redrawReason", "ruleSetId", "ruleSetScope",
-            "eligibilityEvaluatedAt", "entropyEntries", "exclusions", "failure");
+            "eligibilityEvaluatedAt", "entropyEntries", "parties", "exclusions", "failure");
         context["panelRequestId"]!.GetValue<string>().Should().Be(request.ToString("D"));
         context["eligibilityEvaluatedAt"]!.GetValue<string>().Should().Be(context["executedAt"]!.GetValue<string>(), "the pool is frozen as of the draw's instant, even while the clock moves");
         context["supersedesRequestId"].Should().BeNull();
