@@ -52,6 +52,10 @@ public static partial class PersonalData
         return MobileInText().Replace(masked, m => MaskPhone(m.Value));
     }
 
+    /// <summary>Whether the text holds an email address, a mobile number or an ID number (what <see cref="MaskIn"/> masks).</summary>
+    public static bool HoldsNumberOrAddress(string? text) =>
+        !string.IsNullOrEmpty(text) && MayHoldNumberOrAddress(text) && !string.Equals(MaskIn(text), text, StringComparison.Ordinal);
+
     /// <summary>
     /// False when the text cannot hold what <see cref="MaskIn"/> masks: no '@' and fewer than 11 ASCII digits (a mobile
     /// number has 11, an ID number 17 and a check character). Most reasons are like that, and a draw masks thousands.

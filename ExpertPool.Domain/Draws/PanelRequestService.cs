@@ -48,6 +48,8 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
             Fail("supervisorName", "必须指定监督人 / is required: a supervisor witnesses the draw");
         else if (supervisor.Length > PanelRequest.SupervisorMax)
             Fail("supervisorName", $"不能超过 {PanelRequest.SupervisorMax} 个字符 / must be at most {PanelRequest.SupervisorMax} characters");
+        else if (PersonalData.HoldsNumberOrAddress(supervisor))
+            Fail("supervisorName", "只填监督人姓名（可加职务），不能包含手机号、身份证号或邮箱：监督人随结果公示 / the supervisor's name (and position) only, without a mobile number, ID number or email address: it is published with the result");
 
         var drawAt = input.ScheduledDrawAt?.ToUniversalTime();
         var deadline = input.ReplyDeadline?.ToUniversalTime();

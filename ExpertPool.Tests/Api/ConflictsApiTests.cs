@@ -311,6 +311,19 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         lateErrors["scheduledDrawAt"]![0]!.GetValue<string>().Should().Contain("before the review starts");
         lateErrors["replyDeadline"]![0]!.GetValue<string>().Should().Contain("after the review starts");
 
+        // The supervisor's name is published with the result: a phone number in it is refused, not stored.
+        var withPhone = await Admin.PostAsJsonAsync("/api/panel-requests", new
+        {
+            projectId = project,
+            quotas = new[] { new { specialtyCode = r.Leaf1, count = 1 } },
+            scheduledDrawAt = DrawAt,
+            replyDeadline = ReplyBy,
+            supervisorName = "李监督 139-0000-1111",
+        });
+        var phoneErrors = (await ProblemAsync(withPhone, HttpStatusCode.BadRequest))["errors"]!.AsObject();
+        phoneErrors.Select(e => e.Key).Should().Equal("supervisorName");
+        phoneErrors["supervisorName"]![0]!.GetValue<string>().Should().StartWith("只填监督人姓名").And.Contain("without a mobile number");
+
         Guid past;
         await using (var db = Factory.Database.CreateContext())
         {
