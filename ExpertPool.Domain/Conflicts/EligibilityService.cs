@@ -672,6 +672,18 @@ public sealed class EligibilityService(ExpertPoolDbContext db, TimeProvider cloc
             foreach (var r in rows.Where(x => IsCandidate(x.ExpertId)))
                 Exclude(r.ExpertId, ConflictRuleCodes.AlreadyInvited,
                     $"已于 {r.InvitedAt:yyyy-MM-dd HH:mm}Z 受邀参加本项目（{r.Status}），补抽不再抽取 / already invited for this project on {r.InvitedAt:yyyy-MM-dd HH:mm}Z ({r.Status}); a supplementary draw does not draw them again");
+            // A backup of an earlier draw for the project who has not been reached yet is still that draw's reserve: drawn
+            // here too, they could be invited twice for one panel (once here, once when the earlier draw reaches them).
+            var reserved = await (from sel in db.DrawSelections
+                                  join d in db.DrawRecords on sel.DrawRecordId equals d.Id
+                                  where d.ProjectId == project.Id && d.PanelRequestId != request.Id && d.Outcome == Draws.DrawRecordOutcome.Succeeded
+                                        && sel.Role == Draws.SelectionRole.Backup
+                                        && !db.DrawWithdrawals.Any(w => w.DrawRecordId == d.Id)
+                                        && !db.Invitations.Any(i => i.DrawRecordId == d.Id && i.ExpertId == sel.ExpertId)
+                                  select new { sel.ExpertId, sel.QuotaKey, sel.Rank, d.ExecutedAt }).ToListAsync(ct);
+            foreach (var r in reserved.Where(x => IsCandidate(x.ExpertId)))
+                Exclude(r.ExpertId, ConflictRuleCodes.AlreadyInvited,
+                    $"是本项目 {r.ExecutedAt:yyyy-MM-dd HH:mm}Z 抽取中名额 {r.QuotaKey} 的第 {r.Rank} 位候补，尚待递补，补抽不再抽取 / backup {r.Rank} of quota {r.QuotaKey} in this project's draw of {r.ExecutedAt:yyyy-MM-dd HH:mm}Z, not reached yet; a supplementary draw does not draw them");
         }
 
         // ---- wording -----------------------------------------------------------------------------------------

@@ -134,6 +134,13 @@ public static class EligiblePoolsQuery
         if (s.ManualExclusions)
             parts.Add($"""SELECT "ExpertId" FROM "manual_exclusions" WHERE "PanelRequestId" = {request}""");
         parts.Add($"""SELECT "ExpertId" FROM "invitations" WHERE "ProjectId" = {project} AND "PanelRequestId" <> {request} AND "Status" <> 'Skipped'""");
+        // The backups of the project's other draws (not withdrawn) who have not been reached yet.
+        parts.Add($"""
+            SELECT s."ExpertId" FROM "draw_selections" s JOIN "draw_records" d ON d."Id" = s."DrawRecordId"
+            WHERE d."ProjectId" = {project} AND d."PanelRequestId" <> {request} AND d."Outcome" = 'Succeeded' AND s."Role" = 'Backup'
+              AND NOT EXISTS (SELECT 1 FROM "draw_withdrawals" w WHERE w."DrawRecordId" = d."Id")
+              AND NOT EXISTS (SELECT 1 FROM "invitations" i WHERE i."DrawRecordId" = d."Id" AND i."ExpertId" = s."ExpertId")
+            """);
 
         // A unit is a party or any organisation record sharing a name or alias with one (回避 follows the unit).
         static string Units(string parties) => $"""

@@ -32,6 +32,7 @@ public sealed class InvitationService(
     ExpertPoolDbContext db,
     NoticeOutbox outbox,
     InvitationTokens tokens,
+    EligibilityService eligibility,
     TimeProvider clock,
     IOptions<InvitationOptions> options,
     ILogger<InvitationService> logger)
@@ -92,7 +93,7 @@ public sealed class InvitationService(
     {
         var (invitation, expert, project, request) = await LoadAsync(invitationId, ct);
         var now = Now;
-        if (invitation.Status == InvitationStatus.Pending && await NoLongerEligibleAsync(expert, project, ct) is { } unfit)
+        if (invitation.Status == InvitationStatus.Pending && await NoLongerEligibleAsync(expert, project, request, invitation.DrawRecordId, invitation.QuotaKey, new RulesNow(), confirming: true, ct) is { } unfit)
         {
             invitation.Cancel($"确认时已不符合条件 / not eligible when confirming: {unfit}", "system", now);
             await ReplaceAsync(invitation, project, request, now, ct);
@@ -381,10 +382,17 @@ public sealed class InvitationService(
         await SaveAsync(ct);
     }
 
+    /// <summary>
+    /// The shortest reply window a backup is given. A seat that falls vacant closer than this to the review start (or after
+    /// it) is not passed to a backup: they could not answer before the review, and no deadline may pass the review start.
+    /// </summary>
+    public static readonly TimeSpan MinimumReplyWindow = TimeSpan.FromMinutes(5);
+
     private async Task ReplaceAsync(Invitation vacated, Project project, PanelRequest request, DateTime now, CancellationToken ct)
     {
         var draw = await db.DrawRecords.AsNoTracking().Include(d => d.Selections).FirstAsync(d => d.Id == vacated.DrawRecordId, ct);
-        if (now < project.ReviewStartsAt)
+        var tooLate = now > project.ReviewStartsAt - MinimumReplyWindow;
+        if (!tooLate)
         {
             var invited = await db.Invitations.Where(i => i.DrawRecordId == draw.Id).Select(i => i.ExpertId).ToListAsync(ct);
             invited.AddRange(db.Invitations.Local.Where(i => i.DrawRecordId == draw.Id).Select(i => i.ExpertId));
@@ -392,10 +400,11 @@ public sealed class InvitationService(
                 .Where(s => s.QuotaKey == vacated.QuotaKey && s.Role == SelectionRole.Backup && !invited.Contains(s.ExpertId))
                 .OrderBy(s => s.Rank)
                 .ToList();
+            var rules = new RulesNow();
             foreach (var next in candidates)
             {
                 var expert = await db.Experts.AsNoTracking().FirstAsync(e => e.Id == next.ExpertId, ct);
-                var reason = await NoLongerEligibleAsync(expert, project, ct);
+                var reason = await NoLongerEligibleAsync(expert, project, request, draw.Id, next.QuotaKey, rules, confirming: false, ct);
                 if (reason is null)
                 {
                     Invite(draw, request, project, expert, next, vacated.Id, now);
@@ -406,19 +415,81 @@ public sealed class InvitationService(
                 logger.LogInformation("Draw {DrawId} quota {Quota}: backup {Rank} passed over: {Reason}", draw.Id, next.QuotaKey, next.Rank, reason);
             }
         }
-        var correlation = $"draw:{draw.Id}:{vacated.QuotaKey}:backups-exhausted";
+        var correlation = $"draw:{draw.Id}:{vacated.QuotaKey}:{(tooLate ? "too-late-to-replace" : "backups-exhausted")}";
         if (await db.Set<OutboxMessage>().AnyAsync(m => m.CorrelationId == correlation, ct))
             return;
         var (confirmed, required, names, pending) = await PanelStateAsync(draw, request, ct);
         outbox.Enqueue(db, new NoticeRecipient(Options.AdministratorEmail, Options.AdministratorName), NoticeTemplates.AdminSummary(new AdminSummaryNotice(
             Options.AdministratorName, project.EngagementType.ToString(), project.Code, project.Name, Utc(project.ReviewStartsAt),
-            AdminSummaryOutcome.BackupsExhausted, confirmed, required, names, new Uri(Options.PublicBaseUrl, $"api/draws/{draw.Id}"), pending)), correlation);
-        logger.LogWarning("Draw {DrawId} quota {Quota}: no backup left; administrator told to make a supplementary draw.", draw.Id, vacated.QuotaKey);
+            tooLate ? AdminSummaryOutcome.TooLateToReplace : AdminSummaryOutcome.BackupsExhausted, confirmed, required, names,
+            new Uri(Options.PublicBaseUrl, $"api/draws/{draw.Id}"), pending)), correlation);
+        if (tooLate)
+            logger.LogWarning("Draw {DrawId} quota {Quota}: a seat fell vacant too close to the review start to be filled; administrator told.", draw.Id, vacated.QuotaKey);
+        else
+            logger.LogWarning("Draw {DrawId} quota {Quota}: no backup left; administrator told to make a supplementary draw.", draw.Id, vacated.QuotaKey);
+    }
+
+    /// <summary>The conflict rules evaluated again for a request, once per replacement or confirmation (a full evaluation).</summary>
+    private sealed class RulesNow
+    {
+        public bool Evaluated { get; set; }
+        public EligibilityReport? Report { get; set; }
     }
 
     /// <summary>
-    /// What changed since the draw that makes a backup unfit now: not active, term over by the review date, or a
-    /// conflict declared with one of the project's parties. Null when they may still be invited.
+    /// What changed since the draw that makes an expert unfit for their seat now, as the reason to record; null when they
+    /// may still be invited or confirm. First the cheap checks (status, end of term, a conflict declared with a party, a
+    /// seat on the same panel through another draw), then every conflict rule of the draw's rule set, evaluated again as
+    /// of now (relations recorded since the draw, preparers, blackouts, the workload cap, …): 回避 found after the draw
+    /// passes the backup over as it would have excluded them from the pool.
+    /// </summary>
+    /// <param name="confirming">
+    /// An invited expert confirming: only a seat already confirmed through another draw counts against them (an answer
+    /// given elsewhere must not cancel this one), and the supplementary-draw rule (already invited) does not apply.
+    /// </param>
+    private async Task<string?> NoLongerEligibleAsync(Expert expert, Project project, PanelRequest request, Guid drawId, string quotaKey, RulesNow rules, bool confirming, CancellationToken ct)
+    {
+        if (await NoLongerEligibleAsync(expert, project, ct) is { } quick)
+            return quick;
+        var elsewhere = await db.Invitations.AsNoTracking()
+            .Where(i => i.ProjectId == project.Id && i.ExpertId == expert.Id && i.DrawRecordId != drawId
+                && (confirming ? i.Status == InvitationStatus.Confirmed : i.Status != InvitationStatus.Skipped))
+            .Select(i => new { i.Status, i.InvitedAt }).FirstOrDefaultAsync(ct);
+        if (elsewhere is not null)
+            return $"已于 {elsewhere.InvitedAt:yyyy-MM-dd HH:mm}Z 因本项目另一次抽取受邀（{elsewhere.Status}） / already invited for this project through another draw on {elsewhere.InvitedAt:yyyy-MM-dd HH:mm}Z ({elsewhere.Status})";
+        if (!rules.Evaluated)
+        {
+            rules.Evaluated = true;
+            var ruleSetId = await db.DrawRecords.AsNoTracking().Where(d => d.Id == drawId).Select(d => d.RuleSetId).FirstAsync(ct);
+            try
+            {
+                rules.Report = await eligibility.EvaluateForDrawAsync(request.Id, ruleSetId, Now, ct);
+            }
+            catch (DomainConflictException ex)
+            {
+                // A rule set or specialty that can no longer be applied must not block an answer: the cheap checks stand.
+                logger.LogWarning(ex, "Panel request {PanelRequestId}: the conflict rules could not be evaluated again; only status, term and declared conflicts were checked.", request.Id);
+            }
+        }
+        if (rules.Report is not { } report)
+            return null;
+        var reasons = report.Exclusions.FirstOrDefault(x => x.ExpertId == expert.Id)?.Reasons
+            .Where(r => !confirming || r.Rule != ConflictRuleCodes.AlreadyInvited).ToList();
+        if (reasons is { Count: > 0 })
+        {
+            // Stored as the invitation's reason, after a prefix of under 100 characters on confirmation.
+            var text = string.Join("；", reasons.Select(r => $"{r.Rule}: {r.Evidence}"));
+            return text.Length > Invitation.ReasonMax - 100 ? text[..(Invitation.ReasonMax - 101)] + "…" : text;
+        }
+        var quota = report.Quotas.FirstOrDefault(q => q.Key == quotaKey);
+        if (quota is not null && !quota.EligibleExpertIds.Contains(expert.Id.ToString("D"), StringComparer.Ordinal))
+            return "已不属于该名额的专业或地区 / no longer in the quota's specialty or region";
+        return null;
+    }
+
+    /// <summary>
+    /// The cheap part of <see cref="NoLongerEligibleAsync(Expert, Project, PanelRequest, Guid, string, RulesNow, bool, CancellationToken)"/>:
+    /// not active, term over by the review date, or a conflict declared with one of the project's parties.
     /// </summary>
     private async Task<string?> NoLongerEligibleAsync(Expert expert, Project project, CancellationToken ct)
     {
@@ -518,15 +589,18 @@ public sealed class InvitationService(
             Utc(deadline), confirm, decline)), invitation.Id.ToString());
     }
 
-    /// <summary>The reply window from now, cut at the request's reply deadline, but never past the review start nor shorter than 5 minutes.</summary>
+    /// <summary>
+    /// The reply window from now, cut at the request's reply deadline, at least <see cref="MinimumReplyWindow"/>, and never
+    /// past the review start (a replacement is not offered closer to it than the minimum window).
+    /// </summary>
     private DateTime Deadline(PanelRequest request, Project project, DateTime now)
     {
         var deadline = now + Options.ReplyWindow;
         if (request.ReplyDeadline > now && request.ReplyDeadline < deadline)
             deadline = request.ReplyDeadline;
-        if (deadline > project.ReviewStartsAt)
-            deadline = project.ReviewStartsAt;
-        return deadline < now.AddMinutes(5) ? now.AddMinutes(5) : deadline;
+        if (deadline < now + MinimumReplyWindow)
+            deadline = now + MinimumReplyWindow;
+        return deadline > project.ReviewStartsAt ? project.ReviewStartsAt : deadline;
     }
 
     /// <summary>The calendar UID of an engagement: the receipt publishes the event under it, a cancellation cancels it.</summary>

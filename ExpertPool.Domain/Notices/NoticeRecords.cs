@@ -70,6 +70,9 @@ public enum AdminSummaryOutcome
 
     /// <summary>Seats remain open and no ranked backup is left: a supplementary draw (补抽) is needed.</summary>
     BackupsExhausted,
+
+    /// <summary>A seat fell vacant too close to the review start (or after it) for a backup to be invited and answer.</summary>
+    TooLateToReplace,
 }
 
 /// <summary>To the administrator of a panel request; always Chinese first, then English.</summary>

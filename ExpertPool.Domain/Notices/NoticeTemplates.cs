@@ -139,15 +139,21 @@ public static class NoticeTemplates
         ArgumentNullException.ThrowIfNull(n);
         var w = Wording.For(n.EngagementType);
         var complete = n.Outcome == AdminSummaryOutcome.PanelComplete;
+        var tooLate = n.Outcome == AdminSummaryOutcome.TooLateToReplace;
+        var missing = Math.Max(0, n.Required - n.Confirmed - n.Pending);
         var doc = new Doc();
         doc.Para($"{n.AdministratorName}：您好！");
         doc.Para(complete
             ? $"{w.NameZh}“{n.ProjectName}”（{n.ProjectCode}）的专家组已全部确认（{n.Confirmed}/{n.Required}）。"
-            : $"{w.NameZh}“{n.ProjectName}”（{n.ProjectCode}）的候补专家已用尽，仍缺 {Math.Max(0, n.Required - n.Confirmed - n.Pending)} 名（已确认 {n.Confirmed}/{n.Required}{(n.Pending > 0 ? $"，另有 {n.Pending} 名待答复" : "")}）。");
+            : tooLate
+            ? $"{w.NameZh}“{n.ProjectName}”（{n.ProjectCode}）有席位在评审开始前不久（或开始后）空出，已来不及邀请候补专家并等待答复，仍缺 {missing} 名（已确认 {n.Confirmed}/{n.Required}{(n.Pending > 0 ? $"，另有 {n.Pending} 名待答复" : "")}）。其余候补未被邀请。"
+            : $"{w.NameZh}“{n.ProjectName}”（{n.ProjectCode}）的候补专家已用尽，仍缺 {missing} 名（已确认 {n.Confirmed}/{n.Required}{(n.Pending > 0 ? $"，另有 {n.Pending} 名待答复" : "")}）。");
         doc.Field("评审时间", Time(n.ReviewStartsAt, false));
         if (n.ConfirmedExperts.Count > 0)
             doc.Field("已确认专家", string.Join("、", n.ConfirmedExperts));
-        if (!complete)
+        if (tooLate)
+            doc.Note("建议", "请按评审现场的规定处理空缺（如按规定减员或改期），并在评审记录中说明。");
+        else if (!complete)
             doc.Note("建议", "请尽快进行补抽：补抽是一次新的、有记录的抽取，须填写补抽原因，并按规定请监督人到场。");
         if (n.PanelUrl is not null)
             doc.Link("查看抽取记录与专家组（接口地址，须携带管理员 API 密钥，请求头 X-Api-Key）", n.PanelUrl);
@@ -155,17 +161,23 @@ public static class NoticeTemplates
         doc.Para($"Dear {n.AdministratorName},");
         doc.Para(complete
             ? $"The panel for the {w.NameEn} \"{n.ProjectName}\" ({n.ProjectCode}) is complete: {n.Confirmed} of {n.Required} experts have confirmed."
-            : $"The ranked backups for the {w.NameEn} \"{n.ProjectName}\" ({n.ProjectCode}) are exhausted: {Math.Max(0, n.Required - n.Confirmed - n.Pending)} seat(s) have nobody ({n.Confirmed} of {n.Required} confirmed{(n.Pending > 0 ? $", {n.Pending} still to answer" : "")}).");
+            : tooLate
+            ? $"A seat on the panel for the {w.NameEn} \"{n.ProjectName}\" ({n.ProjectCode}) fell vacant too close to the review start (or after it) for a backup to be invited and answer: {missing} seat(s) have nobody ({n.Confirmed} of {n.Required} confirmed{(n.Pending > 0 ? $", {n.Pending} still to answer" : "")}). The remaining backups were not invited."
+            : $"The ranked backups for the {w.NameEn} \"{n.ProjectName}\" ({n.ProjectCode}) are exhausted: {missing} seat(s) have nobody ({n.Confirmed} of {n.Required} confirmed{(n.Pending > 0 ? $", {n.Pending} still to answer" : "")}).");
         doc.Field("Review starts", Time(n.ReviewStartsAt, true));
         if (n.ConfirmedExperts.Count > 0)
             doc.Field("Confirmed experts", string.Join(", ", n.ConfirmedExperts));
-        if (!complete)
+        if (tooLate)
+            doc.Note("Suggestion", "Handle the vacancy as the rules for the review allow (a smaller panel or a new date) and note it in the review's minutes.");
+        else if (!complete)
             doc.Note("Suggestion", "Make a supplementary draw (补抽) soon: it is a new, recorded draw that needs a stated reason and, by the rules, a supervisor present.");
         if (n.PanelUrl is not null)
             doc.Link("The draw record and panel (an API address: send the administrator API key as the X-Api-Key header)", n.PanelUrl);
         Footer(doc);
         var subject = complete
             ? $"【专家库】专家组已确认 Panel complete：{n.ProjectCode}（{n.Confirmed}/{n.Required}）"
+            : tooLate
+            ? $"【专家库】评审前来不及递补 Seat not filled before the review：{n.ProjectCode}（{n.Confirmed}/{n.Required}）"
             : $"【专家库】候补已用尽，请补抽 Backups exhausted, supplementary draw needed：{n.ProjectCode}（{n.Confirmed}/{n.Required}）";
         return doc.Render(NoticeKind.AdminSummary, subject);
     }
