@@ -41,16 +41,56 @@ public static partial class PersonalData
     /// as the registry's own fields are. For text people write themselves (an application's statement or recommender, a
     /// reason for declining), which may name someone with their number.
     /// </summary>
+    /// <remarks>
+    /// Numbers typed in full-width form (a Chinese keyboard in full-width mode gives １３８…), or split by invisible
+    /// characters (U+200B and other format characters), are found too: the text is read with those folded to ASCII and
+    /// dropped. When something is masked in such a text, the masked copy keeps that folded form.
+    /// </remarks>
     public static string MaskIn(string? text)
     {
         if (string.IsNullOrEmpty(text))
             return "";
-        if (!MayHoldNumberOrAddress(text))
+        var folded = Fold(text);
+        if (!MayHoldNumberOrAddress(folded))
             return text;
-        var masked = MaskEmailsIn(text);
+        var masked = MaskEmailsIn(folded);
         masked = IdNumberInText().Replace(masked, m => ChineseIdNumber.Mask(m.Value));
-        return MobileInText().Replace(masked, m => MaskPhone(m.Value));
+        masked = MobileInText().Replace(masked, m => MaskPhone(m.Value));
+        return ReferenceEquals(folded, text) || !string.Equals(masked, folded, StringComparison.Ordinal) ? masked : text;
     }
+
+    /// <summary>
+    /// The text with full-width digits and the full-width forms of <c>@ + - . ( ) X x</c> read as ASCII, the ideographic
+    /// space as a space, and format characters (zero-width spaces and joiners, direction marks, BOM) dropped; the same
+    /// instance when there is none.
+    /// </summary>
+    private static string Fold(string text)
+    {
+        var i = 0;
+        while (i < text.Length && !Folds(text[i]))
+            i++;
+        if (i == text.Length)
+            return text;
+        var builder = new System.Text.StringBuilder(text.Length);
+        builder.Append(text, 0, i);
+        for (; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (!Folds(c))
+                builder.Append(c);
+            else if (c is >= '\uFF10' and <= '\uFF19')
+                builder.Append((char)('0' + (c - '\uFF10')));
+            else if (c != '\u3000' && (c < '\uFF00' || c > '\uFF5E'))
+                continue; // a format character
+            else
+                builder.Append(c == '\u3000' ? ' ' : (char)(c - 0xFEE0));
+        }
+        return builder.ToString();
+    }
+
+    private static bool Folds(char c) =>
+        c >= '\u00AD' && (c is >= '\uFF10' and <= '\uFF19' or '\uFF20' or '\uFF0B' or '\uFF0D' or '\uFF0E' or '\uFF08' or '\uFF09' or '\uFF38' or '\uFF58' or '\u3000'
+            || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format);
 
     /// <summary>Whether the text holds an email address, a mobile number or an ID number (what <see cref="MaskIn"/> masks).</summary>
     public static bool HoldsNumberOrAddress(string? text) =>
@@ -78,12 +118,12 @@ public static partial class PersonalData
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
     public static string? ForReader(string? text, bool administrator) => administrator || text is null ? text : MaskIn(text);
 
-    /// <summary>An 18-character resident ID number standing alone (not part of a longer run of digits or letters).</summary>
-    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")]
+    /// <summary>An 18-character resident ID number standing alone (not part of a longer run of digits or letters), also written in groups of 6, 8 and 4.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![0-9A-Za-z])[1-9][0-9]{5}[- ]?[0-9]{8}[- ]?[0-9]{3}[0-9Xx](?![0-9A-Za-z])")]
     private static partial System.Text.RegularExpressions.Regex IdNumberInText();
 
-    /// <summary>A mainland mobile number, with or without +86, spaces or dashes between its groups of 3-4-4.</summary>
-    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])")]
+    /// <summary>A mainland mobile number, with or without +86, spaces, dashes or dots between its groups of 3-4-4, the first group perhaps in brackets.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![0-9])(?:\+?86[-. ]?)?(?:\(1[3-9][0-9]\)|1[3-9][0-9])(?:[-. ]?[0-9]{4}){2}(?![0-9])")]
     private static partial System.Text.RegularExpressions.Regex MobileInText();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*")]

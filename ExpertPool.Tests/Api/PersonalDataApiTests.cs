@@ -154,6 +154,23 @@ public abstract class PersonalDataApiTests<TFactory>(TFactory factory, ITestOutp
         read.Where(x => x.Text.Contains(Mobile, StringComparison.Ordinal) || x.Text.Contains(IdNumber, StringComparison.Ordinal)).Select(x => x.What)
             .Should().BeEmpty("no number written into free text reaches a non-administrator");
     }
+
+    [Fact]
+    public async Task Numbers_typed_in_full_width_or_split_by_invisible_characters_are_masked_too()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        const string fullWidthMobile = "１３８１２３４５６７８";
+        const string fullWidthId = "１１０１０５１９４９１２３１００２Ｘ";
+        var reason = $"联系电话 {fullWidthMobile}，身份证 {fullWidthId}，备用 138\u200b1234\u200b5678";
+        var away = await ActiveExpertAsync(r, "全角号码", blackouts: [new { from = "2026-12-01", to = "2026-12-03", reason }]);
+
+        (await Admin.GetStringAsync($"/api/experts/{away}")).Should().Contain(fullWidthMobile, "administrators read the text as written");
+        var json = await Auditor.GetStringAsync($"/api/experts/{away}");
+        var text = System.Text.Json.Nodes.JsonNode.Parse(json)!.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        text.Should().Contain("138****5678").And.Contain("110105***********X");
+        text.Should().NotContain(fullWidthMobile).And.NotContain(fullWidthId).And.NotContain(Mobile).And.NotContain(IdNumber).And.NotContain("5678\u200b");
+    }
 }
 
 public sealed class SqlitePersonalDataApiTests(SqliteApiFactory factory, ITestOutputHelper output) : PersonalDataApiTests<SqliteApiFactory>(factory, output);

@@ -36,5 +36,11 @@ public sealed class PersonalDataTests
     [InlineData("身份证 33010219700101123X，邮箱 zhang.san@example.cn", "身份证 330102***********X，邮箱 z***@example.cn")]
     [InlineData("编号 2026120400001 与 订单 1381234567890 不是电话", "编号 2026120400001 与 订单 1381234567890 不是电话")]
     [InlineData("从事检验 12 年", "从事检验 12 年")]
+    [InlineData("全角 １３８１２３４５６７８", "全角 138****5678")]
+    [InlineData("身份证 ３３０１０２１９７００１０１１２３Ｘ", "身份证 330102***********X")]
+    [InlineData("零宽 138\u200b1234\u200b5678 与 138\u20601234\uFEFF5678", "零宽 138****5678 与 138****5678")]
+    [InlineData("点分 138.1234.5678，括号 (138)12345678，全角括号 （１３８）１２３４５６７８", "点分 138******5678，括号 (13******5678，全角括号 (13******5678")]
+    [InlineData("分组 330102 19700101 123X", "分组 330102*************X")]
+    [InlineData("第２０２６３２０期，零宽\u200b无号码", "第２０２６３２０期，零宽\u200b无号码")]
     public void MaskIn_MasksEmailsMobilesAndIdNumbersInAFreeText(string text, string masked) => PersonalData.MaskIn(text).Should().Be(masked);
 }
