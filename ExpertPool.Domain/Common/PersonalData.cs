@@ -88,9 +88,14 @@ public static partial class PersonalData
         return builder.ToString();
     }
 
-    private static bool Folds(char c) =>
-        c >= '\u00AD' && (c is >= '\uFF10' and <= '\uFF19' or '\uFF20' or '\uFF0B' or '\uFF0D' or '\uFF0E' or '\uFF08' or '\uFF09' or '\uFF38' or '\uFF58' or '\u3000'
-            || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format);
+    private static bool Folds(char c)
+    {
+        // Most of a Chinese text (ideographs, kana, CJK punctuation after U+3000) has nothing to fold: no table lookup.
+        if (c < '\u00AD' || c is > '\u3000' and < '\uFEFF')
+            return false;
+        return c is >= '\uFF10' and <= '\uFF19' or '\uFF20' or '\uFF0B' or '\uFF0D' or '\uFF0E' or '\uFF08' or '\uFF09' or '\uFF38' or '\uFF58' or '\u3000'
+            || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
+    }
 
     /// <summary>Whether the text holds an email address, a mobile number or an ID number (what <see cref="MaskIn"/> masks).</summary>
     public static bool HoldsNumberOrAddress(string? text) =>
