@@ -66,6 +66,8 @@ public sealed record InvitationDto(
 
 public sealed record WithdrawRequest(string? Reason);
 
+public sealed record ReleaseSeatRequest(string? Reason);
+
 public sealed record WithdrawResponse(int CancelledInvitations, DrawWithdrawalDto Withdrawal);
 
 public static class DrawsEndpoints
@@ -83,6 +85,7 @@ public static class DrawsEndpoints
         draws.MapGet("/{id:guid}/record", GetDrawRecord).WithName(nameof(GetDrawRecord));
         draws.MapPost("/{id:guid}/verify", VerifyDraw).WithName(nameof(VerifyDraw));
         draws.MapGet("/{id:guid}/invitations", ListInvitations).WithName(nameof(ListInvitations));
+        draws.MapPost("/{id:guid}/invitations/{invitationId:guid}/release", ReleaseSeat).WithName(nameof(ReleaseSeat)).RequireAuthorization(Policies.Admin);
         draws.MapPost("/{id:guid}/withdraw", WithdrawDraw).WithName(nameof(WithdrawDraw)).RequireAuthorization(Policies.Admin);
         return app;
     }
@@ -189,16 +192,35 @@ public static class DrawsEndpoints
         if (await IsSealedAsync(db, projectId, user, clock, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "评审开始前名单保密 / Sealed until the review starts",
                 detail: "评审开始前，邀请与递补情况仅管理员可见 / Invitations and replacements are visible only to administrators until the review starts.");
-        var rows = await db.Invitations.AsNoTracking().Where(i => i.DrawRecordId == id).OrderBy(i => i.InvitedAt).ThenBy(i => i.QuotaKey).ThenBy(i => i.DrawnRank).ToListAsync(ct);
+        return TypedResults.Ok(await InvitationsOfAsync(db, id, user, ct));
+    }
+
+    private static async Task<List<InvitationDto>> InvitationsOfAsync(ExpertPoolDbContext db, Guid drawId, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var rows = await db.Invitations.AsNoTracking().Where(i => i.DrawRecordId == drawId).OrderBy(i => i.InvitedAt).ThenBy(i => i.QuotaKey).ThenBy(i => i.DrawnRank).ToListAsync(ct);
         var ids = rows.Select(r => r.ExpertId).ToList();
         var names = await db.Experts.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
         // A reason for declining is the expert's own words, and one for cancelling the administrator's; either may name
         // people with their numbers: masked for auditors.
         var full = user.SeesPersonalData();
-        return TypedResults.Ok(rows.Select(i => new InvitationDto(i.Id, i.QuotaKey, i.ExpertId, names.GetValueOrDefault(i.ExpertId, ""), i.DrawnAs.ToString(), i.DrawnRank,
+        return rows.Select(i => new InvitationDto(i.Id, i.QuotaKey, i.ExpertId, names.GetValueOrDefault(i.ExpertId, ""), i.DrawnAs.ToString(), i.DrawnRank,
             i.Status.ToString(), i.InvitedAt, i.Deadline, i.RespondedAt, i.DeclineKind?.ToString(),
             PersonalData.ForReader(i.DeclineReason, full),
-            PersonalData.ForReader(i.CancelReason, full), i.ReplacesInvitationId)).ToList());
+            PersonalData.ForReader(i.CancelReason, full), i.ReplacesInvitationId)).ToList();
+    }
+
+    /// <summary>
+    /// One seat released by an administrator (the expert cannot come after all): cancelled with the reason, the expert
+    /// told, and the seat passed to the next eligible backup. Answers with the draw's seats as they now stand.
+    /// </summary>
+    public static async Task<Ok<List<InvitationDto>>> ReleaseSeat(Guid id, Guid invitationId, ReleaseSeatRequest request, ExpertPoolDbContext db,
+        ExpertPool.Domain.Invitations.InvitationService invitations, ExpertPool.Domain.Jobs.NoticeKick kick, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (!await db.Invitations.AnyAsync(i => i.Id == invitationId && i.DrawRecordId == id, ct))
+            throw new NotFoundException("Invitation", invitationId);
+        await invitations.ReleaseSeatAsync(invitationId, request.Reason, user.Actor(), ct);
+        await kick.KickAsync(ct);
+        return TypedResults.Ok(await InvitationsOfAsync(db, id, user, ct));
     }
 
     /// <summary>

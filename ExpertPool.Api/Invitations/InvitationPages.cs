@@ -71,7 +71,8 @@ public static class InvitationPages
         }
         await kick.KickAsync(ct);
         var now = await invitations.ViewAsync(view.Invitation.Id, ct);
-        return Page("已确认 Confirmed", Details(now!) + State(now!.Invitation));
+        // A confirmation can end as a cancellation (no longer eligible): the title says what is stored.
+        return Page(now!.Invitation.Status == InvitationStatus.Confirmed ? "已确认 Confirmed" : "邀请确认 Invitation", Details(now) + State(now.Invitation));
     }
 
     public static async Task<IResult> ShowDecline(string? t, InvitationTokens tokens, InvitationService invitations, TimeProvider clock, CancellationToken ct)

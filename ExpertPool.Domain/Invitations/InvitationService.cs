@@ -223,6 +223,36 @@ public sealed class InvitationService(
     /// and the cooldown. The draw record itself is never changed; the withdrawal is kept beside it, in the same
     /// transaction as the cancellations.
     /// </summary>
+    /// <summary>
+    /// An administrator releases one seat (the expert has called to say they cannot come, or a conflict came to light):
+    /// the pending or confirmed invitation is cancelled with the reason, the expert is told (a confirmed one's calendar
+    /// event is cancelled), a confirmed seat's engagement is removed, and the seat passes to the next eligible backup in
+    /// rank order as after a decline. Refused once the review has started.
+    /// </summary>
+    public async Task<Invitation> ReleaseSeatAsync(Guid invitationId, string? reason, string actor, CancellationToken ct)
+    {
+        var why = Guard.Required(reason, "reason", Invitation.ReasonMax);
+        var (invitation, expert, project, request) = await LoadAsync(invitationId, ct);
+        var now = Now;
+        if (now >= project.ReviewStartsAt)
+        {
+            throw new DomainConflictException(
+                $"评审已于 {NoticeTemplates.Time(Utc(project.ReviewStartsAt), false)} 开始，席位不能再释放 / The review started at {NoticeTemplates.Time(Utc(project.ReviewStartsAt), true)}: its seats can no longer be released.");
+        }
+        if (invitation.Status is not (InvitationStatus.Pending or InvitationStatus.Confirmed))
+            throw new DomainConflictException($"该邀请状态为 {invitation.Status}，没有可释放的席位 / The invitation is {invitation.Status}: there is no seat to release.");
+        if (invitation.Status == InvitationStatus.Confirmed)
+        {
+            db.ExpertEngagements.RemoveRange(await db.ExpertEngagements
+                .Where(e => e.PanelRequestId == invitation.PanelRequestId && e.ExpertId == expert.Id).ToListAsync(ct));
+        }
+        CancelAndTell(invitation, expert, project, why, actor, now);
+        await ReplaceAsync(invitation, project, request, now, ct);
+        await SaveAsync(ct);
+        logger.LogInformation("Invitation {InvitationId}: seat {Quota} released by {Actor}; passed on.", invitation.Id, invitation.QuotaKey, actor);
+        return invitation;
+    }
+
     public async Task<DrawWithdrawal> WithdrawDrawAsync(Guid drawId, string? reason, string actor, CancellationToken ct)
     {
         var why = Guard.Required(reason, "reason", Invitation.ReasonMax);

@@ -531,7 +531,8 @@ public abstract partial class InvitationFlowTests<TFactory>(TFactory factory, IT
         var anonymous = Factory.CreateClient((string?)null);
         var page = await anonymous.PostAsync("/invitations/confirm", new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = new Uri(link).Query["?t=".Length..] }));
 
-        (await page.Content.ReadAsStringAsync()).Should().Contain("此邀请已取消").And.Contain("确认时已不符合条件").And.NotContain("您已确认参加");
+        (await page.Content.ReadAsStringAsync()).Should().Contain("此邀请已取消").And.Contain("确认时已不符合条件").And.NotContain("您已确认参加")
+            .And.NotContain("<title>已确认", "the page's title does not say Confirmed above a cancellation");
         var view = await Admin.GetFromJsonAsync<JsonArray>($"/api/draws/{draw["id"]}/invitations");
         view!.Single(x => x!["expertId"]!.GetValue<string>() == member.ExpertId.ToString())!["status"]!.GetValue<string>().Should().Be("Cancelled");
         view!.Should().Contain(x => x!["status"]!.GetValue<string>() == "Pending" && x["replacesInvitationId"]!.GetValue<string>() == member.Id.ToString(), "the backup is invited in the seat");

@@ -167,6 +167,43 @@ public abstract class ReplacementRulesTests<TFactory>(TFactory factory, ITestOut
         notice.Subject.Should().StartWith("【专家库】评审前来不及递补 Seat not filled before the review");
     }
 
+    [Fact]
+    public async Task ReleasingAConfirmedSeat_CancelsIt_RemovesTheEngagement_TellsTheExpert_AndInvitesTheNextBackup()
+    {
+        if (NotConfigured) return;
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i < 2; i++)
+            await ActiveExpertAsync(r, $"释放{i}");
+        var project = await CreateProjectAsync();
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 1 });
+        var draw = await DrawAsync(request, DrawAt, "77");
+        var member = (await ProjectInvitationsAsync(project)).Single();
+        await ConfirmAsync(member.Id);
+        var url = $"/api/draws/{draw}/invitations/{member.Id}/release";
+
+        (await Auditor.PostAsJsonAsync(url, new { reason = "本人来电不能出席" })).StatusCode.Should().Be(System.Net.HttpStatusCode.Forbidden);
+        (await ProblemAsync(await Admin.PostAsJsonAsync(url, new { reason = " " }), System.Net.HttpStatusCode.BadRequest))["errors"]!.AsObject().Select(e => e.Key).Should().Equal("reason");
+        await ProblemAsync(await Admin.PostAsJsonAsync($"/api/draws/{Guid.NewGuid()}/invitations/{member.Id}/release", new { reason = "x" }), System.Net.HttpStatusCode.NotFound);
+        (await ProjectInvitationsAsync(project)).Single().Status.Should().Be(InvitationStatus.Confirmed, "a refused release changes nothing");
+
+        Factory.Clock.Set(DrawAt.AddHours(2));
+        var seats = (await (await Ok(Admin.PostAsJsonAsync(url, new { reason = "本人来电不能出席" }))).Content.ReadFromJsonAsync<JsonArray>())!;
+        seats.Select(x => (x!["id"]!.GetValue<Guid>(), x["status"]!.GetValue<string>())).Should().Equal(
+            (member.Id, "Cancelled"), ((await ProjectInvitationsAsync(project)).Single(i => i.Id != member.Id).Id, "Pending"));
+        seats.Single(x => x!["id"]!.GetValue<Guid>() == member.Id)!["cancelReason"]!.GetValue<string>().Should().Be("本人来电不能出席");
+        await using (var db = Factory.Database.CreateContext())
+        {
+            (await db.ExpertEngagements.AnyAsync(e => e.ExpertId == member.ExpertId && e.ProjectId == project)).Should().BeFalse("a released seat is no engagement");
+            (await db.Set<OutboxMessage>().CountAsync(m => m.CorrelationId == member.Id.ToString() && m.Kind == NoticeKind.Cancellation)).Should().Be(1);
+        }
+        await ProblemAsync(await Admin.PostAsJsonAsync(url, new { reason = "再次释放" }), System.Net.HttpStatusCode.Conflict);
+
+        var backup = (await ProjectInvitationsAsync(project)).Single(i => i.Id != member.Id);
+        Factory.Clock.Set(ReviewStartsAt);
+        await ProblemAsync(await Admin.PostAsJsonAsync($"/api/draws/{draw}/invitations/{backup.Id}/release", new { reason = "评审已开始" }), System.Net.HttpStatusCode.Conflict);
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------
 
     private async Task<Guid> DrawAsync(Guid request, DateTime at, string entropy)
