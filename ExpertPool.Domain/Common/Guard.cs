@@ -39,18 +39,24 @@ internal static class Guard
     /// <summary>
     /// Why a text is refused, or null. Control characters (NUL, BEL, ESC, DEL, C1) never belong in stored text: they
     /// break exports and CSV round trips and can hide text on a terminal. A single-line field (a name, a title, an
-    /// entropy source) refuses line breaks and tabs as well; free text keeps them.
+    /// entropy source) refuses line breaks and tabs as well (U+2028 and U+2029 included), and invisible format
+    /// characters (<see cref="HasInvisible"/>): a name holding a zero-width space or a direction override reads as
+    /// another name but does not compare equal to it. Free text keeps line breaks and format characters.
     /// </summary>
     public static string? TextProblem(string text, bool singleLine)
     {
         foreach (var c in text)
         {
+            if (singleLine && c is '\u2028' or '\u2029')
+                return OneLine;
+            if (singleLine && IsInvisible(c))
+                return $"不能包含不可见字符或文字方向控制符（U+{(int)c:X4}，如零宽空格、方向标记） / must not contain invisible or text-direction characters (U+{(int)c:X4}, such as a zero-width space or a direction mark)";
             if (!char.IsControl(c))
                 continue;
             if (c is '\n' or '\r' or '\t')
             {
                 if (singleLine)
-                    return "须为一行，不能包含换行或制表符 / must be one line, without line breaks or tabs";
+                    return OneLine;
                 continue;
             }
             return $"不能包含控制字符（U+{(int)c:X4}） / must not contain control characters (U+{(int)c:X4})";
@@ -58,15 +64,35 @@ internal static class Guard
         return null;
     }
 
+    private const string OneLine = "须为一行，不能包含换行或制表符 / must be one line, without line breaks or tabs";
+
     /// <summary>Invisible format characters (zero-width space, joiners, direction marks): a text holding one may read as another.</summary>
     public static bool HasInvisible(string text)
     {
         foreach (var c in text)
         {
-            if (char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
+            if (IsInvisible(c))
                 return true;
         }
         return false;
+    }
+
+    private static bool IsInvisible(char c) => char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
+
+    /// <summary>
+    /// Why an entered value that is hashed exactly as typed (an entropy value) is refused for full-width ASCII
+    /// (U+FF01–U+FF5E and the ideographic space U+3000, what a Chinese keyboard in full-width mode types): "５８１"
+    /// reads as the published "581" but hashes differently, so the draw could not be checked against the lottery
+    /// result. It is refused, not converted: the value is recorded and hashed as entered.
+    /// </summary>
+    public static string? FullWidthProblem(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c is >= '\uFF01' and <= '\uFF5E' or '\u3000')
+                return $"请使用半角字符（英文输入状态）输入，不能包含全角字符“{c}”（U+{(int)c:X4}） / must be typed in half-width characters: full-width '{c}' (U+{(int)c:X4}) is not accepted, since the value is hashed exactly as entered";
+        }
+        return null;
     }
 
     /// <summary>

@@ -189,10 +189,9 @@ public sealed class DrawEntropy
         else if (s.Length > SourceMax)
             errors["source"] = [$"不能超过 {SourceMax} 个字符 / must be at most {SourceMax} characters"];
         else if (Guard.TextProblem(s, singleLine: true) is { } sourceProblem)
+            // Invisible characters included: a zero-width character in front of "fallback:" would read exactly like the
+            // service's own fallback.
             errors["source"] = [sourceProblem];
-        else if (Guard.HasInvisible(s))
-            // A zero-width character in front of "fallback:" would read exactly like the service's own fallback.
-            errors["source"] = ["不能包含不可见字符（如零宽空格） / must not contain invisible characters (such as a zero-width space)"];
         else if (s.StartsWith("fallback:", StringComparison.OrdinalIgnoreCase))
             errors["source"] = ["“fallback:” 为系统保留前缀 / \"fallback:\" sources are reserved for the service"];
         if (v.Length == 0)
@@ -200,7 +199,10 @@ public sealed class DrawEntropy
         else if (v.Length > ValueMax)
             errors["value"] = [$"不能超过 {ValueMax} 个字符 / must be at most {ValueMax} characters"];
         else if (Guard.TextProblem(v, singleLine: true) is { } valueProblem)
+            // The value is hashed as entered: "5\u200b8" reads as the published "58" but the draw would not verify with it.
             errors["value"] = [valueProblem];
+        else if (Guard.FullWidthProblem(v) is { } widthProblem)
+            errors["value"] = [widthProblem];
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
         return new DrawEntropy { Id = Guid.CreateVersion7(), PanelRequestId = request.Id, Source = s, Value = v, EnteredBy = actor, EnteredAt = now, RuleSetId = ruleSetId };

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ExpertPool.Tests.Fixtures;
+using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
+
+namespace ExpertPool.Tests.Api;
+
+/// <summary>
+/// Text that reads as other text (invisible and direction characters, full-width digits) and control characters are
+/// refused with a 400 naming the field, and nothing is stored (decision 035). Runs once per provider.
+/// </summary>
+public abstract class InputTextApiTests<TFactory> : ApiTestBase<TFactory>
+    where TFactory : ExpertPoolApiFactory
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 22, 1, 0, 0, TimeSpan.Zero);
+
+    protected InputTextApiTests(TFactory factory, ITestOutputHelper output) : base(factory, output)
+    {
+        factory.Clock.Set(Start);
+    }
+
+    private static string Error(JsonObject problem, string field) => problem["errors"]![field]![0]!.GetValue<string>();
+
+    [Fact]
+    public async Task An_entropy_value_with_invisible_or_full_width_characters_is_refused_so_the_right_value_can_still_be_entered()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        await ActiveExpertAsync(r, "熵值专家甲");
+        await ActiveExpertAsync(r, "熵值专家乙");
+        var request = await ScheduleAsync(await CreateProjectAsync(), new { specialtyCode = r.Root, count = 1 });
+        Factory.Clock.Set(DrawAt);
+        var url = $"/api/panel-requests/{request}/entropy";
+
+        // "5\u200b8" reads as the published "58" but hashes differently: the draw would not verify with the lottery result.
+        var zeroWidth = await ProblemAsync(await Admin.PostAsJsonAsync(url, new { source = "福彩", value = "5\u200b8" }), HttpStatusCode.BadRequest);
+        Error(zeroWidth, "value").Should().StartWith("不能包含不可见字符").And.Contain("U+200B").And.Contain("invisible");
+        var bidi = await ProblemAsync(await Admin.PostAsJsonAsync(url, new { source = "福彩", value = "\u202e85" }), HttpStatusCode.BadRequest);
+        Error(bidi, "value").Should().Contain("U+202E");
+        var bom = await ProblemAsync(await Admin.PostAsJsonAsync(url, new { source = "福彩", value = "58\ufeff" }), HttpStatusCode.BadRequest);
+        Error(bom, "value").Should().Contain("U+FEFF");
+        var separator = await ProblemAsync(await Admin.PostAsJsonAsync(url, new { source = "福彩", value = "5\u20288" }), HttpStatusCode.BadRequest);
+        Error(separator, "value").Should().Contain("one line");
+        // Typed on a Chinese keyboard in full-width mode: refused, not converted, since the value is hashed as entered.
+        var fullWidth = await ProblemAsync(await Admin.PostAsJsonAsync(url, new { source = "福彩3D 2026320期", value = "５８１" }), HttpStatusCode.BadRequest);
+        Error(fullWidth, "value").Should().StartWith("请使用半角字符").And.Contain("U+FF15").And.Contain("half-width");
+        var ideographicSpace = await ProblemAsync(await Admin.PostAsJsonAsync(url, new { source = "福彩", value = "5\u30008\u30001" }), HttpStatusCode.BadRequest);
+        Error(ideographicSpace, "value").Should().Contain("U+3000");
+        (await Admin.GetFromJsonAsync<JsonArray>(url)).Should().BeEmpty("a refused value is not stored");
+
+        // So the value as published can still be entered, and the draw verifies with it.
+        await Ok(Admin.PostAsJsonAsync(url, new { source = "福彩3D 2026320期", value = "58" }));
+        var draw = (await (await Ok(Admin.PostAsync($"/api/panel-requests/{request}/draw", null))).Content.ReadFromJsonAsync<JsonObject>())!;
+        var record = JsonNode.Parse(await (await Ok(Admin.GetAsync($"/api/draws/{draw["id"]}/record"))).Content.ReadAsStringAsync())!;
+        record["externalEntropy"]!.AsArray().Should().ContainSingle().Which!["value"]!.GetValue<string>().Should().Be("58");
+        var verify = (await (await Ok(Auditor.PostAsync($"/api/draws/{draw["id"]}/verify", null))).Content.ReadFromJsonAsync<JsonObject>())!;
+        verify["matches"]!.GetValue<bool>().Should().BeTrue(verify.ToJsonString());
+    }
+}
+
+public sealed class SqliteInputTextApiTests(SqliteApiFactory factory, ITestOutputHelper output) : InputTextApiTests<SqliteApiFactory>(factory, output);
+
+public sealed class PostgresInputTextApiTests(PostgresApiFactory factory, ITestOutputHelper output) : InputTextApiTests<PostgresApiFactory>(factory, output);
