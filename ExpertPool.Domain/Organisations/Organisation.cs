@@ -29,10 +29,11 @@ public sealed class Organisation
         var cleanName = Check(name, errors);
         if (!UnifiedSocialCreditCode.TryNormalize(creditCode, out var code, out var reason))
             errors["creditCode"] = [reason];
+        var wanted = CheckAliases(aliases ?? [], errors);
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
         var org = new Organisation { Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)), Name = cleanName, CreditCode = code, CreatedAt = now, UpdatedAt = now, Version = 1 };
-        org.ReplaceAliases(aliases ?? []);
+        org.ReplaceAliases(wanted);
         return org;
     }
 
@@ -48,12 +49,13 @@ public sealed class Organisation
             throw new PreconditionFailedException($"单位信息已被他人修改（当前版本 {Version}，提交的版本 {expectedVersion}），请刷新后重试 / The organisation was changed by someone else (version {Version}, you sent {expectedVersion}).");
         var errors = new Dictionary<string, string[]>();
         var cleanName = Check(name, errors);
+        var wanted = aliases is null ? null : CheckAliases(aliases, errors);
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
         var former = Name;
         Name = cleanName;
-        if (aliases is not null)
-            ReplaceAliases(aliases);
+        if (wanted is not null)
+            ReplaceAliases(wanted);
         // A renamed unit is still the unit it was: a rename that does not list the aliases keeps the former name as one
         // (曾用名), so other records under that name keep matching it in the same-organisation rule. An edit that lists
         // the aliases gets exactly those.
@@ -77,6 +79,11 @@ public sealed class Organisation
         FormerNameAdded = null;
     }
 
+    /// <summary>
+    /// A name or an alias: one line, without control characters or invisible ones (<see cref="Guard.TextProblem"/>).
+    /// A zero-width space in an alias would read as the other unit's name and yet not match it, silently defeating
+    /// the same-organisation rule.
+    /// </summary>
     private static string Check(string? name, Dictionary<string, string[]> errors)
     {
         var clean = name?.Trim() ?? "";
@@ -89,13 +96,19 @@ public sealed class Organisation
         return clean;
     }
 
-    private void ReplaceAliases(IEnumerable<string> aliases)
+    private static List<string> CheckAliases(IEnumerable<string> aliases, Dictionary<string, string[]> errors)
     {
         var wanted = aliases.Select(a => a?.Trim() ?? "").Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Exists(a => a.Length > NameMax))
-            throw new DomainValidationException("aliases", $"每个别名不能超过 {NameMax} 个字符 / each alias must be at most {NameMax} characters");
-        if (wanted.Select(a => Guard.TextProblem(a, singleLine: true)).FirstOrDefault(p => p is not null) is { } problem)
-            throw new DomainValidationException("aliases", problem);
+            errors["aliases"] = [$"每个别名不能超过 {NameMax} 个字符 / each alias must be at most {NameMax} characters"];
+        else if (wanted.Select(a => Guard.TextProblem(a, singleLine: true)).FirstOrDefault(p => p is not null) is { } problem)
+            errors["aliases"] = [problem];
+        return wanted;
+    }
+
+    /// <summary>Sets the aliases to <paramref name="wanted"/>, already checked by <see cref="CheckAliases"/>.</summary>
+    private void ReplaceAliases(List<string> wanted)
+    {
         _aliases.RemoveAll(a => !wanted.Contains(a.Name));
         foreach (var a in wanted.Where(w => !_aliases.Exists(x => x.Name == w)))
             _aliases.Add(new OrganisationAlias(Id, a));

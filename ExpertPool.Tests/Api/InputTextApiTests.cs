@@ -59,6 +59,39 @@ public abstract class InputTextApiTests<TFactory> : ApiTestBase<TFactory>
         var verify = (await (await Ok(Auditor.PostAsync($"/api/draws/{draw["id"]}/verify", null))).Content.ReadFromJsonAsync<JsonObject>())!;
         verify["matches"]!.GetValue<bool>().Should().BeTrue(verify.ToJsonString());
     }
+
+    [Fact]
+    public async Task Invisible_characters_in_organisation_names_and_aliases_are_refused_on_create_and_update()
+    {
+        if (NotConfigured) return;
+        var name = "同名测试单位" + TestData.Suffix();
+        await CreateOrganisationAsync(name);
+        async Task<int> NamedAsync(string text)
+        {
+            await using var db = Factory.Database.CreateContext();
+            return await db.Organisations.CountAsync(o => o.Name.Contains(text) || o.Aliases.Any(a => a.Name.Contains(text)));
+        }
+
+        // B under A's name with a zero-width space would not be matched with A by the same-organisation rule.
+        var alias = await ProblemAsync(await Admin.PostAsJsonAsync("/api/organisations", new { name = "另一单位" + TestData.Suffix(), creditCode = TestData.CreditCode(), aliases = new[] { name + "\u200b" } }), HttpStatusCode.BadRequest);
+        Error(alias, "aliases").Should().Contain("U+200B");
+        foreach (var disguised in new[] { name + "\u200b", "\ufeff" + name, name[..2] + "\u202e" + name[2..], name[..2] + "\u200d" + name[2..] })
+        {
+            var problem = await ProblemAsync(await Admin.PostAsJsonAsync("/api/organisations", new { name = disguised, creditCode = TestData.CreditCode() }), HttpStatusCode.BadRequest);
+            problem["errors"]!.AsObject().Select(e => e.Key).Should().Equal(["name"], disguised);
+        }
+        (await NamedAsync(name)).Should().Be(1, "only A was stored");
+
+        // Both problems at once, and an update is checked the same way and changes nothing.
+        var both = await ProblemAsync(await Admin.PostAsJsonAsync("/api/organisations", new { name = "\u200b", creditCode = TestData.CreditCode(), aliases = new List<string> { "别\u200b名" } }), HttpStatusCode.BadRequest);
+        both["errors"]!.AsObject().Select(e => e.Key).Should().BeEquivalentTo("name", "aliases");
+        var b = await CreateOrganisationAsync("另一单位" + TestData.Suffix(), aliases: ["乙单位" + TestData.Suffix()]);
+        var before = await Admin.GetStringAsync($"/api/organisations/{b}");
+        Error(await ProblemAsync(await PutOrganisationAsync(b, new { name = "另一单位", aliases = new[] { name + "\u200b" } }), HttpStatusCode.BadRequest), "aliases").Should().Contain("U+200B");
+        Error(await ProblemAsync(await PutOrganisationAsync(b, new { name = name + "\u2060" }), HttpStatusCode.BadRequest), "name").Should().Contain("U+2060");
+        (await Admin.GetStringAsync($"/api/organisations/{b}")).Should().Be(before, "a refused change changes nothing");
+        (await Admin.GetFromJsonAsync<JsonArray>($"/api/organisations/{b}/history"))!.Should().ContainSingle();
+    }
 }
 
 public sealed class SqliteInputTextApiTests(SqliteApiFactory factory, ITestOutputHelper output) : InputTextApiTests<SqliteApiFactory>(factory, output);
