@@ -92,6 +92,81 @@ public abstract class InputTextApiTests<TFactory> : ApiTestBase<TFactory>
         (await Admin.GetStringAsync($"/api/organisations/{b}")).Should().Be(before, "a refused change changes nothing");
         (await Admin.GetFromJsonAsync<JsonArray>($"/api/organisations/{b}/history"))!.Should().ContainSingle();
     }
+
+    [Fact]
+    public async Task Invisible_characters_in_expert_and_project_names_are_refused_through_the_api_the_csv_import_and_the_public_form()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var tag = TestData.Suffix();
+        JsonObject Expert(string field, string value)
+        {
+            var body = JsonNode.Parse(JsonSerializer.Serialize(NewExpert(r, name: "不可见" + tag)))!.AsObject();
+            body[field] = value;
+            return body;
+        }
+        foreach (var (field, value) in new[] { ("name", "\u200b"), ("name", "王\u202e五"), ("name", "\ufeff王五"), ("title", "高级\u200b工程师"), ("employerName", "检测院\u200b" + tag) })
+        {
+            var problem = await ProblemAsync(await Admin.PostAsJsonAsync("/api/experts", Expert(field, value)), HttpStatusCode.BadRequest);
+            problem["errors"]!.AsObject().Select(e => e.Key).Should().Equal([field], "the employer's name is reported as employerName, not as an organisation's name");
+            Error(problem, field).Should().Contain("invisible");
+        }
+        (await Admin.GetFromJsonAsync<JsonObject>($"/api/experts?q={tag}"))!["total"]!.GetValue<int>().Should().Be(0);
+
+        var code = "XM-2026-" + TestData.Suffix();
+        foreach (var name in new[] { "\u200b", "质量\u202e项目", "\ufeff" })
+        {
+            var body = JsonNode.Parse(JsonSerializer.Serialize(ProjectBody(code)))!.AsObject();
+            body["name"] = name;
+            Error(await ProblemAsync(await Admin.PostAsJsonAsync("/api/projects", body), HttpStatusCode.BadRequest), "name").Should().Contain("invisible");
+        }
+        var project = await CreateProjectAsync();
+        var stored = await Admin.GetStringAsync($"/api/projects/{project}");
+        var renamed = JsonNode.Parse(JsonSerializer.Serialize(ProjectBody(JsonNode.Parse(stored)!["code"]!.GetValue<string>())))!.AsObject();
+        renamed["name"] = "质量提升\u200b示范项目";
+        Error(await ProblemAsync(await PutProjectAsync(project, renamed), HttpStatusCode.BadRequest), "name").Should().Contain("U+200B");
+        (await Admin.GetStringAsync($"/api/projects/{project}")).Should().Be(stored);
+        await using (var db = Factory.Database.CreateContext())
+            (await db.Projects.CountAsync(p => p.Code == code)).Should().Be(0);
+
+        // The CSV import takes the same checks (ExpertDraft), reported by line and column.
+        const string header = "姓名,身份证号,工作单位,统一社会信用代码,职称,职称级别,专业代码,行政区划代码,邮箱,电话";
+        var csv = string.Join("\n", header,
+            $"张\u200b伟{tag},{TestData.IdNumber()},杭州检测院,{TestData.CreditCode()},高级工程师,副高级,{r.Leaf1},{r.City1},{TestData.Email()},13800001111",
+            $"李娜{tag},{TestData.IdNumber()},杭州\u202e检测院,{TestData.CreditCode()},高级工程师,副高级,{r.Leaf1},{r.City1},{TestData.Email()},13800001111");
+        using var content = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv");
+        var rows = (await ProblemAsync(await Admin.PostAsync("/api/experts/import", content), HttpStatusCode.BadRequest))["rowErrors"]!.AsArray();
+        rows.Select(e => (e!["line"]!.GetValue<int>(), e["column"]!.GetValue<string>())).Should().BeEquivalentTo(new[] { (2, "姓名"), (3, "工作单位") });
+        (await Admin.GetFromJsonAsync<JsonObject>($"/api/experts?q={tag}"))!["total"]!.GetValue<int>().Should().Be(0);
+
+        // The public form shows the field's error on the form again, not a generic error page.
+        using var anonymous = Factory.CreateClient();
+        var email = TestData.Email("invisible");
+        var form = new Dictionary<string, string>
+        {
+            ["name"] = "欧阳\u200b晓明",
+            ["idNumber"] = TestData.IdNumber(birthYear: 1970),
+            ["email"] = email,
+            ["phone"] = "13912345678",
+            ["preferredLanguage"] = "zh-CN",
+            ["employerName"] = "杭州市特种设备检测研究院\u202e" + tag,
+            ["employerCreditCode"] = TestData.CreditCode(),
+            ["title"] = "高级工程师",
+            ["titleGrade"] = "AssociateSenior",
+            ["yearsOfExperience"] = "12",
+            ["regionCode"] = r.City1,
+            ["specialtyCodes"] = r.Leaf1,
+            ["joinChannel"] = "SelfApplication",
+            ["statement"] = "从事压力容器检验 12 年\u0007",
+            ["consent"] = "yes",
+        };
+        var response = await anonymous.PostAsync("/apply", new FormUrlEncodedContent(form));
+        var html = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, html);
+        html.Should().Contain("申请未提交").And.Contain("data-field=\"name\"").And.Contain("data-field=\"employerName\"").And.Contain("data-field=\"statement\"").And.Contain("U+200B").And.Contain("U+202E");
+        await using (var db = Factory.Database.CreateContext())
+            (await db.Experts.CountAsync(e => e.Email == email)).Should().Be(0);
+    }
 }
 
 public sealed class SqliteInputTextApiTests(SqliteApiFactory factory, ITestOutputHelper output) : InputTextApiTests<SqliteApiFactory>(factory, output);

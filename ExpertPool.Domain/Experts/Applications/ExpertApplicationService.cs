@@ -82,9 +82,14 @@ public sealed class ExpertApplicationService(
             errors.AddError("statement", "请简述专业工作经历 / please describe your professional experience");
         else if (statement.Length > ExpertApplication.StatementMax)
             errors.AddError("statement", $"不能超过 {ExpertApplication.StatementMax} 个字符 / must be at most {ExpertApplication.StatementMax} characters");
+        else if (Guard.TextProblem(statement, singleLine: false) is { } statementProblem)
+            // Reported with the other fields, not only once the expert is about to be saved (ExpertApplication.Create).
+            errors.AddError("statement", statementProblem);
         var recommender = input.Recommender?.Trim();
         if (recommender?.Length > ExpertApplication.RecommenderMax)
             errors.AddError("recommender", $"不能超过 {ExpertApplication.RecommenderMax} 个字符 / must be at most {ExpertApplication.RecommenderMax} characters");
+        else if (recommender is { Length: > 0 } && Guard.TextProblem(recommender, singleLine: false) is { } recommenderProblem)
+            errors.AddError("recommender", recommenderProblem);
         if (draft?.JoinChannel == JoinChannel.EmployerRecommendation && string.IsNullOrEmpty(recommender))
             errors.AddError("recommender", "单位推荐须填写推荐单位的联系人或部门 / a recommendation by the employer needs the recommending person or office");
         if (!input.Consent)
