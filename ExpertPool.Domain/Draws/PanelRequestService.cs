@@ -48,6 +48,10 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
             Fail("supervisorName", "必须指定监督人 / is required: a supervisor witnesses the draw");
         else if (supervisor.Length > PanelRequest.SupervisorMax)
             Fail("supervisorName", $"不能超过 {PanelRequest.SupervisorMax} 个字符 / must be at most {PanelRequest.SupervisorMax} characters");
+        else if (Guard.TextProblem(supervisor, singleLine: true) is { } supervisorProblem)
+            // A name on one line, without control, invisible or direction characters: it goes into the record, the
+            // mails and the public page.
+            Fail("supervisorName", supervisorProblem);
         else if (PersonalData.HoldsNumberOrAddress(supervisor))
             Fail("supervisorName", "只填监督人姓名（可加职务），不能包含手机号、身份证号或邮箱：监督人随结果公示 / the supervisor's name (and position) only, without a mobile number, ID number or email address: it is published with the result");
 
@@ -93,6 +97,9 @@ public sealed class PanelRequestService(ExpertPoolDbContext db, TimeProvider clo
                 Fail("redrawReason", "重新抽取必须说明理由 / is required for a re-draw");
             else if (redrawReason.Length > PanelRequest.ReasonMax)
                 Fail("redrawReason", $"不能超过 {PanelRequest.ReasonMax} 个字符 / must be at most {PanelRequest.ReasonMax} characters");
+            else if (Guard.TextProblem(redrawReason, singleLine: false) is { } reasonProblem)
+                // Free text, as a cancel reason: line breaks are kept, control characters refused.
+                Fail("redrawReason", reasonProblem);
             if (superseded is null)
                 Fail("supersedesRequestId", $"原抽取申请 {oldId} 不存在 / unknown panel request '{oldId}'");
             else if (project is not null && superseded.ProjectId != project.Id)

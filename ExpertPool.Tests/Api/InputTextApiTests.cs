@@ -61,6 +61,49 @@ public abstract class InputTextApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task A_supervisor_name_or_redraw_reason_with_control_or_direction_characters_is_refused_and_nothing_is_scheduled()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var project = await CreateProjectAsync();
+        object Body(string supervisorName, Guid? supersedes = null, string? redrawReason = null) => new
+        {
+            projectId = project,
+            quotas = new[] { new { specialtyCode = r.Root, count = 1 } },
+            scheduledDrawAt = DrawAt,
+            replyDeadline = ReplyBy,
+            supervisorName,
+            supersedesRequestId = supersedes,
+            redrawReason,
+        };
+        async Task<int> RequestsAsync()
+        {
+            await using var db = Factory.Database.CreateContext();
+            return await db.PanelRequests.CountAsync(p => p.ProjectId == project);
+        }
+
+        var controls = await ProblemAsync(await Admin.PostAsJsonAsync("/api/panel-requests", Body("张三\n\u0000李四\u202e")), HttpStatusCode.BadRequest);
+        Error(controls, "supervisorName").Should().Contain("one line");
+        var nul = await ProblemAsync(await Admin.PostAsJsonAsync("/api/panel-requests", Body("张三\u0000")), HttpStatusCode.BadRequest);
+        Error(nul, "supervisorName").Should().Contain("U+0000");
+        var rtl = await ProblemAsync(await Admin.PostAsJsonAsync("/api/panel-requests", Body("李\u202e监督")), HttpStatusCode.BadRequest);
+        Error(rtl, "supervisorName").Should().Contain("U+202E");
+        var zeroWidth = await ProblemAsync(await Admin.PostAsJsonAsync("/api/panel-requests", Body("\u200b")), HttpStatusCode.BadRequest);
+        Error(zeroWidth, "supervisorName").Should().Contain("U+200B");
+        (await RequestsAsync()).Should().Be(0);
+
+        var first = Guid.Parse((await (await Ok(Admin.PostAsJsonAsync("/api/panel-requests", Body("李监督")))).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{first}/cancel", new { reason = "项目延期" }));
+        var reason = await ProblemAsync(await Admin.PostAsJsonAsync("/api/panel-requests", Body("李监督", first, "重抽\u0001\u001b[31m")), HttpStatusCode.BadRequest);
+        Error(reason, "redrawReason").Should().Contain("U+0001");
+        (await RequestsAsync()).Should().Be(1, "the refused re-draw is not stored");
+
+        // A reason is free text, as a cancel reason: it may span lines.
+        await Ok(Admin.PostAsJsonAsync("/api/panel-requests", Body("李监督", first, "原申请已取消\n重新安排抽取")));
+        (await RequestsAsync()).Should().Be(2);
+    }
+
+    [Fact]
     public async Task Invisible_characters_in_organisation_names_and_aliases_are_refused_on_create_and_update()
     {
         if (NotConfigured) return;
