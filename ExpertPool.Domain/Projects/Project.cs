@@ -142,6 +142,8 @@ public sealed partial class Project
                 errors[$"preparers[{i}].expertId"] = ["重复 / is listed twice"];
             if (preparerList[i].Note?.Trim().Length > NoteMax)
                 errors[$"preparers[{i}].note"] = [$"不能超过 {NoteMax} 个字符 / must be at most {NoteMax} characters"];
+            else if (preparerList[i].Note is { } note && Guard.TextProblem(note.Trim(), singleLine: false) is { } noteProblem)
+                errors[$"preparers[{i}].note"] = [noteProblem];
         }
         if (errors.Count > 0)
             throw new DomainValidationException(errors);

@@ -6,6 +6,8 @@ namespace ExpertPool.Domain.Regions;
 /// <summary>An administrative division (GB/T 2260 six-digit code): a province or a city under it.</summary>
 public sealed partial class Region
 {
+    public const int NameMax = 100;
+
     private Region()
     {
     }
@@ -26,10 +28,14 @@ public sealed partial class Region
             errors["code"] = ["必须为6位行政区划代码 / must be a 6-digit administrative division code"];
         var zh = nameZh?.Trim() ?? "";
         var en = nameEn?.Trim() ?? "";
-        if (zh.Length is 0 or > 100)
-            errors["nameZh"] = ["必填，不超过 100 个字符 / is required, at most 100 characters"];
-        if (en.Length is 0 or > 100)
-            errors["nameEn"] = ["必填，不超过 100 个字符 / is required, at most 100 characters"];
+        if (zh.Length is 0 or > NameMax)
+            errors["nameZh"] = [$"必填，不超过 {NameMax} 个字符 / is required, at most {NameMax} characters"];
+        else if (Guard.TextProblem(zh, singleLine: true) is { } zhProblem)
+            errors["nameZh"] = [zhProblem];
+        if (en.Length is 0 or > NameMax)
+            errors["nameEn"] = [$"必填，不超过 {NameMax} 个字符 / is required, at most {NameMax} characters"];
+        else if (Guard.TextProblem(en, singleLine: true) is { } enProblem)
+            errors["nameEn"] = [enProblem];
         if (parent?.ParentCode is not null)
             errors["parentCode"] = ["区划只有省、市两级 / regions have two levels: province and city"];
         if (errors.Count > 0)

@@ -50,19 +50,25 @@ public sealed partial class Specialty
     public void Rename(string? nameZh, string? nameEn)
     {
         var errors = new Dictionary<string, string[]>();
-        (NameZh, NameEn) = CheckNames(nameZh, nameEn, errors);
+        var (zh, en) = CheckNames(nameZh, nameEn, errors);
         if (errors.Count > 0)
             throw new DomainValidationException(errors);
+        (NameZh, NameEn) = (zh, en);
     }
 
     private static (string Zh, string En) CheckNames(string? nameZh, string? nameEn, Dictionary<string, string[]> errors)
     {
         var zh = nameZh?.Trim() ?? "";
         var en = nameEn?.Trim() ?? "";
+        // The names are shown on the public application form and in mails: one line, no control or invisible characters.
         if (zh.Length == 0 || zh.Length > NameMax)
             errors["nameZh"] = [$"必填，不超过 {NameMax} 个字符 / is required, at most {NameMax} characters"];
+        else if (Guard.TextProblem(zh, singleLine: true) is { } zhProblem)
+            errors["nameZh"] = [zhProblem];
         if (en.Length == 0 || en.Length > NameMax)
             errors["nameEn"] = [$"必填，不超过 {NameMax} 个字符 / is required, at most {NameMax} characters"];
+        else if (Guard.TextProblem(en, singleLine: true) is { } enProblem)
+            errors["nameEn"] = [enProblem];
         return (zh, en);
     }
 }

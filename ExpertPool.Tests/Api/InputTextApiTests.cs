@@ -104,6 +104,40 @@ public abstract class InputTextApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task Control_characters_in_preparer_notes_region_and_specialty_names_are_refused_and_nothing_is_stored()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var expert = await ActiveExpertAsync(r, "编制专家");
+        var code = "XM-2026-" + TestData.Suffix();
+        var note = await ProblemAsync(await Admin.PostAsJsonAsync("/api/projects", ProjectBody(code, preparers: [new { expertId = expert, note = "a\u0001b" }])), HttpStatusCode.BadRequest);
+        Error(note, "preparers[0].note").Should().Contain("U+0001");
+        await using (var db = Factory.Database.CreateContext())
+            (await db.Projects.CountAsync(p => p.Code == code)).Should().Be(0);
+        // A note is free text: it may span lines.
+        await Ok(Admin.PostAsJsonAsync("/api/projects", ProjectBody(code, preparers: [new { expertId = expert, note = "编制申报书\n第二部分" }])));
+
+        var regionCode = "99" + Random.Shared.Next(10, 99).ToString(System.Globalization.CultureInfo.InvariantCulture) + "00";
+        var region = await ProblemAsync(await Admin.PostAsJsonAsync("/api/regions", new { code = regionCode, nameZh = "x\u0001", nameEn = "x\u200b" }), HttpStatusCode.BadRequest);
+        Error(region, "nameZh").Should().Contain("U+0001");
+        Error(region, "nameEn").Should().Contain("U+200B");
+        var regionLines = await ProblemAsync(await Admin.PostAsJsonAsync("/api/regions", new { code = regionCode, nameZh = "某市\n第二行", nameEn = "x" }), HttpStatusCode.BadRequest);
+        Error(regionLines, "nameZh").Should().Contain("one line");
+        (await Admin.GetFromJsonAsync<JsonArray>("/api/regions"))!.Should().NotContain(x => x!["code"]!.GetValue<string>() == regionCode);
+
+        var specialtyCode = "ZZ98" + TestData.Suffix();
+        var specialty = await ProblemAsync(await Admin.PostAsJsonAsync("/api/specialties", new { code = specialtyCode, nameZh = "x\u0001\u202e", nameEn = "x" }), HttpStatusCode.BadRequest);
+        Error(specialty, "nameZh").Should().Contain("U+0001");
+        (await Admin.GetAsync($"/api/specialties/{specialtyCode}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+
+        // A rename is checked the same way and leaves the names as they were.
+        var before = await Admin.GetStringAsync($"/api/specialties/{r.Leaf1}");
+        var rename = await ProblemAsync(await Admin.PutAsJsonAsync($"/api/specialties/{r.Leaf1}", new { nameZh = "卓越\u202e绩效", nameEn = "Performance\nexcellence" }), HttpStatusCode.BadRequest);
+        rename["errors"]!.AsObject().Select(e => e.Key).Should().BeEquivalentTo("nameZh", "nameEn");
+        (await Admin.GetStringAsync($"/api/specialties/{r.Leaf1}")).Should().Be(before);
+    }
+
+    [Fact]
     public async Task Invisible_characters_in_organisation_names_and_aliases_are_refused_on_create_and_update()
     {
         if (NotConfigured) return;
