@@ -28,6 +28,14 @@ public sealed partial record ExpertDraft(
     public const int TitleMax = 100;
     public const int EmailMax = 254;
 
+    /// <summary>
+    /// Blackouts per expert: an expert's unavailable dates are a handful of periods; thousands would make every read
+    /// of the expert (and every change record) megabytes long.
+    /// </summary>
+    public const int BlackoutsMax = 200;
+
+    public const int BlackoutReasonMax = 200;
+
     [GeneratedRegex(@"^\+?[0-9][0-9\- ]{5,19}$")]
     private static partial Regex PhonePattern();
 
@@ -139,6 +147,11 @@ public sealed partial record ExpertDraft(
             Fail("termEnd", "聘期结束不能早于开始 / must not be before termStart");
 
         var given = input.Blackouts ?? [];
+        if (given.Count > BlackoutsMax)
+        {
+            Fail("blackouts", $"最多 {BlackoutsMax} 个不可用时段，请合并相邻或重叠的时段 / at most {BlackoutsMax} periods; merge adjacent or overlapping ones");
+            given = [];
+        }
         var blackouts = new List<BlackoutPeriod>(given.Count);
         for (var i = 0; i < given.Count; i++)
         {
@@ -158,12 +171,17 @@ public sealed partial record ExpertDraft(
                 Fail($"blackouts[{i}].to", Guard.DateRange);
             else if (b.From is { } f && to < f)
                 Fail($"blackouts[{i}].to", "结束日期不能早于开始日期 / must not be before from");
-            if (b.Reason?.Length > 200)
-                Fail($"blackouts[{i}].reason", "不能超过 200 个字符 / must be at most 200 characters");
+            if (b.Reason?.Length > BlackoutReasonMax)
+                Fail($"blackouts[{i}].reason", $"不能超过 {BlackoutReasonMax} 个字符 / must be at most {BlackoutReasonMax} characters");
             else if (b.Reason is { } reason && Guard.TextProblem(reason, singleLine: false) is { } problem)
                 Fail($"blackouts[{i}].reason", problem);
             if (b.From is { } bf && b.To is { } bt)
+            {
+                // The same period twice says nothing more; refused as a repeated preparer or party is.
+                if (blackouts.Exists(x => x.From == bf && x.To == bt))
+                    Fail($"blackouts[{i}]", $"与前面的时段 {bf:yyyy-MM-dd} 至 {bt:yyyy-MM-dd} 重复 / repeats the period {bf:yyyy-MM-dd} to {bt:yyyy-MM-dd} listed before");
                 blackouts.Add(new BlackoutPeriod(bf, bt, b.Reason));
+            }
         }
 
         if (errors.Count > 0)

@@ -228,7 +228,11 @@ public sealed class DemoDataGenerator
             {
                 var from = _today.AddDays(_random.Int(1, 180));
                 var reason = _random.ArrayElement(BlackoutReasons);
-                blackouts.Add(new BlackoutInput(from, from.AddDays(_random.Int(0, 13)), reason.Length == 0 ? null : reason));
+                var to = from.AddDays(_random.Int(0, 13));
+                // The same period twice is refused (ExpertDraft): the second one is a different period.
+                if (blackouts.Exists(b => b.From == from && b.To == to))
+                    to = to.AddDays(1);
+                blackouts.Add(new BlackoutInput(from, to, reason.Length == 0 ? null : reason));
             }
         }
 

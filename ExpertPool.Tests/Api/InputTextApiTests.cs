@@ -244,6 +244,46 @@ public abstract class InputTextApiTests<TFactory> : ApiTestBase<TFactory>
         await using (var db = Factory.Database.CreateContext())
             (await db.Experts.CountAsync(e => e.Email == email)).Should().Be(0);
     }
+
+    [Fact]
+    public async Task More_blackouts_than_the_limit_or_a_period_twice_is_refused_on_create_and_update()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        var max = ExpertPool.Domain.Experts.ExpertDraft.BlackoutsMax;
+        JsonArray Periods(int count) => new(Enumerable.Range(0, count)
+            .Select(i => (JsonNode)new JsonObject { ["from"] = new DateOnly(2027, 1, 1).AddDays(2 * i).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ["to"] = new DateOnly(2027, 1, 1).AddDays(2 * i).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) })
+            .ToArray());
+        var tag = TestData.Suffix();
+        JsonObject Body(JsonArray blackouts)
+        {
+            var body = JsonNode.Parse(JsonSerializer.Serialize(NewExpert(r, name: "休假专家" + tag)))!.AsObject();
+            body["blackouts"] = blackouts;
+            return body;
+        }
+
+        var many = await ProblemAsync(await Admin.PostAsJsonAsync("/api/experts", Body(Periods(20_000))), HttpStatusCode.BadRequest);
+        Error(many, "blackouts").Should().Contain($"at most {max}");
+        many["errors"]!.AsObject().Should().HaveCount(1, "one error for the list, not one per entry");
+        var twice = Periods(2);
+        twice.Add(twice[1]!.DeepClone());
+        var repeated = await ProblemAsync(await Admin.PostAsJsonAsync("/api/experts", Body(twice)), HttpStatusCode.BadRequest);
+        Error(repeated, "blackouts[2]").Should().Contain("repeats");
+        (await Admin.GetFromJsonAsync<JsonObject>($"/api/experts?q={tag}"))!["total"]!.GetValue<int>().Should().Be(0);
+
+        // The limit itself is accepted; one more on an update is refused and changes nothing.
+        var expert = (await CreateExpertAsync(Body(Periods(max))))["id"]!.GetValue<string>();
+        var before = await Admin.GetStringAsync($"/api/experts/{expert}");
+        JsonNode.Parse(before)!["blackouts"]!.AsArray().Should().HaveCount(max);
+        var update = Body(Periods(max + 1));
+        var stored = JsonNode.Parse(before)!.AsObject();
+        foreach (var key in new[] { "idNumber", "email", "phone", "employerName", "employerCreditCode", "regionCode" })
+            update[key] = stored[key]?.DeepClone() ?? update[key]?.DeepClone();
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/experts/{expert}") { Content = JsonContent.Create(update) };
+        put.Headers.TryAddWithoutValidation("If-Match", "*");
+        Error(await ProblemAsync(await Admin.SendAsync(put), HttpStatusCode.BadRequest), "blackouts").Should().Contain($"at most {max}");
+        (await Admin.GetStringAsync($"/api/experts/{expert}")).Should().Be(before);
+    }
 }
 
 public sealed class SqliteInputTextApiTests(SqliteApiFactory factory, ITestOutputHelper output) : InputTextApiTests<SqliteApiFactory>(factory, output);
