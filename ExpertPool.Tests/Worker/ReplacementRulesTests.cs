@@ -51,6 +51,9 @@ public abstract class ReplacementRulesTests<TFactory>(TFactory factory, ITestOut
         var reserved = report["exclusions"]!.AsArray().Single(x => x!["expertId"]!.GetValue<Guid>() == q1Backup)!["reasons"]!.AsArray().Single()!;
         reserved["rule"]!.GetValue<string>().Should().Be("already-invited");
         reserved["evidence"]!.GetValue<string>().Should().Contain("名额 Q1 的第 1 位候补").And.Contain("backup 1 of quota Q1");
+        report["quotas"]![0]!["eligibleExpertIds"]!.AsArray().Should().BeEmpty();
+        await using (var db = Factory.Database.CreateContext())
+            (await ExpertPool.Domain.Conflicts.EligiblePoolsQuery.ReadAsync(db, next, CancellationToken.None))["Q1"].Should().BeEmpty("the one-statement query states the same rule (decision 038)");
         var second = await DrawAsync(next, DrawAt.AddHours(1), "22");
         await using (var db = Factory.Database.CreateContext())
             (await db.DrawRecords.SingleAsync(d => d.Id == second)).Outcome.Should().Be(DrawRecordOutcome.Failed, "nobody else of the subtree is free");
