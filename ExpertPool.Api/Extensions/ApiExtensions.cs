@@ -16,6 +16,10 @@ public static class ApiExtensions
             // A field the request does not have is refused, not ignored: a misspelt "regionAvoidence" would otherwise
             // make a new rule-set version that changes nothing, and a misspelt "regionCode" an unbound quota.
             o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+            // A number is a JSON number ("1975" is refused, not read as 1975), and a field given twice is refused: which
+            // of the two counts would otherwise depend on the parser.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            o.SerializerOptions.AllowDuplicateProperties = false;
             // Chinese text stays readable in responses; HTML-sensitive characters are still escaped.
             o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
         });

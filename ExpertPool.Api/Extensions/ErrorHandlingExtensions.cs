@@ -165,6 +165,8 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problemDetai
         // constructor the type named is the record, so the field's own type is looked up from the path's last name.
         if (j.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
             return "不是该请求的字段（请检查拼写） / is not a field of this request (check the spelling)";
+        if (j.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
+            return "字段重复出现，只能给出一次 / is given twice; give it once";
         var m = System.Text.RegularExpressions.Regex.Match(j.Message, @"could not be converted to (?:System\.Nullable`1\[)?([A-Za-z0-9_.`+]+)");
         if (!m.Success)
             return "不是有效的 JSON / is not valid JSON here";

@@ -197,6 +197,14 @@ public abstract class ConflictsApiTests<TFactory>(TFactory factory, ITestOutputH
         var misspelt = await Admin.PutAsJsonAsync("/api/conflict-rules/AwardEvaluation", new { changeReason = "启用地域回避", settings = new { regionAvoidence = true } });
         (await ProblemAsync(misspelt, HttpStatusCode.BadRequest))["errors"]!["settings.regionAvoidence"]![0]!.GetValue<string>()
             .Should().Be("不是该请求的字段（请检查拼写） / is not a field of this request (check the spelling)");
+        // A number written as a string, and a field given twice, are refused too.
+        var asString = await Admin.PutAsync("/api/conflict-rules/AwardEvaluation",
+            new StringContent("""{"changeReason":"x","settings":{"labourRelationYears":"5"}}""", System.Text.Encoding.UTF8, "application/json"));
+        (await ProblemAsync(asString, HttpStatusCode.BadRequest))["errors"]!["settings.labourRelationYears"].Should().NotBeNull();
+        var twice = await Admin.PutAsync("/api/conflict-rules/AwardEvaluation",
+            new StringContent("""{"changeReason":"x","settings":{"labourRelationYears":5,"labourRelationYears":6}}""", System.Text.Encoding.UTF8, "application/json"));
+        var twiceErrors = (await ProblemAsync(twice, HttpStatusCode.BadRequest))["errors"]!.AsObject();
+        twiceErrors.Single().Value![0]!.GetValue<string>().Should().Be("字段重复出现，只能给出一次 / is given twice; give it once");
         (await Admin.GetFromJsonAsync<JsonArray>("/api/conflict-rules"))!.Max(x => x!["version"]!.GetValue<int>()).Should().Be(highestBefore);
 
         var changed = await Ok(Admin.PutAsJsonAsync("/api/conflict-rules/AwardEvaluation", new { changeReason = "评优项目回避期延长至5年，启用地域回避", settings = new { labourRelationYears = 5, regionAvoidance = true } }));
