@@ -500,7 +500,17 @@ def verify_vector(vector, version):
     compare_selection(derived, expected, check_entropy=True)
 
 
+def write_utf8():
+    """Everything this tool prints is UTF-8, whatever the locale or PYTHONIOENCODING says: its messages are Chinese
+    then English, and a console set to another code page (cp1252, gbk) must not make it fail with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            # backslashreplace: an argument that is not valid Unicode (a lone surrogate from undecodable bytes) is still printable.
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
 def main(argv):
+    write_utf8()
     parser = argparse.ArgumentParser(description="Verify ExpertPool draw test vectors or one draw record.")
     parser.add_argument("vectors", nargs="?", help="test vector file (docs/draw-test-vectors.json)")
     parser.add_argument("--record", help="exported draw record (DrawRecordJson)")

@@ -208,6 +208,34 @@ public sealed class PythonVerifierTests
         output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain(reason);
     }
 
+    [Theory]
+    [InlineData("cp1252")]
+    [InlineData("ascii")]
+    public void PythonVerifier_WhenTheConsoleIsNotUtf8_StillWritesItsMessagesInUtf8(string encoding)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"record-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, DrawRecordJson.Serialize(DrawVerifierTests.SampleRecord()), new UTF8Encoding(false));
+        try
+        {
+            // Chinese cannot be written in cp1252 or ASCII: the verifier writes UTF-8 rather than fail with UnicodeEncodeError.
+            var (exitCode, output) = RunVerifierWithEncoding(encoding, "--record", file);
+            exitCode.Should().Be(0, output);
+            output.Should().StartWith("MATCH 一致：").And.NotContain("Traceback");
+
+            (exitCode, output) = RunVerifierWithEncoding(encoding, "--record", file, "--commitment", new string('0', 64), "--entropy", "监督人 🎲");
+            exitCode.Should().Be(1, output);
+            output.Should().Contain("divergence at publishedCommitment").And.Contain("首个不一致之处为").And.NotContain("Traceback");
+
+            (exitCode, output) = RunVerifierWithEncoding(encoding, Path.Combine("docs", "draw-test-vectors.json"));
+            exitCode.Should().Be(0, output);
+            output.Should().Contain("个向量一致 / vectors match");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>Runs the Python verifier on a record given as text (written to a temporary file, deleted after).</summary>
     private static (int ExitCode, string Output) RunVerifierOnRecord(string json)
     {
@@ -223,7 +251,10 @@ public sealed class PythonVerifierTests
         }
     }
 
-    internal static (int ExitCode, string Output) RunVerifier(params string[] arguments)
+    internal static (int ExitCode, string Output) RunVerifier(params string[] arguments) => RunVerifierWithEncoding("utf-8", arguments);
+
+    /// <summary>Runs the Python verifier with <c>PYTHONIOENCODING</c> set to <paramref name="pythonIoEncoding"/> (a console's code page).</summary>
+    private static (int ExitCode, string Output) RunVerifierWithEncoding(string pythonIoEncoding, params string[] arguments)
     {
         var root = DrawTestData.RepoRoot();
         var start = new ProcessStartInfo(FindPython())
@@ -234,7 +265,7 @@ public sealed class PythonVerifierTests
             StandardOutputEncoding = Encoding.UTF8,
             UseShellExecute = false,
         };
-        start.Environment["PYTHONIOENCODING"] = "utf-8";
+        start.Environment["PYTHONIOENCODING"] = pythonIoEncoding;
         start.ArgumentList.Add(Path.Combine(root, "tools", "verify_draw.py"));
         foreach (var argument in arguments)
         {
