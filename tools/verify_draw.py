@@ -531,6 +531,19 @@ def main(argv):
     try:
         with open(args.vectors or args.record, "rb") as f:
             raw = f.read()
+    except OSError as ex:
+        print(f"无法读取输入 / cannot read input: {ex}")
+        return 1
+
+    if args.sha256 is not None:
+        # Before anything else (section 9): a file that is not the stored document is that, however damaged it is. The
+        # context (who, when, exclusions with reasons) is not an algorithm input: only this hash shows it was not edited.
+        actual = hashlib.sha256(raw).hexdigest()
+        if actual != args.sha256.strip().lower():
+            print(f"MISMATCH 不一致：{Divergence('documentSha256', args.sha256.strip().lower(), actual)}")
+            return 1
+
+    try:
         document = json.loads(raw.decode("utf-8"), object_pairs_hook=no_duplicate_keys, parse_constant=refuse_constant)
         if args.record:
             check_unicode(document)
@@ -543,12 +556,6 @@ def main(argv):
 
     if args.record:
         try:
-            if args.sha256 is not None:
-                # The context (who, when, exclusions with reasons) is not an algorithm input: only the stored
-                # document's hash shows that it was not edited after export.
-                actual = hashlib.sha256(raw).hexdigest()
-                if actual != args.sha256.strip().lower():
-                    raise Divergence("documentSha256", args.sha256.strip().lower(), actual)
             if isinstance(document, dict):
                 # What the record alone cannot show (section 10): whoever holds the nonce can rebuild a record that is
                 # consistent in itself from another nonce or entropy value; the published values pin both.

@@ -209,6 +209,34 @@ public sealed class PythonVerifierTests
     }
 
     [Theory]
+    [InlineData("{\"algorithmVersion\":")]
+    [InlineData("[1,2]")]
+    [InlineData("{\"context\":\"\\ud800\"}")]
+    public void PythonVerifier_WhenGivenTheSha256_ChecksItBeforeReadingTheFile(string damaged)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"record-{Guid.NewGuid():N}.json");
+        var stored = DrawRecordJson.Serialize(DrawVerifierTests.SampleRecord());
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(stored)));
+        File.WriteAllText(file, damaged, new UTF8Encoding(false));
+        try
+        {
+            // Specification section 9: the hash comes before anything else, so a damaged file is first of all not the stored one.
+            var (exitCode, output) = RunVerifier("--record", file, "--sha256", sha256);
+            exitCode.Should().Be(1, output);
+            output.Should().StartWith("MISMATCH 不一致：首个不一致之处为 documentSha256").And.Contain("divergence at documentSha256").And.NotContain("malformed");
+
+            File.WriteAllText(file, stored, new UTF8Encoding(false));
+            (exitCode, output) = RunVerifier("--record", file, "--sha256", sha256.ToUpperInvariant());
+            exitCode.Should().Be(0, output);
+            output.Should().Contain("document SHA-256 as published");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
     [InlineData("cp1252")]
     [InlineData("ascii")]
     public void PythonVerifier_WhenTheConsoleIsNotUtf8_StillWritesItsMessagesInUtf8(string encoding)
