@@ -272,7 +272,6 @@ class Divergence(Exception):
 # What each divergence label means, Chinese first (the labels are those of docs/draw-algorithm.md section 10; the
 # service explains its own checks in the same words).
 CHECK_TEXT = {
-    "record": "记录是一个 JSON 对象",
     "members": "记录恰好包含规定的顶层字段",
     "documentSha256": "文件的 SHA-256 摘要与公布的 documentSha256 一致",
     "publishedCommitment": "记录中的承诺值就是安排抽取时公布的承诺值",
@@ -399,6 +398,16 @@ def to_input(obj):
     return inp
 
 
+def json_kind(value):
+    """What a JSON value is, in words: "an array", "a string"…"""
+    if isinstance(value, bool):
+        return "a boolean"
+    for kind, name in ((dict, "an object"), (list, "an array"), (str, "a string"), (int, "a number"), (float, "a number")):
+        if isinstance(value, kind):
+            return name
+    return "null" if value is None else type(value).__name__
+
+
 def refuse_constant(name):
     """NaN, Infinity and -Infinity are not JSON (RFC 8259); Python's reader would take them."""
     raise Malformed(f"{name} is not a JSON value")
@@ -436,7 +445,7 @@ def no_duplicate_keys(pairs):
 def verify_record(record):
     """Raises Divergence at the first difference; same order as the C# DrawVerifier."""
     if not isinstance(record, dict):
-        raise Divergence("record", "a JSON object", type(record).__name__)
+        raise Malformed(f"a record is a single JSON object, not {json_kind(record)}")
     unknown = sorted(set(record) - set(RECORD_KEYS))
     missing = [k for k in RECORD_KEYS if k not in record and k not in OPTIONAL_KEYS]
     if unknown or missing:
@@ -547,6 +556,9 @@ def main(argv):
         document = json.loads(raw.decode("utf-8"), object_pairs_hook=no_duplicate_keys, parse_constant=refuse_constant)
         if args.record:
             check_unicode(document)
+            if not isinstance(document, dict):
+                # Section 10, first row: a record is a single JSON object, or it is malformed (not a divergence).
+                raise Malformed(f"a record is a single JSON object, not {json_kind(document)}")
     except Malformed as ex:
         print(f"MISMATCH 不一致：记录格式错误 / malformed record: {ex}")
         return 1

@@ -208,6 +208,20 @@ public sealed class PythonVerifierTests
         output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain(reason);
     }
 
+    /// <summary>Section 10, first row: a record is a single JSON object; anything else is malformed, not a divergence.</summary>
+    [Theory]
+    [InlineData("[{\"algorithmVersion\":\"ExpertPool-Draw-2\"}]", "not an array")]
+    [InlineData("\"record\"", "not a string")]
+    [InlineData("3", "not a number")]
+    [InlineData("null", "not null")]
+    public void BothVerifiers_WhenTheRecordIsNotAnObject_SayItIsMalformed(string json, string reason)
+    {
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(json)).Should().Throw<JsonException>().WithMessage("Expected a JSON object for 'record'.");
+        var (exitCode, output) = RunVerifierOnRecord(json);
+        exitCode.Should().Be(1, output);
+        output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain(reason).And.NotContain("divergence");
+    }
+
     [Theory]
     [InlineData("{\"algorithmVersion\":")]
     [InlineData("[1,2]")]
