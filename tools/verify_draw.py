@@ -38,6 +38,12 @@ RECORD_KEYS = ("algorithmVersion", "drawId", "commitment", "nonce", "ruleSetVers
                "externalEntropy", "poolHash", "seed", "succeeded", "selection", "context")
 OPTIONAL_KEYS = ("context",)
 
+# How deeply arrays and objects may nest (section 9), the record's own object being level 1: as deep as the C# reader
+# (System.Text.Json's MaxDepth) reads. Checked on the text before it is parsed, since Python's reader recurses.
+MAX_DEPTH = 64
+# A string (skipped whole: brackets in it are text) or a bracket.
+STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
 
 class InputError(ValueError):
     """The record's inputs are not a valid draw input."""
@@ -408,6 +414,20 @@ def json_kind(value):
     return "null" if value is None else type(value).__name__
 
 
+def check_depth(text):
+    """Refuses a text whose arrays and objects nest deeper than MAX_DEPTH, without recursing: Python's JSON reader
+    would take it to about a thousand levels, then fail with RecursionError."""
+    depth = 0
+    for match in STRUCTURE.finditer(text):
+        c = text[match.start()]
+        if c in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise Malformed(f"arrays and objects nest deeper than {MAX_DEPTH} levels (at character {match.start()})")
+        elif c in "]}":
+            depth -= 1
+
+
 def refuse_constant(name):
     """NaN, Infinity and -Infinity are not JSON (RFC 8259); Python's reader would take them."""
     raise Malformed(f"{name} is not a JSON value")
@@ -552,18 +572,25 @@ def main(argv):
             print(f"MISMATCH 不一致：{Divergence('documentSha256', args.sha256.strip().lower(), actual)}")
             return 1
 
+    malformed = "记录格式错误 / malformed record" if args.record else "向量文件格式错误 / malformed vector file"
     try:
-        document = json.loads(raw.decode("utf-8"), object_pairs_hook=no_duplicate_keys, parse_constant=refuse_constant)
+        text = raw.decode("utf-8")
+        check_depth(text)
+        document = json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=refuse_constant)
         if args.record:
             check_unicode(document)
             if not isinstance(document, dict):
                 # Section 10, first row: a record is a single JSON object, or it is malformed (not a divergence).
                 raise Malformed(f"a record is a single JSON object, not {json_kind(document)}")
     except Malformed as ex:
-        print(f"MISMATCH 不一致：记录格式错误 / malformed record: {ex}")
+        print(f"MISMATCH 不一致：{malformed}: {ex}")
         return 1
-    except (OSError, ValueError) as ex:
+    except ValueError as ex:
         print(f"无法读取输入 / cannot read input: {ex}")
+        return 1
+    except RecursionError:
+        # check_depth keeps the reader far from Python's recursion limit; should it be lower than that, still no traceback.
+        print(f"MISMATCH 不一致：{malformed}: nested too deeply to read")
         return 1
 
     if args.record:

@@ -208,6 +208,65 @@ public sealed class PythonVerifierTests
         output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain(reason);
     }
 
+    /// <summary>
+    /// Section 9: arrays and objects nest at most 64 levels deep, the record being level 1. Both verifiers take 64 and refuse
+    /// 65 as malformed, in the context or in a member of an entry that nothing reads, and Python reads a thousand levels
+    /// without a RecursionError.
+    /// </summary>
+    [Theory]
+    [InlineData("context", 64, true)]
+    [InlineData("context", 65, false)]
+    [InlineData("context", 1000, false)]
+    [InlineData("context", 5000, false)]
+    [InlineData("quota", 64, true)]
+    [InlineData("quota", 65, false)]
+    [InlineData("entropy", 1000, false)]
+    public void BothVerifiers_WhenArraysNestDeeperThan64Levels_SayTheRecordIsMalformed(string where, int levels, bool reads)
+    {
+        var json = DrawRecordJson.Serialize(DrawVerifierTests.SampleRecord());
+        // The record is level 1; the context object, or the quotas array and its first quota (or the entropy list and its
+        // first entry), take the next levels; the rest are arrays, around a string holding brackets.
+        var (anchor, above) = where switch
+        {
+            "context" => (",\"context\":{", 2),
+            "quota" => ("\"quotas\":[{", 3),
+            _ => ("\"externalEntropy\":[{", 3),
+        };
+        var arrays = levels - above;
+        var at = json.IndexOf(anchor, StringComparison.Ordinal) + anchor.Length;
+        var edited = json[..at] + "\"deep\":" + new string('[', arrays) + "\"[{\\\"\"" + new string(']', arrays) + "," + json[at..];
+
+        var (exitCode, output) = RunVerifierOnRecord(edited);
+        if (reads)
+        {
+            DrawVerifier.Verify(DrawRecordJson.Deserialize(edited)).Matches.Should().BeTrue();
+            exitCode.Should().Be(0, output);
+            output.Should().StartWith("MATCH");
+            return;
+        }
+
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(edited)).Should().Throw<JsonException>().WithMessage("*maximum configured depth of 64*");
+        exitCode.Should().Be(1, output);
+        output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record: arrays and objects nest deeper than 64 levels").And.NotContain("Traceback");
+    }
+
+    [Fact]
+    public void PythonVerifier_WhenAVectorFileNestsTooDeeply_SaysSoWithoutATraceback()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"vectors-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, "{\"algorithmVersion\":\"ExpertPool-Draw-2\",\"vectors\":" + new string('[', 5000) + new string(']', 5000) + "}", new UTF8Encoding(false));
+        try
+        {
+            var (exitCode, output) = RunVerifier(file);
+            exitCode.Should().Be(1, output);
+            output.Should().StartWith("MISMATCH 不一致：向量文件格式错误 / malformed vector file: arrays and objects nest deeper than 64 levels").And.NotContain("Traceback");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>Section 10, first row: a record is a single JSON object; anything else is malformed, not a divergence.</summary>
     [Theory]
     [InlineData("[{\"algorithmVersion\":\"ExpertPool-Draw-2\"}]", "not an array")]

@@ -13,8 +13,17 @@ namespace ExpertPool.Domain.Draws.Algorithm;
 /// </summary>
 public static class DrawRecordJson
 {
+    /// <summary>
+    /// How deeply arrays and objects may nest, the record's own object being level 1 (specification section 9): deeper is
+    /// malformed, for tools/verify_draw.py too. It is System.Text.Json's default, written out so that it cannot change unseen.
+    /// </summary>
+    internal const int MaxDepth = 64;
+
     // A key given twice is malformed (spec section 9): readers disagree on which of the two counts.
-    private static readonly JsonDocumentOptions ReadOptions = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false };
+    private static readonly JsonDocumentOptions ReadOptions = new()
+    {
+        AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false, MaxDepth = MaxDepth,
+    };
 
     private static readonly string[] TopLevelKeys =
     [
@@ -208,7 +217,7 @@ public static class DrawRecordJson
     {
         var contexts = new List<(int Start, int End, JsonTokenType Kind)>(1);
         ContextOutline? outline = null;
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth });
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject)
         {
