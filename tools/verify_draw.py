@@ -585,6 +585,10 @@ def main(argv):
     except Malformed as ex:
         print(f"MISMATCH 不一致：{malformed}: {ex}")
         return 1
+    except UnicodeDecodeError as ex:
+        # Not UTF-8, so its strings are not valid Unicode (section 10, first row), as the C# reader says too.
+        print(f"MISMATCH 不一致：{malformed}: the text is not valid UTF-8 ({ex})")
+        return 1
     except ValueError as ex:
         print(f"无法读取输入 / cannot read input: {ex}")
         return 1

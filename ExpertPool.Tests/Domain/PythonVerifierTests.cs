@@ -209,6 +209,68 @@ public sealed class PythonVerifierTests
     }
 
     /// <summary>
+    /// Sections 4, 9 and 10: every string of the record must be valid Unicode at any depth, in members nothing reads too,
+    /// keys included. C# decoded only what it read and said MATCH for these; both now call them malformed.
+    /// </summary>
+    [Theory]
+    [InlineData("\"quotas\":[{", "\"note\":\"\\ud800\",")]
+    [InlineData("\"pool\":[{", "\"note\":\"x\\udfffy\",")]
+    [InlineData("\"externalEntropy\":[{", "\"note\":[\"ok\",\"\\udc00\"],")]
+    [InlineData("\"selection\":[{", "\"note\":\"\\ud83d\",")]
+    [InlineData("\"members\":[{", "\"note\":\"\\ud800\\ud800\",")]
+    [InlineData("\"quotas\":[{", "\"note\":{\"a\":[{\"b\":\"\\ud800\"}]},")]
+    [InlineData("\"selection\":[{", "\"\\ud800\":1,")]
+    [InlineData("\"quotas\":[{", "\"note\":{\"\\udbff\":null},")]
+    [InlineData("{", "\"\\udc00\":1,")]
+    public void BothVerifiers_WhenAnEscapedStringNothingReadsIsNotValidUnicode_SayTheRecordIsMalformed(string anchor, string insert)
+    {
+        var json = DrawRecordJson.Serialize(DrawVerifierTests.SampleRecord());
+        var at = json.IndexOf(anchor, StringComparison.Ordinal) + anchor.Length;
+        var edited = json[..at] + insert + json[at..];
+        var paired = json[..at] + "\"note\":{\"\\ud83d\\ude00\":\"\\ud83d\\ude00 \\n\"}," + json[at..];
+
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(Encoding.UTF8.GetBytes(edited))).Should().Throw<JsonException>().WithMessage("*not valid Unicode*");
+        var (exitCode, output) = RunVerifierOnRecord(edited);
+        exitCode.Should().Be(1, output);
+        output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain("lone surrogate");
+
+        // An escaped pair is one valid character, in a value or a key: that record reads, and matches (in an entry; at the
+        // top level any other member is the divergence "members").
+        if (anchor == "{")
+        {
+            return;
+        }
+
+        DrawVerifier.Verify(DrawRecordJson.Deserialize(Encoding.UTF8.GetBytes(paired))).Matches.Should().BeTrue();
+        (exitCode, output) = RunVerifierOnRecord(paired);
+        exitCode.Should().Be(0, output);
+    }
+
+    [Fact]
+    public void BothVerifiers_WhenTheBytesAreNotUtf8_SayTheRecordIsMalformed()
+    {
+        var json = Encoding.UTF8.GetBytes(DrawRecordJson.Serialize(DrawVerifierTests.SampleRecord()));
+        var anchor = "\"quotas\":[{"u8;
+        var at = json.AsSpan().IndexOf(anchor) + anchor.Length;
+        // An ignored member holding a byte that is never UTF-8.
+        byte[] edited = [.. json[..at], .. "\"note\":\"a"u8, 0xFF, .. "b\","u8, .. json[at..]];
+
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(edited)).Should().Throw<JsonException>().WithMessage("The record is not valid UTF-8 text.");
+        var file = Path.Combine(Path.GetTempPath(), $"record-{Guid.NewGuid():N}.json");
+        File.WriteAllBytes(file, edited);
+        try
+        {
+            var (exitCode, output) = RunVerifier("--record", file);
+            exitCode.Should().Be(1, output);
+            output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record: the text is not valid UTF-8");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>
     /// Section 9: arrays and objects nest at most 64 levels deep, the record being level 1. Both verifiers take 64 and refuse
     /// 65 as malformed, in the context or in a member of an entry that nothing reads, and Python reads a thousand levels
     /// without a RecursionError.

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -141,6 +142,13 @@ public static class DrawRecordJson
 
     private static (DrawRecordDocument Record, ContextOutline? Outline) Read(ReadOnlyMemory<byte> utf8, bool keepContext)
     {
+        // Every string must be valid Unicode (specification section 4): the reader checks raw UTF-8 only in what it
+        // decodes, and most of a record (members nothing reads) it never decodes.
+        if (!Utf8.IsValid(utf8.Span))
+        {
+            throw new JsonException("The record is not valid UTF-8 text.");
+        }
+
         var (contexts, outline) = FindTopLevelContexts(utf8.Span);
         byte[]? spliced = null;
         try
@@ -209,8 +217,9 @@ public static class DrawRecordJson
     }
 
     /// <summary>
-    /// Reads the whole text (throwing on invalid JSON) and returns where each top-level "context" value is, and the
-    /// outline of the last one when it is an object (walking it costs what skipping it would).
+    /// Reads the whole text (throwing on invalid JSON, or on an escaped string anywhere that is not valid Unicode) and
+    /// returns where each top-level "context" value is, and the outline of the last one when it is an object (walking it
+    /// costs what skipping it would).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (List<(int Start, int End, JsonTokenType Kind)> Contexts, ContextOutline? Outline) FindTopLevelContexts(ReadOnlySpan<byte> utf8)
@@ -221,12 +230,13 @@ public static class DrawRecordJson
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            reader.Skip();
+            SkipChecked(ref reader);
         }
         else
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                CheckEscaped(ref reader);
                 var isContext = reader.ValueTextEquals("context"u8);
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
@@ -237,7 +247,7 @@ public static class DrawRecordJson
                 }
                 else
                 {
-                    reader.Skip();
+                    SkipChecked(ref reader);
                 }
 
                 if (isContext)
@@ -253,6 +263,49 @@ public static class DrawRecordJson
         }
 
         return (contexts, outline);
+    }
+
+    /// <summary>
+    /// Skips the value the reader stands on, as <see cref="Utf8JsonReader.Skip"/> does, checking each escaped string and
+    /// property name in it (<see cref="CheckEscaped"/>): the document built afterwards decodes only the members it reads.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SkipChecked(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            CheckEscaped(ref reader);
+            return;
+        }
+
+        // Everything inside is deeper than the value's start; its end is back at the start's depth.
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && reader.CurrentDepth > depth)
+        {
+            CheckEscaped(ref reader);
+        }
+    }
+
+    /// <summary>
+    /// A string or property name written with escapes must decode to valid Unicode (specification section 4: an escape
+    /// such as <c>\ud800</c> alone is a lone surrogate). Raw text was checked as UTF-8 already; the service escapes only
+    /// quotes, backslashes and control characters, so few strings are decoded here.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckEscaped(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped && reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+        {
+            try
+            {
+                _ = reader.GetString();
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new JsonException(string.Create(CultureInfo.InvariantCulture,
+                    $"The string at byte {reader.TokenStartIndex} is not valid Unicode (an escaped lone surrogate): {ex.Message}"), ex);
+            }
+        }
     }
 
     private static DrawRecordDocument ReadFields(JsonElement root) =>
