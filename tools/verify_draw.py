@@ -59,6 +59,22 @@ def integer_literal(value, what):
     return value
 
 
+# Output integers (eligibleCount, availableCount, rank, needed, available) are 32-bit (section 9), as every recomputed
+# value is; outside that range the record is malformed, as for the C# reader. An input integer out of range is invalid
+# input instead (section 4).
+OUTPUT_MIN, OUTPUT_MAX = -2 ** 31, 2 ** 31 - 1
+# An integer literal longer than this is out of every field's range; Python would refuse to convert one of more than
+# 4300 digits ("cannot read input"), where it is invalid input or a malformed output like any other.
+LONGEST_LITERAL = 100
+
+
+def read_integer(text):
+    """json.loads' parse_int: the literal's value, or one far out of every range when the literal is very long."""
+    if len(text) <= LONGEST_LITERAL:
+        return int(text)
+    return -(2 ** 400) if text.startswith("-") else 2 ** 400
+
+
 # ---------------------------------------------------------------- canonical encoding
 
 def utf8(text, what):
@@ -377,18 +393,22 @@ def compare_selection(derived, recorded, check_entropy):
 
 def check_output_integers(selection, extra=()):
     """The recorded or expected outputs' integers must be integer literals too (section 4): else the JSON is malformed."""
+    def output(value, what):
+        if not OUTPUT_MIN <= integer_literal(value, what) <= OUTPUT_MAX:
+            raise Malformed(f"{what} {value} is outside the 32-bit range of an output integer, -2^31 <= n <= 2^31 - 1 (section 9)")
+
     for q in selection:
         for key in ("eligibleCount", "availableCount"):
-            integer_literal(q[key], f"quota {key}")
+            output(q[key], f"quota {key}")
         for role in ("members", "backups"):
             for entry in q[role]:
-                integer_literal(entry["rank"], f"{role} rank")
+                output(entry["rank"], f"{role} rank")
         for key in ("shortfall", "backupShortfall"):
             if isinstance(q[key], dict):
                 for name in ("needed", "available"):
-                    integer_literal(q[key].get(name), f"{key} {name}")
+                    output(q[key].get(name), f"{key} {name}")
     for name, value in extra:
-        integer_literal(value, name)
+        output(value, name)
 
 
 def to_input(obj):
@@ -576,7 +596,7 @@ def main(argv):
     try:
         text = raw.decode("utf-8")
         check_depth(text)
-        document = json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=refuse_constant)
+        document = json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=refuse_constant, parse_int=read_integer)
         if args.record:
             check_unicode(document)
             if not isinstance(document, dict):

@@ -99,10 +99,10 @@ public static class DrawRecordVerification
         {
             AddHashCheck(record, CanonicalEncoder.Hex(SHA256.HashData(documentUtf8.Span)), checks);
             checks.Add(new("document", false, "a readable record", "text that is not valid UTF-8"));
-            return Evaluate(record, checks, null, null, publishedCommitment, entered, storedQuotas, invitations);
+            return Evaluate(record, checks, null, null, null, publishedCommitment, entered, storedQuotas, invitations);
         }
-        var (doc, outline) = ReadDocument(record, documentUtf8, checks);
-        return Evaluate(record, checks, doc, outline, publishedCommitment, entered, storedQuotas, invitations);
+        var (doc, outline, inputFault) = ReadDocument(record, documentUtf8, checks);
+        return Evaluate(record, checks, doc, outline, inputFault, publishedCommitment, entered, storedQuotas, invitations);
     }
 
     private static DrawVerificationResult VerifyText(DrawRecord record, string text, string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas,
@@ -118,7 +118,7 @@ public static class DrawRecordVerification
             var checks = new List<VerificationCheck>();
             AddHashCheck(record, CanonicalEncoder.Sha256HexOfUtf8(text), checks);
             checks.Add(new("document", false, "a readable record", "text that is not valid UTF-16"));
-            return Evaluate(record, checks, null, null, publishedCommitment, entered, storedQuotas, invitations);
+            return Evaluate(record, checks, null, null, null, publishedCommitment, entered, storedQuotas, invitations);
         }
         finally
         {
@@ -126,14 +126,14 @@ public static class DrawRecordVerification
         }
     }
 
-    private static DrawVerificationResult Evaluate(DrawRecord record, List<VerificationCheck> checks, DrawRecordDocument? doc, ContextOutline? head,
+    private static DrawVerificationResult Evaluate(DrawRecord record, List<VerificationCheck> checks, DrawRecordDocument? doc, ContextOutline? head, string? inputFault,
         string publishedCommitment, IReadOnlyList<EnteredEntropy> entered, IReadOnlyList<DrawQuota> storedQuotas, IReadOnlyList<IssuedInvitation>? invitations)
     {
         if (doc is not null)
         {
             checks.Add(new("publishedCommitment", doc.Commitment == publishedCommitment, publishedCommitment, doc.Commitment));
             checks.Add(new("drawId", doc.DrawId == record.Id.ToString("D"), record.Id.ToString("D"), doc.DrawId));
-            var report = DrawVerifier.Verify(doc);
+            var report = DrawVerifier.Verify(doc, inputFault);
             checks.Add(new(report.FirstDivergence ?? "algorithm", report.Matches, report.Expected, report.Actual));
             var documented = doc.Selection
                 .SelectMany(q => q.Members.Select(m => $"{q.QuotaKey}/member/{m.Rank}/{m.ExpertId}")
@@ -301,7 +301,7 @@ public static class DrawRecordVerification
     /// Checks the stored document (valid UTF-8) against its hash ("documentSha256") and reads it, with its context's
     /// outline (a "document" check when it cannot be read). The same bytes serve both: a record is megabytes.
     /// </summary>
-    private static (DrawRecordDocument? Document, ContextOutline? Outline) ReadDocument(DrawRecord record, ReadOnlyMemory<byte> utf8, List<VerificationCheck> checks)
+    private static (DrawRecordDocument? Document, ContextOutline? Outline, string? InputFault) ReadDocument(DrawRecord record, ReadOnlyMemory<byte> utf8, List<VerificationCheck> checks)
     {
         AddHashCheck(record, CanonicalEncoder.Hex(SHA256.HashData(utf8.Span)), checks);
         try
@@ -311,12 +311,12 @@ public static class DrawRecordVerification
         catch (RecordMembersException ex)
         {
             checks.Add(new("members", false, "exactly the top-level members of the specification, section 9", ex.Message));
-            return (null, null);
+            return (null, null, null);
         }
         catch (Exception ex) when (IsUnreadable(ex))
         {
             checks.Add(new("document", false, "a readable record", ex.Message));
-            return (null, null);
+            return (null, null, null);
         }
     }
 

@@ -111,6 +111,28 @@ public sealed class DrawRecordVerificationTests
     }
 
     [Theory]
+    [InlineData("\"ruleSetVersion\":1,", "\"ruleSetVersion\":9223372036854775808,", "input", "ruleSetVersion 9223372036854775808 is outside 0 ≤ n < 2^63")]
+    [InlineData("\"count\":2,", "\"count\":2147483648,", "input", "quota count 2147483648 is outside 1 ≤ n ≤ 2^31 − 1")]
+    [InlineData("\"eligibleCount\":10,", "\"eligibleCount\":1099511627776,", "document", "quota eligibleCount 1099511627776 is outside the 32-bit range")]
+    [InlineData("\"count\":2,", "\"count\":2.0,", "document", "quota count must be a JSON integer literal, got 2.0.")]
+    public void Verify_WhenAnIntegerIsOutOfRange_ReportsInvalidInputForAnInputAndAnUnreadableDocumentForAnOutput(string find, string replace, string divergence, string message)
+    {
+        var (request, stored) = Drawn("20261130-581");
+        var text = stored.Document.Replace(find, replace, StringComparison.Ordinal);
+        text.Should().NotBe(stored.Document);
+        var edited = DrawRecord.Create(request, DrawAlgorithm.Run(new DrawInput(request.Id.ToString("D"), DrawTestData.Nonce("verification against stored rows"), 1,
+                request.ToDrawQuotas(), [new QuotaPool("Q1", Pool)], [new EntropyInput("supervisor", "20261130-581")])),
+            text, CanonicalEncoder.Sha256HexOfUtf8(text), Guid.NewGuid(), 1, Pool.Count, 0, null, "admin", T0.AddHours(2));
+
+        var result = DrawRecordVerification.Verify(edited, request.Commitment, [Entered("20261130-581")], request.ToDrawQuotas());
+
+        // Specification section 4: an input integer literal out of its range is invalid input, as verify_draw.py says;
+        // section 9: an output integer outside 32 bits does not read. Either way the message names the field.
+        result.FirstDivergence.Should().Be(divergence);
+        result.Checks.Single(c => c.Name == divergence).Actual.Should().Contain(message);
+    }
+
+    [Theory]
     [InlineData("unknown")]
     [InlineData("missing")]
     public void Verify_WhenTheRecordsTopLevelMembersAreNotTheSpecifiedOnes_ReportsMembers(string fault)

@@ -209,6 +209,72 @@ public sealed class PythonVerifierTests
     }
 
     /// <summary>
+    /// Section 4: an input integer that is an integer literal out of its range, however long, is invalid input for both
+    /// verifiers (C# said "document" with .NET's "One of the identified items was in an invalid format."), still after the
+    /// steps before "input"; the C# message names the field.
+    /// </summary>
+    [Theory]
+    [InlineData("ruleSetVersion", "9223372036854775808", "ruleSetVersion 9223372036854775808 is outside 0 ≤ n < 2^63")]
+    [InlineData("ruleSetVersion", "-9223372036854775809", "ruleSetVersion -9223372036854775809 is outside")]
+    [InlineData("count", "2147483648", "quota count 2147483648 is outside 1 ≤ n ≤ 2^31 − 1")]
+    [InlineData("backups", "99999999999999999999", "quota backups 99999999999999999999 is outside 0 ≤ n ≤ 2^31 − 1")]
+    [InlineData("count", "huge", "quota count 10000000000000000000…(5001 digits) is outside")]
+    public void BothVerifiers_WhenAnInputIntegerIsOutOfRange_ReportInvalidInput(string field, string literal, string message)
+    {
+        var json = DrawRecordJson.Serialize(DrawVerifierTests.SampleRecord());
+        var value = literal == "huge" ? "1" + new string('0', 5000) : literal;
+        var edited = Replace(json, field, value);
+
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(edited)).Should().Throw<JsonException>().WithMessage($"*{message}*");
+        var (record, _, fault) = DrawRecordJson.ReadForVerification(Encoding.UTF8.GetBytes(edited));
+        var report = DrawVerifier.Verify(record, fault);
+        report.FirstDivergence.Should().Be("input");
+        report.Actual.Should().Contain(message);
+        var (exitCode, output) = RunVerifierOnRecord(edited);
+        exitCode.Should().Be(1, output);
+        output.Should().StartWith("MISMATCH 不一致：首个不一致之处为 input").And.Contain("divergence at input");
+
+        // The steps before "input" still come first.
+        var capitals = edited.Replace(record.Nonce, record.Nonce.ToUpperInvariant(), StringComparison.Ordinal);
+        (record, _, fault) = DrawRecordJson.ReadForVerification(Encoding.UTF8.GetBytes(capitals));
+        DrawVerifier.Verify(record, fault).FirstDivergence.Should().Be("nonce");
+        RunVerifierOnRecord(capitals).Output.Should().Contain("divergence at nonce");
+    }
+
+    /// <summary>
+    /// Section 9: an output integer is 32-bit, as every recomputed value is; outside that range the record is malformed for
+    /// both verifiers (Python compared it and named the field, C# could not read it and gave .NET's message).
+    /// </summary>
+    [Theory]
+    [InlineData("eligibleCount", "1099511627776", "quota eligibleCount 1099511627776 is outside the 32-bit range")]
+    [InlineData("availableCount", "-2147483649", "quota availableCount -2147483649 is outside the 32-bit range")]
+    [InlineData("rank", "2147483648", "members rank 2147483648 is outside the 32-bit range")]
+    [InlineData("needed", "2147483648", "shortfall needed 2147483648 is outside the 32-bit range")]
+    [InlineData("available", "huge", "is outside the 32-bit range")]
+    public void BothVerifiers_WhenAnOutputIntegerIsOutside32Bits_SayTheRecordIsMalformed(string field, string literal, string message)
+    {
+        var input = DrawTestData.SingleQuota("output-range", DrawTestData.ExpertIds("output-range", 3), 5, 2);
+        var json = field is "needed" or "available"
+            ? DrawRecordJson.Serialize(DrawRecordDocument.Create(input, DrawAlgorithm.Run(input)))
+            : DrawRecordJson.Serialize(DrawVerifierTests.SampleRecord());
+        var edited = Replace(json, field, literal == "huge" ? "-1" + new string('0', 5000) : literal);
+
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(edited)).Should().Throw<JsonException>().WithMessage($"*{message}*");
+        FluentActions.Invoking(() => DrawRecordJson.ReadForVerification(Encoding.UTF8.GetBytes(edited))).Should().Throw<JsonException>().WithMessage($"*{message}*");
+        var (exitCode, output) = RunVerifierOnRecord(edited);
+        exitCode.Should().Be(1, output);
+        output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain("is outside the 32-bit range").And.NotContain("divergence");
+    }
+
+    /// <summary>The record with the first integer value of <paramref name="field"/> written as <paramref name="literal"/>.</summary>
+    private static string Replace(string json, string field, string literal)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(json, $"\"{field}\":-?\\d+");
+        match.Success.Should().BeTrue(field);
+        return json[..match.Index] + $"\"{field}\":" + literal + json[(match.Index + match.Length)..];
+    }
+
+    /// <summary>
     /// Sections 4, 9 and 10: every string of the record must be valid Unicode at any depth, in members nothing reads too,
     /// keys included. C# decoded only what it read and said MATCH for these; both now call them malformed.
     /// </summary>

@@ -137,10 +137,18 @@ public static class DrawRecordJson
     /// Reads a record for verification: the same checks as <see cref="Deserialize(ReadOnlyMemory{byte})"/>, but the
     /// context is not kept (the record's <see cref="DrawRecordDocument.Context"/> is null, so it must not be written out
     /// again); its outline, gathered in the pass that checks the text, is returned instead.
+    /// <para>
+    /// An input integer that is an integer literal too large for its field (<c>ruleSetVersion</c> past 2^63, a quota's
+    /// <c>count</c> or <c>backups</c> past 2^31) is invalid input, not an unreadable record (specification section 4): it
+    /// is read as a value section 4 refuses, and <paramref name="utf8"/>'s first such field is returned as
+    /// <c>InputFault</c>, for the verifier's "input" step (<see cref="DrawVerifier.Verify(DrawRecordDocument, string?)"/>).
+    /// <see cref="Deserialize(ReadOnlyMemory{byte})"/> refuses such a record instead.
+    /// </para>
     /// </summary>
-    internal static (DrawRecordDocument Record, ContextOutline? Outline) ReadForVerification(ReadOnlyMemory<byte> utf8) => Read(utf8, keepContext: false);
+    internal static (DrawRecordDocument Record, ContextOutline? Outline, string? InputFault) ReadForVerification(ReadOnlyMemory<byte> utf8) =>
+        Read(utf8, keepContext: false);
 
-    private static (DrawRecordDocument Record, ContextOutline? Outline) Read(ReadOnlyMemory<byte> utf8, bool keepContext)
+    private static (DrawRecordDocument Record, ContextOutline? Outline, string? InputFault) Read(ReadOnlyMemory<byte> utf8, bool keepContext)
     {
         // Every string must be valid Unicode (specification section 4): the reader checks raw UTF-8 only in what it
         // decodes, and most of a record (members nothing reads) it never decodes.
@@ -199,13 +207,16 @@ public static class DrawRecordJson
                 throw new JsonException("Expected a JSON object for 'context'.");
             }
 
-            var record = ReadFields(root);
+            // Reading to keep the record (not to verify it) refuses an input integer out of range: the record could not be
+            // written back as it was.
+            var outOfRange = keepContext ? null : new OutOfRangeInput();
+            var record = ReadFields(root, outOfRange);
             if (!hasContext)
             {
-                return (record, null);
+                return (record, null, outOfRange?.First);
             }
 
-            return (keepContext ? record.WithContextText(utf8.Span[contexts[^1].Start..contexts[^1].End]) : record, outline);
+            return (keepContext ? record.WithContextText(utf8.Span[contexts[^1].Start..contexts[^1].End]) : record, outline, outOfRange?.First);
         }
         finally
         {
@@ -308,20 +319,20 @@ public static class DrawRecordJson
         }
     }
 
-    private static DrawRecordDocument ReadFields(JsonElement root) =>
+    private static DrawRecordDocument ReadFields(JsonElement root, OutOfRangeInput? outOfRange) =>
         new()
         {
             AlgorithmVersion = ReadString(root, "algorithmVersion"),
             DrawId = ReadString(root, "drawId"),
             Commitment = ReadString(root, "commitment"),
             Nonce = ReadString(root, "nonce"),
-            RuleSetVersion = Required(root, "ruleSetVersion").GetInt64(),
-            Quotas = ReadArray(root, "quotas", ReadQuota),
+            RuleSetVersion = ReadInputInteger(root, "ruleSetVersion", "ruleSetVersion", long.MinValue, long.MaxValue, "0 ≤ n < 2^63", invalid: -1, outOfRange),
+            Quotas = ReadArray(root, "quotas", q => ReadQuota(q, outOfRange)),
             Pool = ReadArray(root, "pool", ReadPool),
             ExternalEntropy = ReadArray(root, "externalEntropy", e => new EntropyInput(ReadString(e, "source"), ReadString(e, "value"))),
             PoolHash = ReadString(root, "poolHash"),
             Seed = ReadString(root, "seed"),
-            Succeeded = Required(root, "succeeded").GetBoolean(),
+            Succeeded = ReadBoolean(root, "succeeded"),
             Selection = ReadArray(root, "selection", ReadSelection),
         };
 
@@ -411,12 +422,14 @@ public static class DrawRecordJson
         writer.StartObject().Property("needed", shortfall.Needed).Property("available", shortfall.Available).EndObject();
     }
 
-    internal static DrawQuota ReadQuota(JsonElement e) => new(
+    internal static DrawQuota ReadQuota(JsonElement e) => ReadQuota(e, outOfRange: null);
+
+    private static DrawQuota ReadQuota(JsonElement e, OutOfRangeInput? outOfRange) => new(
         ReadString(e, "key"),
         ReadString(e, "specialtyCode"),
         ReadNullableString(e, "regionCode"),
-        Required(e, "count").GetInt32(),
-        Required(e, "backups").GetInt32());
+        (int)ReadInputInteger(e, "count", "quota count", int.MinValue, int.MaxValue, "1 ≤ n ≤ 2^31 − 1", invalid: 0, outOfRange),
+        (int)ReadInputInteger(e, "backups", "quota backups", int.MinValue, int.MaxValue, "0 ≤ n ≤ 2^31 − 1", invalid: -1, outOfRange));
 
     internal static QuotaPool ReadPool(JsonElement e) =>
         new(ReadString(e, "quotaKey"), ReadArray(e, "expertIds", id => id.ValueKind == JsonValueKind.String
@@ -425,22 +438,84 @@ public static class DrawRecordJson
 
     internal static QuotaSelection ReadSelection(JsonElement e) => new(
         ReadString(e, "quotaKey"),
-        Required(e, "eligibleCount").GetInt32(),
-        Required(e, "availableCount").GetInt32(),
-        ReadArray(e, "members", ReadExpert),
-        ReadArray(e, "backups", ReadExpert),
+        ReadOutputInteger(e, "eligibleCount", "quota eligibleCount"),
+        ReadOutputInteger(e, "availableCount", "quota availableCount"),
+        ReadArray(e, "members", m => ReadExpert(m, "members")),
+        ReadArray(e, "backups", b => ReadExpert(b, "backups")),
         ReadShortfall(e, "shortfall"),
         ReadShortfall(e, "backupShortfall"));
 
-    private static RankedExpert ReadExpert(JsonElement e) =>
-        new(Required(e, "rank").GetInt32(), ReadString(e, "expertId"), ReadString(e, "score"));
+    private static RankedExpert ReadExpert(JsonElement e, string role) =>
+        new(ReadOutputInteger(e, "rank", $"{role} rank"), ReadString(e, "expertId"), ReadString(e, "score"));
 
     private static Shortfall? ReadShortfall(JsonElement parent, string name)
     {
         var e = Required(parent, name);
         return e.ValueKind == JsonValueKind.Null
             ? null
-            : new Shortfall(Required(e, "needed").GetInt32(), Required(e, "available").GetInt32());
+            : new Shortfall(ReadOutputInteger(e, "needed", $"{name} needed"), ReadOutputInteger(e, "available", $"{name} available"));
+    }
+
+    /// <summary>The first input integer a record read for verification holds out of its field's range (see <see cref="ReadForVerification"/>).</summary>
+    private sealed class OutOfRangeInput
+    {
+        public string? First { get; set; }
+    }
+
+    /// <summary>
+    /// An input integer (specification section 4). One that is an integer literal but does not fit between
+    /// <paramref name="min"/> and <paramref name="max"/> (the field's type) is invalid input: noted in
+    /// <paramref name="outOfRange"/> and read as <paramref name="invalid"/> (a value section 4 refuses), or, without
+    /// <paramref name="outOfRange"/>, refused. A value that is no integer literal is malformed either way.
+    /// </summary>
+    private static long ReadInputInteger(JsonElement parent, string name, string what, long min, long max, string range, long invalid, OutOfRangeInput? outOfRange)
+    {
+        var value = Required(parent, name);
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) && n >= min && n <= max)
+        {
+            return n;
+        }
+
+        var message = $"{what} {IntegerLiteral(value, what)} is outside {range} (specification section 4).";
+        if (outOfRange is null)
+        {
+            throw new JsonException(message);
+        }
+
+        outOfRange.First ??= message;
+        return invalid;
+    }
+
+    /// <summary>
+    /// An output integer (specification section 9): an integer literal from −2^31 to 2^31 − 1, which every recomputed
+    /// value is; outside that range the record is malformed, for tools/verify_draw.py too.
+    /// </summary>
+    private static int ReadOutputInteger(JsonElement parent, string name, string what)
+    {
+        var value = Required(parent, name);
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n)
+            ? n
+            : throw new JsonException($"{what} {IntegerLiteral(value, what)} is outside the 32-bit range of an output integer, −2^31 ≤ n ≤ 2^31 − 1 (specification section 9).");
+    }
+
+    /// <summary>The text of an integer literal (shortened when long); throws when the value is none (section 4: malformed).</summary>
+    private static string IntegerLiteral(JsonElement value, string what)
+    {
+        var literal = value.ValueKind == JsonValueKind.Number ? value.GetRawText() : null;
+        if (literal is null || literal.AsSpan().ContainsAny(".eE"))
+        {
+            throw new JsonException($"{what} must be a JSON integer literal, got {(literal ?? value.ValueKind.ToString().ToLowerInvariant())}.");
+        }
+
+        return literal.Length <= 40 ? literal : string.Create(CultureInfo.InvariantCulture, $"{literal[..20]}…({literal.Length} digits)");
+    }
+
+    private static bool ReadBoolean(JsonElement parent, string name)
+    {
+        var value = Required(parent, name);
+        return value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean()
+            : throw new JsonException($"Property '{name}' must be true or false.");
     }
 
     internal static JsonElement Required(JsonElement parent, string name)

@@ -22,7 +22,14 @@ public static class DrawVerifier
 {
     private static readonly System.Buffers.SearchValues<char> LowerHexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
 
-    public static VerificationReport Verify(DrawRecordDocument record)
+    public static VerificationReport Verify(DrawRecordDocument record) => Verify(record, inputFault: null);
+
+    /// <summary>
+    /// As <see cref="Verify(DrawRecordDocument)"/>, for a record read by <see cref="DrawRecordJson.ReadForVerification"/>:
+    /// <paramref name="inputFault"/> names an input integer the text holds out of its field's range, which is the
+    /// divergence "input" at that step (specification section 4).
+    /// </summary>
+    internal static VerificationReport Verify(DrawRecordDocument record, string? inputFault)
     {
         ArgumentNullException.ThrowIfNull(record);
         // A record is re-run with the version it names: records drawn before a new version keep verifying.
@@ -44,6 +51,11 @@ public static class DrawVerifier
         if (!string.Equals(commitment, record.Commitment, StringComparison.Ordinal))
         {
             return Diverge("commitment", commitment, record.Commitment);
+        }
+
+        if (inputFault is not null)
+        {
+            return Diverge("input", "valid draw input", inputFault);
         }
 
         DrawOutcome outcome;
