@@ -482,6 +482,64 @@ def no_duplicate_keys(pairs):
     return obj
 
 
+def check_types(record):
+    """Section 10: every value has the type section 9 shows, else the record is malformed (not a divergence), as the C#
+    reader says: strings, arrays, entries that are objects with every member shown (others are ignored), integer
+    literals, regionCode a string or null, a shortfall null or an object, succeeded a boolean."""
+    def string(value, what):
+        if not isinstance(value, str):
+            raise Malformed(f"{what} must be a string, not {json_kind(value)}")
+
+    def entries(value, what, members):
+        if not isinstance(value, list):
+            raise Malformed(f"{what} must be an array, not {json_kind(value)}")
+        for entry in value:
+            entry_object(entry, f"each entry of {what}", members)
+        return value
+
+    def entry_object(value, what, members):
+        if not isinstance(value, dict):
+            raise Malformed(f"{what} must be an object, not {json_kind(value)}")
+        missing = [m for m in members if m not in value]
+        if missing:
+            raise Malformed(f"{what} lacks the member {missing[0]!r}")
+
+    for key in ("algorithmVersion", "drawId", "commitment", "nonce"):
+        string(record[key], key)
+    integer_literal(record["ruleSetVersion"], "ruleSetVersion")
+    for q in entries(record["quotas"], "quotas", ("key", "specialtyCode", "regionCode", "count", "backups")):
+        string(q["key"], "quota key")
+        string(q["specialtyCode"], "quota specialtyCode")
+        if q["regionCode"] is not None:
+            string(q["regionCode"], "quota regionCode")
+        integer_literal(q["count"], "quota count")
+        integer_literal(q["backups"], "quota backups")
+    for p in entries(record["pool"], "pool", ("quotaKey", "expertIds")):
+        string(p["quotaKey"], "pool quotaKey")
+        if not isinstance(p["expertIds"], list):
+            raise Malformed(f"expertIds must be an array, not {json_kind(p['expertIds'])}")
+        for expert_id in p["expertIds"]:
+            string(expert_id, "each entry of expertIds")
+    for e in entries(record["externalEntropy"], "externalEntropy", ("source", "value")):
+        string(e["source"], "entropy source")
+        string(e["value"], "entropy value")
+    string(record["poolHash"], "poolHash")
+    string(record["seed"], "seed")
+    if not isinstance(record["succeeded"], bool):
+        raise Malformed(f"succeeded must be true or false, not {json.dumps(record['succeeded'])}")
+    for q in entries(record["selection"], "selection",
+                     ("quotaKey", "eligibleCount", "availableCount", "members", "backups", "shortfall", "backupShortfall")):
+        string(q["quotaKey"], "selection quotaKey")
+        for role in ("members", "backups"):
+            for entry in entries(q[role], role, ("rank", "expertId", "score")):
+                string(entry["expertId"], f"{role} expertId")
+                string(entry["score"], f"{role} score")
+        for key in ("shortfall", "backupShortfall"):
+            if q[key] is not None:
+                entry_object(q[key], key, ("needed", "available"))
+    check_output_integers(record["selection"])
+
+
 def verify_record(record):
     """Raises Divergence at the first difference; same order as the C# DrawVerifier."""
     if not isinstance(record, dict):
@@ -494,16 +552,8 @@ def verify_record(record):
     if record.get("context") is not None and not isinstance(record["context"], dict):
         # The host's slot is an object, or null for none (section 9), as the C# reader requires.
         raise Malformed(f"context must be a JSON object or null, not {type(record['context']).__name__}")
-    # The record must read before anything in it is compared (section 10): integers are integer literals and
-    # succeeded is a boolean, whatever else is wrong with it.
-    integer_literal(record["ruleSetVersion"], "ruleSetVersion")
-    for q in record["quotas"] if isinstance(record["quotas"], list) else []:
-        if isinstance(q, dict):
-            integer_literal(q.get("count"), "quota count")
-            integer_literal(q.get("backups"), "quota backups")
-    check_output_integers(record["selection"])
-    if not isinstance(record["succeeded"], bool):
-        raise Malformed(f"succeeded must be true or false, not {json.dumps(record['succeeded'])}")
+    # The record must read before anything in it is compared (section 10), whatever else is wrong with it.
+    check_types(record)
     version = record.get("algorithmVersion")
     if version not in ALGORITHM_VERSIONS:
         raise Divergence("algorithmVersion", " or ".join(ALGORITHM_VERSIONS), version)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ExpertPool.Domain.Draws.Algorithm;
 
 namespace ExpertPool.Tests.Domain;
@@ -264,6 +265,49 @@ public sealed class PythonVerifierTests
         var (exitCode, output) = RunVerifierOnRecord(edited);
         exitCode.Should().Be(1, output);
         output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain("is outside the 32-bit range").And.NotContain("divergence");
+    }
+
+    /// <summary>
+    /// Section 10: a value of another type than section 9 shows, or an entry lacking a member it shows, is a malformed
+    /// record for both verifiers (Python said "nonce", "input", "quota Q1 shortfall"… where C# could not read it).
+    /// </summary>
+    [Theory]
+    [InlineData("nonce", "nonce must be a string, not a number", "Property 'nonce' must be a string.")]
+    [InlineData("algorithmVersion", "algorithmVersion must be a string, not a number", "Property 'algorithmVersion' must be a string.")]
+    [InlineData("commitment", "commitment must be a string, not null", "Property 'commitment' must be a string.")]
+    [InlineData("expertId", "each entry of expertIds must be a string, not a number", "Every entry of 'expertIds' must be a string.")]
+    [InlineData("expertIds", "expertIds must be an array, not a string", "Property 'expertIds' must be an array.")]
+    [InlineData("regionCode", "quota regionCode must be a string, not a number", "Property 'regionCode' must be a string.")]
+    [InlineData("specialtyCode", "each entry of quotas lacks the member 'specialtyCode'", "Missing required property 'specialtyCode'.")]
+    [InlineData("quotas", "quotas must be an array, not an object", "Property 'quotas' must be an array.")]
+    [InlineData("entropy", "each entry of externalEntropy must be an object, not an array", "Expected a JSON object for 'source'.")]
+    [InlineData("shortfall", "shortfall must be an object, not a string", "Expected a JSON object for 'needed'.")]
+    [InlineData("score", "members score must be a string, not a number", "Property 'score' must be a string.")]
+    [InlineData("member", "each entry of members must be an object, not a string", "Expected a JSON object for 'rank'.")]
+    public void BothVerifiers_WhenAValueHasAnotherTypeThanSectionNineShows_SayTheRecordIsMalformed(string change, string python, string csharp)
+    {
+        var node = JsonNode.Parse(DrawRecordJson.Serialize(DrawVerifierTests.SampleRecord()))!.AsObject();
+        switch (change)
+        {
+            case "nonce" or "algorithmVersion": node[change] = 5; break;
+            case "commitment": node[change] = null; break;
+            case "expertId": node["pool"]![0]!["expertIds"]![1] = 7; break;
+            case "expertIds": node["pool"]![1]!["expertIds"] = "x"; break;
+            case "regionCode": node["quotas"]![1]!["regionCode"] = 330100; break;
+            case "specialtyCode": node["quotas"]![0]!.AsObject().Remove("specialtyCode"); break;
+            case "quotas": node["quotas"] = new JsonObject(); break;
+            case "entropy": node["externalEntropy"]![0] = new JsonArray(); break;
+            case "shortfall": node["selection"]![0]!["shortfall"] = "x"; break;
+            case "score": node["selection"]![0]!["members"]![0]!["score"] = 5; break;
+            default: node["selection"]![0]!["members"]![0] = "x"; break;
+        }
+
+        var edited = node.ToJsonString();
+        FluentActions.Invoking(() => DrawRecordJson.Deserialize(edited)).Should().Throw<JsonException>().WithMessage(csharp)
+            .Which.Should().NotBeOfType<RecordMembersException>();
+        var (exitCode, output) = RunVerifierOnRecord(edited);
+        exitCode.Should().Be(1, output);
+        output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record:").And.Contain(python).And.NotContain("divergence");
     }
 
     /// <summary>The record with the first integer value of <paramref name="field"/> written as <paramref name="literal"/>.</summary>
