@@ -83,9 +83,19 @@ public static class PublicationPages
     }
 
     /// <summary>Published draws, newest review first, <see cref="PageSize"/> a page.</summary>
-    public static async Task<IResult> ListPublished(int? page, ExpertPoolDbContext db, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> ListPublished(string? page, ExpertPoolDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var p = Math.Clamp(page ?? 1, 1, 100_000);
+        // A page number typed or cut in the address gets a page that says so, not a JSON problem document.
+        int? number = null;
+        if (!string.IsNullOrEmpty(page))
+        {
+            if (!int.TryParse(page, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) || parsed < 1)
+                return HtmlPage.Render("页码无效 Invalid page",
+                    """<p class="error" id="bad-page">页码应为正整数。<br>The page number must be a positive whole number.</p><p><a href="/public/draws">全部公示 All published draws</a></p>""",
+                    StatusCodes.Status400BadRequest);
+            number = parsed;
+        }
+        var p = Math.Min(number ?? 1, 100_000);
         var now = clock.GetUtcNow().UtcDateTime;
         var published = Published(db, now);
         var total = await published.CountAsync(ct);

@@ -1001,6 +1001,22 @@ public abstract class DrawsApiTests<TFactory> : ApiTestBase<TFactory>
     }
 
     [Fact]
+    public async Task The_public_list_answers_a_bad_page_number_with_a_page_that_says_so()
+    {
+        if (NotConfigured) return;
+        using var anonymous = Factory.CreateClient();
+        // A page number cut or mistyped in the address: a page that says so, not a JSON document.
+        foreach (var page in new[] { "abc", "0", "-1", "1.5" })
+        {
+            var response = await anonymous.GetAsync($"/public/draws?page={page}");
+            response.StatusCode.Should().Be(HttpStatusCode.BadRequest, page);
+            response.Content.Headers.ContentType!.MediaType.Should().Be("text/html");
+            (await response.Content.ReadAsStringAsync()).Should().Contain("页码应为正整数").And.Contain("The page number must be a positive whole number");
+        }
+        (await anonymous.GetAsync("/public/draws?page=3")).StatusCode.Should().Be(HttpStatusCode.OK, "a page past the last is an empty page");
+    }
+
+    [Fact]
     public async Task With_the_public_pages_switched_off_every_public_address_says_so_and_links_where_results_are_published()
     {
         if (NotConfigured) return;
