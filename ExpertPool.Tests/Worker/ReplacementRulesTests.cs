@@ -120,15 +120,7 @@ public abstract class ReplacementRulesTests<TFactory>(TFactory factory, ITestOut
     public async Task SeatVacatedMinutesBeforeTheReview_IsNotOffered_AndTheAdministratorIsToldItIsTooLate()
     {
         if (NotConfigured) return;
-        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
-        var r = await CreateReferenceAsync();
-        for (var i = 0; i < 2; i++)
-            await ActiveExpertAsync(r, $"临场{i}");
-        var project = await CreateProjectAsync();
-        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 1 });
-        var draw = await DrawAsync(request, DrawAt, "33");
-        var member = (await ProjectInvitationsAsync(project)).Single();
-        await ConfirmAsync(member.Id);
+        var (project, draw, member) = await ConfirmedMemberAsync(backups: 1, "临场");
         // Two minutes before the review the member leaves the pool (decision 032): the seat falls vacant.
         Factory.Clock.Set(ReviewStartsAt.AddMinutes(-2));
         await Ok(Admin.PostAsJsonAsync($"/api/experts/{member.ExpertId}/status", new { status = "Suspended", reason = "临时暂停" }));
@@ -144,15 +136,7 @@ public abstract class ReplacementRulesTests<TFactory>(TFactory factory, ITestOut
     public async Task InvitationExpiringAtTheReviewStart_DoesNotClaimTheBackupsAreExhausted()
     {
         if (NotConfigured) return;
-        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
-        var r = await CreateReferenceAsync();
-        for (var i = 0; i < 4; i++)
-            await ActiveExpertAsync(r, $"开场{i}");
-        var project = await CreateProjectAsync();
-        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 2 });
-        var draw = await DrawAsync(request, DrawAt, "44");
-        var member = (await ProjectInvitationsAsync(project)).Single();
-        await ConfirmAsync(member.Id);
+        var (project, draw, member) = await ConfirmedMemberAsync(backups: 2, "开场");
         // Suspended 3 hours before the review: backup 1's deadline is cut at the review start, never past it.
         Factory.Clock.Set(ReviewStartsAt.AddHours(-3));
         await Ok(Admin.PostAsJsonAsync($"/api/experts/{member.ExpertId}/status", new { status = "Suspended", reason = "临时暂停" }));
@@ -174,15 +158,7 @@ public abstract class ReplacementRulesTests<TFactory>(TFactory factory, ITestOut
     public async Task ReleasingAConfirmedSeat_CancelsIt_RemovesTheEngagement_TellsTheExpert_AndInvitesTheNextBackup()
     {
         if (NotConfigured) return;
-        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
-        var r = await CreateReferenceAsync();
-        for (var i = 0; i < 2; i++)
-            await ActiveExpertAsync(r, $"释放{i}");
-        var project = await CreateProjectAsync();
-        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 1 });
-        var draw = await DrawAsync(request, DrawAt, "77");
-        var member = (await ProjectInvitationsAsync(project)).Single();
-        await ConfirmAsync(member.Id);
+        var (project, draw, member) = await ConfirmedMemberAsync(backups: 1, "释放");
         var url = $"/api/draws/{draw}/invitations/{member.Id}/release";
 
         (await Auditor.PostAsJsonAsync(url, new { reason = "本人来电不能出席" })).StatusCode.Should().Be(System.Net.HttpStatusCode.Forbidden);
@@ -208,6 +184,21 @@ public abstract class ReplacementRulesTests<TFactory>(TFactory factory, ITestOut
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------
+
+    /// <summary>A one-seat panel drawn at <see cref="ApiTestBase{TFactory}.DrawAt"/> from enough experts for its backups, its member confirmed.</summary>
+    private async Task<(Guid Project, Guid Draw, Invitation Member)> ConfirmedMemberAsync(int backups, string names)
+    {
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i <= backups + 1; i++)
+            await ActiveExpertAsync(r, $"{names}{i}");
+        var project = await CreateProjectAsync();
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups });
+        var draw = await DrawAsync(request, DrawAt, names);
+        var member = (await ProjectInvitationsAsync(project)).Single();
+        await ConfirmAsync(member.Id);
+        return (project, draw, member);
+    }
 
     private async Task<Guid> DrawAsync(Guid request, DateTime at, string entropy)
     {
