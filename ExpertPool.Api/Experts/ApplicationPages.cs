@@ -74,7 +74,15 @@ public static class ApplicationPages
     {
         if (!options.Value.Enabled)
             return Closed(StatusCodes.Status403Forbidden);
-        var form = await HtmlPage.ReadFormAsync(request, ct);
+        var (form, invalidCharacters) = await HtmlPage.ReadFormOrProblemAsync(request, ct);
+        if (invalidCharacters)
+        {
+            return Page("申请未提交 Not submitted",
+                "<p class=\"error\" id=\"invalid-characters\">表单中有内容包含不允许的控制字符（如 NUL，常见于从其他软件复制的文字），申请未提交。请删除或重新输入后再提交。</p>"
+                + "<p lang=\"en\">A field holds a control character that is not accepted (such as NUL, often pasted from other software); nothing was submitted. Remove it or type the text again, then submit.</p>"
+                + "<p><a href=\"/apply\">返回申请表 / Back to the form</a></p>",
+                StatusCodes.Status400BadRequest);
+        }
         if (form is null)
         {
             return Page("请求无效 Invalid request",

@@ -44,17 +44,28 @@ public static class HtmlPage
     }
 
     /// <summary>The posted form, or null when the body is not a readable form (wrong content type, broken multipart).</summary>
-    public static async Task<IFormCollection?> ReadFormAsync(HttpRequest request, CancellationToken ct)
+    public static async Task<IFormCollection?> ReadFormAsync(HttpRequest request, CancellationToken ct) =>
+        (await ReadFormOrProblemAsync(request, ct)).Form;
+
+    /// <summary>
+    /// The posted form, or why it could not be read: ASP.NET Core refuses a whole form whose values hold a NUL or another
+    /// character it does not accept ("The form value contains invalid characters"), before any field can be named.
+    /// </summary>
+    public static async Task<(IFormCollection? Form, bool InvalidCharacters)> ReadFormOrProblemAsync(HttpRequest request, CancellationToken ct)
     {
         if (!request.HasFormContentType)
-            return null;
+            return (null, false);
         try
         {
-            return await request.ReadFormAsync(ct);
+            return (await request.ReadFormAsync(ct), false);
+        }
+        catch (InvalidDataException ex) when (ex.Message.Contains("invalid characters", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, true);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
         {
-            return null;
+            return (null, false);
         }
     }
 

@@ -146,6 +146,25 @@ public abstract class ApplicationPagesTests<TFactory>(TFactory factory, ITestOut
     }
 
     [Fact]
+    public async Task Apply_WithANulInAField_SaysSoAndStoresNothing()
+    {
+        if (NotConfigured) return;
+        var r = await CreateReferenceAsync();
+        using var anonymous = Factory.CreateClient();
+        var email = TestData.Email("nul");
+        var form = Form(r, "33010219700101123X", email, TestData.CreditCode());
+        form["name"] = "张\0三";
+
+        var response = await anonymous.PostAsync("/apply", Content(form, r.Leaf1));
+        var html = await response.Content.ReadAsStringAsync();
+
+        // ASP.NET Core refuses the whole form before any field can be named; the page says what is wrong.
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, html);
+        html.Should().Contain("申请未提交").And.Contain("不允许的控制字符").And.Contain("control character that is not accepted");
+        (await ExpertsWithAsync("33010219700101123X", email)).Should().Be(0);
+    }
+
+    [Fact]
     public async Task Apply_WithAFieldSentTwiceOrANameOnTwoLines_RefusesAndStoresNothing()
     {
         if (NotConfigured) return;
