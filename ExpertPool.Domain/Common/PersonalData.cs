@@ -99,7 +99,7 @@ public static partial class PersonalData
 
     /// <summary>Whether the text holds an email address, a mobile number or an ID number (what <see cref="MaskIn"/> masks).</summary>
     public static bool HoldsNumberOrAddress(string? text) =>
-        !string.IsNullOrEmpty(text) && MayHoldNumberOrAddress(text) && !string.Equals(MaskIn(text), text, StringComparison.Ordinal);
+        !string.IsNullOrEmpty(text) && !string.Equals(MaskIn(text), text, StringComparison.Ordinal);
 
     /// <summary>
     /// False when the text cannot hold what <see cref="MaskIn"/> masks: no '@' and fewer than 11 ASCII digits (a mobile

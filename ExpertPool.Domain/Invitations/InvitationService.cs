@@ -93,10 +93,11 @@ public sealed class InvitationService(
     {
         var (invitation, expert, project, request) = await LoadAsync(invitationId, ct);
         var now = Now;
-        if (invitation.Status == InvitationStatus.Pending && await NoLongerEligibleAsync(expert, project, request, invitation.DrawRecordId, invitation.QuotaKey, new RulesNow(), confirming: true, ct) is { } unfit)
+        var rules = new RulesNow();
+        if (invitation.Status == InvitationStatus.Pending && await NoLongerEligibleAsync(expert, project, request, invitation.DrawRecordId, invitation.QuotaKey, rules, confirming: true, ct) is { } unfit)
         {
             invitation.Cancel($"确认时已不符合条件 / not eligible when confirming: {unfit}", "system", now);
-            await ReplaceAsync(invitation, project, request, now, ct);
+            await ReplaceAsync(invitation, project, request, now, ct, rules);
             await SaveAsync(ct);
             logger.LogInformation("Invitation {InvitationId}: the expert is no longer eligible and could not confirm; the seat passes on.", invitation.Id);
             return invitation;
@@ -159,11 +160,15 @@ public sealed class InvitationService(
         var requestIds = due.Select(i => i.PanelRequestId).Distinct().ToList();
         var requests = await db.PanelRequests.AsNoTracking().Where(r => requestIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
         var expired = 0;
+        // One evaluation of the rules per request in the batch: a request's own seats do not change its eligibility.
+        var evaluations = new Dictionary<Guid, RulesNow>();
         foreach (var invitation in due)
         {
             var (project, request) = (projects[invitation.ProjectId], requests[invitation.PanelRequestId]);
             invitation.Expire(now);
-            await ReplaceAsync(invitation, project, request, now, ct);
+            if (!evaluations.TryGetValue(request.Id, out var rules))
+                evaluations[request.Id] = rules = new RulesNow();
+            await ReplaceAsync(invitation, project, request, now, ct, rules);
             try
             {
                 await SaveAsync(ct);
@@ -418,7 +423,7 @@ public sealed class InvitationService(
     /// </summary>
     public static readonly TimeSpan MinimumReplyWindow = TimeSpan.FromMinutes(5);
 
-    private async Task ReplaceAsync(Invitation vacated, Project project, PanelRequest request, DateTime now, CancellationToken ct)
+    private async Task ReplaceAsync(Invitation vacated, Project project, PanelRequest request, DateTime now, CancellationToken ct, RulesNow? evaluated = null)
     {
         var draw = await db.DrawRecords.AsNoTracking().Include(d => d.Selections).FirstAsync(d => d.Id == vacated.DrawRecordId, ct);
         var tooLate = now > project.ReviewStartsAt - MinimumReplyWindow;
@@ -430,7 +435,7 @@ public sealed class InvitationService(
                 .Where(s => s.QuotaKey == vacated.QuotaKey && s.Role == SelectionRole.Backup && !invited.Contains(s.ExpertId))
                 .OrderBy(s => s.Rank)
                 .ToList();
-            var rules = new RulesNow();
+            var rules = evaluated ?? new RulesNow();
             foreach (var next in candidates)
             {
                 var expert = await db.Experts.AsNoTracking().FirstAsync(e => e.Id == next.ExpertId, ct);
@@ -508,7 +513,11 @@ public sealed class InvitationService(
         if (reasons is { Count: > 0 })
         {
             // Stored as the invitation's reason, after a prefix of under 100 characters on confirmation.
-            var text = string.Join("；", reasons.Select(r => $"{r.Rule}: {r.Evidence}"));
+            // Evidence naming another project (a cooldown, a decline for a conflict) would show that project's panel to
+            // whoever reads this draw's seats while the other is still sealed (decision 028): the rule only, there.
+            var text = string.Join("；", reasons.Select(r => r.ProjectId is null
+                ? $"{r.Rule}: {r.Evidence}"
+                : $"{r.Rule}: 涉及另一项目的专家安排，详见抽取申请的资格审查 / concerns another project's panel; see the request's eligibility report"));
             return text.Length > Invitation.ReasonMax - 100 ? text[..(Invitation.ReasonMax - 101)] + "…" : text;
         }
         var quota = report.Quotas.FirstOrDefault(q => q.Key == quotaKey);

@@ -171,6 +171,24 @@ public abstract class PersonalDataApiTests<TFactory>(TFactory factory, ITestOutp
         text.Should().Contain("138****5678").And.Contain("110105***********X");
         text.Should().NotContain(fullWidthMobile).And.NotContain(fullWidthId).And.NotContain(Mobile).And.NotContain(IdNumber).And.NotContain("5678\u200b");
     }
+
+    [Theory]
+    [InlineData("李监督 13812345678")]          // ASCII digits
+    [InlineData("李监督 １３８１２３４５６７８")] // full-width digits
+    [InlineData("李监督 li＠example.com")]       // full-width at sign
+    public async Task A_supervisor_name_holding_a_mobile_or_email_in_any_width_is_refused(string supervisor)
+    {
+        if (NotConfigured) return;
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        var project = await CreateProjectAsync();
+        var response = await Admin.PostAsJsonAsync("/api/panel-requests", new
+        {
+            projectId = project, quotas = new[] { new { specialtyCode = r.Root, count = 1, backups = 1 } },
+            scheduledDrawAt = DrawAt, replyDeadline = ReplyBy, supervisorName = supervisor,
+        });
+        (await ProblemAsync(response, System.Net.HttpStatusCode.BadRequest))["errors"]!.AsObject().Select(e => e.Key).Should().Equal("supervisorName");
+    }
 }
 
 public sealed class SqlitePersonalDataApiTests(SqliteApiFactory factory, ITestOutputHelper output) : PersonalDataApiTests<SqliteApiFactory>(factory, output);

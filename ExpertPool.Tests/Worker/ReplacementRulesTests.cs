@@ -1,3 +1,4 @@
+using ExpertPool.Domain.Conflicts;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ExpertPool.Domain.Draws;
@@ -181,6 +182,49 @@ public abstract class ReplacementRulesTests<TFactory>(TFactory factory, ITestOut
         var backup = (await ProjectInvitationsAsync(project)).Single(i => i.Id != member.Id);
         Factory.Clock.Set(ReviewStartsAt);
         await ProblemAsync(await Admin.PostAsJsonAsync($"/api/draws/{draw}/invitations/{backup.Id}/release", new { reason = "评审已开始" }), System.Net.HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task PassedOverBackup_TheReasonNamesNoOtherProjectWhosePanelIsStillSealed()
+    {
+        if (NotConfigured) return;
+        Factory.Clock.Set(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var r = await CreateReferenceAsync();
+        for (var i = 0; i < 3; i++)
+            await ActiveExpertAsync(r, $"冷却{i}");
+        var applicant = await CreateOrganisationAsync("申报单位" + TestData.Suffix());
+        var party = new object[] { new { organisationId = applicant, role = "Applicant" } };
+        var project = await CreateProjectAsync(parties: party);
+        // Another project of the same applicant, reviewed two weeks later: its panel stays sealed until then.
+        var laterCode = "XM-LATER-" + TestData.Suffix();
+        var laterStart = ReviewStartsAt.AddDays(14);
+        var laterBody = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(ProjectBody(laterCode, parties: party)))!.AsObject();
+        laterBody["reviewStartsAt"] = laterStart;
+        var later = Guid.Parse((await (await Ok(Admin.PostAsJsonAsync("/api/projects", laterBody))).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+
+        var request = await ScheduleAsync(project, new { specialtyCode = r.Root, count = 1, backups = 2 });
+        Factory.Clock.Set(DrawAt);
+        await Ok(Admin.PostAsJsonAsync($"/api/panel-requests/{request}/entropy", new { source = "supervisor", value = "12" }));
+        var draw = Guid.Parse((await (await Ok(Admin.PostAsync($"/api/panel-requests/{request}/draw", null))).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+        Guid backup;
+        Invitation member;
+        await using (var db = Factory.Database.CreateContext())
+        {
+            backup = await db.DrawSelections.Where(s => s.DrawRecordId == draw && s.Role == SelectionRole.Backup && s.Rank == 1).Select(s => s.ExpertId).SingleAsync();
+            member = await db.Invitations.SingleAsync(i => i.DrawRecordId == draw);
+            // After the draw, backup 1 confirms a seat on the later project (its panel is sealed until it starts).
+            db.ExpertEngagements.Add(ExpertEngagement.Confirm(backup, later, null, applicant, DateOnly.FromDateTime(laterStart), DrawAt.AddMinutes(30)));
+            await db.SaveChangesAsync();
+        }
+        Factory.Clock.Set(DrawAt.AddHours(1));
+        await using (var scope = Factory.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<InvitationService>().DeclineAsync(member.Id, DeclineKind.Unavailable, null, null, CancellationToken.None);
+
+        // This project's review has started; the later one has not.
+        Factory.Clock.Set(ReviewStartsAt.AddHours(1));
+        var seen = await Auditor.GetStringAsync($"/api/draws/{draw}/invitations");
+        seen.Should().NotContain(laterCode, "decision 028: nothing shown to a non-administrator may reveal a member of another panel still sealed");
+        (await ProjectInvitationsAsync(project)).Single(i => i.ExpertId == backup).Should().Match<Invitation>(i => i.Status == InvitationStatus.Skipped && i.CancelReason!.StartsWith("cooldown:"));
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------
