@@ -599,6 +599,29 @@ def verify_vector(vector, version):
     compare_selection(derived, expected, check_entropy=True)
 
 
+def read_record(raw):
+    """The record in the bytes `raw`, or Malformed (section 10, first row): text that is not UTF-8, nests deeper than 64
+    levels, is not JSON (NaN, a trailing comma, data after the object, a byte order mark…), repeats a key, holds a string
+    that is not valid Unicode, or is not a single object."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as ex:
+        # Not UTF-8, so its strings are not valid Unicode, as the C# reader says too.
+        raise Malformed(f"the text is not valid UTF-8 ({ex})") from None
+    check_depth(text)
+    try:
+        document = json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=refuse_constant, parse_int=read_integer)
+    except RecursionError:
+        # check_depth keeps the reader far from Python's recursion limit; should it be lower than that, still no traceback.
+        raise Malformed("nested too deeply to read") from None
+    except ValueError as ex:
+        raise Malformed(f"the text is not JSON ({ex})") from None
+    check_unicode(document)
+    if not isinstance(document, dict):
+        raise Malformed(f"a record is a single JSON object, not {json_kind(document)}")
+    return document
+
+
 def write_utf8():
     """Everything this tool prints is UTF-8, whatever the locale or PYTHONIOENCODING says: its messages are Chinese
     then English, and a console set to another code page (cp1252, gbk) must not make it fail with UnicodeEncodeError."""
@@ -644,14 +667,13 @@ def main(argv):
 
     malformed = "记录格式错误 / malformed record" if args.record else "向量文件格式错误 / malformed vector file"
     try:
-        text = raw.decode("utf-8")
-        check_depth(text)
-        document = json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=refuse_constant, parse_int=read_integer)
         if args.record:
-            check_unicode(document)
-            if not isinstance(document, dict):
-                # Section 10, first row: a record is a single JSON object, or it is malformed (not a divergence).
-                raise Malformed(f"a record is a single JSON object, not {json_kind(document)}")
+            # Section 10, first row: whatever keeps the bytes from reading as one JSON object is a malformed record.
+            document = read_record(raw)
+        else:
+            text = raw.decode("utf-8")
+            check_depth(text)
+            document = json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=refuse_constant, parse_int=read_integer)
     except Malformed as ex:
         print(f"MISMATCH 不一致：{malformed}: {ex}")
         return 1

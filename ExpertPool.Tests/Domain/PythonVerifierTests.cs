@@ -21,6 +21,20 @@ public sealed class PythonVerifierTests
         output.Should().Contain($"{count}/{count} 个向量一致 / vectors match");
     }
 
+    /// <summary>Section 10, first row: text that is not JSON is a malformed record (the verifier said "cannot read input").</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("{\"algorithmVersion\":")]
+    [InlineData("{} {}")]
+    [InlineData("\uFEFF{}")]
+    public void PythonVerifier_WhenTheRecordIsNotJson_SaysItIsMalformed(string text)
+    {
+        var (exitCode, output) = RunVerifierOnRecord(text);
+
+        exitCode.Should().Be(1, output);
+        output.Should().StartWith("MISMATCH 不一致：记录格式错误 / malformed record: the text is not JSON").And.NotContain("cannot read input");
+    }
+
     [Fact]
     public void PythonVerifier_WhenGivenRecordFromCSharp_MatchesAndDetectsTampering()
     {
