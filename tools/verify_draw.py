@@ -4,6 +4,8 @@
 Standard library only. Re-implements docs/draw-algorithm.md without sharing code with the C# service.
 
     python3 tools/verify_draw.py docs/draw-test-vectors.json   # check every test vector (also docs/draw-test-vectors-v1.json)
+    python3 tools/verify_draw.py --error-vectors docs/draw-error-vectors.json
+        # check that every error case (malformed records, divergences) gives the outcome the specification names
     python3 tools/verify_draw.py --record record.json          # verify one exported draw record (consistent in itself)
     python3 tools/verify_draw.py --record record.json --commitment HEX --entropy VALUE [--entropy VALUE ...]
         # ... and that it was drawn from the commitment published at scheduling and the entropy made public at the draw
@@ -622,6 +624,44 @@ def read_record(raw):
     return document
 
 
+def record_outcome(raw):
+    """What the record alone gives (section 10): ("match", None), ("divergence", label) or ("malformed", reason)."""
+    try:
+        verify_record(read_record(raw))
+    except Divergence as d:
+        return "divergence", d.where
+    except (Malformed, KeyError, TypeError, AttributeError) as ex:
+        return "malformed", str(ex) if isinstance(ex, Malformed) else repr(ex)
+    return "match", None
+
+
+def check_error_vectors(document):
+    """Each case of docs/draw-error-vectors.json must give its expected outcome (and label); prints the ones that do not."""
+    import base64
+    cases = document.get("cases") if isinstance(document, dict) else None
+    if not isinstance(cases, list) or not cases:
+        print("无法读取输入 / cannot read input: an error vector file holds a non-empty list \"cases\"")
+        return 1
+    failures = 0
+    for case in cases:
+        try:
+            name = case["name"]
+            raw = case["record"].encode("utf-8") if "record" in case else base64.b64decode(case["recordBase64"], validate=True)
+            expected = (case["expected"]["outcome"], case["expected"].get("label"))
+        except (KeyError, TypeError, AttributeError, ValueError) as ex:
+            failures += 1
+            print(f"FAIL {case.get('name', '?') if isinstance(case, dict) else '?'}: 向量格式错误 / malformed vector: {ex!r}")
+            continue
+        outcome, detail = record_outcome(raw)
+        got = (outcome, detail if outcome == "divergence" else None)
+        if got != expected:
+            failures += 1
+            said = f"{outcome} {detail}" if detail else outcome
+            print(f"FAIL {name}: 期望 {' '.join(x for x in expected if x)}，实际 {said} / expected {' '.join(x for x in expected if x)}, got {said}")
+    print(f"{len(cases) - failures}/{len(cases)} 个错误向量得到预期结果 / error vectors give their expected outcome")
+    return 0 if failures == 0 else 1
+
+
 def write_utf8():
     """Everything this tool prints is UTF-8, whatever the locale or PYTHONIOENCODING says: its messages are Chinese
     then English, and a console set to another code page (cp1252, gbk) must not make it fail with UnicodeEncodeError."""
@@ -636,13 +676,15 @@ def main(argv):
     parser = argparse.ArgumentParser(description="Verify ExpertPool draw test vectors or one draw record.")
     parser.add_argument("vectors", nargs="?", help="test vector file (docs/draw-test-vectors.json)")
     parser.add_argument("--record", help="exported draw record (DrawRecordJson)")
+    parser.add_argument("--error-vectors", metavar="FILE",
+                        help="error vector file (docs/draw-error-vectors.json): every case must give its expected outcome")
     parser.add_argument("--sha256", help="the record's published documentSha256 (64 hex): the file must be exactly that document")
     parser.add_argument("--commitment", help="the commitment published when the draw was scheduled (64 hex): the record must be drawn from it")
     parser.add_argument("--entropy", action="append", metavar="VALUE",
                         help="an external entropy value as made public at the draw; repeat for each, in entry order: the record must use exactly these")
     args = parser.parse_args(argv)
-    if bool(args.vectors) == bool(args.record):
-        parser.error("give either a vector file or --record FILE")
+    if sum(1 for given in (args.vectors, args.record, args.error_vectors) if given) != 1:
+        parser.error("give a vector file, --record FILE or --error-vectors FILE")
     if (args.sha256 is not None or args.commitment is not None or args.entropy) and not args.record:
         parser.error("--sha256, --commitment and --entropy go with --record")
     if args.commitment is not None and not (len(args.commitment.strip()) == 64 and all(c in "0123456789abcdefABCDEF" for c in args.commitment.strip())):
@@ -651,7 +693,7 @@ def main(argv):
         parser.error("--sha256 takes the 64 hexadecimal characters of the draw's documentSha256")
 
     try:
-        with open(args.vectors or args.record, "rb") as f:
+        with open(args.vectors or args.record or args.error_vectors, "rb") as f:
             raw = f.read()
     except OSError as ex:
         print(f"无法读取输入 / cannot read input: {ex}")
@@ -719,6 +761,9 @@ def main(argv):
         print(f"MATCH 一致：仅凭记录重新推导出抽取 {document['drawId']} 的承诺值、专家库哈希、随机种子与抽取结果{hashed_zh}{scope_zh}"
               f" / draw {document['drawId']}: commitment, pool hash, seed and selection re-derived{hashed}{scope}")
         return 0
+
+    if args.error_vectors:
+        return check_error_vectors(document)
 
     failures = 0
     version = document.get("algorithmVersion") if isinstance(document, dict) else None

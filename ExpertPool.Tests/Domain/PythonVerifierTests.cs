@@ -21,6 +21,42 @@ public sealed class PythonVerifierTests
         output.Should().Contain($"{count}/{count} 个向量一致 / vectors match");
     }
 
+    /// <summary>docs/draw-error-vectors.json: every case gets the outcome the specification gives it (DrawErrorVectorTests checks C#).</summary>
+    [Fact]
+    public void PythonVerifier_WhenGivenTheErrorVectors_GivesEachItsExpectedOutcome()
+    {
+        var (exitCode, output) = RunVerifier("--error-vectors", DrawErrorVectors.RelativePath);
+
+        exitCode.Should().Be(0, output);
+        var count = DrawErrorVectorTests.ReadFile().Count;
+        output.Should().NotContain("FAIL").And.Contain($"{count}/{count} 个错误向量得到预期结果 / error vectors give their expected outcome");
+    }
+
+    [Fact]
+    public void PythonVerifier_WhenAnErrorVectorGetsAnotherOutcome_NamesTheCaseAndFails()
+    {
+        var node = JsonNode.Parse(File.ReadAllText(Path.Combine(DrawTestData.RepoRoot(), DrawErrorVectors.RelativePath)))!;
+        var cases = node["cases"]!.AsArray();
+        cases[0]!["expected"] = new JsonObject { ["outcome"] = "divergence", ["label"] = "seed" };
+        var nonce = cases.Single(c => c!["name"]!.GetValue<string>() == "nonce-changed")!;
+        nonce["expected"]!["label"] = "nonce";
+        var file = Path.Combine(Path.GetTempPath(), $"error-vectors-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, node.ToJsonString(), new UTF8Encoding(false));
+        try
+        {
+            var (exitCode, output) = RunVerifier("--error-vectors", file);
+
+            exitCode.Should().Be(1, output);
+            output.Should().Contain("FAIL base-record: 期望 divergence seed，实际 match / expected divergence seed, got match")
+                .And.Contain("FAIL nonce-changed: 期望 divergence nonce，实际 divergence commitment")
+                .And.Contain($"{cases.Count - 2}/{cases.Count} 个错误向量得到预期结果");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>Section 10, first row: text that is not JSON is a malformed record (the verifier said "cannot read input").</summary>
     [Theory]
     [InlineData("")]
