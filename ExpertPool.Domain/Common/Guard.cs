@@ -40,7 +40,7 @@ internal static class Guard
     /// Why a text is refused, or null. Control characters (NUL, BEL, ESC, DEL, C1) never belong in stored text: they
     /// break exports and CSV round trips and can hide text on a terminal. A single-line field (a name, a title, an
     /// entropy source) refuses line breaks and tabs as well (U+2028 and U+2029 included), and invisible format
-    /// characters (<see cref="HasInvisible"/>): a name holding a zero-width space or a direction override reads as
+    /// characters (Unicode category Cf): a name holding a zero-width space or a direction override reads as
     /// another name but does not compare equal to it. Free text keeps line breaks and format characters.
     /// </summary>
     public static string? TextProblem(string text, bool singleLine)
@@ -67,16 +67,6 @@ internal static class Guard
     private const string OneLine = "须为一行，不能包含换行或制表符 / must be one line, without line breaks or tabs";
 
     /// <summary>Invisible format characters (zero-width space, joiners, direction marks): a text holding one may read as another.</summary>
-    public static bool HasInvisible(string text)
-    {
-        foreach (var c in text)
-        {
-            if (IsInvisible(c))
-                return true;
-        }
-        return false;
-    }
-
     private static bool IsInvisible(char c) => char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
 
     /// <summary>
